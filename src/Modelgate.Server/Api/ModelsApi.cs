@@ -1,0 +1,97 @@
+using Modelgate.Core.Catalog;
+using Modelgate.Server.Auth;
+using Modelgate.Storage.Catalog;
+
+namespace Modelgate.Server.Api;
+
+/// <summary>
+/// <c>/api/v1/llm-models</c>: models with their parameters, prices and default flags. <c>{model_id}</c> is the
+/// model's id or, when only one model has it, its upstream name.
+/// </summary>
+internal static class ModelsApi
+{
+    public static RouteGroupBuilder MapModelsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/llm-models").WithTags("Models");
+        group.MapGet("/", ListAsync).WithName("ListModels").WithSummary("List models (paged), filtered by type, provider_id and is_active.")
+            .Produces<Page<ModelView>>().ProducesValidationProblem();
+        group.MapPost("/", CreateAsync).WithName("CreateModel")
+            .WithSummary("Create a model. provider_id defaults to the provider marked is_default; is_default_for_* flags make it a purpose's default.")
+            .Accepts<ModelChanges>("application/json").Produces<ModelView>(StatusCodes.Status201Created)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapGet("/{model_id}", GetAsync).WithName("GetModel").WithSummary("Read one model by id or unambiguous upstream model_id.")
+            .Produces<ModelView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPut("/{model_id}", UpdateAsync).WithName("UpdateModel")
+            .WithSummary("Change any editable field. {\"is_default_for_agents\": true} makes it the agents default and takes the flag from the previous holder atomically. ?force=true clears defaults the change would break.")
+            .Accepts<ModelChanges>("application/json").Produces<ModelView>()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapDelete("/{model_id}", DeleteAsync).WithName("DeleteModel")
+            .WithSummary("Delete a model. Refused (409) while it is a default unless ?force=true, which clears those defaults.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        return api;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, ModelStore store)
+    {
+        var query = new QueryReader(context.Request.Query);
+        var (limit, offset) = query.Paging();
+        var filter = new ModelFilter(query.OneOf("type", ModelKinds.AllNames), query.Id("provider_id"), query.Bool("is_active"));
+        return query.HasErrors ? query.Error : TypedResults.Ok(await store.ListAsync(filter, limit, offset, context.RequestAborted));
+    }
+
+    private static async Task<IResult> GetAsync(string model_id, HttpContext context, ModelStore store)
+    {
+        var result = await store.GetAsync(model_id, context.RequestAborted);
+        return result.Value is { } model ? ApiResults.WithETag(context, model, model.Revision) : ApiResults.Problem(result.Error!);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, ModelStore store)
+    {
+        var (changes, error) = await JsonBody.ReadAsync<ModelChanges>(context);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var result = await store.CreateAsync(changes!, context.User.Actor(), context.RequestAborted);
+        if (result.Value is not { } created)
+        {
+            return ApiResults.Problem(result.Error!);
+        }
+
+        context.Response.Headers.Location = $"/api/v1/llm-models/{created.Id}";
+        return ApiResults.WithETag(context, created, created.Revision, StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> UpdateAsync(string model_id, HttpContext context, ModelStore store)
+    {
+        var query = new QueryReader(context.Request.Query);
+        var force = query.Bool("force") ?? false;
+        if (query.HasErrors)
+        {
+            return query.Error;
+        }
+
+        var (changes, error) = await JsonBody.ReadAsync<ModelChanges>(context);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var result = await store.UpdateAsync(model_id, changes!, ApiResults.IfMatch(context.Request), force, context.User.Actor(), context.RequestAborted);
+        return result.Value is { } updated ? ApiResults.WithETag(context, updated, updated.Revision) : ApiResults.Problem(result.Error!);
+    }
+
+    private static async Task<IResult> DeleteAsync(string model_id, HttpContext context, ModelStore store)
+    {
+        var query = new QueryReader(context.Request.Query);
+        var force = query.Bool("force") ?? false;
+        if (query.HasErrors)
+        {
+            return query.Error;
+        }
+
+        var result = await store.DeleteAsync(model_id, ApiResults.IfMatch(context.Request), force, context.User.Actor(), context.RequestAborted);
+        return result.IsSuccess ? TypedResults.NoContent() : ApiResults.Problem(result.Error!);
+    }
+}

@@ -1,0 +1,103 @@
+namespace Modelgate.Server.Api;
+
+/// <summary>Reads query parameters strictly: a malformed value is a 400 that names it, never ignored.</summary>
+internal sealed class QueryReader(IQueryCollection query)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
+    private readonly Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
+
+    public bool HasErrors => _errors.Count > 0;
+
+    public IResult Error => TypedResults.ValidationProblem(_errors, detail: string.Join("; ", _errors.SelectMany(e => e.Value)), title: "The query is not valid");
+
+    public (int Limit, int Offset) Paging()
+    {
+        var limit = Int("limit", DefaultLimit, 1, MaxLimit);
+        var offset = Int("offset", 0, 0, int.MaxValue);
+        return (limit, offset);
+    }
+
+    public bool? Bool(string name)
+    {
+        if (Raw(name) is not { } text)
+        {
+            return null;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        _errors[name] = [$"{name} must be true or false"];
+        return null;
+    }
+
+    public Guid? Id(string name)
+    {
+        if (Raw(name) is not { } text)
+        {
+            return null;
+        }
+
+        if (Guid.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        _errors[name] = [$"{name} must be an id (UUID)"];
+        return null;
+    }
+
+    public string? OneOf(string name, IReadOnlyList<string> allowed)
+    {
+        if (Raw(name) is not { } text)
+        {
+            return null;
+        }
+
+        if (allowed.Contains(text))
+        {
+            return text;
+        }
+
+        _errors[name] = [$"{name} must be one of {string.Join(", ", allowed)}"];
+        return null;
+    }
+
+    public string? Text(string name, int maxLength)
+    {
+        if (Raw(name) is not { } text)
+        {
+            return null;
+        }
+
+        if (text.Length <= maxLength)
+        {
+            return text;
+        }
+
+        _errors[name] = [$"{name} is longer than {maxLength} characters"];
+        return null;
+    }
+
+    private int Int(string name, int fallback, int min, int max)
+    {
+        if (Raw(name) is not { } text)
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, null, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        _errors[name] = [max == int.MaxValue ? $"{name} must be a whole number of at least {min}" : $"{name} must be a whole number from {min} to {max}"];
+        return fallback;
+    }
+
+    private string? Raw(string name) => query.TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;
+}

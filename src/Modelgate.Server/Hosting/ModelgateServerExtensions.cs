@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Authentication;
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Secrets;
+using Modelgate.Server.Api;
+using Modelgate.Server.Auth;
+using Modelgate.Storage;
+using Scalar.AspNetCore;
+
+namespace Modelgate.Server.Hosting;
+
+/// <summary>Composition of the server: services in <see cref="AddModelgateServer"/>, endpoints in <see cref="MapModelgate"/>.</summary>
+internal static class ModelgateServerExtensions
+{
+    public static WebApplicationBuilder AddModelgateServer(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(ModelgateSettings.DefaultUrl);
+        }
+
+        var settings = ModelgateSettings.From(builder.Configuration);
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new MasterKeyStore(settings.MasterKey));
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton(new BaseUrlPolicy(settings.AllowPrivateBaseUrls));
+        services.AddModelgateStorage(settings.Database);
+
+        services.AddSingleton<AdminTokenVerifier>();
+        services.AddSingleton<AdminTokenBootstrapper>();
+        services.AddSingleton(new AdminConsole(Console.Out));
+        services.AddHostedService<StartupInitializer>();
+
+        services.AddAuthentication(AdminTokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, AdminTokenAuthenticationHandler>(AdminTokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ErrorHandling>();
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        services.AddOpenApi(o => o.AddSchemaTransformer<OptionalSchemaTransformer>());
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    public static WebApplication MapModelgate(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        var api = app.MapGroup("/api/v1").RequireAuthorization();
+        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapAuditApi().MapSecretsApi();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference(o => o.WithTitle("Modelgate API"));
+        app.MapHealthChecks("/health");
+        app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
+        return app;
+    }
+}

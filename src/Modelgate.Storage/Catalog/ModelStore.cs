@@ -1,0 +1,265 @@
+using Microsoft.EntityFrameworkCore;
+using Modelgate.Core.Catalog;
+using Modelgate.Storage.Audit;
+using Modelgate.Storage.Entities;
+
+namespace Modelgate.Storage.Catalog;
+
+/// <summary>Reads and changes models, including which purposes they are the default for.</summary>
+public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore defaults, TimeProvider time)
+{
+    private const string Entity = "model";
+
+    public Task<Page<ModelView>> ListAsync(ModelFilter filter, int limit, int offset, CancellationToken cancellationToken) =>
+        transactions.ReadAsync(async db =>
+        {
+            var query = db.Models.AsNoTracking().Include(m => m.Provider).AsQueryable();
+            if (filter.Type is { } type)
+            {
+                query = query.Where(m => m.Type == type);
+            }
+
+            if (filter.ProviderId is { } providerId)
+            {
+                query = query.Where(m => m.ProviderId == providerId);
+            }
+
+            if (filter.IsActive is { } active)
+            {
+                query = query.Where(m => m.IsActive == active);
+            }
+
+            var total = await query.CountAsync(cancellationToken);
+            var rows = await query.OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).Skip(offset).Take(limit).ToListAsync(cancellationToken);
+            var byModel = await ModelViews.DefaultsByModelAsync(db, cancellationToken);
+            return new Page<ModelView>([.. rows.Select(m => ModelViews.ToView(m, [.. byModel[m.Id]]))], total, limit, offset);
+        });
+
+    public Task<CatalogResult<ModelView>> GetAsync(string reference, CancellationToken cancellationToken) =>
+        transactions.ReadAsync<CatalogResult<ModelView>>(async db =>
+        {
+            var found = await ModelViews.FindAsync(db, reference, cancellationToken);
+            return found.Value is { } model ? ModelViews.ToView(model, [.. (await ModelViews.DefaultsByModelAsync(db, cancellationToken))[model.Id]]) : found.Error!;
+        });
+
+    public Task<CatalogResult<ModelView>> CreateAsync(ModelChanges changes, string actor, CancellationToken cancellationToken)
+    {
+        var errors = ModelValidator.Validate(changes, creating: true);
+        if (!errors.IsEmpty)
+        {
+            return Task.FromResult<CatalogResult<ModelView>>(CatalogError.Invalid(errors));
+        }
+
+        return transactions.RunAsync<ModelView>(async db =>
+        {
+            var provider = await FindProviderAsync(db, changes.ProviderId, cancellationToken);
+            if (provider.Value is not { } owner)
+            {
+                return provider.Error!;
+            }
+
+            var modelId = changes.ModelId.Value!;
+            if (await db.Models.AnyAsync(m => m.ProviderId == owner.Id && m.ModelId == modelId, cancellationToken))
+            {
+                return CatalogError.Conflict($"provider '{owner.Name}' already has a model '{modelId}'", "model_id");
+            }
+
+            var now = time.GetUtcNow().UtcDateTime;
+            var model = new ModelEntity { Id = Guid.CreateVersion7(), ProviderId = owner.Id, Provider = owner, ModelId = modelId, Type = "chat", CreatedAt = now, UpdatedAt = now };
+            Apply(model, changes);
+            db.Models.Add(model);
+            AuditTrail.Record(db, actor, "model.create", Entity, model.Id.ToString(), null, ModelViews.ToView(model, []), now);
+            return await ApplyDefaultsAsync(db, model, [], changes, force: false, actor, cancellationToken);
+        }, cancellationToken);
+    }
+
+    public Task<CatalogResult<ModelView>> UpdateAsync(string reference, ModelChanges changes, int? ifMatch, bool force, string actor, CancellationToken cancellationToken)
+    {
+        var errors = ModelValidator.Validate(changes, creating: false);
+        if (!errors.IsEmpty)
+        {
+            return Task.FromResult<CatalogResult<ModelView>>(CatalogError.Invalid(errors));
+        }
+
+        return transactions.RunAsync<ModelView>(async db =>
+        {
+            var found = await ModelViews.FindAsync(db, reference, cancellationToken);
+            if (found.Value is not { } model)
+            {
+                return found.Error!;
+            }
+
+            if (ifMatch is { } expected && expected != model.Revision)
+            {
+                return CatalogError.Stale(Entity, model.Revision);
+            }
+
+            var held = (await ModelViews.DefaultsByModelAsync(db, cancellationToken))[model.Id].ToList();
+            var before = ModelViews.ToView(model, held);
+            if (changes.ProviderId is { HasValue: true, Value: { } providerId } && providerId != model.ProviderId)
+            {
+                var provider = await FindProviderAsync(db, changes.ProviderId, cancellationToken);
+                if (provider.Value is not { } owner)
+                {
+                    return provider.Error!;
+                }
+
+                model.ProviderId = owner.Id;
+                model.Provider = owner;
+            }
+
+            var newModelId = changes.ModelId.Or(model.ModelId)!;
+            if ((newModelId != model.ModelId || model.ProviderId != before.ProviderId)
+                && await db.Models.AnyAsync(m => m.ProviderId == model.ProviderId && m.ModelId == newModelId && m.Id != model.Id, cancellationToken))
+            {
+                return CatalogError.Conflict($"provider '{model.Provider!.Name}' already has a model '{newModelId}'", "model_id");
+            }
+
+            model.ModelId = newModelId;
+            Apply(model, changes);
+            var now = time.GetUtcNow().UtcDateTime;
+            model.Revision++;
+            model.UpdatedAt = now;
+            var result = await ApplyDefaultsAsync(db, model, held, changes, force, actor, cancellationToken);
+            if (result.Value is { } after)
+            {
+                AuditTrail.Record(db, actor, "model.update", Entity, model.Id.ToString(), before, after, now);
+            }
+
+            return result;
+        }, cancellationToken);
+    }
+
+    public Task<CatalogResult<ModelView>> DeleteAsync(string reference, int? ifMatch, bool force, string actor, CancellationToken cancellationToken) =>
+        transactions.RunAsync<ModelView>(async db =>
+        {
+            var found = await ModelViews.FindAsync(db, reference, cancellationToken);
+            if (found.Value is not { } model)
+            {
+                return found.Error!;
+            }
+
+            if (ifMatch is { } expected && expected != model.Revision)
+            {
+                return CatalogError.Stale(Entity, model.Revision);
+            }
+
+            var dependents = await db.PurposeDefaults.Where(d => d.ModelId == model.Id).ToListAsync(cancellationToken);
+            if (dependents.Count > 0 && !force)
+            {
+                return CatalogError.Conflict(
+                    $"model '{model.ModelId}' is the default for {ProviderStore.Purposes(dependents)}; set other defaults first, or pass ?force=true to delete it and clear those defaults");
+            }
+
+            var now = time.GetUtcNow().UtcDateTime;
+            var before = ModelViews.ToView(model, [.. dependents.Select(d => d.Purpose)]);
+            db.PurposeDefaults.RemoveRange(dependents);
+            db.Models.Remove(model);
+            AuditTrail.Record(db, actor, "model.delete", Entity, model.Id.ToString(), before, null, now);
+            return before;
+        }, cancellationToken);
+
+    private static void Apply(ModelEntity model, ModelChanges changes)
+    {
+        if (changes.Type is { HasValue: true, Value: { } type })
+        {
+            model.Type = type;
+        }
+
+        model.DisplayName = changes.DisplayName.Or(model.DisplayName);
+        model.IsActive = changes.IsActive.Or(model.IsActive);
+        model.Temperature = changes.Temperature.Or(model.Temperature);
+        model.TopP = changes.TopP.Or(model.TopP);
+        model.MaxTokens = changes.MaxTokens.Or(model.MaxTokens);
+        model.InputPricePerMillion = changes.InputPricePerMillion.Or(model.InputPricePerMillion);
+        model.OutputPricePerMillion = changes.OutputPricePerMillion.Or(model.OutputPricePerMillion);
+        model.CachedInputPricePerMillion = changes.CachedInputPricePerMillion.Or(model.CachedInputPricePerMillion);
+        model.ContextWindow = changes.ContextWindow.Or(model.ContextWindow);
+        model.EmbeddingDimensions = changes.EmbeddingDimensions.Or(model.EmbeddingDimensions);
+    }
+
+    /// <summary>
+    /// Works out which purposes the model should be the default for after the change, refuses what breaks a rule
+    /// (a default that would become inactive or of the wrong kind needs <c>force</c>), and writes the difference.
+    /// </summary>
+    private async Task<CatalogResult<ModelView>> ApplyDefaultsAsync(
+        ModelgateDbContext db, ModelEntity model, List<string> held, ModelChanges changes, bool force, string actor, CancellationToken cancellationToken)
+    {
+        var wanted = new HashSet<string>(held, StringComparer.Ordinal);
+        var asked = new HashSet<string>(StringComparer.Ordinal);
+        void Flag(Optional<bool> flag, string purpose)
+        {
+            if (flag.HasValue)
+            {
+                if (flag.Value)
+                {
+                    wanted.Add(purpose);
+                    asked.Add(purpose);
+                }
+                else
+                {
+                    wanted.Remove(purpose);
+                }
+            }
+        }
+
+        Flag(changes.IsDefaultForChat, Purpose.ChatName);
+        Flag(changes.IsDefaultForAgents, Purpose.AgentsName);
+        Flag(changes.IsDefaultForEmbeddings, Purpose.EmbeddingsName);
+        if (changes.DefaultForAgentTypes is { HasValue: true } agentTypes)
+        {
+            wanted.RemoveWhere(p => p.StartsWith("agents/", StringComparison.Ordinal));
+            foreach (var type in agentTypes.Value ?? [])
+            {
+                wanted.Add(Purpose.ForAgentType(type).Name);
+                asked.Add(Purpose.ForAgentType(type).Name);
+            }
+        }
+
+        // Defaults the model already held but can no longer serve (deactivated, kind changed, provider inactive).
+        var provider = model.Provider ?? await db.Providers.SingleAsync(p => p.Id == model.ProviderId, cancellationToken);
+        ModelKinds.TryParse(model.Type, out var kind);
+        var lost = wanted.Where(p => !asked.Contains(p) && Purpose.TryParse(p, out var purpose, out _)
+            && DefaultEligibility.Check(purpose, model.ModelId, kind, model.IsActive, provider.Name, provider.IsActive, p) is not null).ToList();
+        if (lost.Count > 0 && !force)
+        {
+            return CatalogError.Conflict(
+                $"model '{model.ModelId}' is the default for {string.Join(", ", lost.Select(p => $"'{p}'"))} and could no longer serve it after this change; set other defaults first, or pass ?force=true to clear them",
+                changes.IsActive.HasValue ? "is_active" : "type");
+        }
+
+        wanted.ExceptWith(lost);
+        foreach (var purpose in asked.Order(StringComparer.Ordinal))
+        {
+            var field = purpose.StartsWith("agents/", StringComparison.Ordinal) ? "default_for_agent_types" : $"is_default_for_{purpose}";
+            if (await defaults.AssignAsync(db, Purpose.TryParse(purpose, out var p, out _) ? p : default, model, field, actor, cancellationToken) is { } refused)
+            {
+                return refused;
+            }
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var purpose in held.Where(p => !wanted.Contains(p)))
+        {
+            var row = await db.PurposeDefaults.SingleAsync(d => d.Purpose == purpose, cancellationToken);
+            db.PurposeDefaults.Remove(row);
+            AuditTrail.Record(db, actor, "default.clear", "default", purpose, new { purpose, model = model.Id }, null, now);
+        }
+
+        return ModelViews.ToView(model, wanted);
+    }
+
+    private static async Task<CatalogResult<ProviderEntity>> FindProviderAsync(ModelgateDbContext db, Optional<Guid?> providerId, CancellationToken cancellationToken)
+    {
+        if (providerId is { HasValue: true, Value: { } id })
+        {
+            var provider = await db.Providers.SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
+            return provider is null ? CatalogError.Invalid("provider_id", $"no provider with id '{id}'") : provider;
+        }
+
+        var fallback = await db.Providers.SingleOrDefaultAsync(p => p.IsDefault, cancellationToken);
+        return fallback is null
+            ? CatalogError.Invalid("provider_id", "provider_id is required (no provider is marked is_default to fall back on)")
+            : fallback;
+    }
+}

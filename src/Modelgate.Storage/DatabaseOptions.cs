@@ -1,0 +1,32 @@
+namespace Modelgate.Storage;
+
+/// <summary>Which database engine holds the catalog.</summary>
+public enum DatabaseKind
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>The database Modelgate uses: SQLite in the data folder unless <c>MODELGATE_DATABASE</c> says otherwise.</summary>
+public sealed record DatabaseOptions(DatabaseKind Kind, string ConnectionString)
+{
+    public const string DatabaseFileName = "modelgate.db";
+
+    /// <summary>
+    /// Reads <c>MODELGATE_DATABASE</c>: a string containing <c>Host=</c> selects PostgreSQL, any other is a
+    /// SQLite connection string; when unset, SQLite at <c>&lt;dataDir&gt;/modelgate.db</c>.
+    /// </summary>
+    public static DatabaseOptions From(string? connectionString, string dataDir)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return new DatabaseOptions(DatabaseKind.Sqlite, $"Data Source={Path.Combine(dataDir, DatabaseFileName)}");
+        }
+
+        var isPostgres = connectionString.Split(';').Any(part => part.Trim().StartsWith("Host=", StringComparison.OrdinalIgnoreCase));
+        return new DatabaseOptions(isPostgres ? DatabaseKind.Postgres : DatabaseKind.Sqlite, connectionString);
+    }
+
+    /// <summary>Hides the password so the options can be logged.</summary>
+    public override string ToString() => $"{Kind} ({string.Join(';', ConnectionString.Split(';').Where(p => !p.Trim().StartsWith("Password", StringComparison.OrdinalIgnoreCase)))})";
+}

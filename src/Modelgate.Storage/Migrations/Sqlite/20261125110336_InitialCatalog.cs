@@ -1,0 +1,175 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Modelgate.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class InitialCatalog : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "audit_log",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    actor = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    entity_type = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    entity_id = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    before = table.Column<string>(type: "TEXT", nullable: true),
+                    after = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_log", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "llm_providers",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    type = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    base_url = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    api_key = table.Column<string>(type: "TEXT", nullable: true),
+                    api_key_mask = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    is_active = table.Column<bool>(type: "INTEGER", nullable: false),
+                    is_default = table.Column<bool>(type: "INTEGER", nullable: false),
+                    requests_per_minute = table.Column<int>(type: "INTEGER", nullable: true),
+                    tokens_per_minute = table.Column<long>(type: "INTEGER", nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    revision = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_llm_providers", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "settings",
+                columns: table => new
+                {
+                    key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    value = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_settings", x => x.key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "llm_models",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    provider_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    model_id = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    display_name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    is_active = table.Column<bool>(type: "INTEGER", nullable: false),
+                    temperature = table.Column<double>(type: "REAL", nullable: true),
+                    top_p = table.Column<double>(type: "REAL", nullable: true),
+                    max_tokens = table.Column<int>(type: "INTEGER", nullable: true),
+                    input_price_per_million = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: true),
+                    output_price_per_million = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: true),
+                    cached_input_price_per_million = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: true),
+                    context_window = table.Column<int>(type: "INTEGER", nullable: true),
+                    embedding_dimensions = table.Column<int>(type: "INTEGER", nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    revision = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_llm_models", x => x.id);
+                    table.ForeignKey(
+                        name: "FK_llm_models_llm_providers_provider_id",
+                        column: x => x.provider_id,
+                        principalTable: "llm_providers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "purpose_defaults",
+                columns: table => new
+                {
+                    purpose = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    model_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_purpose_defaults", x => x.purpose);
+                    table.ForeignKey(
+                        name: "FK_purpose_defaults_llm_models_model_id",
+                        column: x => x.model_id,
+                        principalTable: "llm_models",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_log_at",
+                table: "audit_log",
+                column: "at");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_llm_models_model_id",
+                table: "llm_models",
+                column: "model_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_llm_models_provider_id_model_id",
+                table: "llm_models",
+                columns: new[] { "provider_id", "model_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_llm_providers_name",
+                table: "llm_providers",
+                column: "name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ux_llm_providers_single_default",
+                table: "llm_providers",
+                column: "is_default",
+                unique: true,
+                filter: "\"is_default\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_purpose_defaults_model_id",
+                table: "purpose_defaults",
+                column: "model_id");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "audit_log");
+
+            migrationBuilder.DropTable(
+                name: "purpose_defaults");
+
+            migrationBuilder.DropTable(
+                name: "settings");
+
+            migrationBuilder.DropTable(
+                name: "llm_models");
+
+            migrationBuilder.DropTable(
+                name: "llm_providers");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Modelgate.Storage.Audit;
+using Modelgate.Storage.Catalog;
+
+namespace Modelgate.Storage;
+
+/// <summary>Registers the catalog database, its stores and its maintenance jobs.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    public static IServiceCollection AddModelgateStorage(this IServiceCollection services, DatabaseOptions database)
+    {
+        services.AddSingleton(database);
+        services.AddSingleton<IDbContextFactory<ModelgateDbContext>>(new ModelgateDbContextFactory(database));
+        services.AddSingleton<CatalogTransaction>();
+        services.AddSingleton<ProviderStore>();
+        services.AddSingleton<ModelStore>();
+        services.AddSingleton<DefaultsStore>();
+        services.AddSingleton<AuditQuery>();
+        services.AddSingleton<SettingsStore>();
+        services.AddSingleton<SecretKeyMaintenance>();
+        services.AddSingleton<DatabaseInitializer>();
+        return services;
+    }
+}
