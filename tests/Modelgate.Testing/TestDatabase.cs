@@ -1,0 +1,111 @@
+using Microsoft.Data.Sqlite;
+using Modelgate.Storage;
+using Npgsql;
+
+namespace Modelgate.Testing;
+
+/// <summary>
+/// A fresh, empty database for one test fixture: a SQLite file in a temp folder, or a new database on the
+/// PostgreSQL server that test.sh started (MODELGATE_TEST_POSTGRES). PostgreSQL tests never skip: without the
+/// server they fail and say how to run them.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    public const string PostgresVariable = "MODELGATE_TEST_POSTGRES";
+
+    private readonly string? _postgresName;
+
+    private TestDatabase(DatabaseOptions options, TempDirectory dataDirectory, string? postgresName)
+    {
+        Options = options;
+        DataDirectory = dataDirectory;
+        _postgresName = postgresName;
+    }
+
+    public DatabaseOptions Options { get; }
+
+    /// <summary>The data folder that goes with the database (key file, SQLite file).</summary>
+    public TempDirectory DataDirectory { get; }
+
+    public static async Task<TestDatabase> CreateAsync(DatabaseKind kind)
+    {
+        var dataDirectory = new TempDirectory();
+        if (kind == DatabaseKind.Sqlite)
+        {
+            return new TestDatabase(DatabaseOptions.From(null, dataDirectory.Path), dataDirectory, null);
+        }
+
+        var server = PostgresServer;
+        var name = "mg_test_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
+        return new TestDatabase(new DatabaseOptions(DatabaseKind.Postgres, builder.ConnectionString), dataDirectory, name);
+    }
+
+    /// <summary>The connection string of the test PostgreSQL server's maintenance database.</summary>
+    public static string PostgresServer =>
+        Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"PostgreSQL tests need a server: run ./test.sh, which starts one, or set {PostgresVariable} to a connection string (e.g. Host=127.0.0.1;Port=5432;Username=postgres).");
+
+    /// <summary>Runs a scalar SQL query directly on the database, bypassing Modelgate.</summary>
+    public async Task<object?> ScalarAsync(string sql)
+    {
+        if (Options.Kind == DatabaseKind.Sqlite)
+        {
+            await using var sqlite = new SqliteConnection(Options.ConnectionString);
+            await sqlite.OpenAsync();
+            await using var command = sqlite.CreateCommand();
+            command.CommandText = sql;
+            return await command.ExecuteScalarAsync();
+        }
+
+        await using var connection = new NpgsqlConnection(Options.ConnectionString);
+        await connection.OpenAsync();
+        await using var pg = new NpgsqlCommand(sql, connection);
+        return await pg.ExecuteScalarAsync();
+    }
+
+    /// <summary>Runs a SQL statement directly on the database, bypassing Modelgate (to tamper, or to inspect).</summary>
+    public async Task<int> ExecuteAsync(string sql)
+    {
+        if (Options.Kind == DatabaseKind.Sqlite)
+        {
+            await using var sqlite = new SqliteConnection(Options.ConnectionString);
+            await sqlite.OpenAsync();
+            await using var command = sqlite.CreateCommand();
+            command.CommandText = sql;
+            return await command.ExecuteNonQueryAsync();
+        }
+
+        await using var connection = new NpgsqlConnection(Options.ConnectionString);
+        await connection.OpenAsync();
+        await using var pg = new NpgsqlCommand(sql, connection);
+        return await pg.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgresName is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(PostgresServer);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_postgresName} WITH (FORCE)", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        else
+        {
+            SqliteConnection.ClearAllPools();
+        }
+
+        DataDirectory.Dispose();
+    }
+}
