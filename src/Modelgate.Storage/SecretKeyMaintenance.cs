@@ -53,7 +53,7 @@ public sealed class SecretKeyMaintenance(IDbContextFactory<ModelgateDbContext> c
             }
 
             var outcome = new RotationResult(previous, ring.Primary.Id, providers.Count, ring.Source == MasterKeySourceKind.KeyFile ? "key-file" : "environment");
-            AuditTrail.Record(db, actor, "secrets.rotate", "master_key", ring.Primary.Id, new { key_id = previous }, outcome, time.GetUtcNow().UtcDateTime);
+            AuditTrail.Record(db, actor, "secrets.rotate", "master_key", ring.Primary.Id, new { key_id = previous }, outcome, time.UtcNow());
             return outcome;
         }, cancellationToken);
         keys.CompleteRotation();

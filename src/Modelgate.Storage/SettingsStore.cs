@@ -16,7 +16,7 @@ public sealed class SettingsStore(IDbContextFactory<ModelgateDbContext> contexts
     public async Task<string> GetOrAddAsync(string key, string value, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        db.Settings.Add(new SettingEntity { Key = key, Value = value, UpdatedAt = time.GetUtcNow().UtcDateTime });
+        db.Settings.Add(new SettingEntity { Key = key, Value = value, UpdatedAt = time.UtcNow() });
         try
         {
             await db.SaveChangesAsync(cancellationToken);

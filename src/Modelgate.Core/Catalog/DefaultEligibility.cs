@@ -9,7 +9,7 @@ public static class DefaultEligibility
         if (kind != purpose.RequiredModelKind)
         {
             return CatalogError.Invalid(field,
-                $"model '{modelName}' is a {kind.ToName()} model and cannot be the default for '{purpose}', which needs a {purpose.RequiredModelKind.ToName()} model");
+                $"model '{modelName}' is {Article(kind)} model and cannot be the default for '{purpose}', which needs {Article(purpose.RequiredModelKind)} model");
         }
 
         if (!modelActive)
@@ -21,4 +21,6 @@ public static class DefaultEligibility
             ? null
             : CatalogError.Conflict($"model '{modelName}' belongs to inactive provider '{providerName}' and cannot be the default for '{purpose}'; activate the provider first", field);
     }
+
+    private static string Article(ModelKind kind) => kind == ModelKind.Embedding ? "an embedding" : "a chat";
 }

@@ -46,7 +46,7 @@ internal static class ModelgateServerExtensions
     public static WebApplication MapModelgate(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
         app.UseAuthentication();
         app.UseAuthorization();
 

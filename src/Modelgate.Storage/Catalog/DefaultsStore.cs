@@ -68,7 +68,7 @@ public sealed class DefaultsStore(CatalogTransaction transactions, TimeProvider 
             }
 
             db.PurposeDefaults.Remove(row);
-            AuditTrail.Record(db, actor, "default.clear", "default", purpose.Name, new { purpose = purpose.Name, model = row.ModelId }, null, time.GetUtcNow().UtcDateTime);
+            AuditTrail.Record(db, actor, "default.clear", "default", purpose.Name, new { purpose = purpose.Name, model = row.ModelId }, null, time.UtcNow());
             return true;
         }, cancellationToken);
     }
@@ -86,7 +86,7 @@ public sealed class DefaultsStore(CatalogTransaction transactions, TimeProvider 
             return refused;
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = time.UtcNow();
         var row = await db.PurposeDefaults.SingleOrDefaultAsync(d => d.Purpose == purpose.Name, cancellationToken);
         if (row?.ModelId == model.Id)
         {

@@ -64,7 +64,7 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
                 return CatalogError.Conflict($"provider '{owner.Name}' already has a model '{modelId}'", "model_id");
             }
 
-            var now = time.GetUtcNow().UtcDateTime;
+            var now = time.UtcNow();
             var model = new ModelEntity { Id = Guid.CreateVersion7(), ProviderId = owner.Id, Provider = owner, ModelId = modelId, Type = "chat", CreatedAt = now, UpdatedAt = now };
             Apply(model, changes);
             db.Models.Add(model);
@@ -117,7 +117,7 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
 
             model.ModelId = newModelId;
             Apply(model, changes);
-            var now = time.GetUtcNow().UtcDateTime;
+            var now = time.UtcNow();
             model.Revision++;
             model.UpdatedAt = now;
             var result = await ApplyDefaultsAsync(db, model, held, changes, force, actor, cancellationToken);
@@ -151,7 +151,7 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
                     $"model '{model.ModelId}' is the default for {ProviderStore.Purposes(dependents)}; set other defaults first, or pass ?force=true to delete it and clear those defaults");
             }
 
-            var now = time.GetUtcNow().UtcDateTime;
+            var now = time.UtcNow();
             var before = ModelViews.ToView(model, [.. dependents.Select(d => d.Purpose)]);
             db.PurposeDefaults.RemoveRange(dependents);
             db.Models.Remove(model);
@@ -238,7 +238,7 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
             }
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = time.UtcNow();
         foreach (var purpose in held.Where(p => !wanted.Contains(p)))
         {
             var row = await db.PurposeDefaults.SingleAsync(d => d.Purpose == purpose, cancellationToken);

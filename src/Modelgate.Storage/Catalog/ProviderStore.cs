@@ -50,7 +50,7 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
                 return CatalogError.Conflict($"a provider named '{name}' already exists; choose another name", "name");
             }
 
-            var now = time.GetUtcNow().UtcDateTime;
+            var now = time.UtcNow();
             var provider = new ProviderEntity
             {
                 Id = Guid.CreateVersion7(),
@@ -153,7 +153,7 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
 
             provider.RequestsPerMinute = changes.RequestsPerMinute.Or(provider.RequestsPerMinute);
             provider.TokensPerMinute = changes.TokensPerMinute.Or(provider.TokensPerMinute);
-            var now = time.GetUtcNow().UtcDateTime;
+            var now = time.UtcNow();
             provider.Revision++;
             provider.UpdatedAt = now;
             var view = ToView(provider, provider.Models.Count);
@@ -185,7 +185,7 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
                     $"provider '{provider.Name}' has {provider.Models.Count} model(s) ({names}){purposes}. Delete them first, or pass ?force=true to delete the provider with its models and clear those defaults");
             }
 
-            var now = time.GetUtcNow().UtcDateTime;
+            var now = time.UtcNow();
             var before = ToView(provider, provider.Models.Count);
             foreach (var purposeDefault in dependents)
             {

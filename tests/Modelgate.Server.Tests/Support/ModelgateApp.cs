@@ -35,6 +35,7 @@ public sealed class ModelgateApp(DatabaseOptions database, string dataDirectory,
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseEnvironment("Production");
         builder.UseSetting("MODELGATE_DATA_DIR", dataDirectory);
         builder.UseSetting("MODELGATE_DATABASE", database.ConnectionString);
         builder.UseSetting("MODELGATE_ADMIN_TOKEN", AdminToken);
