@@ -39,6 +39,10 @@ public sealed class ModelgateApp(DatabaseOptions database, string dataDirectory,
         builder.UseSetting("MODELGATE_DATA_DIR", dataDirectory);
         builder.UseSetting("MODELGATE_DATABASE", database.ConnectionString);
         builder.UseSetting("MODELGATE_ADMIN_TOKEN", AdminToken);
+        // Capture everything, down to EF Core's SQL and ASP.NET's request traces, so leak checks see all of it.
+        builder.UseSetting("Logging:LogLevel:Default", "Trace");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Trace");
+        builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Trace");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
