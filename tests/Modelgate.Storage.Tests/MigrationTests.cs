@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Modelgate.Testing;
+
+namespace Modelgate.Storage.Tests;
+
+public sealed class MigrationTests
+{
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Migrate_FreshDatabase_CreatesTheSchemaAndMatchesTheModel(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        var contexts = new ModelgateDbContextFactory(database.Options);
+
+        await new DatabaseInitializer(contexts).MigrateAsync(CancellationToken.None);
+
+        await using var db = contexts.CreateDbContext();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.False(db.Database.HasPendingModelChanges(), "the model has changed since the last migration: add one for each engine");
+        Assert.Equal(0, await db.Providers.CountAsync());
+        Assert.Equal(0L, Convert.ToInt64(await database.ScalarAsync("SELECT COUNT(*) FROM purpose_defaults"), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Migrate_Twice_IsHarmless(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        var initializer = new DatabaseInitializer(new ModelgateDbContextFactory(database.Options));
+
+        await initializer.MigrateAsync(CancellationToken.None);
+        await initializer.MigrateAsync(CancellationToken.None);
+
+        var applied = await database.ScalarAsync("SELECT COUNT(*) FROM \"__EFMigrationsHistory\"");
+        Assert.Equal(1L, Convert.ToInt64(applied, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task TwoDefaultRowsForOnePurpose_CannotBeStored()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        await new DatabaseInitializer(new ModelgateDbContextFactory(database.Options)).MigrateAsync(CancellationToken.None);
+        await database.ExecuteAsync("PRAGMA foreign_keys = OFF; INSERT INTO purpose_defaults (purpose, model_id, updated_at) VALUES ('chat', 'A', '2026-01-01')");
+
+        var error = await Record.ExceptionAsync(() => database.ExecuteAsync("PRAGMA foreign_keys = OFF; INSERT INTO purpose_defaults (purpose, model_id, updated_at) VALUES ('chat', 'B', '2026-01-01')"));
+
+        Assert.Contains("UNIQUE", error?.Message, StringComparison.Ordinal);
+    }
+}
