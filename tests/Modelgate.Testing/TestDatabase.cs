@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Modelgate.Storage;
 using Npgsql;
@@ -56,39 +57,20 @@ public sealed class TestDatabase : IAsyncDisposable
                 $"PostgreSQL tests need a server: run ./test.sh, which starts one, or set {PostgresVariable} to a connection string (e.g. Host=127.0.0.1;Port=5432;Username=postgres).");
 
     /// <summary>Runs a scalar SQL query directly on the database, bypassing Modelgate.</summary>
-    public async Task<object?> ScalarAsync(string sql)
-    {
-        if (Options.Kind == DatabaseKind.Sqlite)
-        {
-            await using var sqlite = new SqliteConnection(Options.ConnectionString);
-            await sqlite.OpenAsync();
-            await using var command = sqlite.CreateCommand();
-            command.CommandText = sql;
-            return await command.ExecuteScalarAsync();
-        }
-
-        await using var connection = new NpgsqlConnection(Options.ConnectionString);
-        await connection.OpenAsync();
-        await using var pg = new NpgsqlCommand(sql, connection);
-        return await pg.ExecuteScalarAsync();
-    }
+    public Task<object?> ScalarAsync(string sql) => RunAsync(sql, command => command.ExecuteScalarAsync());
 
     /// <summary>Runs a SQL statement directly on the database, bypassing Modelgate (to tamper, or to inspect).</summary>
-    public async Task<int> ExecuteAsync(string sql)
-    {
-        if (Options.Kind == DatabaseKind.Sqlite)
-        {
-            await using var sqlite = new SqliteConnection(Options.ConnectionString);
-            await sqlite.OpenAsync();
-            await using var command = sqlite.CreateCommand();
-            command.CommandText = sql;
-            return await command.ExecuteNonQueryAsync();
-        }
+    public Task<int> ExecuteAsync(string sql) => RunAsync(sql, command => command.ExecuteNonQueryAsync());
 
-        await using var connection = new NpgsqlConnection(Options.ConnectionString);
+    private async Task<T> RunAsync<T>(string sql, Func<DbCommand, Task<T>> run)
+    {
+        await using DbConnection connection = Options.Kind == DatabaseKind.Sqlite
+            ? new SqliteConnection(Options.ConnectionString)
+            : new NpgsqlConnection(Options.ConnectionString);
         await connection.OpenAsync();
-        await using var pg = new NpgsqlCommand(sql, connection);
-        return await pg.ExecuteNonQueryAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await run(command);
     }
 
     public async ValueTask DisposeAsync()

@@ -23,6 +23,26 @@ internal static class ApiResults
         return TypedResults.Problem(error.Detail, statusCode: status, title: error.Title, extensions: extensions);
     }
 
+    /// <summary>The changed entity with its ETag, or the refusal as a problem.</summary>
+    public static IResult Entity<T>(HttpContext context, CatalogResult<T> result, Func<T, int> revision) =>
+        result.Value is { } value ? WithETag(context, value, revision(value)) : Problem(result.Error!);
+
+    /// <summary>The created entity as 201 with Location and ETag, or the refusal as a problem.</summary>
+    public static IResult Created<T>(HttpContext context, CatalogResult<T> result, Func<T, (Guid Id, int Revision)> identity, string collection)
+    {
+        if (result.Value is not { } value)
+        {
+            return Problem(result.Error!);
+        }
+
+        var (id, revision) = identity(value);
+        context.Response.Headers.Location = $"{collection}/{id}";
+        return WithETag(context, value, revision, StatusCodes.Status201Created);
+    }
+
+    /// <summary>204 when the change was made, or the refusal as a problem.</summary>
+    public static IResult NoContent<T>(CatalogResult<T> result) => result.IsSuccess ? TypedResults.NoContent() : Problem(result.Error!);
+
     /// <summary>The entity with its revision as a strong ETag, so a later If-Match can detect a concurrent edit.</summary>
     public static IResult WithETag<T>(HttpContext context, T value, int revision, int status = StatusCodes.Status200OK)
     {

@@ -43,6 +43,6 @@ internal static class DefaultsApi
     private static async Task<IResult> ClearAsync(string purpose, HttpContext context, DefaultsStore store)
     {
         var result = await store.ClearAsync(purpose, context.User.Actor(), context.RequestAborted);
-        return result.IsSuccess ? TypedResults.NoContent() : ApiResults.Problem(result.Error!);
+        return ApiResults.NoContent(result);
     }
 }

@@ -41,8 +41,7 @@ internal static class ModelsApi
 
     private static async Task<IResult> GetAsync(string model_id, HttpContext context, ModelStore store)
     {
-        var result = await store.GetAsync(model_id, context.RequestAborted);
-        return result.Value is { } model ? ApiResults.WithETag(context, model, model.Revision) : ApiResults.Problem(result.Error!);
+        return ApiResults.Entity(context, await store.GetAsync(model_id, context.RequestAborted), v => v.Revision);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, ModelStore store)
@@ -54,22 +53,14 @@ internal static class ModelsApi
         }
 
         var result = await store.CreateAsync(changes!, context.User.Actor(), context.RequestAborted);
-        if (result.Value is not { } created)
-        {
-            return ApiResults.Problem(result.Error!);
-        }
-
-        context.Response.Headers.Location = $"/api/v1/llm-models/{created.Id}";
-        return ApiResults.WithETag(context, created, created.Revision, StatusCodes.Status201Created);
+        return ApiResults.Created(context, result, v => (v.Id, v.Revision), "/api/v1/llm-models");
     }
 
     private static async Task<IResult> UpdateAsync(string model_id, HttpContext context, ModelStore store)
     {
-        var query = new QueryReader(context.Request.Query);
-        var force = query.Bool("force") ?? false;
-        if (query.HasErrors)
+        if (QueryReader.ReadForce(context.Request, out var force) is { } badQuery)
         {
-            return query.Error;
+            return badQuery;
         }
 
         var (changes, error) = await JsonBody.ReadAsync<ModelChanges>(context);
@@ -79,19 +70,17 @@ internal static class ModelsApi
         }
 
         var result = await store.UpdateAsync(model_id, changes!, ApiResults.IfMatch(context.Request), force, context.User.Actor(), context.RequestAborted);
-        return result.Value is { } updated ? ApiResults.WithETag(context, updated, updated.Revision) : ApiResults.Problem(result.Error!);
+        return ApiResults.Entity(context, result, v => v.Revision);
     }
 
     private static async Task<IResult> DeleteAsync(string model_id, HttpContext context, ModelStore store)
     {
-        var query = new QueryReader(context.Request.Query);
-        var force = query.Bool("force") ?? false;
-        if (query.HasErrors)
+        if (QueryReader.ReadForce(context.Request, out var force) is { } badQuery)
         {
-            return query.Error;
+            return badQuery;
         }
 
         var result = await store.DeleteAsync(model_id, ApiResults.IfMatch(context.Request), force, context.User.Actor(), context.RequestAborted);
-        return result.IsSuccess ? TypedResults.NoContent() : ApiResults.Problem(result.Error!);
+        return ApiResults.NoContent(result);
     }
 }

@@ -48,22 +48,14 @@ internal static class ProvidersApi
         }
 
         var result = await store.CreateAsync(changes!, context.User.Actor(), context.RequestAborted);
-        if (result.Value is not { } created)
-        {
-            return ApiResults.Problem(result.Error!);
-        }
-
-        context.Response.Headers.Location = $"/api/v1/llm-providers/{created.Id}";
-        return ApiResults.WithETag(context, created, created.Revision, StatusCodes.Status201Created);
+        return ApiResults.Created(context, result, v => (v.Id, v.Revision), "/api/v1/llm-providers");
     }
 
     private static async Task<IResult> UpdateAsync(Guid provider_id, HttpContext context, ProviderStore store)
     {
-        var query = new QueryReader(context.Request.Query);
-        var force = query.Bool("force") ?? false;
-        if (query.HasErrors)
+        if (QueryReader.ReadForce(context.Request, out var force) is { } badQuery)
         {
-            return query.Error;
+            return badQuery;
         }
 
         var (changes, error) = await JsonBody.ReadAsync<ProviderChanges>(context);
@@ -73,19 +65,17 @@ internal static class ProvidersApi
         }
 
         var result = await store.UpdateAsync(provider_id, changes!, ApiResults.IfMatch(context.Request), force, context.User.Actor(), context.RequestAborted);
-        return result.Value is { } updated ? ApiResults.WithETag(context, updated, updated.Revision) : ApiResults.Problem(result.Error!);
+        return ApiResults.Entity(context, result, v => v.Revision);
     }
 
     private static async Task<IResult> DeleteAsync(Guid provider_id, HttpContext context, ProviderStore store)
     {
-        var query = new QueryReader(context.Request.Query);
-        var force = query.Bool("force") ?? false;
-        if (query.HasErrors)
+        if (QueryReader.ReadForce(context.Request, out var force) is { } badQuery)
         {
-            return query.Error;
+            return badQuery;
         }
 
         var result = await store.DeleteAsync(provider_id, ApiResults.IfMatch(context.Request), force, context.User.Actor(), context.RequestAborted);
-        return result.IsSuccess ? TypedResults.NoContent() : ApiResults.Problem(result.Error!);
+        return ApiResults.NoContent(result);
     }
 }

@@ -19,6 +19,14 @@ internal sealed class QueryReader(IQueryCollection query)
         return (limit, offset);
     }
 
+    /// <summary>Reads <c>?force=true|false</c> (default false); returns the 400 when it is malformed.</summary>
+    public static IResult? ReadForce(HttpRequest request, out bool force)
+    {
+        var query = new QueryReader(request.Query);
+        force = query.Bool("force") ?? false;
+        return query.HasErrors ? query.Error : null;
+    }
+
     public bool? Bool(string name)
     {
         if (Raw(name) is not { } text)
