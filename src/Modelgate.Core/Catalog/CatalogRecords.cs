@@ -1,0 +1,48 @@
+namespace Modelgate.Core.Catalog;
+
+/// <summary>Default request parameters of a model; null leaves the provider's own default.</summary>
+public sealed record ModelParameters(double? Temperature = null, double? TopP = null, int? MaxTokens = null)
+{
+    public static readonly ModelParameters None = new();
+}
+
+/// <summary>Prices in USD per million tokens; null means unknown (not free).</summary>
+public sealed record Pricing(decimal? InputPerMillion = null, decimal? OutputPerMillion = null, decimal? CachedInputPerMillion = null)
+{
+    public static readonly Pricing Unknown = new();
+}
+
+/// <summary>Request and token limits per minute; null means none.</summary>
+public sealed record RateLimits(int? RequestsPerMinute = null, long? TokensPerMinute = null)
+{
+    public static readonly RateLimits None = new();
+}
+
+/// <summary>A provider as configured. The key stays encrypted here; only resolution decrypts it.</summary>
+public sealed record ProviderConfig(
+    Guid Id,
+    string Name,
+    ProviderKind Kind,
+    string? BaseUrl,
+    string? ApiKeyCiphertext,
+    string? ApiKeyMask,
+    bool IsActive,
+    bool IsDefault,
+    RateLimits Limits)
+{
+    /// <summary>Kinds that cannot be called without a key (local and self-hosted endpoints may not need one).</summary>
+    public bool RequiresApiKey => Kind is ProviderKind.Anthropic or ProviderKind.OpenAI or ProviderKind.AzureOpenAI;
+}
+
+/// <summary>A model as configured: what to call it upstream, its defaults and its prices.</summary>
+public sealed record ModelDefinition(
+    Guid Id,
+    Guid ProviderId,
+    string ModelId,
+    string? DisplayName,
+    ModelKind Kind,
+    bool IsActive,
+    ModelParameters Parameters,
+    Pricing Pricing,
+    int? ContextWindow,
+    int? EmbeddingDimensions);

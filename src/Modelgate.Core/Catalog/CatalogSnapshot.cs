@@ -1,0 +1,39 @@
+using System.Collections.Frozen;
+
+namespace Modelgate.Core.Catalog;
+
+/// <summary>
+/// The whole catalog at one version: immutable, so readers share it without locks and a change is a new
+/// snapshot swapped in whole. Built once per change; lookups are frozen dictionaries.
+/// </summary>
+public sealed class CatalogSnapshot
+{
+    public CatalogSnapshot(
+        long version,
+        DateTimeOffset publishedAt,
+        IEnumerable<ProviderConfig> providers,
+        IEnumerable<ModelDefinition> models,
+        IReadOnlyDictionary<string, Guid> defaults)
+    {
+        Version = version;
+        PublishedAt = publishedAt;
+        Providers = providers.ToFrozenDictionary(p => p.Id);
+        Models = models.ToFrozenDictionary(m => m.Id);
+        Defaults = defaults.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>An empty catalog (nothing configured yet), version 0.</summary>
+    public static CatalogSnapshot Empty { get; } = new(0, DateTimeOffset.UnixEpoch, [], [], new Dictionary<string, Guid>());
+
+    /// <summary>Increases by one with every published change.</summary>
+    public long Version { get; }
+
+    public DateTimeOffset PublishedAt { get; }
+
+    public FrozenDictionary<Guid, ProviderConfig> Providers { get; }
+
+    public FrozenDictionary<Guid, ModelDefinition> Models { get; }
+
+    /// <summary>Purpose name → model id, exactly as stored (agent types without a row fall back at resolution).</summary>
+    public FrozenDictionary<string, Guid> Defaults { get; }
+}

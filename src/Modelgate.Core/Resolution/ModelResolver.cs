@@ -1,0 +1,17 @@
+using Modelgate.Core.Catalog;
+
+namespace Modelgate.Core.Resolution;
+
+/// <summary>
+/// Answers "which model, key and parameters for this purpose, right now?" from the catalog in effect.
+/// Safe to hold for the application's lifetime: it keeps nothing of its own between calls.
+/// </summary>
+public sealed class ModelResolver(CurrentCatalog catalog)
+{
+    /// <summary>Resolves a purpose; throws <see cref="ModelgateConfigurationException"/> when nothing can serve it.</summary>
+    public ResolvedModel Resolve(Purpose purpose) => catalog.State.Resolutions.Resolve(purpose);
+
+    /// <summary>Resolves a purpose given by name (<c>chat</c>, <c>agents</c>, <c>embeddings</c>, <c>agents/&lt;type&gt;</c>).</summary>
+    public ResolvedModel Resolve(string purpose) =>
+        Purpose.TryParse(purpose, out var parsed, out var error) ? Resolve(parsed) : throw new ModelgateConfigurationException(purpose, error);
+}

@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Secrets;
+
+namespace Modelgate.Core.Resolution;
+
+/// <summary>
+/// Every purpose's resolution for one snapshot, worked out once when the snapshot is applied, so that
+/// <see cref="Resolve"/> is a dictionary lookup with no allocation. Agent types without a row of their own
+/// are worked out on first use and cached (bounded).
+/// </summary>
+public sealed class ResolutionTable
+{
+    private const int MaxCachedAgentTypes = 1024;
+
+    private readonly CatalogSnapshot _snapshot;
+    private readonly ResolutionSource _origin;
+    private readonly SecretProtector _protector;
+    private readonly EnvironmentFallback _environment;
+    private readonly FrozenDictionary<string, ResolutionEntry> _known;
+    private readonly ConcurrentDictionary<string, ResolutionEntry> _fallbacks = new(StringComparer.Ordinal);
+
+    public ResolutionTable(CatalogSnapshot snapshot, ResolutionSource origin, SecretProtector protector, EnvironmentFallback environment)
+    {
+        _snapshot = snapshot;
+        _origin = origin;
+        _protector = protector;
+        _environment = environment;
+        var purposes = new[] { Purpose.Chat, Purpose.Agents, Purpose.Embeddings }
+            .Concat(snapshot.Defaults.Keys.Select(k => Purpose.TryParse(k, out var p, out _) ? p : (Purpose?)null).OfType<Purpose>())
+            .Distinct();
+        var entries = new Dictionary<string, ResolutionEntry>(StringComparer.Ordinal);
+        foreach (var purpose in purposes.OrderBy(p => p.AgentType is null ? 0 : 1))
+        {
+            entries[purpose.Name] = Build(purpose, entries);
+        }
+
+        _known = entries.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>The purposes with an entry of their own: chat, agents, embeddings and every configured agent type.</summary>
+    public IEnumerable<KeyValuePair<string, ResolutionEntry>> Known => _known;
+
+    /// <summary>The resolution for the purpose, or a <see cref="ModelgateConfigurationException"/> saying what to configure.</summary>
+    public ResolvedModel Resolve(Purpose purpose) => Entry(purpose).Model ?? throw new ModelgateConfigurationException(purpose.Name, Entry(purpose).Error!);
+
+    public ResolutionEntry Entry(Purpose purpose)
+    {
+        if (_known.TryGetValue(purpose.Name, out var entry))
+        {
+            return entry;
+        }
+
+        if (_fallbacks.TryGetValue(purpose.Name, out entry))
+        {
+            return entry;
+        }
+
+        entry = Build(purpose, _known);
+        if (_fallbacks.Count < MaxCachedAgentTypes)
+        {
+            _fallbacks.TryAdd(purpose.Name, entry);
+        }
+
+        return entry;
+    }
+
+    private ResolutionEntry Build(Purpose purpose, IReadOnlyDictionary<string, ResolutionEntry> built)
+    {
+        string whyNot;
+        if (_snapshot.Defaults.TryGetValue(purpose.Name, out var modelId))
+        {
+            var fromCatalog = FromCatalog(purpose, modelId, out whyNot);
+            if (fromCatalog is not null)
+            {
+                return fromCatalog;
+            }
+        }
+        else
+        {
+            whyNot = $"the catalog (v{_snapshot.Version}) has no default for '{purpose}'";
+        }
+
+        if (purpose.Parent is { } parent && built.TryGetValue(parent.Name, out var parentEntry) && parentEntry.Model is { Source: not ResolutionSource.Environment } inherited)
+        {
+            return new ResolutionEntry(Rename(inherited, purpose, $"{whyNot}; falls back to '{parent}': {inherited.Reason}"), null);
+        }
+
+        var fromEnvironment = _environment.TryResolve(purpose, _snapshot.Version, whyNot, out var missing);
+        if (fromEnvironment is not null)
+        {
+            return new ResolutionEntry(fromEnvironment, null);
+        }
+
+        return new ResolutionEntry(null,
+            $"No model is configured for purpose '{purpose}': {whyNot}. Set one with PUT /api/v1/llm-defaults/{purpose} {{\"model_id\": \"...\"}} (or PUT /api/v1/llm-models/{{id}} with a default flag), or {missing}.");
+    }
+
+    private ResolutionEntry? FromCatalog(Purpose purpose, Guid modelId, out string whyNot)
+    {
+        if (!_snapshot.Models.TryGetValue(modelId, out var model) || !_snapshot.Providers.TryGetValue(model.ProviderId, out var provider))
+        {
+            whyNot = $"the default for '{purpose}' points at a model that no longer exists";
+            return null;
+        }
+
+        var label = $"model '{model.ModelId}' on provider '{provider.Name}'";
+        whyNot = (model.IsActive, provider.IsActive, model.Kind == purpose.RequiredModelKind) switch
+        {
+            (false, _, _) => $"the default for '{purpose}', {label}, is inactive",
+            (_, false, _) => $"the default for '{purpose}', {label}, is on an inactive provider",
+            (_, _, false) => $"the default for '{purpose}', {label}, is not a {purpose.RequiredModelKind.ToName()} model",
+            _ when provider.RequiresApiKey && provider.ApiKeyCiphertext is null => $"the default for '{purpose}', {label}, has no API key set on its provider",
+            _ => "",
+        };
+        if (whyNot.Length > 0)
+        {
+            return null;
+        }
+
+        string? key = null;
+        if (provider.ApiKeyCiphertext is { } ciphertext)
+        {
+            try
+            {
+                key = _protector.Unprotect(ciphertext, SecretContext.ProviderApiKey(provider.Id));
+            }
+            catch (SecretDecryptionException e)
+            {
+                // Fail closed: a key that cannot be read is not replaced by another source.
+                return new ResolutionEntry(null, $"The API key of provider '{provider.Name}' (default for '{purpose}') cannot be decrypted: {e.Message} Set the key again with PUT /api/v1/llm-providers/{provider.Id}.");
+            }
+        }
+
+        var lastKnownGood = _origin == ResolutionSource.LastKnownGood
+            ? $"; the database is unreachable, so this is the last-known-good snapshot v{_snapshot.Version} published {_snapshot.PublishedAt:u}"
+            : "";
+        return new ResolutionEntry(new ResolvedModel
+        {
+            Purpose = purpose,
+            Provider = provider,
+            Model = model,
+            ApiKey = key,
+            Source = _origin,
+            Reason = $"the default for '{purpose}' is {label} (catalog v{_snapshot.Version}){lastKnownGood}",
+            CatalogVersion = _snapshot.Version,
+        }, null);
+    }
+
+    private static ResolvedModel Rename(ResolvedModel inherited, Purpose purpose, string reason) => new()
+    {
+        Purpose = purpose,
+        Provider = inherited.Provider,
+        Model = inherited.Model,
+        ApiKey = inherited.ApiKey,
+        Source = inherited.Source,
+        Reason = reason,
+        CatalogVersion = inherited.CatalogVersion,
+    };
+}
+
+/// <summary>One purpose's outcome: a resolution, or the message of the error it raises.</summary>
+public sealed record ResolutionEntry(ResolvedModel? Model, string? Error);

@@ -1,0 +1,45 @@
+using System.Text.Json.Serialization;
+using Modelgate.Core.Catalog;
+
+namespace Modelgate.Core.Resolution;
+
+/// <summary>
+/// What to call for a purpose right now, and why: provider, model, key, address, effective parameters,
+/// prices, and where it came from. The decrypted key is never part of <see cref="ToString"/> or JSON.
+/// </summary>
+public sealed class ResolvedModel
+{
+    /// <summary>The purpose that was asked for (an agent type keeps its own name even when it falls back).</summary>
+    public required Purpose Purpose { get; init; }
+
+    public required ProviderConfig Provider { get; init; }
+
+    public required ModelDefinition Model { get; init; }
+
+    /// <summary>The plaintext key, or null for providers that need none.</summary>
+    [JsonIgnore]
+    public string? ApiKey { get; init; }
+
+    public string? ApiKeyMask => Provider.ApiKeyMask;
+
+    public string? BaseUrl => Provider.BaseUrl;
+
+    public ModelParameters Parameters => Model.Parameters;
+
+    public Pricing Pricing => Model.Pricing;
+
+    public required ResolutionSource Source { get; init; }
+
+    /// <summary>A sentence saying which rows or variables decided this, for people reading logs and the API.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>The catalog version this came from (0 for the environment with an empty catalog).</summary>
+    public required long CatalogVersion { get; init; }
+
+    /// <summary>Same provider, model, key and source: a change worth logging when this differs.</summary>
+    public bool SameTargetAs(ResolvedModel other) =>
+        Source == other.Source && Provider.Id == other.Provider.Id && Provider.Name == other.Provider.Name
+        && Model.ModelId == other.Model.ModelId && Provider.ApiKeyCiphertext == other.Provider.ApiKeyCiphertext && Provider.BaseUrl == other.Provider.BaseUrl;
+
+    public override string ToString() => $"{Purpose} -> {Provider.Name}/{Model.ModelId} ({Source.ToName()}, v{CatalogVersion})";
+}
