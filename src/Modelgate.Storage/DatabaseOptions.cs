@@ -28,5 +28,23 @@ public sealed record DatabaseOptions(DatabaseKind Kind, string ConnectionString)
     }
 
     /// <summary>Hides the password so the options can be logged.</summary>
-    public override string ToString() => $"{Kind} ({string.Join(';', ConnectionString.Split(';').Where(p => !p.Trim().StartsWith("Password", StringComparison.OrdinalIgnoreCase)))})";
+    public override string ToString()
+    {
+        var builder = new System.Data.Common.DbConnectionStringBuilder();
+        try
+        {
+            builder.ConnectionString = ConnectionString;
+        }
+        catch (ArgumentException)
+        {
+            return $"{Kind} (unparseable connection string)";
+        }
+
+        foreach (var key in builder.Keys.Cast<string>().Where(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant() is "password" or "pwd" or "psw" or "passfile").ToList())
+        {
+            builder.Remove(key);
+        }
+
+        return $"{Kind} ({builder.ConnectionString})";
+    }
 }

@@ -16,6 +16,7 @@ public abstract class ModelgateDbContext(DbContextOptions options) : DbContext(o
     public DbSet<PurposeDefaultEntity> PurposeDefaults => Set<PurposeDefaultEntity>();
     public DbSet<AuditEntryEntity> AuditLog => Set<AuditEntryEntity>();
     public DbSet<SettingEntity> Settings => Set<SettingEntity>();
+    public DbSet<ConfigVersionEntity> ConfigVersions => Set<ConfigVersionEntity>();
 
     public abstract DatabaseKind Kind { get; }
 

@@ -9,6 +9,8 @@ namespace Modelgate.Storage;
 /// <summary>The master key's life: checked against the stored secrets at start, and rotated on request.</summary>
 public sealed class SecretKeyMaintenance(IDbContextFactory<ModelgateDbContext> contexts, CatalogTransaction transactions, MasterKeyStore keys, SecretProtector protector, TimeProvider time)
 {
+    private readonly SemaphoreSlim _rotation = new(1, 1);
+
     /// <summary>
     /// Loads the master key and proves it can read what is stored. Refuses (throws <see cref="MasterKeyException"/>)
     /// when encrypted keys exist but no master key is configured, or when they were encrypted under a key not configured.
@@ -35,29 +37,61 @@ public sealed class SecretKeyMaintenance(IDbContextFactory<ModelgateDbContext> c
     }
 
     /// <summary>
-    /// Re-encrypts every stored secret under the primary key in one transaction. With a key file, a new key is
-    /// generated first and the old one dropped once everything is re-encrypted; requests keep working throughout,
-    /// since the ring can decrypt both.
+    /// Re-encrypts every stored secret (provider keys, and the keys inside every stored catalog version) under
+    /// the primary key in one transaction. With a key file, a new key is generated first and the old one dropped
+    /// once everything is re-encrypted; requests keep working throughout, since the ring can decrypt both.
+    /// Rotations never overlap; one that fails leaves the key ring and the database as they were.
     /// </summary>
     public async Task<CatalogResult<RotationResult>> RotateAsync(string actor, CancellationToken cancellationToken)
     {
-        var previous = keys.Current.Primary.Id;
-        var ring = keys.BeginRotation();
-        var result = await transactions.RunAsync<RotationResult>(async db =>
+        await _rotation.WaitAsync(cancellationToken);
+        try
         {
-            var providers = await db.Providers.Where(p => p.ApiKeyCiphertext != null).ToListAsync(cancellationToken);
-            foreach (var provider in providers)
+            var before = keys.Current;
+            var ring = keys.BeginRotation();
+            CatalogResult<RotationResult> result;
+            try
             {
-                var context = SecretContext.ProviderApiKey(provider.Id);
-                provider.ApiKeyCiphertext = protector.Protect(protector.Unprotect(provider.ApiKeyCiphertext!, context), context);
+                result = await transactions.RunAsync<RotationResult>(db => ReEncryptAsync(db, before.Primary.Id, ring, actor, cancellationToken), cancellationToken);
+            }
+            catch
+            {
+                keys.Restore(before);
+                throw;
             }
 
-            var outcome = new RotationResult(previous, ring.Primary.Id, providers.Count, ring.Source == MasterKeySourceKind.KeyFile ? "key-file" : "environment");
-            AuditTrail.Record(db, actor, "secrets.rotate", "master_key", ring.Primary.Id, new { key_id = previous }, outcome, time.UtcNow());
-            return outcome;
-        }, cancellationToken);
-        keys.CompleteRotation();
-        return result;
+            keys.CompleteRotation();
+            return result;
+        }
+        finally
+        {
+            _rotation.Release();
+        }
+    }
+
+    private async Task<CatalogResult<RotationResult>> ReEncryptAsync(ModelgateDbContext db, string previous, MasterKeyRing ring, string actor, CancellationToken cancellationToken)
+    {
+        var providers = await db.Providers.Where(p => p.ApiKeyCiphertext != null).ToListAsync(cancellationToken);
+        foreach (var provider in providers)
+        {
+            var context = SecretContext.ProviderApiKey(provider.Id);
+            provider.ApiKeyCiphertext = protector.Protect(protector.Unprotect(provider.ApiKeyCiphertext!, context), context);
+        }
+
+        // Older catalog versions keep their keys too (for rollback), so they move to the new key as well.
+        foreach (var version in await db.ConfigVersions.ToListAsync(cancellationToken))
+        {
+            var snapshot = CatalogSnapshotJson.FromGzip(version.Snapshot);
+            var reEncrypted = snapshot.Providers.Values.Select(p => p.ApiKeyCiphertext is null ? p : p with
+            {
+                ApiKeyCiphertext = protector.Protect(protector.Unprotect(p.ApiKeyCiphertext, SecretContext.ProviderApiKey(p.Id)), SecretContext.ProviderApiKey(p.Id)),
+            });
+            version.Snapshot = CatalogSnapshotJson.ToGzip(new CatalogSnapshot(snapshot.Version, snapshot.PublishedAt, reEncrypted, snapshot.Models.Values, snapshot.Defaults));
+        }
+
+        var outcome = new RotationResult(previous, ring.Primary.Id, providers.Count, ring.Source == MasterKeySourceKind.KeyFile ? "key-file" : "environment");
+        AuditTrail.Record(db, actor, "secrets.rotate", "master_key", ring.Primary.Id, new { key_id = previous }, outcome, time.UtcNow());
+        return outcome;
     }
 }
 

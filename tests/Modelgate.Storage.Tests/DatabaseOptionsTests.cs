@@ -21,7 +21,16 @@ public sealed class DatabaseOptionsTests
     public void From_OtherConnectionString_IsSqlite() =>
         Assert.Equal(DatabaseKind.Sqlite, DatabaseOptions.From("Data Source=/tmp/x.db", "/data").Kind);
 
-    [Fact]
-    public void ToString_HidesThePassword() =>
-        Assert.DoesNotContain("s3cret", DatabaseOptions.From("Host=db;Password=s3cret", "/data").ToString(), StringComparison.Ordinal);
+    [Theory]
+    [InlineData("Host=db;Password=s3cret;Database=x")]
+    [InlineData("Host=db;Pwd=s3cret")]
+    [InlineData("Host=db;PSW=s3cret")]
+    [InlineData("host=db; password = s3cret ;")]
+    public void ToString_HidesThePasswordInAnySpelling(string connectionString)
+    {
+        var text = DatabaseOptions.From(connectionString, "/data").ToString();
+
+        Assert.DoesNotContain("s3cret", text, StringComparison.Ordinal);
+        Assert.Contains("db", text, StringComparison.Ordinal);
+    }
 }

@@ -65,10 +65,7 @@ public sealed class BaseUrlPolicy(bool allowPrivateNetworks = true)
     /// <summary>Returns why a connection to <paramref name="address"/> must not be made, or null when it may.</summary>
     public string? CheckAddress(IPAddress address)
     {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
+        address = EmbeddedIpv4(address) ?? address;
 
         if (IsMetadata(address))
         {
@@ -86,6 +83,25 @@ public sealed class BaseUrlPolicy(bool allowPrivateNetworks = true)
         }
 
         return null;
+    }
+
+    // IPv4 carried inside IPv6: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d).
+    private static IPAddress? EmbeddedIpv4(IPAddress address)
+    {
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return null;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        var b = address.GetAddressBytes();
+        var compatible = b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0 && !IPAddress.IPv6Loopback.Equals(address) && !IPAddress.IPv6Any.Equals(address);
+        var nat64 = b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0;
+        return compatible || nat64 ? new IPAddress(b.AsSpan(12, 4)) : null;
     }
 
     private static bool IsMetadata(IPAddress address)

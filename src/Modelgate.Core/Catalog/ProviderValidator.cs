@@ -14,7 +14,7 @@ public static class ProviderValidator
         var errors = new ValidationErrors();
         FieldRules.Text(errors, "name", changes.Name, MaxNameLength, required: creating);
         FieldRules.Text(errors, "type", changes.Type, 64, required: creating);
-        if (changes.Type is { HasValue: true, Value: { } type } && !ProviderKinds.TryParse(type, out _) && errors.IsEmpty)
+        if (changes.Type is { HasValue: true, Value: { Length: <= 64 } type } && !ProviderKinds.TryParse(type, out _))
         {
             errors.Add("type", $"type must be one of {string.Join(", ", ProviderKinds.AllNames)}");
         }

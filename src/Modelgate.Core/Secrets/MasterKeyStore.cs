@@ -78,6 +78,17 @@ public sealed class MasterKeyStore(MasterKeyOptions options)
         _ring = next;
     }
 
+    /// <summary>Undoes a rotation that failed: the ring (and key file) go back to what they were before it began.</summary>
+    public void Restore(MasterKeyRing ring)
+    {
+        if (ring.Source == MasterKeySourceKind.KeyFile)
+        {
+            WriteKeyFile(ring);
+        }
+
+        _ring = ring;
+    }
+
     private MasterKeyRing ReadKeyFile()
     {
         var keys = File.ReadAllLines(options.KeyFilePath)

@@ -19,13 +19,13 @@ internal static class ModelsApi
             .WithSummary("Create a model. provider_id defaults to the provider marked is_default; is_default_for_* flags make it a purpose's default.")
             .Accepts<ModelChanges>("application/json").Produces<ModelView>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        group.MapGet("/{model_id}", GetAsync).WithName("GetModel").WithSummary("Read one model by id or unambiguous upstream model_id.")
+        group.MapGet("/{**model_id}", GetAsync).WithName("GetModel").WithSummary("Read one model by id or unambiguous upstream model_id.")
             .Produces<ModelView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPut("/{model_id}", UpdateAsync).WithName("UpdateModel")
+        group.MapPut("/{**model_id}", UpdateAsync).WithName("UpdateModel")
             .WithSummary("Change any editable field. {\"is_default_for_agents\": true} makes it the agents default and takes the flag from the previous holder atomically. ?force=true clears defaults the change would break.")
             .Accepts<ModelChanges>("application/json").Produces<ModelView>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapDelete("/{model_id}", DeleteAsync).WithName("DeleteModel")
+        group.MapDelete("/{**model_id}", DeleteAsync).WithName("DeleteModel")
             .WithSummary("Delete a model. Refused (409) while it is a default unless ?force=true, which clears those defaults.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return api;

@@ -82,12 +82,12 @@ internal sealed class QueryReader(IQueryCollection query)
             return null;
         }
 
-        if (text.Length <= maxLength)
+        if (text.Length <= maxLength && !text.Any(char.IsControl))
         {
             return text;
         }
 
-        _errors[name] = [$"{name} is longer than {maxLength} characters"];
+        _errors[name] = [$"{name} must be at most {maxLength} characters, without control characters"];
         return null;
     }
 

@@ -10,8 +10,9 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<ModelgateDbContext> 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         await using var db = contexts.CreateDbContext();
+        // Degraded, not down: resolution goes on from the last-known-good snapshot meanwhile.
         return await db.Database.CanConnectAsync(cancellationToken)
             ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy("The catalog database does not answer.");
+            : new HealthCheckResult(context.Registration.FailureStatus, "The catalog database does not answer.");
     }
 }

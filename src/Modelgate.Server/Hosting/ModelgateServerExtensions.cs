@@ -1,9 +1,12 @@
 using Microsoft.AspNetCore.Authentication;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Resolution;
 using Modelgate.Core.Secrets;
 using Modelgate.Server.Api;
 using Modelgate.Server.Auth;
 using Modelgate.Storage;
+using Modelgate.Storage.Catalog;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 
 namespace Modelgate.Server.Hosting;
@@ -26,11 +29,17 @@ internal static class ModelgateServerExtensions
         services.AddSingleton<SecretProtector>();
         services.AddSingleton(new BaseUrlPolicy(settings.AllowPrivateBaseUrls));
         services.AddModelgateStorage(settings.Database);
+        services.AddSingleton(new EnvironmentFallback(name => builder.Configuration[name]));
+        services.AddSingleton<CurrentCatalog>();
+        services.AddSingleton<ModelResolver>();
+        services.AddSingleton(new CatalogMonitorOptions(Path.Combine(settings.DataDirectory, LastKnownGoodFile.FileName)));
+        services.AddSingleton<CatalogMonitor>();
 
         services.AddSingleton<AdminTokenVerifier>();
         services.AddSingleton<AdminTokenBootstrapper>();
         services.AddSingleton(new AdminConsole(Console.Out));
         services.AddHostedService<StartupInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<CatalogMonitor>());
 
         services.AddAuthentication(AdminTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, AdminTokenAuthenticationHandler>(AdminTokenAuthenticationHandler.SchemeName, null);
@@ -39,7 +48,7 @@ internal static class ModelgateServerExtensions
         services.AddExceptionHandler<ErrorHandling>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddOpenApi(o => o.AddSchemaTransformer<OptionalSchemaTransformer>());
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", HealthStatus.Degraded).AddCheck<CatalogHealthCheck>("catalog");
         return builder;
     }
 
@@ -51,7 +60,7 @@ internal static class ModelgateServerExtensions
         app.UseAuthorization();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization();
-        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapAuditApi().MapSecretsApi();
+        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapResolveApi().MapAuditApi().MapSecretsApi();
 
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("Modelgate API"));

@@ -1,25 +1,56 @@
+using Modelgate.Core.Secrets;
 using Modelgate.Server.Auth;
 using Modelgate.Storage;
+using Modelgate.Storage.Catalog;
 
 namespace Modelgate.Server.Hosting;
 
 /// <summary>
-/// Runs before the server accepts requests: migrates the schema, loads and verifies the master key, and sets up
-/// the admin token. Any failure stops the start with a message that says what to fix.
+/// Runs before the server accepts requests: migrates the schema, loads and verifies the master key, sets up
+/// the admin token and puts the latest catalog version in effect. If the database cannot be reached and a
+/// last-known-good snapshot exists, the server starts on that (degraded) and finishes this work once the
+/// database is back; any other failure stops the start with a message that says what to fix.
 /// </summary>
 internal sealed partial class StartupInitializer(
     DatabaseInitializer database,
     SecretKeyMaintenance secrets,
+    MasterKeyStore keys,
     AdminTokenBootstrapper adminToken,
+    CatalogTransaction transactions,
+    CatalogMonitor monitor,
     ModelgateSettings settings,
     ILogger<StartupInitializer> logger) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         LogStarting(logger, settings.ToString());
+        try
+        {
+            await InitializeAsync(cancellationToken);
+        }
+        catch (Exception e) when (CatalogMonitor.IsDatabaseUnavailable(e))
+        {
+            // The key must still be there to read the snapshot's secrets; never create one here.
+            if (!keys.IsLoaded)
+            {
+                keys.TryLoad(createIfMissing: false);
+            }
+
+            if (!monitor.StartFromLastKnownGood(InitializeAsync))
+            {
+                throw new InvalidOperationException(
+                    $"The catalog database cannot be reached ({e.Message}) and there is no last-known-good snapshot in {settings.DataDirectory} to serve meanwhile. Check MODELGATE_DATABASE and that the database is running.", e);
+            }
+        }
+    }
+
+    private async Task InitializeAsync(CancellationToken cancellationToken)
+    {
         await database.MigrateAsync(cancellationToken);
         await secrets.LoadAndVerifyAsync(cancellationToken);
         await adminToken.InitializeAsync(cancellationToken);
+        await transactions.EnsurePublishedAsync(cancellationToken);
+        await monitor.LoadLatestAsync(cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

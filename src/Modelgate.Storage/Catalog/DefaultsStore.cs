@@ -67,8 +67,7 @@ public sealed class DefaultsStore(CatalogTransaction transactions, TimeProvider 
                 return false;
             }
 
-            db.PurposeDefaults.Remove(row);
-            AuditTrail.Record(db, actor, "default.clear", "default", purpose.Name, new { purpose = purpose.Name, model = row.ModelId }, null, time.UtcNow());
+            await ModelViews.ClearDefaultsAsync(db, [row], actor, time.UtcNow(), cancellationToken);
             return true;
         }, cancellationToken);
     }
@@ -100,9 +99,16 @@ public sealed class DefaultsStore(CatalogTransaction transactions, TimeProvider 
         }
         else
         {
+            if (await db.Models.FindAsync([row.ModelId], cancellationToken) is { } previousHolder)
+            {
+                ModelViews.Touch(db, previousHolder, now);
+            }
+
             row.ModelId = model.Id;
             row.UpdatedAt = now;
         }
+
+        ModelViews.Touch(db, model, now);
 
         AuditTrail.Record(db, actor, "default.set", "default", purpose.Name, before, new { purpose = purpose.Name, model = model.Id, model_id = model.ModelId }, now);
         return null;

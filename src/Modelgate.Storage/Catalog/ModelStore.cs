@@ -68,8 +68,13 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
             var model = new ModelEntity { Id = Guid.CreateVersion7(), ProviderId = owner.Id, Provider = owner, ModelId = modelId, Type = "chat", CreatedAt = now, UpdatedAt = now };
             Apply(model, changes);
             db.Models.Add(model);
-            AuditTrail.Record(db, actor, "model.create", Entity, model.Id.ToString(), null, ModelViews.ToView(model, []), now);
-            return await ApplyDefaultsAsync(db, model, [], changes, force: false, actor, cancellationToken);
+            var result = await ApplyDefaultsAsync(db, model, [], changes, force: false, actor, cancellationToken);
+            if (result.Value is { } created)
+            {
+                AuditTrail.Record(db, actor, "model.create", Entity, model.Id.ToString(), null, created, now);
+            }
+
+            return result;
         }, cancellationToken);
     }
 
@@ -153,7 +158,7 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
 
             var now = time.UtcNow();
             var before = ModelViews.ToView(model, [.. dependents.Select(d => d.Purpose)]);
-            db.PurposeDefaults.RemoveRange(dependents);
+            await ModelViews.ClearDefaultsAsync(db, dependents, actor, now, cancellationToken);
             db.Models.Remove(model);
             AuditTrail.Record(db, actor, "model.delete", Entity, model.Id.ToString(), before, null, now);
             return before;

@@ -66,7 +66,7 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
             SetApiKey(provider, changes.ApiKey.Or(null));
             if (changes.IsDefault.Or(false))
             {
-                await TakeDefaultFlagAsync(db, provider, cancellationToken);
+                await TakeDefaultFlagAsync(db, provider, actor, now, cancellationToken);
             }
 
             db.Providers.Add(provider);
@@ -137,7 +137,7 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
                         "is_active");
                 }
 
-                db.PurposeDefaults.RemoveRange(dependents);
+                await ModelViews.ClearDefaultsAsync(db, dependents, actor, time.UtcNow(), cancellationToken);
             }
 
             provider.IsActive = changes.IsActive.Or(provider.IsActive);
@@ -145,7 +145,7 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
             {
                 if (changes.IsDefault.Value)
                 {
-                    await TakeDefaultFlagAsync(db, provider, cancellationToken);
+                    await TakeDefaultFlagAsync(db, provider, actor, time.UtcNow(), cancellationToken);
                 }
 
                 provider.IsDefault = changes.IsDefault.Value;
@@ -187,12 +187,12 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
 
             var now = time.UtcNow();
             var before = ToView(provider, provider.Models.Count);
-            foreach (var purposeDefault in dependents)
+            await ModelViews.ClearDefaultsAsync(db, dependents, actor, now, cancellationToken);
+            foreach (var model in provider.Models)
             {
-                AuditTrail.Record(db, actor, "default.clear", "default", purposeDefault.Purpose, new { purpose = purposeDefault.Purpose, model = purposeDefault.ModelId }, null, now);
+                AuditTrail.Record(db, actor, "model.delete", "model", model.Id.ToString(), ModelViews.ToView(model, []), null, now);
             }
 
-            db.PurposeDefaults.RemoveRange(dependents);
             db.Models.RemoveRange(provider.Models);
             db.Providers.Remove(provider);
             AuditTrail.Record(db, actor, "provider.delete", Entity, id.ToString(), before, null, now);
@@ -213,13 +213,16 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
     }
 
     // Only one provider carries the default flag; the partial unique index enforces it, this moves it.
-    private static async Task TakeDefaultFlagAsync(ModelgateDbContext db, ProviderEntity provider, CancellationToken cancellationToken)
+    private static async Task TakeDefaultFlagAsync(ModelgateDbContext db, ProviderEntity provider, string actor, DateTime now, CancellationToken cancellationToken)
     {
-        var holders = await db.Providers.Where(p => p.IsDefault && p.Id != provider.Id).ToListAsync(cancellationToken);
+        var holders = await db.Providers.Include(p => p.Models).Where(p => p.IsDefault && p.Id != provider.Id).ToListAsync(cancellationToken);
         foreach (var holder in holders)
         {
+            var before = ToView(holder, holder.Models.Count);
             holder.IsDefault = false;
             holder.Revision++;
+            holder.UpdatedAt = now;
+            AuditTrail.Record(db, actor, "provider.update", Entity, holder.Id.ToString(), before, ToView(holder, holder.Models.Count), now);
         }
 
         if (holders.Count > 0)

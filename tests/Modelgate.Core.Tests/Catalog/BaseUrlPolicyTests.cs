@@ -19,6 +19,8 @@ public sealed class BaseUrlPolicyTests
     [InlineData("http://[::ffff:169.254.169.254]/")]
     [InlineData("http://[::ffff:a9fe:a9fe]/")]
     [InlineData("http://[fd00:ec2::254]/")]
+    [InlineData("http://[::a9fe:a9fe]/")]
+    [InlineData("http://[64:ff9b::a9fe:a9fe]/")]
     [InlineData("http://metadata.google.internal/computeMetadata/v1/")]
     [InlineData("http://METADATA.GOOGLE.INTERNAL./")]
     [InlineData("http://100.100.100.200/")]

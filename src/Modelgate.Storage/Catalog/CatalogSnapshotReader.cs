@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Modelgate.Core.Catalog;
+
+namespace Modelgate.Storage.Catalog;
+
+/// <summary>Builds a <see cref="CatalogSnapshot"/> from the catalog tables as the given context sees them.</summary>
+internal static class CatalogSnapshotReader
+{
+    public static async Task<CatalogSnapshot> ReadAsync(ModelgateDbContext db, long version, DateTimeOffset publishedAt, CancellationToken cancellationToken)
+    {
+        var providers = await db.Providers.AsNoTracking().ToListAsync(cancellationToken);
+        var models = await db.Models.AsNoTracking().ToListAsync(cancellationToken);
+        var defaults = await db.PurposeDefaults.AsNoTracking().ToListAsync(cancellationToken);
+        return new CatalogSnapshot(
+            version,
+            publishedAt,
+            providers.Select(p => new ProviderConfig(
+                p.Id, p.Name, ProviderKinds.TryParse(p.Type, out var kind) ? kind : ProviderKind.OpenAICompatible, p.BaseUrl, p.ApiKeyCiphertext, p.ApiKeyMask,
+                p.IsActive, p.IsDefault, new RateLimits(p.RequestsPerMinute, p.TokensPerMinute))),
+            models.Select(m => new ModelDefinition(
+                m.Id, m.ProviderId, m.ModelId, m.DisplayName, m.Type == "embedding" ? ModelKind.Embedding : ModelKind.Chat, m.IsActive,
+                new ModelParameters(m.Temperature, m.TopP, m.MaxTokens),
+                new Pricing(m.InputPricePerMillion, m.OutputPricePerMillion, m.CachedInputPricePerMillion),
+                m.ContextWindow, m.EmbeddingDimensions)),
+            defaults.ToDictionary(d => d.Purpose, d => d.ModelId, StringComparer.Ordinal));
+    }
+}
