@@ -17,6 +17,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ModelStore>();
         services.AddSingleton<DefaultsStore>();
         services.AddSingleton<AuditQuery>();
+        services.AddSingleton<ConfigVersionStore>();
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<SecretKeyMaintenance>();
         services.AddSingleton<DatabaseInitializer>();

@@ -60,7 +60,7 @@ internal static class ModelgateServerExtensions
         app.UseAuthorization();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization();
-        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapResolveApi().MapAuditApi().MapSecretsApi();
+        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapResolveApi().MapConfigVersionsApi().MapAuditApi().MapSecretsApi();
 
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("Modelgate API"));

@@ -152,14 +152,17 @@ public sealed partial class CatalogMonitor : BackgroundService
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA data_version";
         var seen = await command.ExecuteScalarAsync(stoppingToken);
+        var lastCheck = _time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             await Task.Delay(_options.PollInterval, _time, stoppingToken);
-            // data_version changes when another connection commits to the file; only then is the version table read.
+            // data_version changes when another connection commits to the file; only then is the version table read
+            // (and at the safety interval, through a fresh connection, which also notices a file that went away).
             var now = await command.ExecuteScalarAsync(stoppingToken);
-            if (!Equals(now, seen))
+            if (!Equals(now, seen) || _time.GetUtcNow() - lastCheck >= _options.SafetyCheckInterval)
             {
                 seen = now;
+                lastCheck = _time.GetUtcNow();
                 await LoadLatestAsync(stoppingToken);
             }
 

@@ -21,6 +21,8 @@ public sealed class ModelgateApp(DatabaseOptions database, string dataDirectory,
 
     public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
 
+    public Core.Resolution.ModelResolver Resolver => Services.GetRequiredService<Core.Resolution.ModelResolver>();
+
     /// <summary>A client that authenticates as the administrator.</summary>
     public HttpClient CreateAdminClient()
     {
@@ -39,6 +41,9 @@ public sealed class ModelgateApp(DatabaseOptions database, string dataDirectory,
         builder.UseSetting("MODELGATE_DATA_DIR", dataDirectory);
         builder.UseSetting("MODELGATE_DATABASE", database.ConnectionString);
         builder.UseSetting("MODELGATE_ADMIN_TOKEN", AdminToken);
+        // The machine's own provider keys must not leak into tests of the environment fallback.
+        builder.UseSetting("ANTHROPIC_API_KEY", "");
+        builder.UseSetting("OPENAI_API_KEY", "");
         // Capture everything, down to EF Core's SQL and ASP.NET's request traces, so leak checks see all of it.
         builder.UseSetting("Logging:LogLevel:Default", "Trace");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore", "Trace");

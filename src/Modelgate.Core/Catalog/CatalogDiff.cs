@@ -1,0 +1,77 @@
+namespace Modelgate.Core.Catalog;
+
+/// <summary>One difference between two snapshots: what changed, on which entity, from what to what.</summary>
+public sealed record CatalogChange(string Kind, string Entity, string Id, string Name, IReadOnlyDictionary<string, FieldChange> Fields);
+
+/// <summary>A field's value before and after; secrets are shown as <c>(changed)</c>, never as values.</summary>
+public sealed record FieldChange(object? Before, object? After);
+
+/// <summary>Works out what changed between two snapshots (added, removed, changed providers, models and defaults).</summary>
+public static class CatalogDiff
+{
+    public static IReadOnlyList<CatalogChange> Between(CatalogSnapshot before, CatalogSnapshot after)
+    {
+        var changes = new List<CatalogChange>();
+        Compare(changes, "provider", before.Providers, after.Providers, p => p.Name, ProviderFields);
+        Compare(changes, "model", before.Models, after.Models, m => m.ModelId, ModelFields);
+        foreach (var purpose in before.Defaults.Keys.Union(after.Defaults.Keys).Order(StringComparer.Ordinal))
+        {
+            var was = before.Defaults.TryGetValue(purpose, out var b) ? Describe(before, b) : null;
+            var now = after.Defaults.TryGetValue(purpose, out var a) ? Describe(after, a) : null;
+            if (was != now)
+            {
+                var kind = was is null ? "added" : now is null ? "removed" : "changed";
+                changes.Add(new CatalogChange(kind, "default", purpose, purpose, new Dictionary<string, FieldChange> { ["model"] = new(was, now) }));
+            }
+        }
+
+        return changes;
+    }
+
+    private static string Describe(CatalogSnapshot snapshot, Guid modelId) =>
+        snapshot.Models.TryGetValue(modelId, out var model) ? $"{model.ModelId} ({modelId})" : modelId.ToString();
+
+    private static void Compare<T>(List<CatalogChange> changes, string entity, IReadOnlyDictionary<Guid, T> before, IReadOnlyDictionary<Guid, T> after, Func<T, string> name, Func<T, Dictionary<string, object?>> fields)
+        where T : class
+    {
+        foreach (var id in before.Keys.Union(after.Keys).Order())
+        {
+            before.TryGetValue(id, out var was);
+            after.TryGetValue(id, out var now);
+            if (Equals(was, now))
+            {
+                continue;
+            }
+
+            var wasFields = was is null ? [] : fields(was);
+            var nowFields = now is null ? [] : fields(now);
+            var diff = wasFields.Keys.Union(nowFields.Keys)
+                .Where(k => !Equals(wasFields.GetValueOrDefault(k), nowFields.GetValueOrDefault(k)))
+                .ToDictionary(k => k, k => k == "api_key"
+                    ? new FieldChange(wasFields.GetValueOrDefault(k) is null ? null : "(set)", nowFields.GetValueOrDefault(k) is null ? null : "(changed)")
+                    : new FieldChange(wasFields.GetValueOrDefault(k), nowFields.GetValueOrDefault(k)));
+            if (diff.Count == 0)
+            {
+                continue;
+            }
+
+            var kind = was is null ? "added" : now is null ? "removed" : "changed";
+            changes.Add(new CatalogChange(kind, entity, id.ToString(), name((now ?? was)!), diff));
+        }
+    }
+
+    // The ciphertext stands for the key: a new ciphertext means the key was set again (or re-encrypted).
+    private static Dictionary<string, object?> ProviderFields(ProviderConfig p) => new()
+    {
+        ["name"] = p.Name, ["type"] = p.Kind.ToName(), ["base_url"] = p.BaseUrl, ["api_key"] = p.ApiKeyCiphertext, ["api_key_mask"] = p.ApiKeyMask,
+        ["is_active"] = p.IsActive, ["is_default"] = p.IsDefault, ["requests_per_minute"] = p.Limits.RequestsPerMinute, ["tokens_per_minute"] = p.Limits.TokensPerMinute,
+    };
+
+    private static Dictionary<string, object?> ModelFields(ModelDefinition m) => new()
+    {
+        ["provider_id"] = m.ProviderId, ["model_id"] = m.ModelId, ["display_name"] = m.DisplayName, ["type"] = m.Kind.ToName(), ["is_active"] = m.IsActive,
+        ["temperature"] = m.Parameters.Temperature, ["top_p"] = m.Parameters.TopP, ["max_tokens"] = m.Parameters.MaxTokens,
+        ["input_price_per_million"] = m.Pricing.InputPerMillion, ["output_price_per_million"] = m.Pricing.OutputPerMillion,
+        ["cached_input_price_per_million"] = m.Pricing.CachedInputPerMillion, ["context_window"] = m.ContextWindow, ["embedding_dimensions"] = m.EmbeddingDimensions,
+    };
+}

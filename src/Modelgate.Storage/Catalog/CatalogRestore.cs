@@ -1,0 +1,90 @@
+using Microsoft.EntityFrameworkCore;
+using Modelgate.Core.Catalog;
+using Modelgate.Storage.Entities;
+
+namespace Modelgate.Storage.Catalog;
+
+/// <summary>
+/// Rewrites the catalog tables to match a snapshot, keeping entity ids. Runs in two steps inside the caller's
+/// transaction, so unique names and the single default provider never collide halfway.
+/// </summary>
+internal static class CatalogRestore
+{
+    public static async Task ApplyAsync(ModelgateDbContext db, CatalogSnapshot target, IReadOnlyDictionary<Guid, string?> keys, DateTime now, CancellationToken cancellationToken)
+    {
+        var providers = await db.Providers.ToListAsync(cancellationToken);
+        var models = await db.Models.ToListAsync(cancellationToken);
+        db.PurposeDefaults.RemoveRange(await db.PurposeDefaults.ToListAsync(cancellationToken));
+        db.Models.RemoveRange(models.Where(m => !target.Models.ContainsKey(m.Id)));
+        db.Providers.RemoveRange(providers.Where(p => !target.Providers.ContainsKey(p.Id)));
+
+        // Step 1: park the survivors under names that cannot clash, without the default flag.
+        foreach (var provider in providers.Where(p => target.Providers.ContainsKey(p.Id)))
+        {
+            provider.Name = $"~restore~{provider.Id:N}";
+            provider.IsDefault = false;
+        }
+
+        foreach (var model in models.Where(m => target.Models.ContainsKey(m.Id)))
+        {
+            model.ModelId = $"~restore~{model.Id:N}";
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+
+        // Step 2: the target's values.
+        var byId = providers.ToDictionary(p => p.Id);
+        foreach (var p in target.Providers.Values)
+        {
+            if (!byId.TryGetValue(p.Id, out var entity))
+            {
+                entity = new ProviderEntity { Id = p.Id, Name = p.Name, Type = p.Kind.ToName(), CreatedAt = now, Revision = 0 };
+                db.Providers.Add(entity);
+            }
+
+            entity.Name = p.Name;
+            entity.Type = p.Kind.ToName();
+            entity.BaseUrl = p.BaseUrl;
+            entity.ApiKeyCiphertext = keys[p.Id];
+            entity.ApiKeyMask = p.ApiKeyMask;
+            entity.IsActive = p.IsActive;
+            entity.IsDefault = p.IsDefault;
+            entity.RequestsPerMinute = p.Limits.RequestsPerMinute;
+            entity.TokensPerMinute = p.Limits.TokensPerMinute;
+            entity.Revision++;
+            entity.UpdatedAt = now;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var modelsById = models.ToDictionary(m => m.Id);
+        foreach (var m in target.Models.Values)
+        {
+            if (!modelsById.TryGetValue(m.Id, out var entity))
+            {
+                entity = new ModelEntity { Id = m.Id, ModelId = m.ModelId, Type = m.Kind.ToName(), CreatedAt = now, Revision = 0 };
+                db.Models.Add(entity);
+            }
+
+            entity.ProviderId = m.ProviderId;
+            entity.ModelId = m.ModelId;
+            entity.DisplayName = m.DisplayName;
+            entity.Type = m.Kind.ToName();
+            entity.IsActive = m.IsActive;
+            entity.Temperature = m.Parameters.Temperature;
+            entity.TopP = m.Parameters.TopP;
+            entity.MaxTokens = m.Parameters.MaxTokens;
+            entity.InputPricePerMillion = m.Pricing.InputPerMillion;
+            entity.OutputPricePerMillion = m.Pricing.OutputPerMillion;
+            entity.CachedInputPricePerMillion = m.Pricing.CachedInputPerMillion;
+            entity.ContextWindow = m.ContextWindow;
+            entity.EmbeddingDimensions = m.EmbeddingDimensions;
+            entity.Revision++;
+            entity.UpdatedAt = now;
+        }
+
+        foreach (var (purpose, modelId) in target.Defaults)
+        {
+            db.PurposeDefaults.Add(new PurposeDefaultEntity { Purpose = purpose, ModelId = modelId, UpdatedAt = now });
+        }
+    }
+}
