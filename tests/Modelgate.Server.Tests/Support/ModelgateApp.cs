@@ -53,7 +53,7 @@ public sealed class ModelgateApp(DatabaseOptions database, string dataDirectory,
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
+        builder.ConfigureLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
         builder.ConfigureServices(services => services.AddSingleton(new AdminConsole(Console)));
     }
 }

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using Modelgate.Core.Resolution;
+using Modelgate.Core.Secrets;
+using Modelgate.Server.Tests.Support;
+using Modelgate.Storage;
+using Modelgate.Testing;
+using Xunit.Abstractions;
+
+namespace Modelgate.Server.Tests;
+
+/// <summary>Several instances on one database, and instances that lose their database.</summary>
+public sealed class FleetTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private static async Task<string> SetUpDefaultAsync(HttpClient admin, string purpose, string apiKey)
+    {
+        var provider = await admin.CreateProviderAsync("anthropic", apiKey: apiKey);
+        var model = await admin.CreateModelAsync(provider.Str("id"));
+        await (await admin.PutJsonAsync($"/api/v1/llm-defaults/{purpose}", new { model_id = model.Str("id") })).ExpectAsync(HttpStatusCode.OK);
+        return model.Str("id");
+    }
+
+    private static string? ModelOf(ModelgateApp app, string purpose)
+    {
+        try
+        {
+            return app.Resolver.Resolve(purpose).Model.Id.ToString();
+        }
+        catch (ModelgateConfigurationException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<TimeSpan> WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < Patience, $"gave up after {Patience.TotalSeconds} s waiting until {what}");
+            await Task.Delay(5);
+        }
+
+        return clock.Elapsed;
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task ChangeOnOneInstance_ReachesAnotherSharingTheDatabase(DatabaseKind kind)
+    {
+        await using var db = await TestDatabase.CreateAsync(kind);
+        var masterKey = new Dictionary<string, string?> { ["MODELGATE_MASTER_KEY"] = MasterKey.Generate().ToBase64() };
+        await using var first = new ModelgateApp(db.Options, db.DataDirectory.Path, masterKey);
+        await using var second = new ModelgateApp(db.Options, db.DataDirectory.Path, masterKey);
+        var admin = first.CreateAdminClient();
+        using var _ = second.CreateClient();
+        var a = await SetUpDefaultAsync(admin, "agents/fleet", "sk-ant-api03-fleet-a-000000000000000AAAA");
+        var b = await SetUpDefaultAsync(admin, "agents/other", "sk-ant-api03-fleet-b-000000000000000BBBB");
+
+        var delays = new List<TimeSpan>();
+        for (var i = 0; i < 6; i++)
+        {
+            var target = i % 2 == 0 ? b : a;
+            await (await admin.PutJsonAsync("/api/v1/llm-defaults/agents/fleet", new { model_id = target })).ExpectAsync(HttpStatusCode.OK);
+            delays.Add(await WaitUntilAsync(() => ModelOf(second, "agents/fleet") == target, "the second instance resolves the new model"));
+        }
+
+        var key = second.Resolver.Resolve("agents/fleet").ApiKey;
+        Assert.Equal("sk-ant-api03-fleet-a-000000000000000AAAA", key);
+        output.WriteLine($"{kind}: propagation to the other instance took {string.Join(", ", delays.Select(d => $"{d.TotalMilliseconds:F0} ms"))} (max {delays.Max().TotalMilliseconds:F0} ms)");
+    }
+
+    [Fact]
+    public async Task PostgresStopped_ServesLastKnownGood_StartsOnIt_AndRecoversWhenBack()
+    {
+        await using var postgres = await PrivatePostgres.StartAsync();
+        using var data = new TempDirectory();
+        var database = new DatabaseOptions(DatabaseKind.Postgres, postgres.ConnectionString);
+        var settings = new Dictionary<string, string?> { ["MODELGATE_MASTER_KEY"] = MasterKey.Generate().ToBase64() };
+        await using var running = new ModelgateApp(database, data.Path, settings);
+        var admin = running.CreateAdminClient();
+        var model = await SetUpDefaultAsync(admin, "agents", "sk-ant-api03-lkg-0000000000000000000LKGK");
+
+        await postgres.StopAsync();
+        await WaitUntilAsync(() => running.Resolver.Resolve("agents").Source == ResolutionSource.LastKnownGood, "resolution says last-known-good");
+        var degraded = running.Resolver.Resolve("agents");
+        Assert.Equal(model, degraded.Model.Id.ToString());
+        Assert.Equal("sk-ant-api03-lkg-0000000000000000000LKGK", degraded.ApiKey);
+        Assert.Contains("last-known-good", degraded.Reason, StringComparison.Ordinal);
+        var health = await running.CreateClient().GetAsync("/health");
+        Assert.Equal("Degraded", await health.Content.ReadAsStringAsync());
+
+        // A new instance starting while the database is down comes up on the last-known-good file.
+        await using var restarted = new ModelgateApp(database, data.Path, settings);
+        using var client = restarted.CreateClient();
+        Assert.Equal(ResolutionSource.LastKnownGood, restarted.Resolver.Resolve("agents").Source);
+        Assert.Equal(model, restarted.Resolver.Resolve("agents").Model.Id.ToString());
+
+        await postgres.StartAgainAsync();
+        var recovery = await WaitUntilAsync(() => running.Resolver.Resolve("agents").Source == ResolutionSource.Database
+            && restarted.Resolver.Resolve("agents").Source == ResolutionSource.Database, "both instances are back on the database");
+        Assert.Equal("Healthy", await (await client.GetAsync("/health")).Content.ReadAsStringAsync());
+        output.WriteLine($"recovered {recovery.TotalMilliseconds:F0} ms after PostgreSQL came back");
+    }
+
+    [Fact]
+    public async Task SqliteUnreadableAtStart_StartsOnLastKnownGood()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        string model;
+        await using (var first = new ModelgateApp(db.Options, db.DataDirectory.Path))
+        {
+            model = await SetUpDefaultAsync(first.CreateAdminClient(), "chat", "sk-ant-api03-sqlite-lkg-000000000000SQLK");
+        }
+
+        var unreadable = new DatabaseOptions(DatabaseKind.Sqlite, $"Data Source={Path.Combine(db.DataDirectory.Path, "missing", "gone.db")};Mode=ReadWrite");
+        await using var second = new ModelgateApp(unreadable, db.DataDirectory.Path);
+        using var client = second.CreateClient();
+
+        var resolved = second.Resolver.Resolve("chat");
+        Assert.Equal(ResolutionSource.LastKnownGood, resolved.Source);
+        Assert.Equal(model, resolved.Model.Id.ToString());
+        Assert.Equal("sk-ant-api03-sqlite-lkg-000000000000SQLK", resolved.ApiKey);
+        Assert.Equal("Degraded", await (await client.GetAsync("/health")).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task DatabaseUnreachableAtStart_WithoutLastKnownGood_RefusesToStartSayingWhy()
+    {
+        using var data = new TempDirectory();
+        var unreadable = new DatabaseOptions(DatabaseKind.Sqlite, $"Data Source={Path.Combine(data.Path, "missing", "gone.db")};Mode=ReadWrite");
+        await using var app = new ModelgateApp(unreadable, data.Path);
+
+        var error = Record.Exception(() => app.CreateClient());
+
+        Assert.NotNull(error);
+        Assert.Contains("no last-known-good snapshot", error.ToString(), StringComparison.Ordinal);
+    }
+}
