@@ -141,6 +141,39 @@ public abstract class SecretsLifecycleTests(DatabaseKind kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConcurrentRotations_AreSerialized_AndLoseNoKey()
+    {
+        await using (var app = App())
+        {
+            var admin = app.CreateAdminClient();
+            await admin.CreateProviderAsync("anthropic", apiKey: Secret);
+            var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => admin.PostAsync("/api/v1/secrets/rotate-master-key", null)));
+            Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+            Assert.Single(File.ReadAllLines(KeyFile), l => !l.StartsWith('#'));
+        }
+
+        await using var restarted = App();
+        var again = await (await restarted.CreateAdminClient().PostAsync("/api/v1/secrets/rotate-master-key", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(1, again.GetProperty("re_encrypted").GetInt32());
+    }
+
+    [Fact]
+    public async Task FailedRotation_LeavesTheKeyFileAsItWas()
+    {
+        await using var app = App();
+        var admin = app.CreateAdminClient();
+        var a = await admin.CreateProviderAsync("anthropic", apiKey: Secret);
+        var b = await admin.CreateProviderAsync("anthropic", apiKey: Secret + "-other");
+        await _db.ExecuteAsync($"UPDATE llm_providers SET api_key = (SELECT api_key FROM llm_providers WHERE name = '{a.Str("name")}') WHERE name = '{b.Str("name")}'");
+        var keyFile = await File.ReadAllTextAsync(KeyFile);
+
+        await (await admin.PostAsync("/api/v1/secrets/rotate-master-key", null)).ExpectAsync(HttpStatusCode.InternalServerError);
+
+        Assert.Equal(keyFile, await File.ReadAllTextAsync(KeyFile));
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/llm-providers")).StatusCode);
+    }
+
+    [Fact]
     public async Task LogsAndConsole_NeverCarryAProviderKey()
     {
         await using var app = App();
