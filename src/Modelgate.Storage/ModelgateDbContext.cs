@@ -17,6 +17,7 @@ public abstract class ModelgateDbContext(DbContextOptions options) : DbContext(o
     public DbSet<AuditEntryEntity> AuditLog => Set<AuditEntryEntity>();
     public DbSet<SettingEntity> Settings => Set<SettingEntity>();
     public DbSet<ConfigVersionEntity> ConfigVersions => Set<ConfigVersionEntity>();
+    public DbSet<InstanceEntity> Instances => Set<InstanceEntity>();
 
     public abstract DatabaseKind Kind { get; }
 

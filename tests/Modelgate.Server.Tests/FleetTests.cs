@@ -68,9 +68,26 @@ public sealed class FleetTests(ITestOutputHelper output)
             delays.Add(await WaitUntilAsync(() => ModelOf(second, "agents/fleet") == target, "the second instance resolves the new model"));
         }
 
+        var fleet = await WaitForFleetAsync(admin, expected: 2);
+        Assert.True(fleet.GetProperty("all_current").GetBoolean());
+        Assert.All(fleet.GetProperty("instances").EnumerateArray(), i => Assert.Equal(0, i.GetProperty("lag").GetInt64()));
+        Assert.Single(fleet.GetProperty("instances").EnumerateArray(), i => i.GetProperty("is_self").GetBoolean());
         var key = second.Resolver.Resolve("agents/fleet").ApiKey;
         Assert.Equal("sk-ant-api03-fleet-a-000000000000000AAAA", key);
         output.WriteLine($"{kind}: propagation to the other instance took {string.Join(", ", delays.Select(d => $"{d.TotalMilliseconds:F0} ms"))} (max {delays.Max().TotalMilliseconds:F0} ms)");
+    }
+
+    // Each instance reports itself right after applying a version; wait until both rows show the latest one.
+    private static async Task<System.Text.Json.JsonElement> WaitForFleetAsync(HttpClient admin, int expected)
+    {
+        System.Text.Json.JsonElement fleet = default;
+        await WaitUntilAsync(() =>
+        {
+            fleet = admin.GetAsync("/api/v1/instances").Result.JsonAsync().Result;
+            var instances = fleet.GetProperty("instances").EnumerateArray().ToList();
+            return instances.Count == expected && instances.All(i => i.GetProperty("lag").GetInt64() == 0 && i.GetProperty("config_version").GetInt64() == fleet.GetProperty("latest_version").GetInt64());
+        }, "both instances report the latest version");
+        return fleet;
     }
 
     [Fact]

@@ -40,6 +40,8 @@ internal static class ModelgateServerExtensions
         services.AddSingleton(new AdminConsole(Console.Out));
         services.AddHostedService<StartupInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<CatalogMonitor>());
+        services.AddSingleton<InstanceRegistry>();
+        services.AddHostedService(sp => sp.GetRequiredService<InstanceRegistry>());
 
         services.AddAuthentication(AdminTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, AdminTokenAuthenticationHandler>(AdminTokenAuthenticationHandler.SchemeName, null);
@@ -60,7 +62,7 @@ internal static class ModelgateServerExtensions
         app.UseAuthorization();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization();
-        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapResolveApi().MapConfigVersionsApi().MapAuditApi().MapSecretsApi();
+        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapResolveApi().MapConfigVersionsApi().MapInstancesApi().MapAuditApi().MapSecretsApi();
 
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("Modelgate API"));

@@ -105,6 +105,52 @@ namespace Modelgate.Storage.Migrations.Postgres
                     b.ToTable("config_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.InstanceEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ConfigSource")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("config_source");
+
+                    b.Property<long>("ConfigVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("config_version");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("host");
+
+                    b.Property<DateTime?>("LastChangeAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_change_at");
+
+                    b.Property<int>("ProcessId")
+                        .HasColumnType("integer")
+                        .HasColumnName("process_id");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HeartbeatAt");
+
+                    b.ToTable("instances", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.ModelEntity", b =>
                 {
                     b.Property<Guid>("Id")

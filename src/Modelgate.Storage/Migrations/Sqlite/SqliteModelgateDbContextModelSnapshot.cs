@@ -98,6 +98,52 @@ namespace Modelgate.Storage.Migrations.Sqlite
                     b.ToTable("config_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.InstanceEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ConfigSource")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("config_source");
+
+                    b.Property<long>("ConfigVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("config_version");
+
+                    b.Property<DateTime>("HeartbeatAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("host");
+
+                    b.Property<DateTime?>("LastChangeAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_change_at");
+
+                    b.Property<int>("ProcessId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("process_id");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HeartbeatAt");
+
+                    b.ToTable("instances", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.ModelEntity", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1,0 +1,90 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Modelgate.Core.Resolution;
+using Modelgate.Storage.Entities;
+
+namespace Modelgate.Storage.Catalog;
+
+/// <summary>An instance as <c>GET /api/v1/instances</c> shows it; <c>lag</c> is how many versions it is behind.</summary>
+public sealed record InstanceView(
+    string Id, string Host, int ProcessId, DateTime StartedAt, long ConfigVersion, string ConfigSource, DateTime? LastChangeAt,
+    DateTime HeartbeatAt, bool IsAlive, long Lag, bool IsSelf);
+
+/// <summary>The fleet at a glance: every instance seen recently and the latest published version.</summary>
+public sealed record FleetView(long LatestVersion, bool AllCurrent, IReadOnlyList<InstanceView> Instances);
+
+/// <summary>
+/// Reports this process in the <c>instances</c> table (at start, on every catalog change, and every few seconds)
+/// and lists the fleet. Rows not refreshed for a day are removed.
+/// </summary>
+public sealed partial class InstanceRegistry(
+    IDbContextFactory<ModelgateDbContext> contexts, CurrentCatalog catalog, CatalogMonitor monitor, TimeProvider time, ILogger<InstanceRegistry> logger) : BackgroundService
+{
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan AliveWindow = TimeSpan.FromSeconds(30);
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly DateTime _startedAt = time.UtcNow();
+
+    public string InstanceId { get; } = Guid.NewGuid().ToString("N")[..12];
+
+    public async Task<FleetView> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var latest = await db.ConfigVersions.MaxAsync(v => (long?)v.Version, cancellationToken) ?? 0;
+        var now = time.UtcNow();
+        var rows = await db.Instances.AsNoTracking().OrderBy(i => i.StartedAt).ToListAsync(cancellationToken);
+        var views = rows.Select(r => new InstanceView(r.Id, r.Host, r.ProcessId, r.StartedAt, r.ConfigVersion, r.ConfigSource, r.LastChangeAt, r.HeartbeatAt,
+            now - r.HeartbeatAt <= AliveWindow, Math.Max(0, latest - r.ConfigVersion), r.Id == InstanceId)).ToList();
+        return new FleetView(latest, views.Where(v => v.IsAlive).All(v => v.Lag == 0), views);
+    }
+
+    /// <summary>Writes this instance's row now.</summary>
+    public async Task ReportAsync(CancellationToken cancellationToken)
+    {
+        var state = catalog.State;
+        await using var db = contexts.CreateDbContext();
+        var row = await db.Instances.SingleOrDefaultAsync(i => i.Id == InstanceId, cancellationToken);
+        if (row is null)
+        {
+            row = new InstanceEntity { Id = InstanceId, Host = Environment.MachineName, ProcessId = Environment.ProcessId, StartedAt = _startedAt, ConfigSource = "" };
+            db.Instances.Add(row);
+        }
+
+        var now = time.UtcNow();
+        row.ConfigVersion = state.Snapshot.Version;
+        row.ConfigSource = state.Origin.ToName();
+        row.LastChangeAt = monitor.LastChangeReceivedAt?.UtcDateTime ?? state.AppliedAt.UtcDateTime;
+        row.HeartbeatAt = now;
+        await db.Instances.Where(i => i.HeartbeatAt < now.AddDays(-1)).ExecuteDeleteAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        catalog.Changed += _ => _wake.Release();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ReportAsync(stoppingToken);
+            }
+            catch (Exception e) when (CatalogMonitor.IsDatabaseUnavailable(e))
+            {
+                LogHeartbeatFailed(logger, e.Message);
+            }
+
+            try
+            {
+                await _wake.WaitAsync(HeartbeatInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Instance heartbeat not written: {Error}")]
+    private static partial void LogHeartbeatFailed(ILogger logger, string error);
+}
