@@ -1,0 +1,24 @@
+using Microsoft.Extensions.AI;
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Resolution;
+
+namespace Modelgate.Core.Pipeline;
+
+/// <summary>An embedding generator for a purpose (normally <c>embeddings</c>) that resolves on every call.</summary>
+public sealed class PurposeEmbeddingGenerator(Purpose purpose, ModelResolver resolver, ProviderClientCache clients) : IEmbeddingGenerator<string, Embedding<float>>
+{
+    public Purpose Purpose { get; } = purpose;
+
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
+        clients.EmbeddingGenerator(resolver.Resolve(Purpose)).GenerateAsync(values, options, cancellationToken);
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is null && serviceType.IsInstanceOfType(this) ? this
+        : serviceType == typeof(ResolvedModel) ? resolver.Resolve(Purpose)
+        : clients.EmbeddingGenerator(resolver.Resolve(Purpose)).GetService(serviceType, serviceKey);
+
+    public void Dispose()
+    {
+        // Holds nothing of its own.
+    }
+}

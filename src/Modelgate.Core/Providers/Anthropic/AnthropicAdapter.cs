@@ -1,0 +1,41 @@
+using Anthropic;
+using Microsoft.Extensions.AI;
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Resolution;
+
+namespace Modelgate.Core.Providers.Anthropic;
+
+/// <summary>
+/// Anthropic through the official Anthropic SDK's Microsoft.Extensions.AI client. Anthropic has no embeddings API.
+/// The SDK (13.x, following the current Messages API) has no temperature or top_p, so of a model's default
+/// parameters only max_tokens applies to Anthropic models.
+/// </summary>
+internal sealed class AnthropicAdapter : IProviderAdapter
+{
+    /// <summary>Anthropic requires max_tokens; used when neither the caller nor the model sets one.</summary>
+    public const int FallbackMaxTokens = 4096;
+
+    public ProviderKind Kind => ProviderKind.Anthropic;
+
+    public IChatClient CreateChatClient(ResolvedModel resolved, HttpMessageHandler handler)
+    {
+        var client = new AnthropicClient
+        {
+            // Always explicit: the SDK would otherwise look for ANTHROPIC_API_KEY itself, a silent fallback Modelgate must not have.
+            ApiKey = resolved.ApiKey ?? "",
+            HttpClient = ProviderHttp.Client(handler),
+            MaxRetries = 0,
+            BaseUrl = SdkBaseUrl(resolved.BaseUrl),
+        };
+        return client.AsIChatClient(resolved.Model.ModelId, resolved.Parameters.MaxTokens ?? FallbackMaxTokens);
+    }
+
+    public IEmbeddingGenerator<string, Embedding<float>>? CreateEmbeddingGenerator(ResolvedModel resolved, HttpMessageHandler handler) => null;
+
+    // The SDK appends /v1/...; accept base URLs given with or without it.
+    private static string SdkBaseUrl(string? baseUrl)
+    {
+        var url = (baseUrl ?? "https://api.anthropic.com").TrimEnd('/');
+        return url.EndsWith("/v1", StringComparison.Ordinal) ? url[..^3] : url;
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.AI;
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Resolution;
+
+namespace Modelgate.Core.Providers;
+
+/// <summary>
+/// Turns a resolution into Microsoft.Extensions.AI clients for one provider kind, using that provider's
+/// official SDK. Adapters only translate: no retries (resilience is Modelgate's), no credentials of their own.
+/// </summary>
+public interface IProviderAdapter
+{
+    ProviderKind Kind { get; }
+
+    IChatClient CreateChatClient(ResolvedModel resolved, HttpMessageHandler handler);
+
+    /// <summary>An embedding generator, or null when the provider kind has no embeddings API.</summary>
+    IEmbeddingGenerator<string, Embedding<float>>? CreateEmbeddingGenerator(ResolvedModel resolved, HttpMessageHandler handler);
+}

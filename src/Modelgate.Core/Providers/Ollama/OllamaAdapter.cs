@@ -1,0 +1,30 @@
+using Microsoft.Extensions.AI;
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Resolution;
+using OllamaSharp;
+
+namespace Modelgate.Core.Providers.Ollama;
+
+/// <summary>Ollama through OllamaSharp, whose client is both an IChatClient and an embedding generator.</summary>
+internal sealed class OllamaAdapter : IProviderAdapter
+{
+    public const string DefaultBaseUrl = "http://127.0.0.1:11434";
+
+    public ProviderKind Kind => ProviderKind.Ollama;
+
+    public IChatClient CreateChatClient(ResolvedModel resolved, HttpMessageHandler handler) => Create(resolved, handler);
+
+    public IEmbeddingGenerator<string, Embedding<float>>? CreateEmbeddingGenerator(ResolvedModel resolved, HttpMessageHandler handler) => Create(resolved, handler);
+
+    private static OllamaApiClient Create(ResolvedModel resolved, HttpMessageHandler handler)
+    {
+        // OllamaSharp takes its address from the HttpClient it is given.
+        var http = ProviderHttp.Client(handler, new Uri(resolved.BaseUrl ?? DefaultBaseUrl));
+        if (resolved.ApiKey is { } key)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return new OllamaApiClient(http, resolved.Model.ModelId);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Modelgate.Testing.Upstreams;
+
+/// <summary>Anthropic's Messages API responses, JSON and the streaming event sequence message_start ... message_stop.</summary>
+internal static class AnthropicWire
+{
+    public static async Task WriteMessageAsync(HttpContext context, RecordedRequest request, (string Name, string ArgumentsJson)? toolCall)
+    {
+        var model = request.Model;
+        var id = "msg_" + Guid.NewGuid().ToString("N")[..24];
+        var text = FakeUpstream.ReplyText(model);
+        var inputTokens = WireText.PromptTokens(request.Body);
+        var outputTokens = WireText.Words(text);
+        var wantTool = toolCall is not null && request.Body.TryGetProperty("tools", out _);
+        var stopReason = wantTool ? "tool_use" : "end_turn";
+        object block = wantTool
+            ? new { type = "tool_use", id = "toolu_" + id[^12..], name = toolCall!.Value.Name, input = JsonDocument.Parse(toolCall.Value.ArgumentsJson).RootElement }
+            : new { type = "text", text };
+        var stream = request.Body.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+        if (!stream)
+        {
+            await context.Response.WriteAsJsonAsync(new
+            {
+                id, type = "message", role = "assistant", model, content = new[] { block }, stop_reason = stopReason, stop_sequence = (string?)null,
+                usage = new { input_tokens = inputTokens, output_tokens = outputTokens, cache_creation_input_tokens = 0, cache_read_input_tokens = 0 },
+            });
+            return;
+        }
+
+        context.Response.ContentType = "text/event-stream";
+        async Task Send(string name, object data)
+        {
+            await context.Response.WriteAsync($"event: {name}\ndata: {JsonSerializer.Serialize(data)}\n\n");
+            await context.Response.Body.FlushAsync();
+        }
+
+        await Send("message_start", new
+        {
+            type = "message_start",
+            message = new { id, type = "message", role = "assistant", model, content = Array.Empty<object>(), stop_reason = (string?)null, stop_sequence = (string?)null, usage = new { input_tokens = inputTokens, output_tokens = 1 } },
+        });
+        if (wantTool)
+        {
+            await Send("content_block_start", new { type = "content_block_start", index = 0, content_block = new { type = "tool_use", id = "toolu_" + id[^12..], name = toolCall!.Value.Name, input = new { } } });
+            await Send("content_block_delta", new { type = "content_block_delta", index = 0, delta = new { type = "input_json_delta", partial_json = toolCall.Value.ArgumentsJson } });
+        }
+        else
+        {
+            await Send("content_block_start", new { type = "content_block_start", index = 0, content_block = new { type = "text", text = "" } });
+            await Send("ping", new { type = "ping" });
+            foreach (var piece in WireText.Pieces(text))
+            {
+                await Send("content_block_delta", new { type = "content_block_delta", index = 0, delta = new { type = "text_delta", text = piece } });
+            }
+        }
+
+        await Send("content_block_stop", new { type = "content_block_stop", index = 0 });
+        await Send("message_delta", new { type = "message_delta", delta = new { stop_reason = stopReason, stop_sequence = (string?)null }, usage = new { output_tokens = outputTokens } });
+        await Send("message_stop", new { type = "message_stop" });
+    }
+}

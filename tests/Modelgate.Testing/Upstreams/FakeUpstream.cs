@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Modelgate.Testing.Upstreams;
+
+/// <summary>
+/// A fake LLM provider on 127.0.0.1 speaking the real wire formats: OpenAI (<c>/v1/chat/completions</c>,
+/// <c>/v1/embeddings</c>, JSON and SSE), Anthropic (<c>/v1/messages</c>, JSON and the SSE event sequence) and
+/// Ollama (<c>/api/chat</c>, <c>/api/embed</c>, NDJSON). It records every request so tests can assert which
+/// model, key and parameters were really sent, and can be told to fail the next requests.
+/// </summary>
+public sealed class FakeUpstream : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<(int Status, string Body)> _failures = new();
+
+    private FakeUpstream(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    /// <summary>The root address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public string Url { get; private set; } = "";
+
+    /// <summary>When set, chat answers call this tool (with these JSON arguments) instead of replying with text.</summary>
+    public (string Name, string ArgumentsJson)? ToolCall { get; set; }
+
+    public static async Task<FakeUpstream> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var upstream = new FakeUpstream(app);
+        app.MapPost("/v1/chat/completions", upstream.OpenAIChatAsync);
+        app.MapPost("/openai/v1/chat/completions", upstream.OpenAIChatAsync);
+        app.MapPost("/v1/embeddings", upstream.OpenAIEmbeddingsAsync);
+        app.MapPost("/openai/v1/embeddings", upstream.OpenAIEmbeddingsAsync);
+        app.MapPost("/v1/messages", upstream.AnthropicMessagesAsync);
+        app.MapPost("/api/chat", upstream.OllamaChatAsync);
+        app.MapPost("/api/embed", upstream.OllamaEmbedAsync);
+        await app.StartAsync();
+        upstream.Url = app.Urls.First().TrimEnd('/');
+        return upstream;
+    }
+
+    /// <summary>The next request fails with this status and body (in the caller's wire format).</summary>
+    public void FailNext(int status, string body) => _failures.Enqueue((status, body));
+
+    public RecordedRequest Last => Requests.LastOrDefault() ?? throw new InvalidOperationException("The fake upstream received no request.");
+
+    public static string ReplyText(string? model) => $"Hello from {model}";
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<(RecordedRequest Request, bool Failed)> RecordAsync(HttpContext context)
+    {
+        var body = await JsonDocument.ParseAsync(context.Request.Body);
+        var headers = context.Request.Headers;
+        var request = new RecordedRequest(context.Request.Path, headers.Authorization.FirstOrDefault(), headers["x-api-key"].FirstOrDefault(), headers["api-key"].FirstOrDefault(), body.RootElement.Clone());
+        Requests.Enqueue(request);
+        if (_failures.TryDequeue(out var failure))
+        {
+            context.Response.StatusCode = failure.Status;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(failure.Body);
+            return (request, true);
+        }
+
+        return (request, false);
+    }
+
+    private async Task OpenAIChatAsync(HttpContext context)
+    {
+        var (request, failed) = await RecordAsync(context);
+        if (!failed)
+        {
+            await OpenAIWire.WriteChatAsync(context, request, ToolCall);
+        }
+    }
+
+    private async Task OpenAIEmbeddingsAsync(HttpContext context)
+    {
+        var (request, failed) = await RecordAsync(context);
+        if (!failed)
+        {
+            await OpenAIWire.WriteEmbeddingsAsync(context, request);
+        }
+    }
+
+    private async Task AnthropicMessagesAsync(HttpContext context)
+    {
+        var (request, failed) = await RecordAsync(context);
+        if (!failed)
+        {
+            await AnthropicWire.WriteMessageAsync(context, request, ToolCall);
+        }
+    }
+
+    private async Task OllamaChatAsync(HttpContext context)
+    {
+        var (request, failed) = await RecordAsync(context);
+        if (!failed)
+        {
+            await OllamaWire.WriteChatAsync(context, request);
+        }
+    }
+
+    private async Task OllamaEmbedAsync(HttpContext context)
+    {
+        var (request, failed) = await RecordAsync(context);
+        if (!failed)
+        {
+            await OllamaWire.WriteEmbedAsync(context, request);
+        }
+    }
+
+    /// <summary>A deterministic vector for a text, so tests can check what came back.</summary>
+    public static float[] VectorFor(string text, int dimensions) =>
+        [.. Enumerable.Range(0, dimensions).Select(i => (float)((text.Length + i) % 7) / 7f)];
+}
