@@ -8,10 +8,14 @@ namespace Modelgate.Storage;
 /// <summary>Registers the catalog database, its stores and its maintenance jobs.</summary>
 public static class StorageServiceCollectionExtensions
 {
-    public static IServiceCollection AddModelgateStorage(this IServiceCollection services, DatabaseOptions database)
+    public static IServiceCollection AddModelgateStorage(this IServiceCollection services, DatabaseOptions database) =>
+        services.AddModelgateStorage(_ => database);
+
+    /// <summary>Registers storage with the database decided when the container is built (e.g. from options).</summary>
+    public static IServiceCollection AddModelgateStorage(this IServiceCollection services, Func<IServiceProvider, DatabaseOptions> database)
     {
         services.AddSingleton(database);
-        services.AddSingleton<IDbContextFactory<ModelgateDbContext>>(new ModelgateDbContextFactory(database));
+        services.AddSingleton<IDbContextFactory<ModelgateDbContext>>(sp => new ModelgateDbContextFactory(sp.GetRequiredService<DatabaseOptions>()));
         services.AddSingleton<CatalogTransaction>();
         services.AddSingleton<ProviderStore>();
         services.AddSingleton<ModelStore>();

@@ -1,0 +1,17 @@
+namespace Modelgate.Client;
+
+/// <summary>
+/// Where the application finds Modelgate's catalog. Unset values come from the same settings the server reads
+/// (<c>MODELGATE_DATABASE</c>, <c>MODELGATE_DATA_DIR</c>, <c>MODELGATE_MASTER_KEY</c>).
+/// </summary>
+public sealed class ModelgateClientOptions
+{
+    /// <summary>The catalog database's connection string (direct mode); <c>Host=...</c> means PostgreSQL.</summary>
+    public string? Database { get; set; }
+
+    /// <summary>The data folder: the master key file (unless given in the environment) and the last-known-good snapshot.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>The master key that decrypts provider keys (base64 or hex); else the data folder's key file.</summary>
+    public string? MasterKey { get; set; }
+}

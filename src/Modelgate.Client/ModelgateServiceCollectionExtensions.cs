@@ -1,0 +1,68 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Pipeline;
+using Modelgate.Core.Providers;
+using Modelgate.Core.Resolution;
+using Modelgate.Core.Secrets;
+using Modelgate.Storage;
+using Modelgate.Storage.Catalog;
+
+namespace Modelgate.Client;
+
+/// <summary>Adds Modelgate to an application: keyed clients per purpose that always use what is configured now.</summary>
+public static class ModelgateServiceCollectionExtensions
+{
+    /// <summary>
+    /// Direct mode: reads the catalog database the Modelgate server manages and follows its changes (LISTEN/NOTIFY or
+    /// polling). Registers <c>[FromKeyedServices("chat")]</c> and <c>("agents")</c> <see cref="IChatClient"/>,
+    /// <c>("embeddings")</c> <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>, and <see cref="IModelgateClients"/>
+    /// for agent types.
+    /// </summary>
+    public static IServiceCollection AddModelgate(this IServiceCollection services, Action<ModelgateClientOptions>? configure = null)
+    {
+        services.AddOptions<ModelgateClientOptions>().Configure<IConfiguration>((o, config) =>
+        {
+            o.DataDirectory ??= Path.GetFullPath(config["MODELGATE_DATA_DIR"] is { Length: > 0 } dir ? dir : "data");
+            o.Database ??= config["MODELGATE_DATABASE"];
+            o.MasterKey ??= config["MODELGATE_MASTER_KEY"];
+        });
+        if (configure is not null)
+        {
+            services.PostConfigure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddModelgateStorage(sp => Options(sp) is var o ? DatabaseOptions.From(o.Database, o.DataDirectory!) : null!);
+        services.AddSingleton(sp => new MasterKeyStore(new MasterKeyOptions
+        {
+            EnvironmentKey = Options(sp).MasterKey,
+            PreviousKeys = sp.GetRequiredService<IConfiguration>()["MODELGATE_PREVIOUS_MASTER_KEYS"],
+            KeyFilePath = Path.Combine(Options(sp).DataDirectory!, "master.key"),
+        }));
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton(sp => new EnvironmentFallback(name => sp.GetRequiredService<IConfiguration>()[name]));
+        services.AddSingleton<CurrentCatalog>();
+        services.AddSingleton<ModelResolver>();
+        services.AddSingleton(sp => new CatalogMonitorOptions(Path.Combine(Options(sp).DataDirectory!, LastKnownGoodFile.FileName)));
+        services.AddSingleton<CatalogMonitor>();
+        services.AddHostedService<ModelgateClientStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<CatalogMonitor>());
+
+        services.AddSingleton(ProviderAdapters.Default);
+        services.AddSingleton(sp => new ProviderClientCache(sp.GetRequiredService<ProviderAdapters>(), new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }));
+        services.AddSingleton<IModelgateClients, ModelgateClients>();
+        foreach (var purpose in new[] { Purpose.ChatName, Purpose.AgentsName })
+        {
+            services.AddKeyedSingleton<IChatClient>(purpose, (sp, _) => sp.GetRequiredService<IModelgateClients>().ChatClient(purpose));
+        }
+
+        services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(Purpose.EmbeddingsName, (sp, _) => sp.GetRequiredService<IModelgateClients>().EmbeddingGenerator());
+        return services;
+    }
+
+    private static ModelgateClientOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<ModelgateClientOptions>>().Value;
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Resolution;
+using Modelgate.Core.Secrets;
+using Modelgate.Storage;
+using Modelgate.Testing;
+using Modelgate.Testing.Upstreams;
+
+namespace Modelgate.Client.Tests;
+
+/// <summary>
+/// An application with <c>AddModelgate()</c> in direct mode, against the catalog database an administrator changes
+/// and fake upstreams that record what they receive.
+/// </summary>
+public abstract class PurposeClientTests(DatabaseKind kind) : IAsyncLifetime
+{
+    private readonly string _masterKey = MasterKey.Generate().ToBase64();
+    private TestDatabase _database = null!;
+    private CatalogAdmin _admin = null!;
+    private FakeUpstream _upstream = null!;
+    private IHost _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(kind);
+        _admin = await CatalogAdmin.StartAsync(_database, _masterKey);
+        _upstream = await FakeUpstream.StartAsync();
+    }
+
+    private async Task<IHost> StartAppAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        // The machine's own provider keys must not take part: only what the catalog says counts here.
+        builder.Configuration["ANTHROPIC_API_KEY"] = "";
+        builder.Configuration["OPENAI_API_KEY"] = "";
+        builder.Services.AddModelgate(o =>
+        {
+            o.Database = _database.Options.ConnectionString;
+            o.DataDirectory = _database.DataDirectory.Path;
+            o.MasterKey = _masterKey;
+        });
+        _app = builder.Build();
+        await _app.StartAsync();
+        return _app;
+    }
+
+    private async Task WaitForVersionAsync(long version)
+    {
+        var catalog = _app.Services.GetRequiredService<CurrentCatalog>();
+        var clock = Stopwatch.StartNew();
+        while (catalog.State.Snapshot.Version < version)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the application never received catalog v{version}");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
+    public async Task InjectedClient_HeldAcrossAChange_UsesTheNewModelAndKeyOnTheNextCall()
+    {
+        var anthropic = await _admin.AddProviderAsync("anthropic", _upstream.Url, "sk-ant-api03-client-A-000000000000000AAAA");
+        var openai = await _admin.AddProviderAsync("openai", _upstream.Url + "/v1", "sk-proj-client-B-00000000000000000000BBBB");
+        var claude = await _admin.AddModelAsync(anthropic, "claude-sonnet-4-20250514", parameters: new ModelParameters(MaxTokens: 900));
+        var gpt = await _admin.AddModelAsync(openai, "gpt-4.1", parameters: new ModelParameters(Temperature: 0.3));
+        await _admin.SetDefaultAsync("agents", claude);
+        await StartAppAsync();
+        var agents = _app.Services.GetRequiredKeyedService<IChatClient>("agents");
+
+        var first = await agents.GetResponseAsync("plan my day");
+        Assert.Equal(FakeUpstream.ReplyText("claude-sonnet-4-20250514"), first.Text);
+        Assert.Equal("sk-ant-api03-client-A-000000000000000AAAA", _upstream.Last.ApiKey);
+        Assert.Equal(900, _upstream.Last.Number("max_tokens"));
+
+        var version = await _admin.SetDefaultAsync("agents", gpt);
+        await WaitForVersionAsync(version);
+        var second = await agents.GetResponseAsync("plan my day");
+
+        Assert.Equal(FakeUpstream.ReplyText("gpt-4.1"), second.Text);
+        Assert.Equal("/v1/chat/completions", _upstream.Last.Path);
+        Assert.Equal("sk-proj-client-B-00000000000000000000BBBB", _upstream.Last.ApiKey);
+        Assert.Equal(0.3, _upstream.Last.Number("temperature")!.Value, 3);
+    }
+
+    [Fact]
+    public async Task AgentTypeClient_FallsBackToAgents_UntilItGetsItsOwnDefault()
+    {
+        var openai = await _admin.AddProviderAsync("openai", _upstream.Url + "/v1", "sk-proj-client-C-00000000000000000000CCCC");
+        var general = await _admin.AddModelAsync(openai, "general-model");
+        var research = await _admin.AddModelAsync(openai, "research-model");
+        await _admin.SetDefaultAsync("agents", general);
+        await StartAppAsync();
+        var researcher = _app.Services.GetRequiredService<IModelgateClients>().ChatClient("agents/researcher");
+
+        await researcher.GetResponseAsync("find papers");
+        Assert.Equal("general-model", _upstream.Last.Model);
+
+        await WaitForVersionAsync(await _admin.SetDefaultAsync("agents/researcher", research));
+        await researcher.GetResponseAsync("find papers");
+        Assert.Equal("research-model", _upstream.Last.Model);
+    }
+
+    [Fact]
+    public async Task Embeddings_UseTheEmbeddingsDefault()
+    {
+        var openai = await _admin.AddProviderAsync("openai", _upstream.Url + "/v1", "sk-proj-client-E-00000000000000000000EEEE");
+        var model = await _admin.AddModelAsync(openai, "text-embedding-3-small", type: "embedding");
+        await _admin.SetDefaultAsync("embeddings", model);
+        await StartAppAsync();
+        var embeddings = _app.Services.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>("embeddings");
+
+        var result = await embeddings.GenerateAsync(["hello world"]);
+
+        Assert.Equal(FakeUpstream.VectorFor("hello world", 8), result[0].Vector.ToArray());
+        Assert.Equal("text-embedding-3-small", _upstream.Last.Model);
+    }
+
+    [Fact]
+    public async Task NothingConfigured_TheCallFailsWithAnExceptionSayingWhatToConfigure()
+    {
+        await StartAppAsync();
+        var chat = _app.Services.GetRequiredKeyedService<IChatClient>("chat");
+
+        var error = await Assert.ThrowsAsync<ModelgateConfigurationException>(() => chat.GetResponseAsync("hi"));
+
+        Assert.Contains("PUT /api/v1/llm-defaults/chat", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ANTHROPIC_API_KEY", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_upstream.Requests);
+    }
+
+    [Fact]
+    public async Task ProviderError_ReachesTheCallerWithItsStatus()
+    {
+        var openai = await _admin.AddProviderAsync("openai", _upstream.Url + "/v1", "sk-proj-client-F-00000000000000000000FFFF");
+        await _admin.SetDefaultAsync("chat", await _admin.AddModelAsync(openai, "gpt-4.1"));
+        await StartAppAsync();
+        _upstream.FailNext(503, """{"error":{"message":"upstream overloaded","type":"server_error","param":null,"code":null}}""");
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => _app.Services.GetRequiredKeyedService<IChatClient>("chat").GetResponseAsync("hi"));
+
+        Assert.Contains("503", error.ToString(), StringComparison.Ordinal);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            _app.Dispose();
+        }
+
+        await _upstream.DisposeAsync();
+        await _admin.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}
+
+public sealed class PurposeClientTests_Sqlite() : PurposeClientTests(DatabaseKind.Sqlite);
+
+public sealed class PurposeClientTests_Postgres() : PurposeClientTests(DatabaseKind.Postgres);
