@@ -1,0 +1,4 @@
+// dotnet run -c Release --project bench/Modelgate.Benchmarks -- --filter '*'
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

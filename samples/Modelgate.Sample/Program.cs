@@ -1,0 +1,42 @@
+// A long-running agent that holds one injected IChatClient for its whole life. Change the "agents" default
+// in Modelgate (PUT /api/v1/llm-defaults/agents) while it runs: the next call uses the new model and key.
+//
+//   MODELGATE_DATA_DIR=/path/to/modelgate/data dotnet run --project samples/Modelgate.Sample
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Modelgate.Client;
+using Modelgate.Core.Resolution;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.Services.AddModelgate();
+builder.Services.AddHostedService<Agent>();
+await builder.Build().RunAsync();
+
+/// <summary>Asks the agents model a question every few seconds and says which model answered.</summary>
+internal sealed class Agent([FromKeyedServices("agents")] IChatClient agents, IHostApplicationLifetime lifetime) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
+        do
+        {
+            try
+            {
+                var resolved = (ResolvedModel)agents.GetService(typeof(ResolvedModel))!;
+                Console.WriteLine($"agents -> {resolved.Provider.Name}/{resolved.Model.ModelId} ({resolved.Source.ToName()}): {resolved.Reason}");
+                var answer = await agents.GetResponseAsync("In one sentence: what are you?", cancellationToken: stoppingToken);
+                Console.WriteLine($"  answer: {answer.Text}");
+            }
+            catch (ModelgateConfigurationException e)
+            {
+                Console.WriteLine($"  not configured: {e.Message}");
+            }
+            catch (HttpRequestException e)
+            {
+                Console.WriteLine($"  provider error: {e.Message}");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken) && !lifetime.ApplicationStopping.IsCancellationRequested);
+    }
+}
