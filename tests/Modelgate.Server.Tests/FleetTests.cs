@@ -109,6 +109,8 @@ public sealed class FleetTests(ITestOutputHelper output)
         Assert.Contains("last-known-good", degraded.Reason, StringComparison.Ordinal);
         var health = await running.CreateClient().GetAsync("/health");
         Assert.Equal("Degraded", await health.Content.ReadAsStringAsync());
+        var refused = await (await admin.PostJsonAsync("/api/v1/llm-providers", new { name = "while-down", type = "openai" })).ExpectAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("last-known-good", refused.Str("detail"), StringComparison.Ordinal);
 
         // A new instance starting while the database is down comes up on the last-known-good file.
         await using var restarted = new ModelgateApp(database, data.Path, settings);

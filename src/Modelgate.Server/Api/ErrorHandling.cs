@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Modelgate.Core.Secrets;
+using Modelgate.Storage.Catalog;
 
 namespace Modelgate.Server.Api;
 
@@ -16,6 +17,8 @@ internal sealed partial class ErrorHandling(IProblemDetailsService problems, ILo
             SecretDecryptionException e => (StatusCodes.Status500InternalServerError, "A stored secret cannot be decrypted", e.Message),
             MasterKeyException e => (StatusCodes.Status500InternalServerError, "Master key problem", e.Message),
             BadHttpRequestException e => (e.StatusCode, "Bad request", "The request could not be read."),
+            _ when CatalogMonitor.IsDatabaseUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "Catalog database unavailable",
+                "The catalog database cannot be reached, so changes cannot be saved now; resolution goes on from the last-known-good catalog. Retry when /health reports Healthy."),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "Something went wrong on the server; the error has been logged with the trace id."),
         };
         LogFailure(logger, exception.GetType().Name, context.Request.Path, exception);

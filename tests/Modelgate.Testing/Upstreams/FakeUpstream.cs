@@ -36,13 +36,15 @@ public sealed class FakeUpstream : IAsyncDisposable
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var upstream = new FakeUpstream(app);
-        app.MapPost("/v1/chat/completions", upstream.OpenAIChatAsync);
-        app.MapPost("/openai/v1/chat/completions", upstream.OpenAIChatAsync);
-        app.MapPost("/v1/embeddings", upstream.OpenAIEmbeddingsAsync);
-        app.MapPost("/openai/v1/embeddings", upstream.OpenAIEmbeddingsAsync);
-        app.MapPost("/v1/messages", upstream.AnthropicMessagesAsync);
-        app.MapPost("/api/chat", upstream.OllamaChatAsync);
-        app.MapPost("/api/embed", upstream.OllamaEmbedAsync);
+        var chat = upstream.Answer((c, r) => OpenAIWire.WriteChatAsync(c, r, upstream.ToolCall));
+        var embeddings = upstream.Answer(OpenAIWire.WriteEmbeddingsAsync);
+        app.MapPost("/v1/chat/completions", chat);
+        app.MapPost("/openai/v1/chat/completions", chat);
+        app.MapPost("/v1/embeddings", embeddings);
+        app.MapPost("/openai/v1/embeddings", embeddings);
+        app.MapPost("/v1/messages", upstream.Answer((c, r) => AnthropicWire.WriteMessageAsync(c, r, upstream.ToolCall)));
+        app.MapPost("/api/chat", upstream.Answer(OllamaWire.WriteChatAsync));
+        app.MapPost("/api/embed", upstream.Answer(OllamaWire.WriteEmbedAsync));
         await app.StartAsync();
         upstream.Url = app.Urls.First().TrimEnd('/');
         return upstream;
@@ -74,50 +76,15 @@ public sealed class FakeUpstream : IAsyncDisposable
         return (request, false);
     }
 
-    private async Task OpenAIChatAsync(HttpContext context)
+    /// <summary>Records the request, then answers with the configured failure or with the wire format's reply.</summary>
+    private RequestDelegate Answer(Func<HttpContext, RecordedRequest, Task> reply) => async context =>
     {
         var (request, failed) = await RecordAsync(context);
         if (!failed)
         {
-            await OpenAIWire.WriteChatAsync(context, request, ToolCall);
+            await reply(context, request);
         }
-    }
-
-    private async Task OpenAIEmbeddingsAsync(HttpContext context)
-    {
-        var (request, failed) = await RecordAsync(context);
-        if (!failed)
-        {
-            await OpenAIWire.WriteEmbeddingsAsync(context, request);
-        }
-    }
-
-    private async Task AnthropicMessagesAsync(HttpContext context)
-    {
-        var (request, failed) = await RecordAsync(context);
-        if (!failed)
-        {
-            await AnthropicWire.WriteMessageAsync(context, request, ToolCall);
-        }
-    }
-
-    private async Task OllamaChatAsync(HttpContext context)
-    {
-        var (request, failed) = await RecordAsync(context);
-        if (!failed)
-        {
-            await OllamaWire.WriteChatAsync(context, request);
-        }
-    }
-
-    private async Task OllamaEmbedAsync(HttpContext context)
-    {
-        var (request, failed) = await RecordAsync(context);
-        if (!failed)
-        {
-            await OllamaWire.WriteEmbedAsync(context, request);
-        }
-    }
+    };
 
     /// <summary>A deterministic vector for a text, so tests can check what came back.</summary>
     public static float[] VectorFor(string text, int dimensions) =>
