@@ -32,9 +32,9 @@ internal sealed class Agent([FromKeyedServices("agents")] IChatClient agents, IH
             {
                 Console.WriteLine($"  not configured: {e.Message}");
             }
-            catch (HttpRequestException e)
+            catch (ModelgateProviderException e)
             {
-                Console.WriteLine($"  provider error: {e.Message}");
+                Console.WriteLine($"  provider error (HTTP {e.StatusCode?.ToString() ?? "none"}): {e.Message}");
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken) && !lifetime.ApplicationStopping.IsCancellationRequested);

@@ -53,7 +53,13 @@ public static class ModelgateServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<CatalogMonitor>());
 
         services.AddSingleton(ProviderAdapters.Default);
-        services.AddSingleton(sp => new ProviderClientCache(sp.GetRequiredService<ProviderAdapters>(), new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }));
+        services.AddSingleton(sp =>
+        {
+            var cache = new ProviderClientCache(sp.GetRequiredService<ProviderAdapters>(), new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, ownsHandler: true);
+            // SDK clients (and the keys they hold) do not outlive the catalog version they were made for.
+            sp.GetRequiredService<CurrentCatalog>().Changed += _ => cache.Clear();
+            return cache;
+        });
         services.AddSingleton<IModelgateClients, ModelgateClients>();
         foreach (var purpose in new[] { Purpose.ChatName, Purpose.AgentsName })
         {

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace Modelgate.Storage;
@@ -17,12 +18,27 @@ public sealed class ModelgateDbContextFactory : IDbContextFactory<ModelgateDbCon
         }
         else
         {
-            var built = new DbContextOptionsBuilder<SqliteModelgateDbContext>().UseSqlite(options.ConnectionString).Options;
+            var built = new DbContextOptionsBuilder<SqliteModelgateDbContext>().UseSqlite(ExistingFileOnly(options.ConnectionString)).Options;
             _create = () => new SqliteModelgateDbContext(built);
         }
     }
 
     public DatabaseOptions Options { get; }
+
+    /// <summary>
+    /// SQLite would silently create an empty file where the database went missing; outside of start-up
+    /// (<see cref="DatabaseInitializer"/> creates it) a missing file must be an error.
+    /// </summary>
+    public static string ExistingFileOnly(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("mode", StringComparison.OrdinalIgnoreCase) && builder.DataSource != ":memory:")
+        {
+            builder.Mode = SqliteOpenMode.ReadWrite;
+        }
+
+        return builder.ConnectionString;
+    }
 
     public ModelgateDbContext CreateDbContext() => _create();
 }

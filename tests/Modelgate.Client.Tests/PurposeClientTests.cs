@@ -140,9 +140,13 @@ public abstract class PurposeClientTests(DatabaseKind kind) : IAsyncLifetime
         await StartAppAsync();
         _upstream.FailNext(503, """{"error":{"message":"upstream overloaded","type":"server_error","param":null,"code":null}}""");
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => _app.Services.GetRequiredKeyedService<IChatClient>("chat").GetResponseAsync("hi"));
+        var error = await Assert.ThrowsAsync<ModelgateProviderException>(() => _app.Services.GetRequiredKeyedService<IChatClient>("chat").GetResponseAsync("hi"));
 
-        Assert.Contains("503", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(503, error.StatusCode);
+        Assert.Equal(openai.Name, error.Provider);
+        Assert.Equal("gpt-4.1", error.Model);
+        Assert.Equal("chat", error.Purpose);
+        Assert.DoesNotContain("client-F", error.ToString(), StringComparison.Ordinal);
     }
 
     public async Task DisposeAsync()

@@ -126,6 +126,24 @@ public sealed class FleetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task SqliteFileGoneMidRun_ServesLastKnownGood_AndRecoversWhenItIsBack()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        await using var app = new ModelgateApp(db.Options, db.DataDirectory.Path);
+        var model = await SetUpDefaultAsync(app.CreateAdminClient(), "chat", "sk-ant-api03-sqlite-midrun-00000000SQLM");
+        var file = Path.Combine(db.DataDirectory.Path, DatabaseOptions.DatabaseFileName);
+
+        File.Move(file, file + ".away");
+        await WaitUntilAsync(() => app.Resolver.Resolve("chat").Source == ResolutionSource.LastKnownGood, "resolution says last-known-good");
+        Assert.Equal(model, app.Resolver.Resolve("chat").Model.Id.ToString());
+        Assert.Equal("Degraded", await (await app.CreateClient().GetAsync("/health")).Content.ReadAsStringAsync());
+
+        File.Move(file + ".away", file);
+        await WaitUntilAsync(() => app.Resolver.Resolve("chat").Source == ResolutionSource.Database, "resolution is back on the database");
+        Assert.Equal("sk-ant-api03-sqlite-midrun-00000000SQLM", app.Resolver.Resolve("chat").ApiKey);
+    }
+
+    [Fact]
     public async Task SqliteUnreadableAtStart_StartsOnLastKnownGood()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);

@@ -35,6 +35,33 @@ public abstract class SecretsAtRestTests<TServer>(TServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task StoredVersions_AndTheLastKnownGoodFile_HoldOnlyCiphertext()
+    {
+        var plaintext = "sk-ant-api03-Snapshot-" + Guid.NewGuid().ToString("N") + "-XwAA";
+        await Admin.CreateProviderAsync("anthropic", apiKey: plaintext);
+        var decompressed = new List<string>();
+        var count = Convert.ToInt64(await server.Database.ScalarAsync("SELECT COUNT(*) FROM config_versions"), System.Globalization.CultureInfo.InvariantCulture);
+        for (var offset = 0; offset < count; offset++)
+        {
+            var blob = (byte[])(await server.Database.ScalarAsync($"SELECT snapshot FROM config_versions ORDER BY version LIMIT 1 OFFSET {offset}"))!;
+            decompressed.Add(Gunzip(blob));
+        }
+
+        var file = Path.Combine(server.Database.DataDirectory.Path, Storage.Catalog.LastKnownGoodFile.FileName);
+        decompressed.Add(Gunzip(await File.ReadAllBytesAsync(file)));
+
+        Assert.Contains(decompressed, text => text.Contains("mg1.", StringComparison.Ordinal));
+        Assert.All(decompressed, text => Assert.DoesNotContain("Snapshot-", text, StringComparison.Ordinal));
+    }
+
+    private static string Gunzip(byte[] data)
+    {
+        using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(data), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        return reader.ReadToEnd();
+    }
+
+    [Fact]
     public async Task Responses_AndAuditRows_NeverCarryTheKey()
     {
         var plaintext = "sk-proj-Responses-" + Guid.NewGuid().ToString("N") + "-QQQQ";

@@ -77,7 +77,11 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         if (_postgresName is not null)
         {
-            NpgsqlConnection.ClearAllPools();
+            using (var own = new NpgsqlConnection(Options.ConnectionString))
+            {
+                NpgsqlConnection.ClearPool(own);
+            }
+
             await using var connection = new NpgsqlConnection(PostgresServer);
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_postgresName} WITH (FORCE)", connection);
@@ -85,7 +89,12 @@ public sealed class TestDatabase : IAsyncDisposable
         }
         else
         {
-            SqliteConnection.ClearAllPools();
+            // Only this database's pools: clearing every pool would close other tests' servers' connections mid-test.
+            foreach (var connectionString in new[] { Options.ConnectionString, Storage.ModelgateDbContextFactory.ExistingFileOnly(Options.ConnectionString) })
+            {
+                using var connection = new SqliteConnection(connectionString);
+                SqliteConnection.ClearPool(connection);
+            }
         }
 
         DataDirectory.Dispose();

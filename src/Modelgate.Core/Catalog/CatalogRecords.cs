@@ -32,6 +32,9 @@ public sealed record ProviderConfig(
 {
     /// <summary>Kinds that cannot be called without a key (local and self-hosted endpoints may not need one).</summary>
     public bool RequiresApiKey => Kind is ProviderKind.Anthropic or ProviderKind.OpenAI or ProviderKind.AzureOpenAI;
+
+    /// <summary>Names the provider without its key material (not even the ciphertext).</summary>
+    public override string ToString() => $"ProviderConfig {{ Id = {Id}, Name = {Name}, Kind = {Kind.ToName()}, BaseUrl = {BaseUrl}, ApiKey = {ApiKeyMask ?? "(none)"} }}";
 }
 
 /// <summary>A model as configured: what to call it upstream, its defaults and its prices.</summary>

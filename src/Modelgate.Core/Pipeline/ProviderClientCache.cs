@@ -11,11 +11,31 @@ namespace Modelgate.Core.Pipeline;
 /// whole configuration (address, key ciphertext, kind) plus the model, so any change in the catalog yields a
 /// new client; nothing outlives the configuration it was made from. Bounded: cleared when it grows past a limit.
 /// </summary>
-public sealed class ProviderClientCache(ProviderAdapters adapters, HttpMessageHandler handler)
+public sealed class ProviderClientCache(ProviderAdapters adapters, HttpMessageHandler handler, bool ownsHandler = false) : IDisposable
 {
     private const int MaxEntries = 256;
-    private readonly ConcurrentDictionary<(ProviderConfig Provider, string ModelId, ModelParameters Parameters, string? EnvironmentKeyMask), IChatClient> _chat = new();
-    private readonly ConcurrentDictionary<(ProviderConfig Provider, string ModelId, int? Dimensions, string? EnvironmentKeyMask), IEmbeddingGenerator<string, Embedding<float>>> _embeddings = new();
+    private readonly ConcurrentDictionary<(ProviderConfig Provider, string ModelId, ModelParameters Parameters, string KeyHash), IChatClient> _chat = new();
+    private readonly ConcurrentDictionary<(ProviderConfig Provider, string ModelId, int? Dimensions, string KeyHash), IEmbeddingGenerator<string, Embedding<float>>> _embeddings = new();
+
+    /// <summary>Drops every client (and the keys they hold), e.g. when a new catalog version is in effect.</summary>
+    public void Clear()
+    {
+        _chat.Clear();
+        _embeddings.Clear();
+    }
+
+    public void Dispose()
+    {
+        Clear();
+        if (ownsHandler)
+        {
+            handler.Dispose();
+        }
+    }
+
+    // Environment keys have no ciphertext to tell them apart; a hash of the key does (and keeps it out of the key).
+    private static string KeyHash(ResolvedModel resolved) =>
+        resolved.Source != ResolutionSource.Environment || resolved.ApiKey is null ? "" : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(resolved.ApiKey)));
 
     public IChatClient ChatClient(ResolvedModel resolved)
     {
@@ -24,7 +44,7 @@ public sealed class ProviderClientCache(ProviderAdapters adapters, HttpMessageHa
             _chat.Clear();
         }
 
-        return _chat.GetOrAdd((resolved.Provider, resolved.Model.ModelId, resolved.Parameters, resolved.ApiKeyMask), static (_, r) =>
+        return _chat.GetOrAdd((resolved.Provider, resolved.Model.ModelId, resolved.Parameters, KeyHash(resolved)), static (_, r) =>
             new ModelDefaultsChatClient(r.Adapters.For(r.Resolved.Provider.Kind).CreateChatClient(r.Resolved, r.Http), r.Resolved.Model.ModelId, r.Resolved.Parameters),
             (Resolved: resolved, Adapters: adapters, Http: handler));
     }
@@ -36,7 +56,7 @@ public sealed class ProviderClientCache(ProviderAdapters adapters, HttpMessageHa
             _embeddings.Clear();
         }
 
-        return _embeddings.GetOrAdd((resolved.Provider, resolved.Model.ModelId, resolved.Model.EmbeddingDimensions, resolved.ApiKeyMask), static (_, r) =>
+        return _embeddings.GetOrAdd((resolved.Provider, resolved.Model.ModelId, resolved.Model.EmbeddingDimensions, KeyHash(resolved)), static (_, r) =>
             r.Adapters.For(r.Resolved.Provider.Kind).CreateEmbeddingGenerator(r.Resolved, r.Http)
             ?? throw new ModelgateConfigurationException(r.Resolved.Purpose.Name,
                 $"Provider '{r.Resolved.Provider.Name}' ({r.Resolved.Provider.Kind.ToName()}) has no embeddings API; make an embedding model of an OpenAI, Azure OpenAI, Ollama or OpenAI-compatible provider the default for '{r.Resolved.Purpose}'."),

@@ -13,11 +13,44 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, P
 {
     public Purpose Purpose { get; } = purpose;
 
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        clients.ChatClient(resolver.Resolve(Purpose)).GetResponseAsync(messages, options, cancellationToken);
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var resolved = resolver.Resolve(Purpose);
+        try
+        {
+            return await clients.ChatClient(resolved).GetResponseAsync(messages, options, cancellationToken);
+        }
+        catch (Exception e) when (ModelgateProviderException.ShouldWrap(e))
+        {
+            throw ModelgateProviderException.From(resolved, e);
+        }
+    }
 
-    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        clients.ChatClient(resolver.Resolve(Purpose)).GetStreamingResponseAsync(messages, options, cancellationToken);
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var resolved = resolver.Resolve(Purpose);
+        await using var updates = clients.ChatClient(resolved).GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            ChatResponseUpdate update;
+            try
+            {
+                if (!await updates.MoveNextAsync())
+                {
+                    yield break;
+                }
+
+                update = updates.Current;
+            }
+            catch (Exception e) when (ModelgateProviderException.ShouldWrap(e))
+            {
+                throw ModelgateProviderException.From(resolved, e);
+            }
+
+            yield return update;
+        }
+    }
 
     /// <summary>Offers <see cref="ChatClientMetadata"/> of what the purpose resolves to now, and this client itself.</summary>
     public object? GetService(Type serviceType, object? serviceKey = null)

@@ -9,8 +9,18 @@ public sealed class PurposeEmbeddingGenerator(Purpose purpose, ModelResolver res
 {
     public Purpose Purpose { get; } = purpose;
 
-    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
-        clients.EmbeddingGenerator(resolver.Resolve(Purpose)).GenerateAsync(values, options, cancellationToken);
+    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var resolved = resolver.Resolve(Purpose);
+        try
+        {
+            return await clients.EmbeddingGenerator(resolved).GenerateAsync(values, options, cancellationToken);
+        }
+        catch (Exception e) when (ModelgateProviderException.ShouldWrap(e))
+        {
+            throw ModelgateProviderException.From(resolved, e);
+        }
+    }
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceKey is null && serviceType.IsInstanceOfType(this) ? this

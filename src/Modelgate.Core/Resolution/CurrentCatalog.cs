@@ -36,13 +36,20 @@ public sealed partial class CurrentCatalog
     /// Puts the snapshot in effect unless a newer one already is. Reapplying the same version with another
     /// origin (e.g. the database is back after serving last-known-good) is a change too.
     /// </summary>
-    public bool Apply(CatalogSnapshot snapshot, ResolutionSource origin)
+    /// <param name="snapshot">The catalog to put in effect.</param>
+    /// <param name="origin">Where it came from (the database, or the last-known-good file).</param>
+    /// <param name="replacesNewer">
+    /// Accept a lower version: the database holds less than this process has seen (restored from a backup, or a new
+    /// database behind the same data folder), and the database is the truth.
+    /// </param>
+    public bool Apply(CatalogSnapshot snapshot, ResolutionSource origin, bool replacesNewer = false)
     {
         CatalogState next;
         lock (_applyLock)
         {
             var current = _state;
-            if (snapshot.Version < current.Snapshot.Version || (snapshot.Version == current.Snapshot.Version && origin == current.Origin && current.Snapshot.Version > 0))
+            var older = snapshot.Version < current.Snapshot.Version && !replacesNewer;
+            if (older || (snapshot.Version == current.Snapshot.Version && origin == current.Origin && current.Snapshot.Version > 0))
             {
                 return false;
             }
@@ -58,10 +65,18 @@ public sealed partial class CurrentCatalog
 
     private void LogChanges(CatalogState previous, CatalogState next)
     {
-        foreach (var (purpose, entry) in next.Resolutions.Known)
+        var before = previous.Resolutions.Known.ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
+        var after = next.Resolutions.Known.ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
+        foreach (var purpose in before.Keys.Except(after.Keys))
         {
-            var before = previous.Resolutions.Known.FirstOrDefault(k => k.Key == purpose).Value;
-            if (before is not null && (before.Model, entry.Model) switch
+            // An agent type lost its own default: say what it resolves to now.
+            after[purpose] = next.Resolutions.Entry(Purpose.TryParse(purpose, out var p, out _) ? p : Purpose.Agents);
+        }
+
+        foreach (var (purpose, entry) in after)
+        {
+            var was = before.GetValueOrDefault(purpose);
+            if (was is not null && (was.Model, entry.Model) switch
             {
                 (null, null) => true,
                 ({ } a, { } b) => a.SameTargetAs(b),

@@ -78,6 +78,25 @@ public sealed class MasterKeyStore(MasterKeyOptions options)
         _ring = next;
     }
 
+    /// <summary>Re-reads the key file (key file mode only), e.g. after another process rotated it; returns the new ring or null.</summary>
+    public MasterKeyRing? Reload()
+    {
+        if (_ring is not { Source: MasterKeySourceKind.KeyFile } || !File.Exists(options.KeyFilePath))
+        {
+            return null;
+        }
+
+        try
+        {
+            _ring = ReadKeyFile();
+            return _ring;
+        }
+        catch (Exception e) when (e is IOException or MasterKeyException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Undoes a rotation that failed: the ring (and key file) go back to what they were before it began.</summary>
     public void Restore(MasterKeyRing ring)
     {

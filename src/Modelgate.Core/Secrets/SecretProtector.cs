@@ -35,7 +35,13 @@ public sealed class SecretProtector(MasterKeyStore keys)
             throw new SecretDecryptionException($"The secret stored in {context} is not in Modelgate's encrypted format.");
         }
 
-        var key = keys.Current.Find(parts[1])
+        if (!keys.IsLoaded)
+        {
+            throw new SecretDecryptionException($"The secret stored in {context} cannot be decrypted: no master key is configured (set MODELGATE_MASTER_KEY or provide the key file).");
+        }
+
+        // Another process sharing the key file may have rotated it: look at the file once more before giving up.
+        var key = keys.Current.Find(parts[1]) ?? keys.Reload()?.Find(parts[1])
             ?? throw new SecretDecryptionException($"The secret stored in {context} was encrypted with master key {parts[1]}, which is not configured.");
         byte[] data;
         try

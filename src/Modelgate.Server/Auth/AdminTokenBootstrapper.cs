@@ -11,6 +11,25 @@ namespace Modelgate.Server.Auth;
 internal sealed class AdminTokenBootstrapper(ModelgateSettings settings, SettingsStore store, AdminTokenVerifier verifier, AdminConsole console)
 {
     internal const string HashSetting = "admin_token_sha256";
+    internal const string HashFileName = "admin-token.sha256";
+
+    private string HashFile => Path.Combine(settings.DataDirectory, HashFileName);
+
+    /// <summary>
+    /// While the database is unreachable at start: the configured token, or the hash last seen in the database
+    /// (kept in the data folder), so the admin API can still be read.
+    /// </summary>
+    public void InitializeOffline()
+    {
+        if (settings.AdminToken is { } configured)
+        {
+            verifier.Accept(AdminTokenVerifier.Hash(configured));
+        }
+        else if (File.Exists(HashFile) && File.ReadAllText(HashFile).Trim() is { Length: 64 } hash)
+        {
+            verifier.Accept(Convert.FromHexString(hash));
+        }
+    }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -23,6 +42,7 @@ internal sealed class AdminTokenBootstrapper(ModelgateSettings settings, Setting
         if (await store.GetAsync(HashSetting, cancellationToken) is { } storedHash)
         {
             verifier.Accept(Convert.FromHexString(storedHash));
+            RememberHash(storedHash);
             return;
         }
 
@@ -30,6 +50,7 @@ internal sealed class AdminTokenBootstrapper(ModelgateSettings settings, Setting
         var hash = Convert.ToHexStringLower(AdminTokenVerifier.Hash(token));
         var inForce = await store.GetOrAddAsync(HashSetting, hash, cancellationToken);
         verifier.Accept(Convert.FromHexString(inForce));
+        RememberHash(inForce);
         if (inForce == hash)
         {
             console.Writer.WriteLine();
@@ -40,6 +61,27 @@ internal sealed class AdminTokenBootstrapper(ModelgateSettings settings, Setting
             console.Writer.WriteLine("  Use it as 'Authorization: Bearer <token>' for /api/v1. Set MODELGATE_ADMIN_TOKEN to choose your own.");
             console.Writer.WriteLine();
             console.Writer.Flush();
+        }
+    }
+
+    // Only the hash (never the token) goes to disk, owner-only.
+    private void RememberHash(string hash)
+    {
+        try
+        {
+            Directory.CreateDirectory(settings.DataDirectory);
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using var writer = new StreamWriter(HashFile, System.Text.Encoding.ASCII, options);
+            writer.Write(hash);
+        }
+        catch (IOException)
+        {
+            // Only a convenience for starting while the database is down.
         }
     }
 }

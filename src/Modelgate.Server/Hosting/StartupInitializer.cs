@@ -36,6 +36,7 @@ internal sealed partial class StartupInitializer(
                 keys.TryLoad(createIfMissing: false);
             }
 
+            adminToken.InitializeOffline();
             if (!monitor.StartFromLastKnownGood(InitializeAsync))
             {
                 throw new InvalidOperationException(

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -24,7 +23,11 @@ public sealed partial class CatalogMonitor : BackgroundService
     private readonly LastKnownGoodFile _lastKnownGood;
     private readonly TimeProvider _time;
     private readonly ILogger<CatalogMonitor> _logger;
+    private readonly Lock _writeLock = new();
     private Func<CancellationToken, Task>? _recovery;
+    private volatile bool _notified;
+    private volatile bool _databaseReachable = true;
+    private DateTimeOffset? _lastChangeReceivedAt;
 
     public CatalogMonitor(IDbContextFactory<ModelgateDbContext> contexts, DatabaseOptions database, CurrentCatalog catalog, CatalogMonitorOptions options, TimeProvider time, ILogger<CatalogMonitor> logger)
     {
@@ -39,17 +42,32 @@ public sealed partial class CatalogMonitor : BackgroundService
     }
 
     /// <summary>When the last new version arrived from the database (null: none yet).</summary>
-    public DateTimeOffset? LastChangeReceivedAt { get; private set; }
+    public DateTimeOffset? LastChangeReceivedAt
+    {
+        get { lock (_writeLock) { return _lastChangeReceivedAt; } }
+        private set { lock (_writeLock) { _lastChangeReceivedAt = value; } }
+    }
 
     /// <summary>False while the database cannot be reached and the last-known-good snapshot is served.</summary>
-    public bool DatabaseReachable { get; private set; } = true;
+    public bool DatabaseReachable { get => _databaseReachable; private set => _databaseReachable = value; }
 
     public LastKnownGoodFile LastKnownGood => _lastKnownGood;
 
     /// <summary>Serves the last-known-good file (database unreachable at start); <paramref name="recovery"/> runs once it is back.</summary>
     public bool StartFromLastKnownGood(Func<CancellationToken, Task> recovery)
     {
-        if (_lastKnownGood.TryRead() is not { } snapshot)
+        CatalogSnapshot? snapshot;
+        try
+        {
+            snapshot = _lastKnownGood.TryRead();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        {
+            LogLastKnownGoodUnreadable(_logger, _lastKnownGood.Path, e.Message);
+            return false;
+        }
+
+        if (snapshot is null)
         {
             return false;
         }
@@ -67,13 +85,25 @@ public sealed partial class CatalogMonitor : BackgroundService
         await using var db = _contexts.CreateDbContext();
         var current = _catalog.State;
         var latest = await db.ConfigVersions.MaxAsync(v => (long?)v.Version, cancellationToken) ?? 0;
-        if (latest < current.Snapshot.Version || (latest == current.Snapshot.Version && current.Origin == ResolutionSource.Database))
+        if (latest == current.Snapshot.Version && current.Origin == ResolutionSource.Database)
         {
             return false;
         }
 
-        var row = await db.ConfigVersions.AsNoTracking().SingleAsync(v => v.Version == latest, cancellationToken);
-        var applied = _catalog.Apply(CatalogSnapshotJson.FromGzip(row.Snapshot), ResolutionSource.Database);
+        // The database is the truth: if it holds an older version than this process has seen, it was restored or replaced.
+        var replaced = latest < current.Snapshot.Version;
+        if (replaced)
+        {
+            LogDatabaseBehind(_logger, latest, current.Snapshot.Version);
+        }
+
+        var row = await db.ConfigVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Version == latest, cancellationToken);
+        if (row is null)
+        {
+            return false;
+        }
+
+        var applied = _catalog.Apply(CatalogSnapshotJson.FromGzip(row.Snapshot), ResolutionSource.Database, replacesNewer: replaced);
         if (applied)
         {
             LastChangeReceivedAt = _time.GetUtcNow();
@@ -88,6 +118,11 @@ public sealed partial class CatalogMonitor : BackgroundService
         {
             try
             {
+                if (_database.Kind == DatabaseKind.Sqlite)
+                {
+                    await ProbeSqliteFileAsync(stoppingToken);
+                }
+
                 if (_recovery is { } recovery)
                 {
                     await recovery(stoppingToken);
@@ -112,10 +147,19 @@ public sealed partial class CatalogMonitor : BackgroundService
             catch (Exception e) when (IsDatabaseUnavailable(e))
             {
                 MarkUnreachable(e);
-                await Task.Delay(_options.RetryInterval, _time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await PauseAsync(stoppingToken);
+            }
+            catch (Exception e)
+            {
+                // Never let the watcher die (it would take the host with it): report, keep serving what is in effect, retry.
+                LogMonitorError(_logger, e.GetType().Name, e.Message, e);
+                await PauseAsync(stoppingToken);
             }
         }
     }
+
+    private Task PauseAsync(CancellationToken stoppingToken) =>
+        Task.Delay(_options.RetryInterval, _time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
 
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
@@ -143,11 +187,9 @@ public sealed partial class CatalogMonitor : BackgroundService
         }
     }
 
-    private volatile bool _notified;
-
     private async Task PollSqliteAsync(CancellationToken stoppingToken)
     {
-        await using var connection = new SqliteConnection(_database.ConnectionString);
+        await using var connection = new SqliteConnection(ModelgateDbContextFactory.ExistingFileOnly(_database.ConnectionString));
         await connection.OpenAsync(stoppingToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA data_version";
@@ -159,15 +201,31 @@ public sealed partial class CatalogMonitor : BackgroundService
             // data_version changes when another connection commits to the file; only then is the version table read
             // (and at the safety interval, through a fresh connection, which also notices a file that went away).
             var now = await command.ExecuteScalarAsync(stoppingToken);
-            if (!Equals(now, seen) || _time.GetUtcNow() - lastCheck >= _options.SafetyCheckInterval)
+            if (_time.GetUtcNow() - lastCheck >= _options.SafetyCheckInterval)
+            {
+                lastCheck = _time.GetUtcNow();
+                await ProbeSqliteFileAsync(stoppingToken);
+                await LoadLatestAsync(stoppingToken);
+            }
+            else if (!Equals(now, seen))
             {
                 seen = now;
-                lastCheck = _time.GetUtcNow();
                 await LoadLatestAsync(stoppingToken);
             }
 
             MarkReachable();
         }
+    }
+
+    // Pooled connections keep an open handle on the file, so they would not notice it going away: open it afresh.
+    private async Task ProbeSqliteFileAsync(CancellationToken stoppingToken)
+    {
+        var builder = new SqliteConnectionStringBuilder(_database.ConnectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite };
+        await using var probe = new SqliteConnection(builder.ConnectionString);
+        await probe.OpenAsync(stoppingToken);
+        await using var command = probe.CreateCommand();
+        command.CommandText = "SELECT MAX(version) FROM config_versions";
+        await command.ExecuteScalarAsync(stoppingToken);
     }
 
     private void OnChanged(CatalogState state)
@@ -177,13 +235,22 @@ public sealed partial class CatalogMonitor : BackgroundService
             return;
         }
 
-        try
+        lock (_writeLock)
         {
-            _lastKnownGood.Write(state.Snapshot);
-        }
-        catch (IOException e)
-        {
-            LogLastKnownGoodNotWritten(_logger, _lastKnownGood.Path, e.Message);
+            // Applies can overlap; only the state still in effect is written, so the file never goes back in time.
+            if (!ReferenceEquals(_catalog.State, state))
+            {
+                return;
+            }
+
+            try
+            {
+                _lastKnownGood.Write(state.Snapshot);
+            }
+            catch (Exception e)
+            {
+                LogLastKnownGoodNotWritten(_logger, _lastKnownGood.Path, e.Message);
+            }
         }
     }
 
@@ -208,11 +275,17 @@ public sealed partial class CatalogMonitor : BackgroundService
         }
     }
 
+    /// <summary>
+    /// True for failures that mean "the database cannot be reached right now" (connection, I/O, shutdown, a file that
+    /// cannot be opened), not for errors of the request itself (constraints, bad SQL, wrong credentials).
+    /// </summary>
     public static bool IsDatabaseUnavailable(Exception error) =>
         error switch
         {
-            DbException or TimeoutException or System.Net.Sockets.SocketException or IOException => true,
-            InvalidOperationException { InnerException: { } inner } => IsDatabaseUnavailable(inner),
+            PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300",
+            NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException,
+            SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6 or 10 or 14 or 26,
+            TimeoutException or System.Net.Sockets.SocketException or IOException => true,
             _ when error.InnerException is { } inner => IsDatabaseUnavailable(inner),
             _ => false,
         };
@@ -225,6 +298,15 @@ public sealed partial class CatalogMonitor : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Catalog database unreachable at start; serving last-known-good snapshot v{Version} from {Path}")]
     private static partial void LogServingLastKnownGood(ILogger logger, long version, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database holds catalog v{Latest}, older than v{Seen} seen here: it was restored or replaced; following the database")]
+    private static partial void LogDatabaseBehind(ILogger logger, long latest, long seen);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Catalog monitor failed ({ErrorType}: {Error}); retrying")]
+    private static partial void LogMonitorError(ILogger logger, string errorType, string error, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The last-known-good file {Path} cannot be read: {Error}")]
+    private static partial void LogLastKnownGoodUnreadable(ILogger logger, string path, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the last-known-good file {Path}: {Error}")]
     private static partial void LogLastKnownGoodNotWritten(ILogger logger, string path, string error);

@@ -21,7 +21,11 @@ public sealed class CatalogTransaction(IDbContextFactory<ModelgateDbContext> con
     // Any fixed number works; it only has to be the same for every Modelgate instance on the database.
     private const long CatalogWriteLockId = 0x4D47_4341_5441;
 
-    public async Task<CatalogResult<T>> RunAsync<T>(Func<ModelgateDbContext, Task<CatalogResult<T>>> work, CancellationToken cancellationToken)
+    public async Task<CatalogResult<T>> RunAsync<T>(Func<ModelgateDbContext, Task<CatalogResult<T>>> work, CancellationToken cancellationToken) =>
+        (await RunAndPublishAsync(work, cancellationToken)).Result;
+
+    /// <summary>Like <see cref="RunAsync{T}"/>, also returning the catalog version the change published (null if refused).</summary>
+    public async Task<(CatalogResult<T> Result, CatalogSnapshot? Published)> RunAndPublishAsync<T>(Func<ModelgateDbContext, Task<CatalogResult<T>>> work, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -34,7 +38,7 @@ public sealed class CatalogTransaction(IDbContextFactory<ModelgateDbContext> con
         if (!result.IsSuccess)
         {
             await transaction.RollbackAsync(cancellationToken);
-            return result;
+            return (result, null);
         }
 
         var audit = db.ChangeTracker.Entries<AuditEntryEntity>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
@@ -46,7 +50,7 @@ public sealed class CatalogTransaction(IDbContextFactory<ModelgateDbContext> con
             catalog.Apply(snapshot, ResolutionSource.Database);
         }
 
-        return result;
+        return (result, snapshot);
     }
 
     /// <summary>Runs a read-only query on a fresh context.</summary>

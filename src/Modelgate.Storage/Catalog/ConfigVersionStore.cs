@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Modelgate.Core.Catalog;
-using Modelgate.Core.Resolution;
 using Modelgate.Core.Secrets;
 using Modelgate.Storage.Audit;
 
@@ -13,7 +12,7 @@ public sealed record ConfigVersionView(long Version, DateTime PublishedAt, strin
 public sealed record ConfigVersionDiff(ConfigVersionView Version, long? ComparedWith, IReadOnlyList<CatalogChange> Changes);
 
 /// <summary>The history of published catalog versions: list, diff, and roll back to any of them.</summary>
-public sealed class ConfigVersionStore(CatalogTransaction transactions, CurrentCatalog catalog, SecretProtector protector, TimeProvider time)
+public sealed class ConfigVersionStore(CatalogTransaction transactions, SecretProtector protector, TimeProvider time)
 {
     public Task<Page<ConfigVersionView>> ListAsync(int limit, int offset, CancellationToken cancellationToken) =>
         transactions.ReadAsync(async db =>
@@ -46,7 +45,7 @@ public sealed class ConfigVersionStore(CatalogTransaction transactions, CurrentC
     /// </summary>
     public async Task<CatalogResult<ConfigVersionView>> RollbackAsync(long version, string actor, CancellationToken cancellationToken)
     {
-        var result = await transactions.RunAsync<bool>(async db =>
+        var (result, published) = await transactions.RunAndPublishAsync<bool>(async db =>
         {
             var row = await db.ConfigVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Version == version, cancellationToken);
             if (row is null)
@@ -69,17 +68,19 @@ public sealed class ConfigVersionStore(CatalogTransaction transactions, CurrentC
             }
 
             var now = time.UtcNow();
+            var current = await db.ConfigVersions.MaxAsync(v => v.Version, cancellationToken);
             await CatalogRestore.ApplyAsync(db, target, keys, now, cancellationToken);
             AuditTrail.Record(db, actor, "config.rollback", "config_version", version.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                new { version = catalog.State.Snapshot.Version }, new { version, summary = $"rollback to v{version}" }, now);
+                new { version = current }, new { version, summary = $"rollback to v{version}" }, now);
             return true;
         }, cancellationToken);
-        if (!result.IsSuccess)
+        if (published is null)
         {
             return result.Error!;
         }
 
-        var published = catalog.State.Snapshot;
-        return new ConfigVersionView(published.Version, published.PublishedAt.UtcDateTime, actor, $"config.rollback to v{version}", true);
+        var row = await transactions.ReadAsync(db => db.ConfigVersions.AsNoTracking().Where(v => v.Version == published.Version)
+            .Select(v => new ConfigVersionView(v.Version, v.PublishedAt, v.Actor, v.Summary, true)).SingleAsync(cancellationToken));
+        return row;
     }
 }

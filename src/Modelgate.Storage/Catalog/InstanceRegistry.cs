@@ -19,7 +19,7 @@ public sealed record FleetView(long LatestVersion, bool AllCurrent, IReadOnlyLis
 /// and lists the fleet. Rows not refreshed for a day are removed.
 /// </summary>
 public sealed partial class InstanceRegistry(
-    IDbContextFactory<ModelgateDbContext> contexts, CurrentCatalog catalog, CatalogMonitor monitor, TimeProvider time, ILogger<InstanceRegistry> logger) : BackgroundService
+    IDbContextFactory<ModelgateDbContext> contexts, CurrentCatalog catalog, TimeProvider time, ILogger<InstanceRegistry> logger) : BackgroundService
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan AliveWindow = TimeSpan.FromSeconds(30);
@@ -54,7 +54,8 @@ public sealed partial class InstanceRegistry(
         var now = time.UtcNow();
         row.ConfigVersion = state.Snapshot.Version;
         row.ConfigSource = state.Origin.ToName();
-        row.LastChangeAt = monitor.LastChangeReceivedAt?.UtcDateTime ?? state.AppliedAt.UtcDateTime;
+        // A change made here is applied directly; one made elsewhere arrives through the monitor.
+        row.LastChangeAt = state.AppliedAt.UtcDateTime;
         row.HeartbeatAt = now;
         await db.Instances.Where(i => i.HeartbeatAt < now.AddDays(-1)).ExecuteDeleteAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -69,8 +70,9 @@ public sealed partial class InstanceRegistry(
             {
                 await ReportAsync(stoppingToken);
             }
-            catch (Exception e) when (CatalogMonitor.IsDatabaseUnavailable(e))
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // A heartbeat is best effort: never let it stop the host.
                 LogHeartbeatFailed(logger, e.Message);
             }
 

@@ -94,8 +94,10 @@ public sealed class ProviderAdapterTests : IAsyncLifetime
             return;
         }
 
-        var temperature = kind == ProviderKind.Ollama ? sent.Body.GetProperty("options").GetProperty("temperature").GetDouble() : sent.Number("temperature")!.Value;
-        Assert.Equal(1.5, temperature, 3);
+        var options = kind == ProviderKind.Ollama ? sent.Body.GetProperty("options") : sent.Body;
+        Assert.Equal(1.5, options.GetProperty("temperature").GetDouble(), 3);
+        // What the caller left unset still comes from the model.
+        Assert.Equal(0.5, options.GetProperty("top_p").GetDouble(), 3);
     }
 
     [Theory]
@@ -129,6 +131,42 @@ public sealed class ProviderAdapterTests : IAsyncLifetime
         Assert.Equal("get_weather", call.Name);
         Assert.Equal("Paris", call.Arguments!["city"]!.ToString());
         Assert.True(_upstream.Last.Body.TryGetProperty("tools", out _));
+    }
+
+    [Theory]
+    [InlineData(ProviderKind.Anthropic, "")]
+    [InlineData(ProviderKind.OpenAI, "/v1")]
+    public async Task ChatStreaming_ReportsTheProvidersUsage(ProviderKind kind, string path)
+    {
+        var client = Chat(Resolved(kind, path, "usage-model"));
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in client.GetStreamingResponseAsync("count my tokens"))
+        {
+            updates.Add(update);
+        }
+
+        var usage = updates.SelectMany(u => u.Contents).OfType<UsageContent>().Last().Details;
+        Assert.True(usage.InputTokenCount > 0);
+        Assert.Equal(FakeUpstream.ReplyText("usage-model").Split(' ').Length, (int)usage.OutputTokenCount!);
+    }
+
+    [Theory]
+    [InlineData(ProviderKind.Anthropic, "")]
+    [InlineData(ProviderKind.OpenAI, "/v1")]
+    public async Task ChatStreaming_ToolCallArrivesWhole(ProviderKind kind, string path)
+    {
+        _upstream.ToolCall = ("get_weather", """{"city":"Oslo"}""");
+        var client = Chat(Resolved(kind, path, "tools"));
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in client.GetStreamingResponseAsync("Weather in Oslo?", new ChatOptions { Tools = [AIFunctionFactory.Create((string city) => city, "get_weather")] }))
+        {
+            updates.Add(update);
+        }
+
+        var call = Assert.Single(updates.ToChatResponse().Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+        Assert.Equal("Oslo", call.Arguments!["city"]!.ToString());
     }
 
     [Theory]

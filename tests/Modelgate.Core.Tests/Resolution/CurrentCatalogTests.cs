@@ -25,6 +25,20 @@ public sealed class CurrentCatalogTests : IDisposable
     }
 
     [Fact]
+    public void Apply_OlderVersionFromARestoredDatabase_IsAcceptedWhenSaidSo()
+    {
+        var provider = _catalog.Provider();
+        var current = NewCurrent();
+        current.Apply(_catalog.Default("chat", _catalog.Model(provider, "before-restore")).Build(version: 9), ResolutionSource.Database);
+
+        var applied = current.Apply(_catalog.Default("chat", _catalog.Model(provider, "restored")).Build(version: 3), ResolutionSource.Database, replacesNewer: true);
+
+        Assert.True(applied);
+        Assert.Equal(3, current.State.Snapshot.Version);
+        Assert.Equal("restored", new ModelResolver(current).Resolve("chat").Model.ModelId);
+    }
+
+    [Fact]
     public void Apply_LogsOneInfoLinePerChangedPurpose_WithoutTheKey()
     {
         var provider = _catalog.Provider(apiKey: "sk-ant-api03-never-logged-0000000000XwAA");

@@ -1,0 +1,57 @@
+using System.Net;
+using System.Reflection;
+
+namespace Modelgate.Core.Resolution;
+
+/// <summary>
+/// A provider call failed: says which purpose, provider and model, and the HTTP status the provider answered
+/// (null when no answer came, e.g. connection refused). The SDK's exception is kept as the inner exception.
+/// </summary>
+public sealed class ModelgateProviderException(ResolvedModel resolved, int? statusCode, Exception inner)
+    : Exception(Describe(resolved, statusCode, inner), inner)
+{
+    public int? StatusCode { get; } = statusCode;
+
+    public string Purpose { get; } = resolved.Purpose.Name;
+
+    public string Provider { get; } = resolved.Provider.Name;
+
+    public string Model { get; } = resolved.Model.ModelId;
+
+    /// <summary>Wraps an SDK failure, finding the HTTP status in whichever shape that SDK reports it.</summary>
+    public static ModelgateProviderException From(ResolvedModel resolved, Exception error) => new(resolved, StatusOf(error), error);
+
+    /// <summary>Whether an exception from a provider call should be wrapped (not cancellations, not our own errors).</summary>
+    public static bool ShouldWrap(Exception error) =>
+        error is not (OperationCanceledException or ModelgateConfigurationException or ModelgateProviderException);
+
+    private static int? StatusOf(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException { StatusCode: { } http })
+            {
+                return (int)http;
+            }
+
+            // OpenAI (System.ClientModel) exposes Status, Anthropic and others StatusCode.
+            foreach (var name in new[] { "Status", "StatusCode" })
+            {
+                var value = e.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance)?.GetValue(e);
+                switch (value)
+                {
+                    case int code when code > 0:
+                        return code;
+                    case HttpStatusCode code:
+                        return (int)code;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string Describe(ResolvedModel resolved, int? status, Exception inner) =>
+        $"Provider '{resolved.Provider.Name}' failed for model '{resolved.Model.ModelId}' (purpose '{resolved.Purpose}', {resolved.Source.ToName()})" +
+        (status is { } s ? $" with HTTP {s}" : " without an HTTP answer") + $": {inner.Message}";
+}
