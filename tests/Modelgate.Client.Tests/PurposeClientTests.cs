@@ -166,3 +166,46 @@ public abstract class PurposeClientTests(DatabaseKind kind) : IAsyncLifetime
 public sealed class PurposeClientTests_Sqlite() : PurposeClientTests(DatabaseKind.Sqlite);
 
 public sealed class PurposeClientTests_Postgres() : PurposeClientTests(DatabaseKind.Postgres);
+
+/// <summary>An application whose catalog database is unreachable at start, with no last-known-good snapshot.</summary>
+public sealed class UnreachableCatalogTests : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+    private FakeUpstream _upstream = null!;
+
+    public async Task InitializeAsync() => _upstream = await FakeUpstream.StartAsync();
+
+    [Fact]
+    public async Task StartsAnyway_AndResolvesFromTheEnvironmentSayingSo()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration["OPENAI_API_KEY"] = "sk-proj-env-fallback-000000000000000ENV1";
+        builder.Configuration["OPENAI_BASE_URL"] = _upstream.Url + "/v1";
+        builder.Configuration["ANTHROPIC_API_KEY"] = "";
+        builder.Configuration["MODELGATE_CHAT_MODEL"] = "gpt-4o-mini";
+        builder.Services.AddModelgate(o =>
+        {
+            o.Database = $"Data Source={Path.Combine(_data.Path, "missing", "gone.db")};Mode=ReadWrite";
+            o.DataDirectory = _data.Path;
+        });
+        using var app = builder.Build();
+        await app.StartAsync();
+
+        var chat = app.Services.GetRequiredKeyedService<IChatClient>("chat");
+        var resolved = (ResolvedModel)chat.GetService(typeof(ResolvedModel))!;
+        await chat.GetResponseAsync("hi");
+
+        Assert.Equal(ResolutionSource.Environment, resolved.Source);
+        Assert.Contains("MODELGATE_CHAT_MODEL", resolved.Reason, StringComparison.Ordinal);
+        Assert.Equal("gpt-4o-mini", _upstream.Last.Model);
+        Assert.Equal("sk-proj-env-fallback-000000000000000ENV1", _upstream.Last.ApiKey);
+        await app.StopAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _upstream.DisposeAsync();
+        _data.Dispose();
+    }
+}
