@@ -18,6 +18,7 @@ public abstract class ModelgateDbContext(DbContextOptions options) : DbContext(o
     public DbSet<SettingEntity> Settings => Set<SettingEntity>();
     public DbSet<ConfigVersionEntity> ConfigVersions => Set<ConfigVersionEntity>();
     public DbSet<InstanceEntity> Instances => Set<InstanceEntity>();
+    public DbSet<VirtualKeyEntity> VirtualKeys => Set<VirtualKeyEntity>();
 
     public abstract DatabaseKind Kind { get; }
 

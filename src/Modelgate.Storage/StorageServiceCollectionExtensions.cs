@@ -22,6 +22,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<DefaultsStore>();
         services.AddSingleton<AuditQuery>();
         services.AddSingleton<ConfigVersionStore>();
+        services.AddSingleton<VirtualKeyStore>();
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<SecretKeyMaintenance>();
         services.AddSingleton<DatabaseInitializer>();

@@ -81,7 +81,7 @@ public abstract class RegressionTests<TServer>(TServer server) : IClassFixture<T
         Assert.True(routes.Count >= 15, $"expected the whole admin API, found {routes.Count} routes");
         foreach (var (method, pattern) in routes)
         {
-            var url = pattern.Replace("{provider_id:guid}", Guid.NewGuid().ToString()).Replace("{**model_id}", "m").Replace("{**purpose}", "chat").Replace("{version:long}", "1");
+            var url = pattern.Replace("{provider_id:guid}", Guid.NewGuid().ToString()).Replace("{**model_id}", "m").Replace("{**purpose}", "chat").Replace("{version:long}", "1").Replace("{id:guid}", Guid.NewGuid().ToString());
             var response = await anonymous.SendRawAsync(new HttpMethod(method), url, "{}");
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {url} answered {(int)response.StatusCode} without a token");
         }

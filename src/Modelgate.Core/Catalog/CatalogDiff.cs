@@ -14,6 +14,7 @@ public static class CatalogDiff
         var changes = new List<CatalogChange>();
         Compare(changes, "provider", before.Providers, after.Providers, p => p.Name, ProviderFields);
         Compare(changes, "model", before.Models, after.Models, m => m.ModelId, ModelFields);
+        Compare(changes, "virtual_key", before.VirtualKeys.Values.ToDictionary(k => k.Id), after.VirtualKeys.Values.ToDictionary(k => k.Id), k => k.Name, KeyFields);
         foreach (var purpose in before.Defaults.Keys.Union(after.Defaults.Keys).Order(StringComparer.Ordinal))
         {
             var was = before.Defaults.TryGetValue(purpose, out var b) ? Describe(before, b) : null;
@@ -65,6 +66,12 @@ public static class CatalogDiff
     {
         ["name"] = p.Name, ["type"] = p.Kind.ToName(), ["base_url"] = p.BaseUrl, ["api_key"] = p.ApiKeyCiphertext, ["api_key_mask"] = p.ApiKeyMask,
         ["is_active"] = p.IsActive, ["is_default"] = p.IsDefault, ["requests_per_minute"] = p.Limits.RequestsPerMinute, ["tokens_per_minute"] = p.Limits.TokensPerMinute,
+    };
+
+    private static Dictionary<string, object?> KeyFields(VirtualKey k) => new()
+    {
+        ["name"] = k.Name, ["key_prefix"] = k.KeyPrefix, ["allowed_purposes"] = string.Join(",", k.AllowedPurposes), ["allowed_models"] = string.Join(",", k.AllowedModels),
+        ["expires_at"] = k.ExpiresAt, ["revoked_at"] = k.RevokedAt,
     };
 
     private static Dictionary<string, object?> ModelFields(ModelDefinition m) => new()

@@ -13,13 +13,15 @@ public sealed class CatalogSnapshot
         DateTimeOffset publishedAt,
         IEnumerable<ProviderConfig> providers,
         IEnumerable<ModelDefinition> models,
-        IReadOnlyDictionary<string, Guid> defaults)
+        IReadOnlyDictionary<string, Guid> defaults,
+        IEnumerable<VirtualKey>? virtualKeys = null)
     {
         Version = version;
         PublishedAt = publishedAt;
         Providers = providers.ToFrozenDictionary(p => p.Id);
         Models = models.ToFrozenDictionary(m => m.Id);
         Defaults = defaults.ToFrozenDictionary(StringComparer.Ordinal);
+        VirtualKeys = (virtualKeys ?? []).ToFrozenDictionary(k => k.KeyHash, StringComparer.Ordinal);
     }
 
     /// <summary>An empty catalog (nothing configured yet), version 0.</summary>
@@ -36,4 +38,7 @@ public sealed class CatalogSnapshot
 
     /// <summary>Purpose name → model id, exactly as stored (agent types without a row fall back at resolution).</summary>
     public FrozenDictionary<string, Guid> Defaults { get; }
+
+    /// <summary>Gateway keys by the SHA-256 of their secret: a revocation travels to every instance like any change.</summary>
+    public FrozenDictionary<string, VirtualKey> VirtualKeys { get; }
 }

@@ -62,7 +62,7 @@ internal static class ModelgateServerExtensions
         app.UseAuthorization();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization();
-        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapResolveApi().MapConfigVersionsApi().MapInstancesApi().MapAuditApi().MapSecretsApi();
+        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapResolveApi().MapConfigVersionsApi().MapInstancesApi().MapKeysApi().MapAuditApi().MapSecretsApi();
 
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("Modelgate API"));

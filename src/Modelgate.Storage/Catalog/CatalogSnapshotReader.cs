@@ -11,6 +11,7 @@ internal static class CatalogSnapshotReader
         var providers = await db.Providers.AsNoTracking().ToListAsync(cancellationToken);
         var models = await db.Models.AsNoTracking().ToListAsync(cancellationToken);
         var defaults = await db.PurposeDefaults.AsNoTracking().ToListAsync(cancellationToken);
+        var keys = await db.VirtualKeys.AsNoTracking().ToListAsync(cancellationToken);
         return new CatalogSnapshot(
             version,
             publishedAt,
@@ -22,6 +23,7 @@ internal static class CatalogSnapshotReader
                 new ModelParameters(m.Temperature, m.TopP, m.MaxTokens),
                 new Pricing(m.InputPricePerMillion, m.OutputPricePerMillion, m.CachedInputPricePerMillion),
                 m.ContextWindow, m.EmbeddingDimensions)),
-            defaults.ToDictionary(d => d.Purpose, d => d.ModelId, StringComparer.Ordinal));
+            defaults.ToDictionary(d => d.Purpose, d => d.ModelId, StringComparer.Ordinal),
+            keys.Select(VirtualKeyStore.ToRecord));
     }
 }

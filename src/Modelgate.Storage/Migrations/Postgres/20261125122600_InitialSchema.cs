@@ -7,7 +7,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Modelgate.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class InitialCatalog : Migration
+    public partial class InitialSchema : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -29,6 +29,39 @@ namespace Modelgate.Storage.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_audit_log", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "config_versions",
+                columns: table => new
+                {
+                    version = table.Column<long>(type: "bigint", nullable: false),
+                    published_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    actor = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    summary = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    snapshot = table.Column<byte[]>(type: "bytea", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_config_versions", x => x.version);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "instances",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    host = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    process_id = table.Column<int>(type: "integer", nullable: false),
+                    started_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    config_version = table.Column<long>(type: "bigint", nullable: false),
+                    config_source = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    last_change_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    heartbeat_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_instances", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -65,6 +98,27 @@ namespace Modelgate.Storage.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_settings", x => x.key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "virtual_keys",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    key_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    key_prefix = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    allowed_purposes = table.Column<string>(type: "text", nullable: false),
+                    allowed_models = table.Column<string>(type: "text", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    revoked_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    revision = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_virtual_keys", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -125,6 +179,11 @@ namespace Modelgate.Storage.Migrations.Postgres
                 column: "at");
 
             migrationBuilder.CreateIndex(
+                name: "IX_instances_heartbeat_at",
+                table: "instances",
+                column: "heartbeat_at");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_llm_models_model_id",
                 table: "llm_models",
                 column: "model_id");
@@ -152,6 +211,12 @@ namespace Modelgate.Storage.Migrations.Postgres
                 name: "IX_purpose_defaults_model_id",
                 table: "purpose_defaults",
                 column: "model_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_virtual_keys_key_hash",
+                table: "virtual_keys",
+                column: "key_hash",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -161,10 +226,19 @@ namespace Modelgate.Storage.Migrations.Postgres
                 name: "audit_log");
 
             migrationBuilder.DropTable(
+                name: "config_versions");
+
+            migrationBuilder.DropTable(
+                name: "instances");
+
+            migrationBuilder.DropTable(
                 name: "purpose_defaults");
 
             migrationBuilder.DropTable(
                 name: "settings");
+
+            migrationBuilder.DropTable(
+                name: "virtual_keys");
 
             migrationBuilder.DropTable(
                 name: "llm_models");

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Modelgate.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class InitialCatalog : Migration
+    public partial class InitialSchema : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -28,6 +28,39 @@ namespace Modelgate.Storage.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_audit_log", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "config_versions",
+                columns: table => new
+                {
+                    version = table.Column<long>(type: "INTEGER", nullable: false),
+                    published_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    actor = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    summary = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    snapshot = table.Column<byte[]>(type: "BLOB", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_config_versions", x => x.version);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "instances",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    host = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    process_id = table.Column<int>(type: "INTEGER", nullable: false),
+                    started_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    config_version = table.Column<long>(type: "INTEGER", nullable: false),
+                    config_source = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    last_change_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    heartbeat_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_instances", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -64,6 +97,27 @@ namespace Modelgate.Storage.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_settings", x => x.key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "virtual_keys",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    key_hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    key_prefix = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    allowed_purposes = table.Column<string>(type: "TEXT", nullable: false),
+                    allowed_models = table.Column<string>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    revoked_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    revision = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_virtual_keys", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -124,6 +178,11 @@ namespace Modelgate.Storage.Migrations.Sqlite
                 column: "at");
 
             migrationBuilder.CreateIndex(
+                name: "IX_instances_heartbeat_at",
+                table: "instances",
+                column: "heartbeat_at");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_llm_models_model_id",
                 table: "llm_models",
                 column: "model_id");
@@ -151,6 +210,12 @@ namespace Modelgate.Storage.Migrations.Sqlite
                 name: "IX_purpose_defaults_model_id",
                 table: "purpose_defaults",
                 column: "model_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_virtual_keys_key_hash",
+                table: "virtual_keys",
+                column: "key_hash",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -160,10 +225,19 @@ namespace Modelgate.Storage.Migrations.Sqlite
                 name: "audit_log");
 
             migrationBuilder.DropTable(
+                name: "config_versions");
+
+            migrationBuilder.DropTable(
+                name: "instances");
+
+            migrationBuilder.DropTable(
                 name: "purpose_defaults");
 
             migrationBuilder.DropTable(
                 name: "settings");
+
+            migrationBuilder.DropTable(
+                name: "virtual_keys");
 
             migrationBuilder.DropTable(
                 name: "llm_models");

@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Modelgate.Storage.Entities;
+
+namespace Modelgate.Storage.Configurations;
+
+internal sealed class VirtualKeyConfiguration : IEntityTypeConfiguration<VirtualKeyEntity>
+{
+    public void Configure(EntityTypeBuilder<VirtualKeyEntity> builder)
+    {
+        builder.ToTable("virtual_keys");
+        builder.HasKey(k => k.Id);
+        builder.Property(k => k.Name).HasMaxLength(200);
+        builder.Property(k => k.KeyHash).HasMaxLength(64);
+        builder.Property(k => k.KeyPrefix).HasMaxLength(16);
+        builder.HasIndex(k => k.KeyHash).IsUnique();
+    }
+}
