@@ -11,6 +11,22 @@ public sealed class ModelResolver(CurrentCatalog catalog)
     /// <summary>Resolves a purpose; throws <see cref="ModelgateConfigurationException"/> when nothing can serve it.</summary>
     public ResolvedModel Resolve(Purpose purpose) => catalog.State.Resolutions.Resolve(purpose);
 
+    /// <summary>
+    /// What a gateway caller asked for in <c>model</c>: a purpose (resolved as configured now) or a configured model by
+    /// upstream name or id. Throws <see cref="ModelgateConfigurationException"/> when neither applies.
+    /// </summary>
+    public ResolvedModel ResolveRequested(string requested)
+    {
+        var table = catalog.State.Resolutions;
+        if (Purpose.TryParse(requested, out var purpose, out _))
+        {
+            return table.Resolve(purpose);
+        }
+
+        var entry = table.ModelByName(requested);
+        return entry.Model ?? throw new ModelgateConfigurationException(requested, entry.Error!);
+    }
+
     /// <summary>Resolves a purpose given by name (<c>chat</c>, <c>agents</c>, <c>embeddings</c>, <c>agents/&lt;type&gt;</c>).</summary>
     public ResolvedModel Resolve(string purpose) =>
         Purpose.TryParse(purpose, out var parsed, out var error) ? Resolve(parsed) : throw new ModelgateConfigurationException(purpose, error);

@@ -66,6 +66,50 @@ public sealed class ResolutionTable
         return entry;
     }
 
+    /// <summary>
+    /// Resolves a configured model asked for by name (its upstream model_id, or its id) rather than by purpose, as a
+    /// gateway caller may. Only active models of active providers; an ambiguous name must be given as the id.
+    /// </summary>
+    public ResolutionEntry ModelByName(string requested)
+    {
+        if (_models.TryGetValue(requested, out var cached))
+        {
+            return cached;
+        }
+
+        var matches = Guid.TryParse(requested, out var id)
+            ? _snapshot.Models.TryGetValue(id, out var byId) ? [byId] : []
+            : _snapshot.Models.Values.Where(m => m.ModelId == requested).ToList();
+        ResolutionEntry entry;
+        if (matches.Count == 1 && FromCatalog(matches[0].Kind == ModelKind.Embedding ? Purpose.Embeddings : Purpose.Chat, matches[0].Id, out _, ignoreKind: true, how: "asked for by name") is { Model: not null } found)
+        {
+            entry = found;
+        }
+        else
+        {
+            entry = new ResolutionEntry(null, matches.Count switch
+            {
+                0 => $"'{requested}' is neither a purpose (chat, agents, embeddings, agents/<type>) nor a configured model; GET /v1/models lists what you can use",
+                1 => $"model '{requested}' cannot be used now: {FromModelError(matches[0])}",
+                _ => $"model '{requested}' is offered by several providers; ask for it by its id",
+            });
+        }
+
+        if (_models.Count < MaxCachedAgentTypes)
+        {
+            _models.TryAdd(requested, entry);
+        }
+
+        return entry;
+    }
+
+    private readonly ConcurrentDictionary<string, ResolutionEntry> _models = new(StringComparer.Ordinal);
+
+    private string FromModelError(ModelDefinition model) =>
+        !model.IsActive ? "it is inactive"
+        : !_snapshot.Providers.TryGetValue(model.ProviderId, out var provider) || !provider.IsActive ? "its provider is inactive"
+        : "its provider has no API key";
+
     private ResolutionEntry Build(Purpose purpose, IReadOnlyDictionary<string, ResolutionEntry> built)
     {
         string whyNot;
@@ -97,7 +141,7 @@ public sealed class ResolutionTable
             $"No model is configured for purpose '{purpose}': {whyNot}. Set one with PUT /api/v1/llm-defaults/{purpose} {{\"model_id\": \"...\"}} (or PUT /api/v1/llm-models/{{id}} with a default flag), or {missing}.");
     }
 
-    private ResolutionEntry? FromCatalog(Purpose purpose, Guid modelId, out string whyNot)
+    private ResolutionEntry? FromCatalog(Purpose purpose, Guid modelId, out string whyNot, bool ignoreKind = false, string? how = null)
     {
         if (!_snapshot.Models.TryGetValue(modelId, out var model) || !_snapshot.Providers.TryGetValue(model.ProviderId, out var provider))
         {
@@ -110,7 +154,7 @@ public sealed class ResolutionTable
         {
             (false, _, _) => $"the default for '{purpose}', {label}, is inactive",
             (_, false, _) => $"the default for '{purpose}', {label}, is on an inactive provider",
-            (_, _, false) => $"the default for '{purpose}', {label}, is not a {purpose.RequiredModelKind.ToName()} model",
+            (_, _, false) when !ignoreKind => $"the default for '{purpose}', {label}, is not a {purpose.RequiredModelKind.ToName()} model",
             _ when provider.RequiresApiKey && provider.ApiKeyCiphertext is null => $"the default for '{purpose}', {label}, has no API key set on its provider",
             _ => "",
         };
@@ -143,7 +187,7 @@ public sealed class ResolutionTable
             Model = model,
             ApiKey = key,
             Source = _origin,
-            Reason = $"the default for '{purpose}' is {label} (catalog v{_snapshot.Version}){lastKnownGood}",
+            Reason = how is null ? $"the default for '{purpose}' is {label} (catalog v{_snapshot.Version}){lastKnownGood}" : $"{label} {how} (catalog v{_snapshot.Version}){lastKnownGood}",
             CatalogVersion = _snapshot.Version,
         }, null);
     }

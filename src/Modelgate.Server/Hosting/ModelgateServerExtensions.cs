@@ -4,6 +4,7 @@ using Modelgate.Core.Resolution;
 using Modelgate.Core.Secrets;
 using Modelgate.Server.Api;
 using Modelgate.Server.Auth;
+using Modelgate.Server.Gateway;
 using Modelgate.Storage;
 using Modelgate.Storage.Catalog;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -35,6 +36,8 @@ internal static class ModelgateServerExtensions
         services.AddSingleton(new CatalogMonitorOptions(Path.Combine(settings.DataDirectory, LastKnownGoodFile.FileName)));
         services.AddSingleton<CatalogMonitor>();
 
+        services.AddSingleton(sp => new HttpMessageInvoker(UpstreamHttp.CreateHandler(sp.GetRequiredService<BaseUrlPolicy>())));
+        services.AddSingleton<OpenAIPassthrough>();
         services.AddSingleton<AdminTokenVerifier>();
         services.AddSingleton<AdminTokenBootstrapper>();
         services.AddSingleton(new AdminConsole(Console.Out));
@@ -64,6 +67,7 @@ internal static class ModelgateServerExtensions
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapResolveApi().MapConfigVersionsApi().MapInstancesApi().MapKeysApi().MapAuditApi().MapSecretsApi();
 
+        app.MapGateway();
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("Modelgate API"));
         app.MapHealthChecks("/health");

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Resolution;
+
+namespace Modelgate.Server.Gateway;
+
+/// <summary>A gateway request read, checked and resolved: the JSON body, the caller's key and what it resolves to.</summary>
+internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedModel Resolved, string Requested)
+{
+    public const int MaxBodyBytes = 20 * 1024 * 1024;
+
+    /// <summary>
+    /// Authenticates, reads the body (bounded), refuses fields that would redirect traffic or credentials, resolves
+    /// <c>model</c> (a purpose or a configured model) and checks the key may use it. Every refusal is in the caller's format.
+    /// </summary>
+    public static async Task<(GatewayRequest? Request, IResult? Error)> ReadAsync(HttpContext context, GatewayFormat format, CurrentCatalog catalog, ModelResolver resolver, TimeProvider time)
+    {
+        var (key, authError) = GatewayCaller.Authenticate(context, catalog, format, time);
+        if (authError is not null)
+        {
+            return (null, authError);
+        }
+
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            return (null, GatewayErrors.Write(format, 413, $"The request body is over the gateway's limit of {MaxBodyBytes} bytes."));
+        }
+
+        JsonNode? node;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(new LimitedStream(buffer, MaxBodyBytes), context.RequestAborted);
+            node = JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        }
+        catch (InvalidDataException)
+        {
+            return (null, GatewayErrors.Write(format, 413, $"The request body is over the gateway's limit of {MaxBodyBytes} bytes."));
+        }
+        catch (JsonException e)
+        {
+            return (null, GatewayErrors.Write(format, 400, $"The request body is not valid JSON (line {(e.LineNumber ?? 0) + 1})."));
+        }
+
+        if (node is not JsonObject body)
+        {
+            return (null, GatewayErrors.Write(format, 400, "The request body must be a JSON object."));
+        }
+
+        if (HostileFields.Find(body) is { } path)
+        {
+            return (null, GatewayErrors.Write(format, 400, $"'{path}' is not accepted: where requests go and which credentials they use is configured in Modelgate, not in the request.", param: path[2..]));
+        }
+
+        if (body["model"] is not JsonValue modelValue || !modelValue.TryGetValue(out string? requested) || string.IsNullOrWhiteSpace(requested))
+        {
+            return (null, GatewayErrors.Write(format, 400, "'model' is required: a purpose (chat, agents, embeddings, agents/<type>) or a configured model (GET /v1/models).", param: "model"));
+        }
+
+        ResolvedModel resolved;
+        try
+        {
+            resolved = resolver.ResolveRequested(requested);
+        }
+        catch (ModelgateConfigurationException e)
+        {
+            return (null, GatewayErrors.Write(format, 404, e.Message, param: "model", code: "model_not_found"));
+        }
+
+        // A purpose is checked against both allow-lists; a model asked for by name needs a key without allow-lists, or that model on its list.
+        var allowed = Purpose.TryParse(requested, out _, out _)
+            ? key!.Allows(requested, resolved.Model.ModelId)
+            : key!.AllowedModels.Contains(resolved.Model.ModelId) || (key.AllowedPurposes.Count == 0 && key.AllowedModels.Count == 0);
+        return allowed
+            ? (new GatewayRequest(body, key, resolved, requested), null)
+            : (null, GatewayErrors.Write(format, 403, $"This API key may not use '{requested}'.", param: "model", code: "model_not_allowed"));
+    }
+
+    /// <summary>Copies into a buffer and throws once the limit is passed, so an endless body cannot exhaust memory.</summary>
+    private sealed class LimitedStream(Stream inner, long limit) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (inner.Length + count > limit)
+            {
+                throw new InvalidDataException("body too large");
+            }
+
+            inner.Write(buffer, offset, count);
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (inner.Length + buffer.Length > limit)
+            {
+                throw new InvalidDataException("body too large");
+            }
+
+            return inner.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,43 @@
+using System.Net;
+using System.Net.Sockets;
+using Modelgate.Core.Catalog;
+
+namespace Modelgate.Server.Gateway;
+
+/// <summary>
+/// The one handler all provider traffic goes through: no redirects, and every connection re-checks the address it
+/// actually connects to against the metadata rule (DNS may have changed since the administrator saved the URL).
+/// </summary>
+internal static class UpstreamHttp
+{
+    public static SocketsHttpHandler CreateHandler(BaseUrlPolicy policy) => new()
+    {
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var addresses = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal)
+                ? [literal]
+                : await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
+            var allowed = addresses.Where(a => policy.CheckAddress(a) is null).ToArray();
+            if (allowed.Length == 0)
+            {
+                throw new HttpRequestException($"Refused to connect to {context.DnsEndPoint.Host}: {policy.CheckAddress(addresses.FirstOrDefault() ?? IPAddress.None) ?? "no address"}");
+            }
+
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
+}

@@ -1,0 +1,214 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Net;
+using Modelgate.Server.Tests.Support;
+using Modelgate.Testing.Upstreams;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace Modelgate.Server.Tests;
+
+/// <summary>The gateway driven by the official OpenAI .NET SDK, forwarding to a fake OpenAI upstream.</summary>
+public abstract class GatewayOpenAITests<TServer>(TServer server) : IClassFixture<TServer>, IAsyncLifetime
+    where TServer : ServerFixture
+{
+    private const string UpstreamKey = "sk-proj-upstream-secret-0000000000000UPKY";
+    private FakeUpstream _upstream = null!;
+    private HttpClient Admin => server.Admin;
+
+    public async Task InitializeAsync() => _upstream = await FakeUpstream.StartAsync();
+
+    public async Task DisposeAsync() => await _upstream.DisposeAsync();
+
+    private async Task<(string Purpose, string ModelId)> ConfigureAsync(string type = "chat", object? parameters = null)
+    {
+        var provider = await Admin.CreateProviderAsync("openai", apiKey: UpstreamKey, baseUrl: _upstream.Url + "/v1");
+        var modelId = Catalog.Unique(type == "chat" ? "gpt" : "embed");
+        var body = new Dictionary<string, object?> { ["provider_id"] = provider.Str("id"), ["model_id"] = modelId, ["type"] = type, ["temperature"] = 0.4 };
+        await (await Admin.PostJsonAsync("/api/v1/llm-models", body)).ExpectAsync(HttpStatusCode.Created);
+        var purpose = type == "chat" ? "agents/" + Catalog.Unique("gw") : "embeddings";
+        await (await Admin.PutJsonAsync($"/api/v1/llm-defaults/{purpose}", new { model_id = modelId })).ExpectAsync(HttpStatusCode.OK);
+        return (purpose, modelId);
+    }
+
+    private async Task<string> NewKeyAsync(object? body = null) =>
+        (await (await Admin.PostJsonAsync("/api/v1/keys", body ?? new { name = Catalog.Unique("caller") })).ExpectAsync(HttpStatusCode.Created)).Str("key");
+
+    private OpenAIClient Sdk(string key)
+    {
+        var http = server.App.CreateClient();
+        return new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions
+        {
+            Endpoint = new Uri(http.BaseAddress!, "/v1"),
+            Transport = new HttpClientPipelineTransport(http),
+            RetryPolicy = new ClientRetryPolicy(0),
+        });
+    }
+
+    [Fact]
+    public async Task ChatCompletion_ForAPurpose_ReachesTheConfiguredModelWithTheProvidersKey()
+    {
+        var (purpose, modelId) = await ConfigureAsync();
+        var key = await NewKeyAsync();
+
+        var completion = (await Sdk(key).GetChatClient(purpose).CompleteChatAsync([new UserChatMessage("hello")], new ChatCompletionOptions { TopP = 0.9f })).Value;
+
+        Assert.Equal(FakeUpstream.ReplyText(modelId), completion.Content[0].Text);
+        Assert.Equal(modelId, completion.Model);
+        var sent = _upstream.Last;
+        Assert.Equal(modelId, sent.Model);
+        Assert.Equal(UpstreamKey, sent.ApiKey);
+        Assert.Equal(0.4, sent.Number("temperature")!.Value, 3);
+        Assert.Equal(0.9, sent.Number("top_p")!.Value, 3);
+        Assert.True(completion.Usage.OutputTokenCount > 0);
+    }
+
+    [Fact]
+    public async Task StreamingChat_ArrivesInPiecesWithUsage()
+    {
+        var (purpose, modelId) = await ConfigureAsync();
+        var key = await NewKeyAsync();
+
+        var text = new System.Text.StringBuilder();
+        var updates = 0;
+        ChatTokenUsage? usage = null;
+        await foreach (var update in Sdk(key).GetChatClient(purpose).CompleteChatStreamingAsync([new UserChatMessage("hello")]))
+        {
+            updates++;
+            text.Append(string.Concat(update.ContentUpdate.Select(p => p.Text)));
+            usage ??= update.Usage;
+        }
+
+        Assert.Equal(FakeUpstream.ReplyText(modelId), text.ToString());
+        Assert.True(updates > 3);
+        Assert.NotNull(usage);
+    }
+
+    [Fact]
+    public async Task Embeddings_ThroughTheGateway()
+    {
+        var (_, modelId) = await ConfigureAsync(type: "embedding");
+        var key = await NewKeyAsync();
+
+        var embedding = (await Sdk(key).GetEmbeddingClient("embeddings").GenerateEmbeddingAsync("hello world")).Value;
+
+        Assert.Equal(FakeUpstream.VectorFor("hello world", 8), embedding.ToFloats().ToArray());
+        Assert.Equal(modelId, _upstream.Last.Model);
+    }
+
+    [Theory]
+    [InlineData(null, "Missing API key")]
+    [InlineData("mg-not-a-real-key", "Invalid API key")]
+    public async Task WithoutAValidKey_Is401InOpenAIFormat_AndNothingIsSent(string? key, string message)
+    {
+        var (purpose, _) = await ConfigureAsync();
+        using var http = server.App.CreateClient();
+        if (key is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        }
+
+        var response = await http.PostJsonAsync("/v1/chat/completions", new { model = purpose, messages = new[] { new { role = "user", content = "hi" } } });
+        var error = await response.ExpectAsync(HttpStatusCode.Unauthorized);
+
+        Assert.StartsWith(message, error.GetProperty("error").Str("message"), StringComparison.Ordinal);
+        Assert.Equal("authentication_error", error.GetProperty("error").Str("type"));
+        Assert.Empty(_upstream.Requests);
+    }
+
+    [Fact]
+    public async Task RevokedKey_Is401()
+    {
+        var (purpose, _) = await ConfigureAsync();
+        var created = await (await Admin.PostJsonAsync("/api/v1/keys", new { name = Catalog.Unique("revoked") })).ExpectAsync(HttpStatusCode.Created);
+        await (await Admin.PostAsync($"/api/v1/keys/{created.GetProperty("virtual_key").Str("id")}/revoke", null)).ExpectAsync(HttpStatusCode.OK);
+
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => Sdk(created.Str("key")).GetChatClient(purpose).CompleteChatAsync([new UserChatMessage("hi")]));
+
+        Assert.Equal(401, error.Status);
+        Assert.Empty(_upstream.Requests);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"MODEL","messages":[],"api_base":"http://169.254.169.254/"}""", "api_base")]
+    [InlineData("""{"model":"MODEL","messages":[],"extra_body":{"base_url":"http://evil.example/v1"}}""", "extra_body.base_url")]
+    [InlineData("""{"model":"MODEL","messages":[],"metadata":[{"api_key":"sk-attacker"}]}""", "metadata[0].api_key")]
+    public async Task FieldsThatWouldRedirectTrafficOrCredentials_Are400_AndNothingIsSent(string template, string path)
+    {
+        var (purpose, _) = await ConfigureAsync();
+        using var http = server.App.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await NewKeyAsync());
+
+        var error = await (await http.SendRawAsync(HttpMethod.Post, "/v1/chat/completions", template.Replace("MODEL", purpose, StringComparison.Ordinal))).ExpectAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains(path, error.GetProperty("error").Str("message"), StringComparison.Ordinal);
+        Assert.Empty(_upstream.Requests);
+    }
+
+    [Fact]
+    public async Task UnknownModel_Is404_AndAModelOutsideTheKeysAllowList_Is403()
+    {
+        var (purpose, _) = await ConfigureAsync();
+        var scoped = await NewKeyAsync(new { name = Catalog.Unique("scoped"), allowed_purposes = new[] { "chat" } });
+
+        var unknown = await Assert.ThrowsAsync<ClientResultException>(() => Sdk(scoped).GetChatClient("no-such-model").CompleteChatAsync([new UserChatMessage("hi")]));
+        var forbidden = await Assert.ThrowsAsync<ClientResultException>(() => Sdk(scoped).GetChatClient(purpose).CompleteChatAsync([new UserChatMessage("hi")]));
+
+        Assert.Equal(404, unknown.Status);
+        Assert.Equal(403, forbidden.Status);
+        Assert.Empty(_upstream.Requests);
+    }
+
+    [Theory]
+    [InlineData(500, 502)]
+    [InlineData(503, 502)]
+    [InlineData(429, 429)]
+    public async Task UpstreamFailure_BecomesAnOpenAIErrorWithoutTheProvidersKey(int upstreamStatus, int expected)
+    {
+        var (purpose, _) = await ConfigureAsync();
+        _upstream.FailNext(upstreamStatus, "{\"error\":{\"message\":\"boom with " + UpstreamKey + "\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+        using var http = server.App.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await NewKeyAsync());
+
+        var response = await http.PostJsonAsync("/v1/chat/completions", new { model = purpose, messages = new[] { new { role = "user", content = "hi" } } });
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(expected, (int)response.StatusCode);
+        Assert.Contains("\"error\"", text, StringComparison.Ordinal);
+        if (expected == 429)
+        {
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+
+        // An upstream that echoes the key must not get it through to the caller.
+        Assert.DoesNotContain(UpstreamKey, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Models_ListsPurposesAndConfiguredModels()
+    {
+        var (purpose, modelId) = await ConfigureAsync();
+
+        var models = (await Sdk(await NewKeyAsync()).GetOpenAIModelClient().GetModelsAsync()).Value.Select(m => m.Id).ToList();
+
+        Assert.Contains(purpose, models);
+        Assert.Contains(modelId, models);
+    }
+
+    [Fact]
+    public async Task Response_SaysWhichModelServedIt()
+    {
+        var (purpose, modelId) = await ConfigureAsync();
+        using var http = server.App.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await NewKeyAsync());
+
+        var response = await http.PostJsonAsync("/v1/chat/completions", new { model = purpose, messages = new[] { new { role = "user", content = "hi" } } });
+
+        await response.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(modelId, response.Headers.GetValues("x-modelgate-model").Single());
+    }
+}
+
+public sealed class GatewayOpenAITests_Sqlite(SqliteServer server) : GatewayOpenAITests<SqliteServer>(server);
+
+public sealed class GatewayOpenAITests_Postgres(PostgresServer server) : GatewayOpenAITests<PostgresServer>(server);
