@@ -15,6 +15,8 @@ internal static class GatewayApi
         v1.MapPost("/embeddings", (HttpContext c, CurrentCatalog catalog, ModelResolver resolver, OpenAIPassthrough forward, TimeProvider time) =>
                 ForwardAsync(c, catalog, resolver, forward, time, "embeddings"))
             .WithName("Embeddings").WithSummary("OpenAI embeddings; 'model' is 'embeddings' or a configured embedding model.");
+        v1.MapPost("/messages", ForwardMessagesAsync).WithTags("Gateway (Anthropic format)").WithName("Messages")
+            .WithSummary("Anthropic Messages API; 'model' is a purpose or a configured model. Authenticate with a virtual key as x-api-key or Bearer.");
         v1.MapGet("/models", ListModels).WithName("ListGatewayModels").WithSummary("Purposes and configured active models this key may use, in OpenAI's list format.");
         return app;
     }
@@ -36,6 +38,31 @@ internal static class GatewayApi
         }
 
         await forward.ForwardAsync(context, request, path);
+    }
+
+    private static async Task ForwardMessagesAsync(HttpContext context, CurrentCatalog catalog, ModelResolver resolver, AnthropicPassthrough forward, TimeProvider time)
+    {
+        var (request, error) = await GatewayRequest.ReadAsync(context, GatewayFormat.Anthropic, catalog, resolver, time);
+        if (error is not null)
+        {
+            await error.ExecuteAsync(context);
+            return;
+        }
+
+        if (!AnthropicPassthrough.Serves(request!.Resolved.Provider.Kind))
+        {
+            await GatewayErrors.Write(GatewayFormat.Anthropic, 501,
+                $"'{request.Requested}' resolves to {request.Resolved.Provider.Kind.ToName()} provider '{request.Resolved.Provider.Name}'; translating Anthropic-format requests to that provider is not available yet.").ExecuteAsync(context);
+            return;
+        }
+
+        if (AnthropicPassthrough.Missing(request.Body, request.Resolved) is { } field)
+        {
+            await GatewayErrors.Write(GatewayFormat.Anthropic, 400, $"{field}: Field required").ExecuteAsync(context);
+            return;
+        }
+
+        await forward.ForwardAsync(context, request);
     }
 
     private static IResult ListModels(HttpContext context, CurrentCatalog catalog, TimeProvider time)

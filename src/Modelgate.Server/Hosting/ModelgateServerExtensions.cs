@@ -38,6 +38,7 @@ internal static class ModelgateServerExtensions
 
         services.AddSingleton(sp => new HttpMessageInvoker(UpstreamHttp.CreateHandler(sp.GetRequiredService<BaseUrlPolicy>())));
         services.AddSingleton<OpenAIPassthrough>();
+        services.AddSingleton<AnthropicPassthrough>();
         services.AddSingleton<AdminTokenVerifier>();
         services.AddSingleton<AdminTokenBootstrapper>();
         services.AddSingleton(new AdminConsole(Console.Out));

@@ -1,0 +1,97 @@
+using System.Net;
+using Anthropic;
+using Microsoft.Extensions.AI;
+using Modelgate.Server.Tests.Support;
+using Modelgate.Testing.Upstreams;
+
+namespace Modelgate.Server.Tests;
+
+/// <summary>The gateway's Anthropic-format endpoint driven by the official Anthropic SDK, forwarding to a fake Anthropic upstream.</summary>
+public abstract class GatewayAnthropicTests<TServer>(TServer server) : IClassFixture<TServer>, IAsyncLifetime
+    where TServer : ServerFixture
+{
+    private const string UpstreamKey = "sk-ant-api03-upstream-secret-00000000UPAN";
+    private FakeUpstream _upstream = null!;
+    private HttpClient Admin => server.Admin;
+
+    public async Task InitializeAsync() => _upstream = await FakeUpstream.StartAsync();
+
+    public async Task DisposeAsync() => await _upstream.DisposeAsync();
+
+    private async Task<(string Purpose, string ModelId, string Key)> ConfigureAsync()
+    {
+        var provider = await Admin.CreateProviderAsync("anthropic", apiKey: UpstreamKey, baseUrl: _upstream.Url);
+        var modelId = Catalog.Unique("claude");
+        await (await Admin.PostJsonAsync("/api/v1/llm-models", new { provider_id = provider.Str("id"), model_id = modelId, max_tokens = 512 })).ExpectAsync(HttpStatusCode.Created);
+        var purpose = "agents/" + Catalog.Unique("anth");
+        await (await Admin.PutJsonAsync($"/api/v1/llm-defaults/{purpose}", new { model_id = modelId })).ExpectAsync(HttpStatusCode.OK);
+        var key = (await (await Admin.PostJsonAsync("/api/v1/keys", new { name = Catalog.Unique("anthropic-caller") })).ExpectAsync(HttpStatusCode.Created)).Str("key");
+        return (purpose, modelId, key);
+    }
+
+    private IChatClient Sdk(string key, string model)
+    {
+        var http = server.App.CreateClient();
+        return new AnthropicClient { ApiKey = key, BaseUrl = http.BaseAddress!.ToString().TrimEnd('/'), HttpClient = http, MaxRetries = 0 }.AsIChatClient(model);
+    }
+
+    [Fact]
+    public async Task Message_ForAPurpose_ReachesTheConfiguredClaudeWithTheProvidersKey()
+    {
+        var (purpose, modelId, key) = await ConfigureAsync();
+
+        var response = await Sdk(key, purpose).GetResponseAsync("hello");
+
+        Assert.Equal(FakeUpstream.ReplyText(modelId), response.Text);
+        Assert.Equal(modelId, _upstream.Last.Model);
+        Assert.Equal(UpstreamKey, _upstream.Last.XApiKey);
+        Assert.True(response.Usage?.OutputTokenCount > 0);
+    }
+
+    [Fact]
+    public async Task StreamingMessage_RelaysTheEventSequence()
+    {
+        var (purpose, modelId, key) = await ConfigureAsync();
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in Sdk(key, purpose).GetStreamingResponseAsync("hello"))
+        {
+            updates.Add(update);
+        }
+
+        Assert.Equal(FakeUpstream.ReplyText(modelId), updates.ToChatResponse().Text);
+        Assert.True(updates.Count > 3);
+    }
+
+    [Fact]
+    public async Task WrongKey_Is401InAnthropicFormat()
+    {
+        var (purpose, _, _) = await ConfigureAsync();
+        using var http = server.App.CreateClient();
+        http.DefaultRequestHeaders.Add("x-api-key", "mg-wrong");
+
+        var error = await (await http.PostJsonAsync("/v1/messages", new { model = purpose, max_tokens = 10, messages = new[] { new { role = "user", content = "hi" } } })).ExpectAsync(HttpStatusCode.Unauthorized);
+
+        Assert.Equal("error", error.Str("type"));
+        Assert.Equal("authentication_error", error.GetProperty("error").Str("type"));
+        Assert.Empty(_upstream.Requests);
+    }
+
+    [Fact]
+    public async Task UpstreamOverloaded_IsA502InAnthropicFormat()
+    {
+        var (purpose, _, key) = await ConfigureAsync();
+        _upstream.FailNext(529, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""");
+        using var http = server.App.CreateClient();
+        http.DefaultRequestHeaders.Add("x-api-key", key);
+
+        var error = await (await http.PostJsonAsync("/v1/messages", new { model = purpose, max_tokens = 10, messages = new[] { new { role = "user", content = "hi" } } })).ExpectAsync(HttpStatusCode.BadGateway);
+
+        Assert.Equal("api_error", error.GetProperty("error").Str("type"));
+        Assert.Contains("Overloaded", error.GetProperty("error").Str("message"), StringComparison.Ordinal);
+    }
+}
+
+public sealed class GatewayAnthropicTests_Sqlite(SqliteServer server) : GatewayAnthropicTests<SqliteServer>(server);
+
+public sealed class GatewayAnthropicTests_Postgres(PostgresServer server) : GatewayAnthropicTests<PostgresServer>(server);
