@@ -1,5 +1,6 @@
 using Modelgate.Core.Catalog;
 using Modelgate.Core.Resolution;
+using Modelgate.Server.Gateway.Translation;
 
 namespace Modelgate.Server.Gateway;
 
@@ -9,8 +10,8 @@ internal static class GatewayApi
     public static WebApplication MapGateway(this WebApplication app)
     {
         var v1 = app.MapGroup("/v1").WithTags("Gateway (OpenAI format)");
-        v1.MapPost("/chat/completions", (HttpContext c, CurrentCatalog catalog, ModelResolver resolver, OpenAIPassthrough forward, TimeProvider time) =>
-                ForwardAsync(c, catalog, resolver, forward, time, "chat/completions"))
+        v1.MapPost("/chat/completions", (HttpContext c, CurrentCatalog catalog, ModelResolver resolver, OpenAIPassthrough forward, TranslatingChat translate, TimeProvider time) =>
+                ForwardAsync(c, catalog, resolver, forward, time, "chat/completions", translate))
             .WithName("ChatCompletions").WithSummary("OpenAI chat completions; 'model' is a purpose (agents, chat, agents/<type>) or a configured model. Authenticate with a virtual key.");
         v1.MapPost("/embeddings", (HttpContext c, CurrentCatalog catalog, ModelResolver resolver, OpenAIPassthrough forward, TimeProvider time) =>
                 ForwardAsync(c, catalog, resolver, forward, time, "embeddings"))
@@ -21,7 +22,7 @@ internal static class GatewayApi
         return app;
     }
 
-    private static async Task ForwardAsync(HttpContext context, CurrentCatalog catalog, ModelResolver resolver, OpenAIPassthrough forward, TimeProvider time, string path)
+    private static async Task ForwardAsync(HttpContext context, CurrentCatalog catalog, ModelResolver resolver, OpenAIPassthrough forward, TimeProvider time, string path, TranslatingChat? translate = null)
     {
         var (request, error) = await GatewayRequest.ReadAsync(context, GatewayFormat.OpenAI, catalog, resolver, time);
         if (error is not null)
@@ -30,7 +31,13 @@ internal static class GatewayApi
             return;
         }
 
-        if (!OpenAIPassthrough.Serves(request!.Resolved.Provider.Kind))
+        if (!OpenAIPassthrough.Serves(request!.Resolved.Provider.Kind) && translate is not null)
+        {
+            await translate.ForwardOpenAIAsync(context, request);
+            return;
+        }
+
+        if (!OpenAIPassthrough.Serves(request.Resolved.Provider.Kind))
         {
             await GatewayErrors.Write(GatewayFormat.OpenAI, 501,
                 $"'{request.Requested}' resolves to {request.Resolved.Provider.Kind.ToName()} provider '{request.Resolved.Provider.Name}'; translating OpenAI-format requests to that provider is not available yet.").ExecuteAsync(context);

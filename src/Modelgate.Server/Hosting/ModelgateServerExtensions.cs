@@ -5,6 +5,9 @@ using Modelgate.Core.Secrets;
 using Modelgate.Server.Api;
 using Modelgate.Server.Auth;
 using Modelgate.Server.Gateway;
+using Modelgate.Server.Gateway.Translation;
+using Modelgate.Core.Pipeline;
+using Modelgate.Core.Providers;
 using Modelgate.Storage;
 using Modelgate.Storage.Catalog;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -36,7 +39,17 @@ internal static class ModelgateServerExtensions
         services.AddSingleton(new CatalogMonitorOptions(Path.Combine(settings.DataDirectory, LastKnownGoodFile.FileName)));
         services.AddSingleton<CatalogMonitor>();
 
-        services.AddSingleton(sp => new HttpMessageInvoker(UpstreamHttp.CreateHandler(sp.GetRequiredService<BaseUrlPolicy>())));
+        services.AddSingleton(sp => UpstreamHttp.CreateHandler(sp.GetRequiredService<BaseUrlPolicy>()));
+        services.AddSingleton(sp => new HttpMessageInvoker(sp.GetRequiredService<SocketsHttpHandler>(), disposeHandler: false));
+        services.AddSingleton(ProviderAdapters.Default);
+        services.AddSingleton(sp =>
+        {
+            var cache = new ProviderClientCache(sp.GetRequiredService<ProviderAdapters>(), sp.GetRequiredService<SocketsHttpHandler>());
+            // SDK clients (and the keys they hold) do not outlive the catalog version they were made for.
+            sp.GetRequiredService<CurrentCatalog>().Changed += _ => cache.Clear();
+            return cache;
+        });
+        services.AddSingleton<TranslatingChat>();
         services.AddSingleton<OpenAIPassthrough>();
         services.AddSingleton<AnthropicPassthrough>();
         services.AddSingleton<AdminTokenVerifier>();
