@@ -64,6 +64,38 @@ public abstract class GatewayAnthropicTests<TServer>(TServer server) : IClassFix
     }
 
     [Fact]
+    public async Task AnthropicRequest_ToAnOpenAIProvider_IsTranslatedBothWays_StreamingAndToolsIncluded()
+    {
+        var provider = await Admin.CreateProviderAsync("openai", apiKey: "sk-proj-openai-behind-anthropic-000000OABA", baseUrl: _upstream.Url + "/v1");
+        var modelId = Catalog.Unique("gpt");
+        await (await Admin.PostJsonAsync("/api/v1/llm-models", new { provider_id = provider.Str("id"), model_id = modelId })).ExpectAsync(HttpStatusCode.Created);
+        var purpose = "agents/" + Catalog.Unique("cross");
+        await (await Admin.PutJsonAsync($"/api/v1/llm-defaults/{purpose}", new { model_id = modelId })).ExpectAsync(HttpStatusCode.OK);
+        var key = (await (await Admin.PostJsonAsync("/api/v1/keys", new { name = Catalog.Unique("cross") })).ExpectAsync(HttpStatusCode.Created)).Str("key");
+        var claudeSdk = Sdk(key, purpose);
+
+        var response = await claudeSdk.GetResponseAsync([new ChatMessage(ChatRole.System, "Be brief."), new ChatMessage(ChatRole.User, "hello")]);
+        Assert.Equal(FakeUpstream.ReplyText(modelId), response.Text);
+        Assert.Equal("/v1/chat/completions", _upstream.Last.Path);
+        Assert.Equal("sk-proj-openai-behind-anthropic-000000OABA", _upstream.Last.ApiKey);
+        Assert.Equal("system", _upstream.Last.Body.GetProperty("messages")[0].GetProperty("role").GetString());
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in claudeSdk.GetStreamingResponseAsync("hello again"))
+        {
+            updates.Add(update);
+        }
+
+        Assert.Equal(FakeUpstream.ReplyText(modelId), updates.ToChatResponse().Text);
+
+        _upstream.ToolCall = ("lookup", """{"q":"modelgate"}""");
+        var withTool = await claudeSdk.GetResponseAsync("look it up", new ChatOptions { Tools = [AIFunctionFactory.Create((string q) => q, "lookup")] });
+        var call = Assert.Single(withTool.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+        Assert.Equal("lookup", call.Name);
+        Assert.Equal("modelgate", call.Arguments!["q"]!.ToString());
+    }
+
+    [Fact]
     public async Task WrongKey_Is401InAnthropicFormat()
     {
         var (purpose, _, _) = await ConfigureAsync();

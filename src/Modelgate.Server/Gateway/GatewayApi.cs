@@ -33,7 +33,7 @@ internal static class GatewayApi
 
         if (!OpenAIPassthrough.Serves(request!.Resolved.Provider.Kind) && translate is not null)
         {
-            await translate.ForwardOpenAIAsync(context, request);
+            await translate.ForwardAsync(context, request, GatewayFormat.OpenAI);
             return;
         }
 
@@ -47,7 +47,7 @@ internal static class GatewayApi
         await forward.ForwardAsync(context, request, path);
     }
 
-    private static async Task ForwardMessagesAsync(HttpContext context, CurrentCatalog catalog, ModelResolver resolver, AnthropicPassthrough forward, TimeProvider time)
+    private static async Task ForwardMessagesAsync(HttpContext context, CurrentCatalog catalog, ModelResolver resolver, AnthropicPassthrough forward, TranslatingChat translate, TimeProvider time)
     {
         var (request, error) = await GatewayRequest.ReadAsync(context, GatewayFormat.Anthropic, catalog, resolver, time);
         if (error is not null)
@@ -58,8 +58,7 @@ internal static class GatewayApi
 
         if (!AnthropicPassthrough.Serves(request!.Resolved.Provider.Kind))
         {
-            await GatewayErrors.Write(GatewayFormat.Anthropic, 501,
-                $"'{request.Requested}' resolves to {request.Resolved.Provider.Kind.ToName()} provider '{request.Resolved.Provider.Name}'; translating Anthropic-format requests to that provider is not available yet.").ExecuteAsync(context);
+            await translate.ForwardAsync(context, request, GatewayFormat.Anthropic);
             return;
         }
 

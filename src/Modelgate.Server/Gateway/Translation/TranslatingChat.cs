@@ -5,18 +5,19 @@ using Modelgate.Core.Resolution;
 namespace Modelgate.Server.Gateway.Translation;
 
 /// <summary>
-/// Serves an OpenAI-format chat request from a provider of another format (Anthropic, Ollama) through the
-/// provider's Microsoft.Extensions.AI client: request and answer are translated, streaming included. Failures
-/// before the first byte become errors with the right status; after it, the stream ends with an error event.
+/// Serves a chat request from a provider of another format (OpenAI format → Anthropic or Ollama, Anthropic format →
+/// OpenAI-protocol providers or Ollama) through the provider's Microsoft.Extensions.AI client: request and answer are
+/// translated, streaming included. Failures before the first byte become errors with the right status in the
+/// caller's format; after it, the stream ends with an error event.
 /// </summary>
 internal sealed class TranslatingChat(ProviderClientCache clients)
 {
-    public async Task ForwardOpenAIAsync(HttpContext context, GatewayRequest request)
+    public async Task ForwardAsync(HttpContext context, GatewayRequest request, GatewayFormat format)
     {
-        var (messages, options, error) = OpenAIRequestReader.Read(request.Body);
+        var (messages, options, error) = format == GatewayFormat.OpenAI ? OpenAIRequestReader.Read(request.Body) : AnthropicRequestReader.Read(request.Body);
         if (error is not null)
         {
-            await GatewayErrors.Write(GatewayFormat.OpenAI, 400, error, param: "messages").ExecuteAsync(context);
+            await GatewayErrors.Write(format, 400, error, param: "messages").ExecuteAsync(context);
             return;
         }
 
@@ -30,11 +31,14 @@ internal sealed class TranslatingChat(ProviderClientCache clients)
             try
             {
                 var response = await client.GetResponseAsync(messages, options, context.RequestAborted);
-                await context.Response.WriteAsJsonAsync(OpenAIResponseWriter.Completion(response, resolved.Model.ModelId), context.RequestAborted);
+                var body = format == GatewayFormat.OpenAI
+                    ? OpenAIResponseWriter.Completion(response, resolved.Model.ModelId)
+                    : AnthropicResponseWriter.Message(response, resolved.Model.ModelId);
+                await context.Response.WriteAsJsonAsync(body, context.RequestAborted);
             }
             catch (Exception e) when (ModelgateProviderException.ShouldWrap(e))
             {
-                await Failure(resolved, e).ExecuteAsync(context);
+                await Failure(resolved, e, format).ExecuteAsync(context);
             }
 
             return;
@@ -51,12 +55,20 @@ internal sealed class TranslatingChat(ProviderClientCache clients)
             }
             catch (Exception e) when (ModelgateProviderException.ShouldWrap(e))
             {
-                await Failure(resolved, e).ExecuteAsync(context);
+                await Failure(resolved, e, format).ExecuteAsync(context);
                 return;
             }
 
-            var includeUsage = request.Body["stream_options"]?["include_usage"]?.GetValue<bool>() == true;
-            await OpenAIResponseWriter.StreamAsync(context, Continue(any ? updates.Current : null, updates), resolved.Model.ModelId, includeUsage);
+            var rest = Continue(any ? updates.Current : null, updates);
+            if (format == GatewayFormat.OpenAI)
+            {
+                var includeUsage = request.Body["stream_options"]?["include_usage"]?.GetValue<bool>() == true;
+                await OpenAIResponseWriter.StreamAsync(context, rest, resolved.Model.ModelId, includeUsage);
+            }
+            else
+            {
+                await AnthropicResponseWriter.StreamAsync(context, rest, resolved.Model.ModelId);
+            }
         }
         finally
         {
@@ -78,16 +90,16 @@ internal sealed class TranslatingChat(ProviderClientCache clients)
         }
     }
 
-    private static IResult Failure(ResolvedModel resolved, Exception error)
+    private static IResult Failure(ResolvedModel resolved, Exception error, GatewayFormat format)
     {
         var failure = ModelgateProviderException.From(resolved, error);
         var who = $"provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
         return failure.StatusCode switch
         {
-            429 => GatewayErrors.Write(GatewayFormat.OpenAI, 429, $"Rate limited by {who}.", code: "rate_limit_exceeded", retryAfter: TimeSpan.FromSeconds(1)),
-            null => GatewayErrors.Write(GatewayFormat.OpenAI, error is TimeoutException ? 504 : 502, $"{who} could not be reached.", code: "upstream_error"),
-            >= 400 and < 500 and not (401 or 403) => GatewayErrors.Write(GatewayFormat.OpenAI, failure.StatusCode.Value, $"{who} rejected the request (HTTP {failure.StatusCode}).", code: "upstream_rejected"),
-            _ => GatewayErrors.Write(GatewayFormat.OpenAI, 502, $"{who} failed (HTTP {failure.StatusCode}).", code: "upstream_error"),
+            429 => GatewayErrors.Write(format, 429, $"Rate limited by {who}.", code: "rate_limit_exceeded", retryAfter: TimeSpan.FromSeconds(1)),
+            null => GatewayErrors.Write(format, error is TimeoutException ? 504 : 502, $"{who} could not be reached.", code: "upstream_error"),
+            >= 400 and < 500 and not (401 or 403) => GatewayErrors.Write(format, failure.StatusCode.Value, $"{who} rejected the request (HTTP {failure.StatusCode}).", code: "upstream_rejected"),
+            _ => GatewayErrors.Write(format, 502, $"{who} failed (HTTP {failure.StatusCode}).", code: "upstream_error"),
         };
     }
 }
