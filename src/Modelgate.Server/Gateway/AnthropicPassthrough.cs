@@ -7,7 +7,7 @@ namespace Modelgate.Server.Gateway;
 /// Forwards an Anthropic Messages request to an Anthropic provider, rewriting only the model and the credentials
 /// (and filling the model's default max_tokens when the caller left it out); the event stream relays as it arrives.
 /// </summary>
-internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream)
+internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, GatewayOptions options)
 {
     private const string DefaultVersion = "2023-06-01";
 
@@ -34,7 +34,7 @@ internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream)
             message.Headers.Add("anthropic-beta", beta);
         }
 
-        await UpstreamResponse.RelayAsync(context, upstream, message, resolved, GatewayFormat.Anthropic);
+        await UpstreamResponse.RelayAsync(context, upstream, message, resolved, GatewayFormat.Anthropic, options, UsageRule.Anthropic);
     }
 
     public static bool Serves(ProviderKind kind) => kind == ProviderKind.Anthropic;

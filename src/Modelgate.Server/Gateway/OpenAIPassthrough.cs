@@ -10,7 +10,7 @@ namespace Modelgate.Server.Gateway;
 /// credentials (and filling the model's default parameters the caller left unset); every other field survives.
 /// The answer streams back as it arrives, byte for byte.
 /// </summary>
-internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream)
+internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, GatewayOptions options)
 {
     public static bool Serves(ProviderKind kind) => kind is ProviderKind.OpenAI or ProviderKind.AzureOpenAI or ProviderKind.OpenAICompatible;
 
@@ -37,7 +37,7 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream)
             }
         }
 
-        await UpstreamResponse.RelayAsync(context, upstream, message, resolved, GatewayFormat.OpenAI);
+        await UpstreamResponse.RelayAsync(context, upstream, message, resolved, GatewayFormat.OpenAI, options, path == "embeddings" ? UsageRule.OpenAIEmbeddings : UsageRule.OpenAIChat);
     }
 
     // Only what the caller left out: its own values always win.

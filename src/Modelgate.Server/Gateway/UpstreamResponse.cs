@@ -12,7 +12,7 @@ internal static partial class UpstreamResponse
 {
     private static readonly string[] RelayedHeaders = ["Content-Type", "Cache-Control", "x-request-id", "openai-processing-ms", "request-id"];
 
-    public static async Task RelayAsync(HttpContext context, HttpMessageInvoker upstream, HttpRequestMessage message, ResolvedModel resolved, GatewayFormat format)
+    public static async Task RelayAsync(HttpContext context, HttpMessageInvoker upstream, HttpRequestMessage message, ResolvedModel resolved, GatewayFormat format, GatewayOptions options, UsageRule usage)
     {
         HttpResponseMessage response;
         try
@@ -41,38 +41,134 @@ internal static partial class UpstreamResponse
                 return;
             }
 
-            context.Response.StatusCode = (int)response.StatusCode;
-            foreach (var name in RelayedHeaders)
+            var streaming = response.Content.Headers.ContentType?.MediaType == "text/event-stream";
+            if (!streaming)
             {
-                if (response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values))
-                {
-                    context.Response.Headers[name] = values.ToArray();
-                }
+                await RelayWholeAsync(context, response, resolved, format, options, usage);
+                return;
             }
 
-            await using var stream = await response.Content.ReadAsStreamAsync(context.RequestAborted);
-            var buffer = new byte[16 * 1024];
-            int read;
-            try
+            CopyHeaders(context, response);
+            await RelayStreamAsync(context, response, resolved, format, options);
+        }
+    }
+
+    private static void CopyHeaders(HttpContext context, HttpResponseMessage response)
+    {
+        context.Response.StatusCode = (int)response.StatusCode;
+        foreach (var name in RelayedHeaders)
+        {
+            if (response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values))
             {
-                // Each chunk goes to the caller as it arrives (SSE needs it), never the whole answer at once.
-                while ((read = await stream.ReadAsync(buffer, context.RequestAborted)) > 0)
-                {
-                    await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
-                    await context.Response.Body.FlushAsync(context.RequestAborted);
-                }
-            }
-            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-            {
-                // The caller left: disposing the response closes the upstream request.
+                context.Response.Headers[name] = values.ToArray();
             }
         }
+    }
+
+    // A whole answer is checked before anything is sent: bounded in size, valid JSON, usage present and not negative.
+    private static async Task RelayWholeAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format, GatewayOptions options, UsageRule usage)
+    {
+        var who = $"provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
+        var body = await ReadBoundedAsync(response, options.MaxResponseBytes, context.RequestAborted);
+        if (body is null)
+        {
+            await GatewayErrors.Write(format, 502, $"{who} sent an answer over the limit of {options.MaxResponseBytes} bytes.", code: "upstream_invalid").ExecuteAsync(context);
+            return;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (!HasUsage(document.RootElement, usage))
+            {
+                await GatewayErrors.Write(format, 502, $"{who} sent an answer without valid token usage.", code: "upstream_invalid").ExecuteAsync(context);
+                return;
+            }
+        }
+        catch (JsonException)
+        {
+            await GatewayErrors.Write(format, 502, $"{who} sent an answer that is not JSON.", code: "upstream_invalid").ExecuteAsync(context);
+            return;
+        }
+
+        CopyHeaders(context, response);
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
+    // Each chunk goes to the caller as it arrives (SSE needs it). A provider that goes quiet, or sends without end,
+    // gets a terminal error event: after the first byte nothing can be retried or replayed.
+    private static async Task RelayStreamAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format, GatewayOptions options)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(context.RequestAborted);
+        var buffer = new byte[16 * 1024];
+        long total = 0;
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        try
+        {
+            while (true)
+            {
+                idle.CancelAfter(options.StreamIdleTimeout);
+                var read = await stream.ReadAsync(buffer, idle.Token);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                total += read;
+                if (total > options.MaxResponseBytes)
+                {
+                    await TerminalErrorAsync(context, format, $"The provider's stream passed the limit of {options.MaxResponseBytes} bytes.");
+                    return;
+                }
+
+                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller left: disposing the response closes the upstream request.
+        }
+        catch (OperationCanceledException)
+        {
+            await TerminalErrorAsync(context, format, $"The provider sent nothing for {options.StreamIdleTimeout.TotalSeconds:F0} s.");
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            await TerminalErrorAsync(context, format, "The provider's stream broke off.");
+        }
+    }
+
+    private static async Task TerminalErrorAsync(HttpContext context, GatewayFormat format, string message)
+    {
+        var text = format == GatewayFormat.Anthropic
+            ? $"event: error\ndata: {JsonSerializer.Serialize(new { type = "error", error = new { type = "api_error", message } })}\n\n"
+            : $"data: {JsonSerializer.Serialize(new { error = new { message, type = "api_error", param = (string?)null, code = "upstream_error" } })}\n\n";
+        await context.Response.WriteAsync(text, context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+    }
+
+    private static bool HasUsage(JsonElement root, UsageRule rule)
+    {
+        static bool Count(JsonElement usage, string name) => usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.GetInt64() >= 0;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        return rule switch
+        {
+            UsageRule.OpenAIChat => Count(usage, "prompt_tokens") && Count(usage, "completion_tokens"),
+            UsageRule.OpenAIEmbeddings => Count(usage, "prompt_tokens"),
+            _ => Count(usage, "input_tokens") && Count(usage, "output_tokens"),
+        };
     }
 
     private static async Task RelayFailureAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format)
     {
         var status = (int)response.StatusCode;
-        var text = await ReadBoundedAsync(response, context.RequestAborted);
+        var text = System.Text.Encoding.UTF8.GetString(await ReadBoundedAsync(response, 64 * 1024, context.RequestAborted, truncate: true) ?? []);
         var upstreamMessage = Redact(MessageOf(text), resolved);
         var who = $"provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
         var result = status switch
@@ -85,18 +181,30 @@ internal static partial class UpstreamResponse
         await result.ExecuteAsync(context);
     }
 
-    private static async Task<string> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>Reads at most <paramref name="limit"/> bytes: null when there is more (or the first bytes, with <paramref name="truncate"/>).</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(HttpResponseMessage response, long limit, CancellationToken cancellationToken, bool truncate = false)
     {
-        var buffer = new byte[64 * 1024];
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var total = 0;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
         int read;
-        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            total += read;
+            if (buffer.Length + read > limit)
+            {
+                if (!truncate)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, (int)(limit - buffer.Length));
+                break;
+            }
+
+            buffer.Write(chunk, 0, read);
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer, 0, total);
+        return buffer.ToArray();
     }
 
     // The provider's own message, from either wire format; an HTML page or garbage yields null.

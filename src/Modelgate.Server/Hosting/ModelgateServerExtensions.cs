@@ -50,6 +50,7 @@ internal static class ModelgateServerExtensions
             return cache;
         });
         services.AddSingleton<TranslatingChat>();
+        services.AddSingleton(GatewayOptions.From(builder.Configuration));
         services.AddSingleton<OpenAIPassthrough>();
         services.AddSingleton<AnthropicPassthrough>();
         services.AddSingleton<AdminTokenVerifier>();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Modelgate.Testing.Upstreams;
@@ -26,6 +27,17 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>The root address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public string Url { get; private set; } = "";
 
+    /// <summary>Misbehaviour for the next answer (then normal again): an HTML page, JSON without usage, a stream that stalls.</summary>
+    public ConcurrentQueue<UpstreamFault> Faults { get; } = new();
+
+    /// <summary>Pause between streamed chunks (a slow provider).</summary>
+    public TimeSpan ChunkDelay { get; set; }
+
+    /// <summary>How many streamed answers ended because the caller (the gateway) went away.</summary>
+    public int AbortedStreams => _aborted;
+
+    private int _aborted;
+
     /// <summary>When set, chat answers call this tool (with these JSON arguments) instead of replying with text.</summary>
     public (string Name, string ArgumentsJson)? ToolCall { get; set; }
 
@@ -34,8 +46,11 @@ public sealed class FakeUpstream : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        FakeUpstream? self = null;
+        builder.Services.AddSingleton(_ => self!);
         var app = builder.Build();
         var upstream = new FakeUpstream(app);
+        self = upstream;
         var chat = upstream.Answer((c, r) => OpenAIWire.WriteChatAsync(c, r, upstream.ToolCall));
         var embeddings = upstream.Answer(OpenAIWire.WriteEmbeddingsAsync);
         app.MapPost("/v1/chat/completions", chat);
@@ -80,13 +95,64 @@ public sealed class FakeUpstream : IAsyncDisposable
     private RequestDelegate Answer(Func<HttpContext, RecordedRequest, Task> reply) => async context =>
     {
         var (request, failed) = await RecordAsync(context);
-        if (!failed)
+        if (failed)
+        {
+            return;
+        }
+
+        if (Faults.TryDequeue(out var fault))
+        {
+            await FaultAsync(context, fault);
+            return;
+        }
+
+        try
         {
             await reply(context, request);
         }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _aborted);
+        }
     };
+
+    private async Task FaultAsync(HttpContext context, UpstreamFault fault)
+    {
+        switch (fault)
+        {
+            case UpstreamFault.HtmlPage:
+                context.Response.ContentType = "text/html";
+                await context.Response.WriteAsync("<html><body><h1>502 Bad Gateway</h1>nginx</body></html>");
+                break;
+            case UpstreamFault.JsonWithoutUsage:
+                await context.Response.WriteAsJsonAsync(new { id = "x", @object = "chat.completion", choices = new[] { new { index = 0, message = new { role = "assistant", content = "hi" }, finish_reason = "stop" } } });
+                break;
+            case UpstreamFault.StallMidStream:
+                context.Response.ContentType = "text/event-stream";
+                await context.Response.WriteAsync("data: {\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n");
+                await context.Response.Body.FlushAsync();
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    Interlocked.Increment(ref _aborted);
+                }
+
+                break;
+        }
+    }
 
     /// <summary>A deterministic vector for a text, so tests can check what came back.</summary>
     public static float[] VectorFor(string text, int dimensions) =>
         [.. Enumerable.Range(0, dimensions).Select(i => (float)((text.Length + i) % 7) / 7f)];
+}
+
+/// <summary>Ways a fake upstream can misbehave.</summary>
+public enum UpstreamFault
+{
+    HtmlPage,
+    JsonWithoutUsage,
+    StallMidStream,
 }

@@ -32,10 +32,16 @@ internal static class OpenAIWire
         }
 
         context.Response.ContentType = "text/event-stream";
+        var delay = ((FakeUpstream)context.RequestServices.GetService(typeof(FakeUpstream))!)?.ChunkDelay ?? TimeSpan.Zero;
         async Task Send(object chunk)
         {
-            await context.Response.WriteAsync("data: " + JsonSerializer.Serialize(chunk) + "\n\n");
-            await context.Response.Body.FlushAsync();
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, context.RequestAborted);
+            }
+
+            await context.Response.WriteAsync("data: " + JsonSerializer.Serialize(chunk) + "\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
         }
 
         object Chunk(object delta, string? finish) => new { id, @object = "chat.completion.chunk", created, model, system_fingerprint = "fp_fake", choices = new[] { new { index = 0, delta, logprobs = (object?)null, finish_reason = finish } } };
