@@ -19,6 +19,7 @@ public abstract class ModelgateDbContext(DbContextOptions options) : DbContext(o
     public DbSet<ConfigVersionEntity> ConfigVersions => Set<ConfigVersionEntity>();
     public DbSet<InstanceEntity> Instances => Set<InstanceEntity>();
     public DbSet<VirtualKeyEntity> VirtualKeys => Set<VirtualKeyEntity>();
+    public DbSet<PurposeFallbackEntity> PurposeFallbacks => Set<PurposeFallbackEntity>();
 
     public abstract DatabaseKind Kind { get; }
 

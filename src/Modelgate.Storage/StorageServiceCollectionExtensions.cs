@@ -23,6 +23,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<AuditQuery>();
         services.AddSingleton<ConfigVersionStore>();
         services.AddSingleton<VirtualKeyStore>();
+        services.AddSingleton<FallbackStore>();
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<SecretKeyMaintenance>();
         services.AddSingleton<DatabaseInitializer>();

@@ -113,7 +113,8 @@ public abstract class GatewayAnthropicTests<TServer>(TServer server) : IClassFix
     public async Task UpstreamOverloaded_IsA502InAnthropicFormat()
     {
         var (purpose, _, key) = await ConfigureAsync();
-        _upstream.FailNext(529, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""");
+        // The first try and both retries fail.
+        _upstream.FailNext(529, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""", times: 3);
         using var http = server.App.CreateClient();
         http.DefaultRequestHeaders.Add("x-api-key", key);
 

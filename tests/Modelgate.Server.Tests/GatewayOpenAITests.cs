@@ -166,7 +166,7 @@ public abstract class GatewayOpenAITests<TServer>(TServer server) : IClassFixtur
     public async Task UpstreamFailure_BecomesAnOpenAIErrorWithoutTheProvidersKey(int upstreamStatus, int expected)
     {
         var (purpose, _) = await ConfigureAsync();
-        _upstream.FailNext(upstreamStatus, "{\"error\":{\"message\":\"boom with " + UpstreamKey + "\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+        _upstream.FailNext(upstreamStatus, "{\"error\":{\"message\":\"boom with " + UpstreamKey + "\",\"type\":\"server_error\",\"param\":null,\"code\":null}}", times: 3);
         using var http = server.App.CreateClient();
         http.DefaultRequestHeaders.Authorization = new("Bearer", await NewKeyAsync());
 

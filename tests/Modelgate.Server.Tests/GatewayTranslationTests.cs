@@ -105,7 +105,8 @@ public abstract class GatewayTranslationTests<TServer>(TServer server) : IClassF
     public async Task ProviderFailure_BeforeTheFirstByte_IsAnOpenAIError(int upstreamStatus, int expected)
     {
         var (_, _, chat) = await ConfigureAsync();
-        _upstream.FailNext(upstreamStatus, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""");
+        // The first try and both retries fail.
+        _upstream.FailNext(upstreamStatus, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""", times: 3);
 
         var error = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage("hi")]));
 

@@ -64,6 +64,8 @@ public sealed class GatewayUpstreamFaultTests : IAsyncLifetime
         Assert.Contains("sent nothing for 1 s", text, StringComparison.Ordinal);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15));
         await WaitAsync(() => _upstream.AbortedStreams == 1, "the stalled upstream request is closed");
+        // After the first byte nothing is retried or replayed.
+        Assert.Single(_upstream.Requests);
     }
 
     [Fact]

@@ -26,6 +26,16 @@ public static class CatalogDiff
             }
         }
 
+        foreach (var purpose in before.Fallbacks.Keys.Union(after.Fallbacks.Keys).Order(StringComparer.Ordinal))
+        {
+            var was = before.Fallbacks.TryGetValue(purpose, out var b) ? string.Join(" > ", b.Select(id => Describe(before, id))) : null;
+            var now = after.Fallbacks.TryGetValue(purpose, out var a) ? string.Join(" > ", a.Select(id => Describe(after, id))) : null;
+            if (was != now)
+            {
+                changes.Add(new CatalogChange(was is null ? "added" : now is null ? "removed" : "changed", "fallbacks", purpose, purpose, new Dictionary<string, FieldChange> { ["models"] = new(was, now) }));
+            }
+        }
+
         return changes;
     }
 

@@ -14,7 +14,8 @@ public sealed class CatalogSnapshot
         IEnumerable<ProviderConfig> providers,
         IEnumerable<ModelDefinition> models,
         IReadOnlyDictionary<string, Guid> defaults,
-        IEnumerable<VirtualKey>? virtualKeys = null)
+        IEnumerable<VirtualKey>? virtualKeys = null,
+        IReadOnlyDictionary<string, Guid[]>? fallbacks = null)
     {
         Version = version;
         PublishedAt = publishedAt;
@@ -22,6 +23,7 @@ public sealed class CatalogSnapshot
         Models = models.ToFrozenDictionary(m => m.Id);
         Defaults = defaults.ToFrozenDictionary(StringComparer.Ordinal);
         VirtualKeys = (virtualKeys ?? []).ToFrozenDictionary(k => k.KeyHash, StringComparer.Ordinal);
+        Fallbacks = (fallbacks ?? new Dictionary<string, Guid[]>()).ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>An empty catalog (nothing configured yet), version 0.</summary>
@@ -38,6 +40,9 @@ public sealed class CatalogSnapshot
 
     /// <summary>Purpose name → model id, exactly as stored (agent types without a row fall back at resolution).</summary>
     public FrozenDictionary<string, Guid> Defaults { get; }
+
+    /// <summary>Per purpose, the models to try in order when its default fails before answering.</summary>
+    public FrozenDictionary<string, Guid[]> Fallbacks { get; }
 
     /// <summary>Gateway keys by the SHA-256 of their secret: a revocation travels to every instance like any change.</summary>
     public FrozenDictionary<string, VirtualKey> VirtualKeys { get; }

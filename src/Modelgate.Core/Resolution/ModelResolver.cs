@@ -27,6 +27,10 @@ public sealed class ModelResolver(CurrentCatalog catalog)
         return entry.Model ?? throw new ModelgateConfigurationException(requested, entry.Error!);
     }
 
+    /// <summary>Like <see cref="ResolveRequested"/>, with the purpose's fallbacks after it (a model asked for by name has none).</summary>
+    public IReadOnlyList<ResolvedModel> ResolveChain(string requested) =>
+        Purpose.TryParse(requested, out var purpose, out _) ? catalog.State.Resolutions.Chain(purpose) : [ResolveRequested(requested)];
+
     /// <summary>Resolves a purpose given by name (<c>chat</c>, <c>agents</c>, <c>embeddings</c>, <c>agents/&lt;type&gt;</c>).</summary>
     public ResolvedModel Resolve(string purpose) =>
         Purpose.TryParse(purpose, out var parsed, out var error) ? Resolve(parsed) : throw new ModelgateConfigurationException(purpose, error);

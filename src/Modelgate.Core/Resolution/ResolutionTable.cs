@@ -104,6 +104,42 @@ public sealed class ResolutionTable
     }
 
     private readonly ConcurrentDictionary<string, ResolutionEntry> _models = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<ResolvedModel>> _chains = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The models to try for a purpose, in order: its resolution, then its usable fallbacks (an agent type without a
+    /// default of its own uses the fallbacks of <c>agents</c>). Throws like <see cref="Resolve"/> when even the first is missing.
+    /// </summary>
+    public IReadOnlyList<ResolvedModel> Chain(Purpose purpose)
+    {
+        var first = Resolve(purpose);
+        if (_chains.TryGetValue(purpose.Name, out var chain))
+        {
+            return chain;
+        }
+
+        var owner = _snapshot.Defaults.ContainsKey(purpose.Name) || purpose.Parent is not { } parent ? purpose : parent;
+        var result = new List<ResolvedModel> { first };
+        if (_snapshot.Fallbacks.TryGetValue(owner.Name, out var fallbacks))
+        {
+            var position = 0;
+            foreach (var id in fallbacks)
+            {
+                position++;
+                if (FromCatalog(purpose, id, out _, how: $"fallback {position} for '{owner}'") is { Model: { } fallback } && result.All(r => r.Model.Id != fallback.Model.Id))
+                {
+                    result.Add(fallback);
+                }
+            }
+        }
+
+        if (_chains.Count < MaxCachedAgentTypes)
+        {
+            _chains.TryAdd(purpose.Name, result);
+        }
+
+        return result;
+    }
 
     private string FromModelError(ModelDefinition model) =>
         !model.IsActive ? "it is inactive"

@@ -7,14 +7,14 @@ namespace Modelgate.Server.Gateway;
 /// Forwards an Anthropic Messages request to an Anthropic provider, rewriting only the model and the credentials
 /// (and filling the model's default max_tokens when the caller left it out); the event stream relays as it arrives.
 /// </summary>
-internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, GatewayOptions options)
+internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, ProviderResilience resilience, GatewayOptions options)
 {
     private const string DefaultVersion = "2023-06-01";
 
-    public async Task ForwardAsync(HttpContext context, GatewayRequest request)
+    /// <summary>Tries one model of the chain: null when the caller got an answer, else the error if no fallback serves it.</summary>
+    public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, Core.Resolution.ResolvedModel resolved)
     {
-        var resolved = request.Resolved;
-        var body = request.Body;
+        var body = request.Body.DeepClone().AsObject();
         body["model"] = resolved.Model.ModelId;
         if (!body.ContainsKey("max_tokens") && resolved.Parameters.MaxTokens is { } maxTokens)
         {
@@ -23,18 +23,30 @@ internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, GatewayO
 
         var baseUrl = (resolved.BaseUrl ?? "https://api.anthropic.com").TrimEnd('/');
         baseUrl = baseUrl.EndsWith("/v1", StringComparison.Ordinal) ? baseUrl[..^3] : baseUrl;
-        using var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/v1/messages")
+        var json = body.ToJsonString();
+        var version = context.Request.Headers["anthropic-version"].FirstOrDefault() ?? DefaultVersion;
+        var beta = context.Request.Headers["anthropic-beta"].FirstOrDefault();
+        HttpRequestMessage Build()
         {
-            Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
-        };
-        message.Headers.Add("x-api-key", resolved.ApiKey ?? "");
-        message.Headers.Add("anthropic-version", context.Request.Headers["anthropic-version"].FirstOrDefault() ?? DefaultVersion);
-        if (context.Request.Headers["anthropic-beta"].FirstOrDefault() is { } beta)
-        {
-            message.Headers.Add("anthropic-beta", beta);
+            var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/v1/messages") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+            message.Headers.Add("x-api-key", resolved.ApiKey ?? "");
+            message.Headers.Add("anthropic-version", version);
+            if (beta is not null)
+            {
+                message.Headers.Add("anthropic-beta", beta);
+            }
+
+            return message;
         }
 
-        await UpstreamResponse.RelayAsync(context, upstream, message, resolved, GatewayFormat.Anthropic, options, UsageRule.Anthropic);
+        var (response, failure) = await UpstreamResponse.SendAsync(context, upstream, resilience, resolved, Build, GatewayFormat.Anthropic);
+        if (response is null)
+        {
+            return failure;
+        }
+
+        await UpstreamResponse.RelayAsync(context, response, resolved, GatewayFormat.Anthropic, options, UsageRule.Anthropic);
+        return null;
     }
 
     public static bool Serves(ProviderKind kind) => kind == ProviderKind.Anthropic;

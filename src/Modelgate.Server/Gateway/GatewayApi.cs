@@ -31,20 +31,11 @@ internal static class GatewayApi
             return;
         }
 
-        if (!OpenAIPassthrough.Serves(request!.Resolved.Provider.Kind) && translate is not null)
-        {
-            await translate.ForwardAsync(context, request, GatewayFormat.OpenAI);
-            return;
-        }
-
-        if (!OpenAIPassthrough.Serves(request.Resolved.Provider.Kind))
-        {
-            await GatewayErrors.Write(GatewayFormat.OpenAI, 501,
-                $"'{request.Requested}' resolves to {request.Resolved.Provider.Kind.ToName()} provider '{request.Resolved.Provider.Name}'; translating OpenAI-format requests to that provider is not available yet.").ExecuteAsync(context);
-            return;
-        }
-
-        await forward.ForwardAsync(context, request, path);
+        await DispatchAsync(context, request!, GatewayFormat.OpenAI, candidate =>
+            OpenAIPassthrough.Serves(candidate.Provider.Kind) ? forward.TryAsync(context, request!, candidate, path)
+            : translate is not null ? translate.TryAsync(context, request!, candidate, GatewayFormat.OpenAI)
+            : Task.FromResult<IResult?>(GatewayErrors.Write(GatewayFormat.OpenAI, 501,
+                $"'{request!.Requested}' resolves to {candidate.Provider.Kind.ToName()} provider '{candidate.Provider.Name}', whose embeddings are not served through the gateway yet.")));
     }
 
     private static async Task ForwardMessagesAsync(HttpContext context, CurrentCatalog catalog, ModelResolver resolver, AnthropicPassthrough forward, TranslatingChat translate, TimeProvider time)
@@ -56,19 +47,33 @@ internal static class GatewayApi
             return;
         }
 
-        if (!AnthropicPassthrough.Serves(request!.Resolved.Provider.Kind))
-        {
-            await translate.ForwardAsync(context, request, GatewayFormat.Anthropic);
-            return;
-        }
-
-        if (AnthropicPassthrough.Missing(request.Body, request.Resolved) is { } field)
+        if (AnthropicPassthrough.Missing(request!.Body, request.Resolved) is { } field)
         {
             await GatewayErrors.Write(GatewayFormat.Anthropic, 400, $"{field}: Field required").ExecuteAsync(context);
             return;
         }
 
-        await forward.ForwardAsync(context, request);
+        await DispatchAsync(context, request, GatewayFormat.Anthropic, candidate =>
+            AnthropicPassthrough.Serves(candidate.Provider.Kind) ? forward.TryAsync(context, request, candidate) : translate.TryAsync(context, request, candidate, GatewayFormat.Anthropic));
+    }
+
+    /// <summary>
+    /// Tries the resolved model, then its fallbacks, until one answers. A model is given up (for the next) only on a
+    /// failure before the first byte reached the caller: no answer, timeout, 429, 5xx, or an open circuit.
+    /// </summary>
+    private static async Task DispatchAsync(HttpContext context, GatewayRequest request, GatewayFormat format, Func<ResolvedModel, Task<IResult?>> attempt)
+    {
+        IResult? failure = null;
+        foreach (var candidate in request.Chain)
+        {
+            failure = await attempt(candidate);
+            if (failure is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+
+        await (failure ?? GatewayErrors.Write(format, 502, "No model could serve the request.")).ExecuteAsync(context);
     }
 
     private static IResult ListModels(HttpContext context, CurrentCatalog catalog, TimeProvider time)

@@ -6,7 +6,7 @@ using Modelgate.Core.Resolution;
 namespace Modelgate.Server.Gateway;
 
 /// <summary>A gateway request read, checked and resolved: the JSON body, the caller's key and what it resolves to.</summary>
-internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedModel Resolved, string Requested)
+internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedModel Resolved, string Requested, IReadOnlyList<ResolvedModel> Chain)
 {
     public const int MaxBodyBytes = 20 * 1024 * 1024;
 
@@ -72,9 +72,14 @@ internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedM
         var allowed = Purpose.TryParse(requested, out _, out _)
             ? key!.Allows(requested, resolved.Model.ModelId)
             : key!.AllowedModels.Contains(resolved.Model.ModelId) || (key.AllowedPurposes.Count == 0 && key.AllowedModels.Count == 0);
-        return allowed
-            ? (new GatewayRequest(body, key, resolved, requested), null)
-            : (null, GatewayErrors.Write(format, 403, $"This API key may not use '{requested}'.", param: "model", code: "model_not_allowed"));
+        if (!allowed)
+        {
+            return (null, GatewayErrors.Write(format, 403, $"This API key may not use '{requested}'.", param: "model", code: "model_not_allowed"));
+        }
+
+        // The fallbacks the key may also reach, in order, after the model the request resolves to.
+        var chain = resolver.ResolveChain(requested).Where((c, i) => i == 0 || key.AllowedModels.Count == 0 || key.AllowedModels.Contains(c.Model.ModelId)).ToList();
+        return (new GatewayRequest(body, key, resolved, requested, chain), null);
     }
 
     /// <summary>Copies into a buffer and throws once the limit is passed, so an endless body cannot exhaust memory.</summary>

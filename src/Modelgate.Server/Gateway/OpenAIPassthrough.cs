@@ -10,34 +10,44 @@ namespace Modelgate.Server.Gateway;
 /// credentials (and filling the model's default parameters the caller left unset); every other field survives.
 /// The answer streams back as it arrives, byte for byte.
 /// </summary>
-internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, GatewayOptions options)
+internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderResilience resilience, GatewayOptions options)
 {
     public static bool Serves(ProviderKind kind) => kind is ProviderKind.OpenAI or ProviderKind.AzureOpenAI or ProviderKind.OpenAICompatible;
 
-    public async Task ForwardAsync(HttpContext context, GatewayRequest request, string path)
+    /// <summary>Tries one model of the chain: null when the caller got an answer, else the error if no fallback serves it.</summary>
+    public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, string path)
     {
-        var resolved = request.Resolved;
-        var body = request.Body;
+        var body = request.Body.DeepClone().AsObject();
         body["model"] = resolved.Model.ModelId;
         ApplyDefaults(body, resolved);
         var baseUrl = (resolved.BaseUrl ?? "https://api.openai.com/v1").TrimEnd('/');
-        using var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/{path}")
+        var json = body.ToJsonString();
+        HttpRequestMessage Build()
         {
-            Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
-        };
-        if (resolved.ApiKey is { } key)
-        {
-            if (resolved.Provider.Kind == ProviderKind.AzureOpenAI)
+            var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/{path}") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+            if (resolved.ApiKey is { } key)
             {
-                message.Headers.Add("api-key", key);
+                if (resolved.Provider.Kind == ProviderKind.AzureOpenAI)
+                {
+                    message.Headers.Add("api-key", key);
+                }
+                else
+                {
+                    message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+                }
             }
-            else
-            {
-                message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            }
+
+            return message;
         }
 
-        await UpstreamResponse.RelayAsync(context, upstream, message, resolved, GatewayFormat.OpenAI, options, path == "embeddings" ? UsageRule.OpenAIEmbeddings : UsageRule.OpenAIChat);
+        var (response, failure) = await UpstreamResponse.SendAsync(context, upstream, resilience, resolved, Build, GatewayFormat.OpenAI);
+        if (response is null)
+        {
+            return failure;
+        }
+
+        await UpstreamResponse.RelayAsync(context, response, resolved, GatewayFormat.OpenAI, options, path == "embeddings" ? UsageRule.OpenAIEmbeddings : UsageRule.OpenAIChat);
+        return null;
     }
 
     // Only what the caller left out: its own values always win.

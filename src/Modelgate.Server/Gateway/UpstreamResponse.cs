@@ -12,32 +12,57 @@ internal static partial class UpstreamResponse
 {
     private static readonly string[] RelayedHeaders = ["Content-Type", "Cache-Control", "x-request-id", "openai-processing-ms", "request-id"];
 
-    public static async Task RelayAsync(HttpContext context, HttpMessageInvoker upstream, HttpRequestMessage message, ResolvedModel resolved, GatewayFormat format, GatewayOptions options, UsageRule usage)
+    /// <summary>
+    /// Sends to the provider under its retry and circuit breaker. Returns the answer to relay (a success, or a failure
+    /// the caller must see such as a 400), or the error to report if no fallback serves the request.
+    /// </summary>
+    public static async Task<(HttpResponseMessage? Response, IResult? Failure)> SendAsync(
+        HttpContext context, HttpMessageInvoker upstream, ProviderResilience resilience, ResolvedModel resolved, Func<HttpRequestMessage> build, GatewayFormat format)
     {
+        var who = $"Provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
         HttpResponseMessage response;
         try
         {
-            response = await upstream.SendAsync(message, context.RequestAborted);
+            response = await resilience.SendAsync(resolved, async token =>
+            {
+                using var message = build();
+                return await upstream.SendAsync(message, token);
+            }, context.RequestAborted);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Polly.CircuitBreaker.BrokenCircuitException)
         {
-            return;
+            return (null, GatewayErrors.Write(format, 503, $"{who} is failing repeatedly and is not being called for now.", code: "upstream_unavailable", retryAfter: TimeSpan.FromSeconds(15)));
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        catch (HttpRequestException)
         {
-            var timedOut = e is OperationCanceledException;
-            await GatewayErrors.Write(format, timedOut ? 504 : 502,
-                $"Provider '{resolved.Provider.Name}' could not be reached for model '{resolved.Model.ModelId}'{(timedOut ? " in time" : "")}.").ExecuteAsync(context);
-            return;
+            return (null, GatewayErrors.Write(format, 502, $"{who} could not be reached.", code: "upstream_error"));
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            return (null, GatewayErrors.Write(format, 504, $"{who} did not answer in time.", code: "upstream_timeout"));
         }
 
+        if (ProviderResilience.IsRetryable((int)response.StatusCode))
+        {
+            using (response)
+            {
+                return (null, await FailureAsync(context, response, resolved, format));
+            }
+        }
+
+        return (response, null);
+    }
+
+    /// <summary>Relays an answer: success streams through as it arrives; a client error becomes one in the caller's format.</summary>
+    public static async Task RelayAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format, GatewayOptions options, UsageRule usage)
+    {
         using (response)
         {
             context.Response.Headers["x-modelgate-model"] = resolved.Model.ModelId;
             context.Response.Headers["x-modelgate-provider"] = resolved.Provider.Name;
             if (!response.IsSuccessStatusCode)
             {
-                await RelayFailureAsync(context, response, resolved, format);
+                await (await FailureAsync(context, response, resolved, format)).ExecuteAsync(context);
                 return;
             }
 
@@ -165,20 +190,19 @@ internal static partial class UpstreamResponse
         };
     }
 
-    private static async Task RelayFailureAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format)
+    private static async Task<IResult> FailureAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format)
     {
         var status = (int)response.StatusCode;
         var text = System.Text.Encoding.UTF8.GetString(await ReadBoundedAsync(response, 64 * 1024, context.RequestAborted, truncate: true) ?? []);
         var upstreamMessage = Redact(MessageOf(text), resolved);
         var who = $"provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
-        var result = status switch
+        return status switch
         {
             429 => GatewayErrors.Write(format, 429, $"Rate limited by {who}: {upstreamMessage ?? "too many requests"}", code: "rate_limit_exceeded", retryAfter: response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1)),
             >= 500 => GatewayErrors.Write(format, 502, $"{who} failed with HTTP {status}: {upstreamMessage ?? "no details"}", code: "upstream_error"),
             401 or 403 => GatewayErrors.Write(format, 502, $"{who} refused Modelgate's credentials (HTTP {status}); an administrator should check the provider's API key.", code: "upstream_auth_error"),
             _ => GatewayErrors.Write(format, status, upstreamMessage ?? $"{who} rejected the request (HTTP {status})."),
         };
-        await result.ExecuteAsync(context);
     }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes: null when there is more (or the first bytes, with <paramref name="truncate"/>).</summary>

@@ -50,6 +50,7 @@ internal static class ModelgateServerExtensions
             return cache;
         });
         services.AddSingleton<TranslatingChat>();
+        services.AddSingleton<ProviderResilience>();
         services.AddSingleton(GatewayOptions.From(builder.Configuration));
         services.AddSingleton<OpenAIPassthrough>();
         services.AddSingleton<AnthropicPassthrough>();
@@ -80,7 +81,7 @@ internal static class ModelgateServerExtensions
         app.UseAuthorization();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization();
-        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapResolveApi().MapConfigVersionsApi().MapInstancesApi().MapKeysApi().MapAuditApi().MapSecretsApi();
+        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapFallbacksApi().MapResolveApi().MapConfigVersionsApi().MapInstancesApi().MapKeysApi().MapAuditApi().MapSecretsApi();
 
         app.MapGateway();
         app.MapOpenApi();

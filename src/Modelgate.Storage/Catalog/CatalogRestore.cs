@@ -15,6 +15,7 @@ internal static class CatalogRestore
         var providers = await db.Providers.ToListAsync(cancellationToken);
         var models = await db.Models.ToListAsync(cancellationToken);
         db.PurposeDefaults.RemoveRange(await db.PurposeDefaults.ToListAsync(cancellationToken));
+        db.PurposeFallbacks.RemoveRange(await db.PurposeFallbacks.ToListAsync(cancellationToken));
         db.Models.RemoveRange(models.Where(m => !target.Models.ContainsKey(m.Id)));
         db.Providers.RemoveRange(providers.Where(p => !target.Providers.ContainsKey(p.Id)));
 
@@ -85,6 +86,11 @@ internal static class CatalogRestore
         foreach (var (purpose, modelId) in target.Defaults)
         {
             db.PurposeDefaults.Add(new PurposeDefaultEntity { Purpose = purpose, ModelId = modelId, UpdatedAt = now });
+        }
+
+        foreach (var (purpose, chain) in target.Fallbacks)
+        {
+            db.PurposeFallbacks.AddRange(chain.Select((id, i) => new PurposeFallbackEntity { Purpose = purpose, Position = i + 1, ModelId = id }));
         }
     }
 }

@@ -12,6 +12,7 @@ internal static class CatalogSnapshotReader
         var models = await db.Models.AsNoTracking().ToListAsync(cancellationToken);
         var defaults = await db.PurposeDefaults.AsNoTracking().ToListAsync(cancellationToken);
         var keys = await db.VirtualKeys.AsNoTracking().ToListAsync(cancellationToken);
+        var fallbacks = await db.PurposeFallbacks.AsNoTracking().ToListAsync(cancellationToken);
         return new CatalogSnapshot(
             version,
             publishedAt,
@@ -24,6 +25,7 @@ internal static class CatalogSnapshotReader
                 new Pricing(m.InputPricePerMillion, m.OutputPricePerMillion, m.CachedInputPricePerMillion),
                 m.ContextWindow, m.EmbeddingDimensions)),
             defaults.ToDictionary(d => d.Purpose, d => d.ModelId, StringComparer.Ordinal),
-            keys.Select(VirtualKeyStore.ToRecord));
+            keys.Select(VirtualKeyStore.ToRecord),
+            fallbacks.GroupBy(f => f.Purpose).ToDictionary(g => g.Key, g => g.OrderBy(f => f.Position).Select(f => f.ModelId).ToArray(), StringComparer.Ordinal));
     }
 }

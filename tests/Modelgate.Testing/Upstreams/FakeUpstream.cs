@@ -66,7 +66,13 @@ public sealed class FakeUpstream : IAsyncDisposable
     }
 
     /// <summary>The next request fails with this status and body (in the caller's wire format).</summary>
-    public void FailNext(int status, string body) => _failures.Enqueue((status, body));
+    public void FailNext(int status, string body, int times = 1)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            _failures.Enqueue((status, body));
+        }
+    }
 
     public RecordedRequest Last => Requests.LastOrDefault() ?? throw new InvalidOperationException("The fake upstream received no request.");
 

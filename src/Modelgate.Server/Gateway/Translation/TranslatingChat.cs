@@ -10,54 +10,67 @@ namespace Modelgate.Server.Gateway.Translation;
 /// translated, streaming included. Failures before the first byte become errors with the right status in the
 /// caller's format; after it, the stream ends with an error event.
 /// </summary>
-internal sealed class TranslatingChat(ProviderClientCache clients)
+internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResilience resilience)
 {
-    public async Task ForwardAsync(HttpContext context, GatewayRequest request, GatewayFormat format)
+    /// <summary>Tries one model of the chain: null when the caller got an answer, else the error if no fallback serves it.</summary>
+    public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, GatewayFormat format)
     {
         var (messages, options, error) = format == GatewayFormat.OpenAI ? OpenAIRequestReader.Read(request.Body) : AnthropicRequestReader.Read(request.Body);
         if (error is not null)
         {
             await GatewayErrors.Write(format, 400, error, param: "messages").ExecuteAsync(context);
-            return;
+            return null;
         }
 
-        var resolved = request.Resolved;
         var client = clients.ChatClient(resolved);
-        context.Response.Headers["x-modelgate-model"] = resolved.Model.ModelId;
-        context.Response.Headers["x-modelgate-provider"] = resolved.Provider.Name;
         var stream = request.Body["stream"]?.GetValue<bool>() == true;
         if (!stream)
         {
+            ChatResponse response;
             try
             {
-                var response = await client.GetResponseAsync(messages, options, context.RequestAborted);
-                var body = format == GatewayFormat.OpenAI
-                    ? OpenAIResponseWriter.Completion(response, resolved.Model.ModelId)
-                    : AnthropicResponseWriter.Message(response, resolved.Model.ModelId);
-                await context.Response.WriteAsJsonAsync(body, context.RequestAborted);
+                response = await resilience.ExecuteAsync(resolved, async token => await client.GetResponseAsync(messages, options, token), context.RequestAborted);
             }
             catch (Exception e) when (ModelgateProviderException.ShouldWrap(e))
             {
-                await Failure(resolved, e, format).ExecuteAsync(context);
+                return await FailedAsync(context, resolved, e, format);
             }
 
-            return;
+            Served(context, resolved);
+            var body = format == GatewayFormat.OpenAI
+                ? OpenAIResponseWriter.Completion(response, resolved.Model.ModelId)
+                : AnthropicResponseWriter.Message(response, resolved.Model.ModelId);
+            await context.Response.WriteAsJsonAsync(body, context.RequestAborted);
+            return null;
         }
 
-        var updates = client.GetStreamingResponseAsync(messages, options, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
+        IAsyncEnumerator<ChatResponseUpdate>? updates = null;
         try
         {
-            // The first update decides the status: until a byte is written, a failure can still be a proper error response.
+            // The first update decides the status: until a byte is written, a failure can still go to the next fallback.
             bool any;
             try
             {
-                any = await updates.MoveNextAsync();
+                (updates, any) = await resilience.ExecuteAsync(resolved, async token =>
+                {
+                    var attempt = client.GetStreamingResponseAsync(messages, options, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
+                    try
+                    {
+                        return (attempt, await attempt.MoveNextAsync());
+                    }
+                    catch
+                    {
+                        await attempt.DisposeAsync();
+                        throw;
+                    }
+                }, context.RequestAborted);
             }
             catch (Exception e) when (ModelgateProviderException.ShouldWrap(e))
             {
-                await Failure(resolved, e, format).ExecuteAsync(context);
-                return;
+                return await FailedAsync(context, resolved, e, format);
             }
+
+            Served(context, resolved);
 
             var rest = Continue(any ? updates.Current : null, updates);
             if (format == GatewayFormat.OpenAI)
@@ -69,11 +82,36 @@ internal sealed class TranslatingChat(ProviderClientCache clients)
             {
                 await AnthropicResponseWriter.StreamAsync(context, rest, resolved.Model.ModelId);
             }
+
+            return null;
         }
         finally
         {
-            await updates.DisposeAsync();
+            if (updates is not null)
+            {
+                await updates.DisposeAsync();
+            }
         }
+    }
+
+    private static void Served(HttpContext context, ResolvedModel resolved)
+    {
+        context.Response.Headers["x-modelgate-model"] = resolved.Model.ModelId;
+        context.Response.Headers["x-modelgate-provider"] = resolved.Provider.Name;
+    }
+
+    // Retryable failures (no answer, 429, 5xx, open circuit) go back to the chain; others reach the caller now.
+    private static async Task<IResult?> FailedAsync(HttpContext context, ResolvedModel resolved, Exception error, GatewayFormat format)
+    {
+        var result = Failure(resolved, error, format);
+        var status = error is Polly.CircuitBreaker.BrokenCircuitException ? 503 : ModelgateProviderException.From(resolved, error).StatusCode;
+        if (status is { } code && !ProviderResilience.IsRetryable(code))
+        {
+            await result.ExecuteAsync(context);
+            return null;
+        }
+
+        return result;
     }
 
     private static async IAsyncEnumerable<ChatResponseUpdate> Continue(ChatResponseUpdate? first, IAsyncEnumerator<ChatResponseUpdate> rest)
@@ -94,6 +132,11 @@ internal sealed class TranslatingChat(ProviderClientCache clients)
     {
         var failure = ModelgateProviderException.From(resolved, error);
         var who = $"provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
+        if (error is Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            return GatewayErrors.Write(format, 503, $"{who} is failing repeatedly and is not being called for now.", code: "upstream_unavailable", retryAfter: TimeSpan.FromSeconds(15));
+        }
+
         return failure.StatusCode switch
         {
             429 => GatewayErrors.Write(format, 429, $"Rate limited by {who}.", code: "rate_limit_exceeded", retryAfter: TimeSpan.FromSeconds(1)),

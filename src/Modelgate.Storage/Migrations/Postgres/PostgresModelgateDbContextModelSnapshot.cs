@@ -336,6 +336,28 @@ namespace Modelgate.Storage.Migrations.Postgres
                     b.ToTable("purpose_defaults", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.PurposeFallbackEntity", b =>
+                {
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("purpose");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("model_id");
+
+                    b.HasKey("Purpose", "Position");
+
+                    b.HasIndex("ModelId");
+
+                    b.ToTable("purpose_fallbacks", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.SettingEntity", b =>
                 {
                     b.Property<string>("Key")
@@ -438,6 +460,17 @@ namespace Modelgate.Storage.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("ModelId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Model");
+                });
+
+            modelBuilder.Entity("Modelgate.Storage.Entities.PurposeFallbackEntity", b =>
+                {
+                    b.HasOne("Modelgate.Storage.Entities.ModelEntity", "Model")
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.Navigation("Model");

@@ -11,7 +11,7 @@ using Modelgate.Storage;
 namespace Modelgate.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteModelgateDbContext))]
-    [Migration("20261125122555_InitialSchema")]
+    [Migration("20261125123953_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -332,6 +332,28 @@ namespace Modelgate.Storage.Migrations.Sqlite
                     b.ToTable("purpose_defaults", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.PurposeFallbackEntity", b =>
+                {
+                    b.Property<string>("Purpose")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purpose");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_id");
+
+                    b.HasKey("Purpose", "Position");
+
+                    b.HasIndex("ModelId");
+
+                    b.ToTable("purpose_fallbacks", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.SettingEntity", b =>
                 {
                     b.Property<string>("Key")
@@ -434,6 +456,17 @@ namespace Modelgate.Storage.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("ModelId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Model");
+                });
+
+            modelBuilder.Entity("Modelgate.Storage.Entities.PurposeFallbackEntity", b =>
+                {
+                    b.HasOne("Modelgate.Storage.Entities.ModelEntity", "Model")
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.Navigation("Model");

@@ -172,6 +172,25 @@ namespace Modelgate.Storage.Migrations.Sqlite
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "purpose_fallbacks",
+                columns: table => new
+                {
+                    purpose = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    position = table.Column<int>(type: "INTEGER", nullable: false),
+                    model_id = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_purpose_fallbacks", x => new { x.purpose, x.position });
+                    table.ForeignKey(
+                        name: "FK_purpose_fallbacks_llm_models_model_id",
+                        column: x => x.model_id,
+                        principalTable: "llm_models",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_audit_log_at",
                 table: "audit_log",
@@ -212,6 +231,11 @@ namespace Modelgate.Storage.Migrations.Sqlite
                 column: "model_id");
 
             migrationBuilder.CreateIndex(
+                name: "IX_purpose_fallbacks_model_id",
+                table: "purpose_fallbacks",
+                column: "model_id");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_virtual_keys_key_hash",
                 table: "virtual_keys",
                 column: "key_hash",
@@ -232,6 +256,9 @@ namespace Modelgate.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "purpose_defaults");
+
+            migrationBuilder.DropTable(
+                name: "purpose_fallbacks");
 
             migrationBuilder.DropTable(
                 name: "settings");

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using Modelgate.Core.Resolution;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+
+namespace Modelgate.Server.Gateway;
+
+/// <summary>
+/// Per provider, Polly pipelines for calls made before the first byte reaches the caller: bounded retries with
+/// exponential backoff and jitter on connection failures, 429 and 5xx, inside a circuit breaker that stops sending
+/// to a provider that keeps failing (its requests then go straight to the next fallback).
+/// </summary>
+internal sealed class ProviderResilience(TimeProvider time)
+{
+    public const int MaxRetries = 2;
+    private readonly ConcurrentDictionary<string, ResiliencePipeline<HttpResponseMessage>> _http = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ResiliencePipeline> _sdk = new(StringComparer.Ordinal);
+
+    public static bool IsRetryable(int status) => status is 408 or 429 or >= 500;
+
+    /// <summary>Sends a request built afresh for each attempt; throws <see cref="BrokenCircuitException"/> while the provider's circuit is open.</summary>
+    public ValueTask<HttpResponseMessage> SendAsync(ResolvedModel target, Func<CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken) =>
+        _http.GetOrAdd(Key(target), _ => BuildHttp()).ExecuteAsync(async token => await send(token), cancellationToken);
+
+    /// <summary>Runs an SDK call (translated requests) under the provider's retry and circuit breaker.</summary>
+    public ValueTask<T> ExecuteAsync<T>(ResolvedModel target, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken) =>
+        _sdk.GetOrAdd(Key(target), _ => BuildSdk(target)).ExecuteAsync(call, cancellationToken);
+
+    private static string Key(ResolvedModel target) => $"{target.Provider.Id}|{target.Provider.Name}|{target.BaseUrl}";
+
+    private ResiliencePipeline<HttpResponseMessage> BuildHttp()
+    {
+        var handle = new PredicateBuilder<HttpResponseMessage>().Handle<HttpRequestException>().HandleResult(r => IsRetryable((int)r.StatusCode));
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = handle,
+                MaxRetryAttempts = MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(100),
+                OnRetry = args =>
+                {
+                    args.Outcome.Result?.Dispose();
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = handle,
+                FailureRatio = 0.5,
+                MinimumThroughput = 6,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = TimeSpan.FromSeconds(15),
+            })
+            .Build();
+    }
+
+    private ResiliencePipeline BuildSdk(ResolvedModel target)
+    {
+        var handle = new PredicateBuilder().Handle<Exception>(e => ModelgateProviderException.ShouldWrap(e)
+            && (ModelgateProviderException.From(target, e).StatusCode is not { } status || IsRetryable(status)));
+        return new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions { ShouldHandle = handle, MaxRetryAttempts = MaxRetries, BackoffType = DelayBackoffType.Exponential, UseJitter = true, Delay = TimeSpan.FromMilliseconds(100) })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions { ShouldHandle = handle, FailureRatio = 0.5, MinimumThroughput = 6, SamplingDuration = TimeSpan.FromSeconds(30), BreakDuration = TimeSpan.FromSeconds(15) })
+            .Build();
+    }
+}
