@@ -100,6 +100,27 @@ public sealed class GatewayResilienceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ProviderAtItsRequestLimit_Is429WithRetryAfter_OrServedByTheFallback()
+    {
+        var providers = await (await _admin.GetAsync("/api/v1/llm-providers")).JsonAsync();
+        var primary = providers.GetProperty("data").EnumerateArray().Single(p => p.Str("type") == "openai");
+        await (await _admin.PutJsonAsync($"/api/v1/llm-providers/{primary.Str("id")}", new { requests_per_minute = 2 })).ExpectAsync(HttpStatusCode.OK);
+
+        await (await ChatAsync()).ExpectAsync(HttpStatusCode.OK);
+        await (await ChatAsync()).ExpectAsync(HttpStatusCode.OK);
+        var limited = await ChatAsync();
+
+        await limited.ExpectAsync(HttpStatusCode.TooManyRequests);
+        Assert.NotNull(limited.Headers.RetryAfter);
+        Assert.Equal(2, _primary.Requests.Count);
+
+        await (await _admin.PutJsonAsync("/api/v1/llm-fallbacks/agents", new { model_ids = new[] { _secondaryModel } })).ExpectAsync(HttpStatusCode.OK);
+        var served = await ChatAsync();
+        await served.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("secondary-model", served.Headers.GetValues("x-modelgate-model").Single());
+    }
+
+    [Fact]
     public async Task Fallbacks_AreValidated_AndListed()
     {
         var provider = await _admin.CreateProviderAsync();

@@ -19,7 +19,7 @@ public sealed class GatewayUpstreamFaultTests : IAsyncLifetime
     {
         _db = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
         _upstream = await FakeUpstream.StartAsync();
-        _app = new ModelgateApp(_db.Options, _db.DataDirectory.Path, new Dictionary<string, string?> { ["MODELGATE_GATEWAY_STREAM_IDLE_SECONDS"] = "1" });
+        _app = new ModelgateApp(_db.Options, _db.DataDirectory.Path, new Dictionary<string, string?> { ["MODELGATE_GATEWAY_STREAM_IDLE_SECONDS"] = "1", ["MODELGATE_GATEWAY_FIRST_BYTE_TIMEOUT_SECONDS"] = "1" });
         var admin = _app.CreateAdminClient();
         var provider = await admin.CreateProviderAsync("openai", apiKey: "sk-proj-faulty-upstream-00000000000FLTY", baseUrl: _upstream.Url + "/v1");
         var model = await admin.CreateModelAsync(provider.Str("id"), modelId: "gpt-faulty");
@@ -48,6 +48,34 @@ public sealed class GatewayUpstreamFaultTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Contains(reason, text, StringComparison.Ordinal);
         Assert.DoesNotContain("<html>", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProviderSlowerThanTheFirstByteTimeout_IsA504AfterItsRetries()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            _upstream.Faults.Enqueue(UpstreamFault.SlowHeaders);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var response = await ChatAsync();
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Contains("did not answer in time", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20));
+        Assert.Equal(3, _upstream.Requests.Count);
+    }
+
+    [Fact]
+    public async Task TooManyMessages_IsA400BeforeAnythingIsSent()
+    {
+        var messages = Enumerable.Range(0, 2001).Select(_ => new { role = "user", content = "x" }).ToArray();
+
+        var response = await _caller.PostJsonAsync("/v1/chat/completions", new { model = "chat", messages });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(_upstream.Requests);
     }
 
     [Fact]

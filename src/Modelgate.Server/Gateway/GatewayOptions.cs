@@ -1,11 +1,18 @@
 namespace Modelgate.Server.Gateway;
 
 /// <summary>Bounds on what a provider may send back (settings <c>MODELGATE_GATEWAY_*</c>).</summary>
-internal sealed record GatewayOptions(long MaxResponseBytes, TimeSpan StreamIdleTimeout)
+internal sealed record GatewayOptions(long MaxResponseBytes, TimeSpan StreamIdleTimeout, TimeSpan FirstByteTimeout)
 {
+    /// <summary>The most messages one request may carry (checked before anything is sent).</summary>
+    public const int MaxMessages = 2000;
+
     public static GatewayOptions From(IConfiguration configuration) => new(
         long.TryParse(configuration["MODELGATE_GATEWAY_MAX_RESPONSE_BYTES"], out var bytes) && bytes > 0 ? bytes : 32L * 1024 * 1024,
-        TimeSpan.FromSeconds(double.TryParse(configuration["MODELGATE_GATEWAY_STREAM_IDLE_SECONDS"], System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : 120));
+        Seconds(configuration["MODELGATE_GATEWAY_STREAM_IDLE_SECONDS"], 120),
+        Seconds(configuration["MODELGATE_GATEWAY_FIRST_BYTE_TIMEOUT_SECONDS"], 120));
+
+    private static TimeSpan Seconds(string? value, double fallback) =>
+        TimeSpan.FromSeconds(double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : fallback);
 }
 
 /// <summary>Which usage fields a successful non-streaming answer must carry (non-negative) to be relayed.</summary>

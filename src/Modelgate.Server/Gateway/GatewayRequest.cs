@@ -53,6 +53,11 @@ internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedM
             return (null, GatewayErrors.Write(format, 400, $"'{path}' is not accepted: where requests go and which credentials they use is configured in Modelgate, not in the request.", param: path[2..]));
         }
 
+        if (body["messages"] is JsonArray { Count: > GatewayOptions.MaxMessages } many)
+        {
+            return (null, GatewayErrors.Write(format, 400, $"A request may carry at most {GatewayOptions.MaxMessages} messages; this one has {many.Count}.", param: "messages"));
+        }
+
         if (body["model"] is not JsonValue modelValue || !modelValue.TryGetValue(out string? requested) || string.IsNullOrWhiteSpace(requested))
         {
             return (null, GatewayErrors.Write(format, 400, "'model' is required: a purpose (chat, agents, embeddings, agents/<type>) or a configured model (GET /v1/models).", param: "model"));

@@ -9,10 +9,14 @@ namespace Modelgate.Server.Gateway;
 /// <summary>
 /// Per provider, Polly pipelines for calls made before the first byte reaches the caller: bounded retries with
 /// exponential backoff and jitter on connection failures, 429 and 5xx, inside a circuit breaker that stops sending
-/// to a provider that keeps failing (its requests then go straight to the next fallback).
+/// to a provider that keeps failing (its requests then go straight to the next fallback). Each attempt must produce
+/// its first byte (response headers) within the first-byte timeout.
 /// </summary>
-internal sealed class ProviderResilience(TimeProvider time)
+internal sealed class ProviderResilience(TimeProvider time, GatewayOptions options, ProviderRateLimits limits)
 {
+    /// <summary>The providers' configured request limits, checked before each model is tried.</summary>
+    public ProviderRateLimits Limits { get; } = limits;
+
     public const int MaxRetries = 2;
     private readonly ConcurrentDictionary<string, ResiliencePipeline<HttpResponseMessage>> _http = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ResiliencePipeline> _sdk = new(StringComparer.Ordinal);
@@ -31,7 +35,7 @@ internal sealed class ProviderResilience(TimeProvider time)
 
     private ResiliencePipeline<HttpResponseMessage> BuildHttp()
     {
-        var handle = new PredicateBuilder<HttpResponseMessage>().Handle<HttpRequestException>().HandleResult(r => IsRetryable((int)r.StatusCode));
+        var handle = new PredicateBuilder<HttpResponseMessage>().Handle<HttpRequestException>().Handle<Polly.Timeout.TimeoutRejectedException>().HandleResult(r => IsRetryable((int)r.StatusCode));
         return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -48,12 +52,13 @@ internal sealed class ProviderResilience(TimeProvider time)
             })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
-                ShouldHandle = handle,
+                ShouldHandle = handle.Handle<Polly.Timeout.TimeoutRejectedException>(),
                 FailureRatio = 0.5,
                 MinimumThroughput = 6,
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 BreakDuration = TimeSpan.FromSeconds(15),
             })
+            .AddTimeout(options.FirstByteTimeout)
             .Build();
     }
 
@@ -64,6 +69,7 @@ internal sealed class ProviderResilience(TimeProvider time)
         return new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions { ShouldHandle = handle, MaxRetryAttempts = MaxRetries, BackoffType = DelayBackoffType.Exponential, UseJitter = true, Delay = TimeSpan.FromMilliseconds(100) })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions { ShouldHandle = handle, FailureRatio = 0.5, MinimumThroughput = 6, SamplingDuration = TimeSpan.FromSeconds(30), BreakDuration = TimeSpan.FromSeconds(15) })
+            .AddTimeout(options.FirstByteTimeout)
             .Build();
     }
 }

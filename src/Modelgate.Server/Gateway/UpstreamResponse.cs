@@ -20,6 +20,11 @@ internal static partial class UpstreamResponse
         HttpContext context, HttpMessageInvoker upstream, ProviderResilience resilience, ResolvedModel resolved, Func<HttpRequestMessage> build, GatewayFormat format)
     {
         var who = $"Provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
+        if (resilience.Limits.TryAcquire(resolved) is { } wait)
+        {
+            return (null, GatewayErrors.Write(format, 429, $"{who} is at its configured limit of {resolved.Provider.Limits.RequestsPerMinute} requests per minute.", code: "rate_limit_exceeded", retryAfter: wait));
+        }
+
         HttpResponseMessage response;
         try
         {
@@ -37,7 +42,7 @@ internal static partial class UpstreamResponse
         {
             return (null, GatewayErrors.Write(format, 502, $"{who} could not be reached.", code: "upstream_error"));
         }
-        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (e is Polly.Timeout.TimeoutRejectedException || (e is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
         {
             return (null, GatewayErrors.Write(format, 504, $"{who} did not answer in time.", code: "upstream_timeout"));
         }

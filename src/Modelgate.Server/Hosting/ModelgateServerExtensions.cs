@@ -51,6 +51,7 @@ internal static class ModelgateServerExtensions
         });
         services.AddSingleton<TranslatingChat>();
         services.AddSingleton<ProviderResilience>();
+        services.AddSingleton<ProviderRateLimits>();
         services.AddSingleton(GatewayOptions.From(builder.Configuration));
         services.AddSingleton<OpenAIPassthrough>();
         services.AddSingleton<AnthropicPassthrough>();

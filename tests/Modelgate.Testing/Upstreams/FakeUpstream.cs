@@ -126,6 +126,17 @@ public sealed class FakeUpstream : IAsyncDisposable
     {
         switch (fault)
         {
+            case UpstreamFault.SlowHeaders:
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    Interlocked.Increment(ref _aborted);
+                }
+
+                break;
             case UpstreamFault.HtmlPage:
                 context.Response.ContentType = "text/html";
                 await context.Response.WriteAsync("<html><body><h1>502 Bad Gateway</h1>nginx</body></html>");
@@ -161,4 +172,5 @@ public enum UpstreamFault
     HtmlPage,
     JsonWithoutUsage,
     StallMidStream,
+    SlowHeaders,
 }

@@ -22,6 +22,11 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
             return null;
         }
 
+        if (resilience.Limits.TryAcquire(resolved) is { } wait)
+        {
+            return GatewayErrors.Write(format, 429, $"Provider '{resolved.Provider.Name}' is at its configured limit of {resolved.Provider.Limits.RequestsPerMinute} requests per minute.", code: "rate_limit_exceeded", retryAfter: wait);
+        }
+
         var client = clients.ChatClient(resolved);
         var stream = request.Body["stream"]?.GetValue<bool>() == true;
         if (!stream)
@@ -140,7 +145,8 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
         return failure.StatusCode switch
         {
             429 => GatewayErrors.Write(format, 429, $"Rate limited by {who}.", code: "rate_limit_exceeded", retryAfter: TimeSpan.FromSeconds(1)),
-            null => GatewayErrors.Write(format, error is TimeoutException ? 504 : 502, $"{who} could not be reached.", code: "upstream_error"),
+            null when error is Polly.Timeout.TimeoutRejectedException or TimeoutException => GatewayErrors.Write(format, 504, $"{who} did not answer in time.", code: "upstream_timeout"),
+            null => GatewayErrors.Write(format, 502, $"{who} could not be reached.", code: "upstream_error"),
             >= 400 and < 500 and not (401 or 403) => GatewayErrors.Write(format, failure.StatusCode.Value, $"{who} rejected the request (HTTP {failure.StatusCode}).", code: "upstream_rejected"),
             _ => GatewayErrors.Write(format, 502, $"{who} failed (HTTP {failure.StatusCode}).", code: "upstream_error"),
         };
