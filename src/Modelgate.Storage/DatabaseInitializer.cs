@@ -10,7 +10,7 @@ public sealed class DatabaseInitializer(IDbContextFactory<ModelgateDbContext> co
     {
         await using var db = contexts.CreateDbContext();
         if (db.Kind == DatabaseKind.Sqlite && db.Database.GetDbConnection().DataSource is { Length: > 0 } file && file != ":memory:" && !File.Exists(file)
-            && database?.ConnectionString.Contains("mode", StringComparison.OrdinalIgnoreCase) != true)
+            && (database is null || !ModelgateDbContextFactory.SetsMode(database.ConnectionString)))
         {
             // The only place the file may be created (unless the connection string sets a Mode of its own):
             // the context's connections require it to exist.

@@ -32,13 +32,17 @@ public sealed class ModelgateDbContextFactory : IDbContextFactory<ModelgateDbCon
     public static string ExistingFileOnly(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("mode", StringComparison.OrdinalIgnoreCase) && builder.DataSource != ":memory:")
+        if (!SetsMode(connectionString) && builder.DataSource != ":memory:")
         {
             builder.Mode = SqliteOpenMode.ReadWrite;
         }
 
         return builder.ConnectionString;
     }
+
+    /// <summary>Whether a SQLite connection string chooses its own open mode (then Modelgate leaves it alone).</summary>
+    public static bool SetsMode(string connectionString) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey("mode");
 
     public ModelgateDbContext CreateDbContext() => _create();
 }

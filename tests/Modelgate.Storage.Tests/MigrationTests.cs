@@ -51,3 +51,27 @@ public sealed class MigrationTests
         Assert.Contains("UNIQUE", error?.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class FreshStartTests
+{
+    [Fact]
+    public async Task Migrate_DataFolderThatDoesNotExistYet_IsCreatedWithTheDatabase()
+    {
+        using var root = new TempDirectory();
+        var dataDir = Path.Combine(root.Path, "modelgate-data", "nested");
+        var options = DatabaseOptions.From(null, dataDir);
+
+        await new DatabaseInitializer(new ModelgateDbContextFactory(options), options).MigrateAsync(CancellationToken.None);
+
+        Assert.True(File.Exists(Path.Combine(dataDir, DatabaseOptions.DatabaseFileName)));
+    }
+
+    [Fact]
+    public void ContextConnections_NeverCreateAMissingDatabaseFile()
+    {
+        var connectionString = ModelgateDbContextFactory.ExistingFileOnly("Data Source=/var/lib/modelgate/modelgate.db");
+
+        Assert.Contains("Mode=ReadWrite", connectionString, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("ReadWriteCreate", connectionString, StringComparison.OrdinalIgnoreCase);
+    }
+}
