@@ -94,6 +94,8 @@ public abstract class GatewayOpenAITests<TServer>(TServer server) : IClassFixtur
 
         Assert.Equal(FakeUpstream.VectorFor("hello world", 8), embedding.ToFloats().ToArray());
         Assert.Equal(modelId, _upstream.Last.Model);
+        // Chat parameters of the model are not sent to an embeddings endpoint.
+        Assert.False(_upstream.Last.Body.TryGetProperty("temperature", out _));
     }
 
     [Theory]
@@ -133,6 +135,9 @@ public abstract class GatewayOpenAITests<TServer>(TServer server) : IClassFixtur
     [InlineData("""{"model":"MODEL","messages":[],"api_base":"http://169.254.169.254/"}""", "api_base")]
     [InlineData("""{"model":"MODEL","messages":[],"extra_body":{"base_url":"http://evil.example/v1"}}""", "extra_body.base_url")]
     [InlineData("""{"model":"MODEL","messages":[],"metadata":[{"api_key":"sk-attacker"}]}""", "metadata[0].api_key")]
+    [InlineData("""{"model":"MODEL","messages":[],"extra_body":{"baseURL":"http://evil.example/v1"}}""", "extra_body.baseURL")]
+    [InlineData("""{"model":"MODEL","messages":[],"apiKey":"sk-attacker"}""", "apiKey")]
+    [InlineData("""{"model":"MODEL","messages":[],"aws_secret_access_key":"x"}""", "aws_secret_access_key")]
     public async Task FieldsThatWouldRedirectTrafficOrCredentials_Are400_AndNothingIsSent(string template, string path)
     {
         var (purpose, _) = await ConfigureAsync();
@@ -143,6 +148,44 @@ public abstract class GatewayOpenAITests<TServer>(TServer server) : IClassFixtur
 
         Assert.Contains(path, error.GetProperty("error").Str("message"), StringComparison.Ordinal);
         Assert.Empty(_upstream.Requests);
+    }
+
+    [Fact]
+    public async Task DuplicateFields_AreA400_NotA500()
+    {
+        var (purpose, _) = await ConfigureAsync();
+        using var http = server.App.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await NewKeyAsync());
+
+        var error = await (await http.SendRawAsync(HttpMethod.Post, "/v1/chat/completions", $$"""{"model":"{{purpose}}","model":"other","messages":[]}""")).ExpectAsync(HttpStatusCode.BadRequest);
+
+        Assert.Equal("invalid_request_error", error.GetProperty("error").Str("type"));
+        Assert.Empty(_upstream.Requests);
+    }
+
+    [Fact]
+    public async Task ToolParametersNamedLikeCredentials_AreTheCallersOwn_AndPass()
+    {
+        var (purpose, _) = await ConfigureAsync();
+        var tool = ChatTool.CreateFunctionTool("lookup_org", "Find an organization", BinaryData.FromString("""{"type":"object","properties":{"organization":{"type":"string"},"url":{"type":"string"}}}"""));
+
+        var completion = (await Sdk(await NewKeyAsync()).GetChatClient(purpose).CompleteChatAsync([new UserChatMessage("hi")], new ChatCompletionOptions { Tools = { tool } })).Value;
+
+        Assert.NotNull(completion);
+        Assert.Equal("lookup_org", _upstream.Last.Body.GetProperty("tools")[0].GetProperty("function").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task UpstreamNotFound_IsA502AboutTheProvider_NotAnUnknownModel()
+    {
+        var (purpose, _) = await ConfigureAsync();
+        _upstream.FailNext(404, """{"error":{"message":"Not found","type":"invalid_request_error","param":null,"code":null}}""");
+        using var http = server.App.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await NewKeyAsync());
+
+        var error = await (await http.PostJsonAsync("/v1/chat/completions", new { model = purpose, messages = new[] { new { role = "user", content = "hi" } } })).ExpectAsync(HttpStatusCode.BadGateway);
+
+        Assert.Contains("base_url", error.GetProperty("error").Str("message"), StringComparison.Ordinal);
     }
 
     [Fact]

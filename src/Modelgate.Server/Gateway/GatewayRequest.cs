@@ -32,7 +32,7 @@ internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedM
         {
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(new LimitedStream(buffer, MaxBodyBytes), context.RequestAborted);
-            node = JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            node = JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 64 });
         }
         catch (InvalidDataException)
         {
@@ -63,15 +63,18 @@ internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedM
             return (null, GatewayErrors.Write(format, 400, "'model' is required: a purpose (chat, agents, embeddings, agents/<type>) or a configured model (GET /v1/models).", param: "model"));
         }
 
-        ResolvedModel resolved;
+        IReadOnlyList<ResolvedModel> resolvedChain;
         try
         {
-            resolved = resolver.ResolveRequested(requested);
+            // One read of the catalog for the model and its fallbacks, so the allow check covers what will be called.
+            resolvedChain = resolver.ResolveChain(requested);
         }
         catch (ModelgateConfigurationException e)
         {
             return (null, GatewayErrors.Write(format, 404, e.Message, param: "model", code: "model_not_found"));
         }
+
+        var resolved = resolvedChain[0];
 
         // A purpose is checked against both allow-lists; a model asked for by name needs a key without allow-lists, or that model on its list.
         var allowed = Purpose.TryParse(requested, out _, out _)
@@ -83,7 +86,7 @@ internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedM
         }
 
         // The fallbacks the key may also reach, in order, after the model the request resolves to.
-        var chain = resolver.ResolveChain(requested).Where((c, i) => i == 0 || key.AllowedModels.Count == 0 || key.AllowedModels.Contains(c.Model.ModelId)).ToList();
+        var chain = resolvedChain.Where((c, i) => i == 0 || key.AllowedModels.Count == 0 || key.AllowedModels.Contains(c.Model.ModelId)).ToList();
         return (new GatewayRequest(body, key, resolved, requested, chain), null);
     }
 

@@ -19,7 +19,11 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
     {
         var body = request.Body.DeepClone().AsObject();
         body["model"] = resolved.Model.ModelId;
-        ApplyDefaults(body, resolved);
+        if (path != "embeddings")
+        {
+            ApplyDefaults(body, resolved);
+        }
+
         var baseUrl = (resolved.BaseUrl ?? "https://api.openai.com/v1").TrimEnd('/');
         var json = body.ToJsonString();
         HttpRequestMessage Build()

@@ -13,6 +13,8 @@ internal static class UpstreamHttp
     public static SocketsHttpHandler CreateHandler(BaseUrlPolicy policy) => new()
     {
         AllowAutoRedirect = false,
+        // A proxy from the environment would make the connect-time check look at the proxy, not the provider.
+        UseProxy = false,
         AutomaticDecompression = DecompressionMethods.None,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(10),

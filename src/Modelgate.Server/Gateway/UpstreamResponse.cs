@@ -99,7 +99,22 @@ internal static partial class UpstreamResponse
     private static async Task RelayWholeAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format, GatewayOptions options, UsageRule usage)
     {
         var who = $"provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
-        var body = await ReadBoundedAsync(response, options.MaxResponseBytes, context.RequestAborted);
+        byte[]? body;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
+        {
+            // Headers came in time; the rest of the answer must too.
+            deadline.CancelAfter(options.StreamIdleTimeout);
+            try
+            {
+                body = await ReadBoundedAsync(response, options.MaxResponseBytes, deadline.Token);
+            }
+            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                await GatewayErrors.Write(format, 504, $"{who} did not finish its answer in time.", code: "upstream_timeout").ExecuteAsync(context);
+                return;
+            }
+        }
+
         if (body is null)
         {
             await GatewayErrors.Write(format, 502, $"{who} sent an answer over the limit of {options.MaxResponseBytes} bytes.", code: "upstream_invalid").ExecuteAsync(context);
@@ -198,7 +213,20 @@ internal static partial class UpstreamResponse
     private static async Task<IResult> FailureAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format)
     {
         var status = (int)response.StatusCode;
-        var text = System.Text.Encoding.UTF8.GetString(await ReadBoundedAsync(response, 64 * 1024, context.RequestAborted, truncate: true) ?? []);
+        string text;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
+        {
+            deadline.CancelAfter(TimeSpan.FromSeconds(10));
+            try
+            {
+                text = System.Text.Encoding.UTF8.GetString(await ReadBoundedAsync(response, 64 * 1024, deadline.Token, truncate: true) ?? []);
+            }
+            catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException && !context.RequestAborted.IsCancellationRequested)
+            {
+                text = "";
+            }
+        }
+
         var upstreamMessage = Redact(MessageOf(text), resolved);
         var who = $"provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
         return status switch
@@ -206,6 +234,8 @@ internal static partial class UpstreamResponse
             429 => GatewayErrors.Write(format, 429, $"Rate limited by {who}: {upstreamMessage ?? "too many requests"}", code: "rate_limit_exceeded", retryAfter: response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1)),
             >= 500 => GatewayErrors.Write(format, 502, $"{who} failed with HTTP {status}: {upstreamMessage ?? "no details"}", code: "upstream_error"),
             401 or 403 => GatewayErrors.Write(format, 502, $"{who} refused Modelgate's credentials (HTTP {status}); an administrator should check the provider's API key.", code: "upstream_auth_error"),
+            // Redirects are never followed, and a missing endpoint is the provider's configuration, not the caller's model.
+            < 400 or 404 => GatewayErrors.Write(format, 502, $"{who} answered HTTP {status}; check the provider's base_url.", code: "upstream_error"),
             _ => GatewayErrors.Write(format, status, upstreamMessage ?? $"{who} rejected the request (HTTP {status})."),
         };
     }

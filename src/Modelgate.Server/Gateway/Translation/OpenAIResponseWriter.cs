@@ -60,7 +60,7 @@ internal static class OpenAIResponseWriter
                             await Send(Chunk(new { content = text.Text }, null));
                             break;
                         case FunctionCallContent call:
-                            await Send(Chunk(new { tool_calls = new[] { new { index = toolIndex++, id = call.CallId, type = "function", function = new { name = call.Name, arguments = JsonSerializer.Serialize(call.Arguments) } } } }, null));
+                            await Send(Chunk(new { tool_calls = new[] { new { index = toolIndex++, id = call.CallId, type = "function", function = new { name = call.Name, arguments = JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>()) } } } }, null));
                             break;
                         case UsageContent u:
                             usage = u.Details;
@@ -69,7 +69,7 @@ internal static class OpenAIResponseWriter
                 }
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
         {
             // After the first byte nothing is retried: the stream ends with an error event in OpenAI's shape.
             await Send(new { error = new { message = $"The provider failed mid-stream: {e.GetType().Name}.", type = "api_error", param = (string?)null, code = "upstream_error" } });

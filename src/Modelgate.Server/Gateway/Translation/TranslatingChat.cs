@@ -15,7 +15,21 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
     /// <summary>Tries one model of the chain: null when the caller got an answer, else the error if no fallback serves it.</summary>
     public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, GatewayFormat format)
     {
-        var (messages, options, error) = format == GatewayFormat.OpenAI ? OpenAIRequestReader.Read(request.Body) : AnthropicRequestReader.Read(request.Body);
+        List<ChatMessage> messages;
+        ChatOptions options;
+        string? error;
+        bool stream;
+        try
+        {
+            (messages, options, error) = format == GatewayFormat.OpenAI ? OpenAIRequestReader.Read(request.Body) : AnthropicRequestReader.Read(request.Body);
+            stream = request.Body["stream"]?.GetValue<bool>() == true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or System.Text.Json.JsonException or ArgumentException or UriFormatException or NullReferenceException)
+        {
+            // A field of the wrong type or shape: the caller's mistake, said in the caller's format.
+            (messages, options, error, stream) = ([], new ChatOptions(), "The request does not have the expected shape: a field has the wrong type or is missing.", false);
+        }
+
         if (error is not null)
         {
             await GatewayErrors.Write(format, 400, error, param: "messages").ExecuteAsync(context);
@@ -28,7 +42,6 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
         }
 
         var client = clients.ChatClient(resolved);
-        var stream = request.Body["stream"]?.GetValue<bool>() == true;
         if (!stream)
         {
             ChatResponse response;
@@ -80,7 +93,7 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
             var rest = Continue(any ? updates.Current : null, updates);
             if (format == GatewayFormat.OpenAI)
             {
-                var includeUsage = request.Body["stream_options"]?["include_usage"]?.GetValue<bool>() == true;
+                var includeUsage = request.Body["stream_options"]?["include_usage"] is System.Text.Json.Nodes.JsonValue flag && flag.TryGetValue(out bool include) && include;
                 await OpenAIResponseWriter.StreamAsync(context, rest, resolved.Model.ModelId, includeUsage);
             }
             else
