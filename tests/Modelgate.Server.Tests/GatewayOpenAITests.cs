@@ -85,6 +85,27 @@ public abstract class GatewayOpenAITests<TServer>(TServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Streaming_ForwardsEachChunkAsItArrives_NotTheWholeAnswerAtTheEnd()
+    {
+        var (purpose, _) = await ConfigureAsync();
+        _upstream.ChunkDelay = TimeSpan.FromMilliseconds(150);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var arrivals = new List<TimeSpan>();
+
+        await foreach (var update in Sdk(await NewKeyAsync()).GetChatClient(purpose).CompleteChatStreamingAsync([new UserChatMessage("hello")]))
+        {
+            if (update.ContentUpdate.Count > 0)
+            {
+                arrivals.Add(clock.Elapsed);
+            }
+        }
+
+        // Six pieces 150 ms apart upstream: the first must reach the caller well before the last.
+        Assert.True(arrivals.Count >= 3);
+        Assert.True(arrivals[^1] - arrivals[0] > TimeSpan.FromMilliseconds(300), $"pieces arrived at {string.Join(", ", arrivals.Select(a => a.TotalMilliseconds))} ms");
+    }
+
+    [Fact]
     public async Task Embeddings_ThroughTheGateway()
     {
         var (_, modelId) = await ConfigureAsync(type: "embedding");

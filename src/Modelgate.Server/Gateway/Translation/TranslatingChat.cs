@@ -54,6 +54,12 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
                 return await FailedAsync(context, resolved, e, format);
             }
 
+            if (response.Usage is not { InputTokenCount: >= 0, OutputTokenCount: >= 0 })
+            {
+                // An answer without token usage cannot be accounted for: treated like any broken answer.
+                return GatewayErrors.Write(format, 502, $"Provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}') sent an answer without valid token usage.", code: "upstream_invalid");
+            }
+
             Served(context, resolved);
             var body = format == GatewayFormat.OpenAI
                 ? OpenAIResponseWriter.Completion(response, resolved.Model.ModelId)
