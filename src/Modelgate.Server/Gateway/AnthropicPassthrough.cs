@@ -21,8 +21,7 @@ internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, Provider
             body["max_tokens"] = maxTokens;
         }
 
-        var baseUrl = (resolved.BaseUrl ?? "https://api.anthropic.com").TrimEnd('/');
-        baseUrl = baseUrl.EndsWith("/v1", StringComparison.Ordinal) ? baseUrl[..^3] : baseUrl;
+        var baseUrl = Core.Providers.Anthropic.AnthropicEndpoint.RootUrl(resolved.BaseUrl);
         var json = body.ToJsonString();
         var version = context.Request.Headers["anthropic-version"].FirstOrDefault() ?? DefaultVersion;
         var beta = context.Request.Headers["anthropic-beta"].FirstOrDefault();

@@ -15,6 +15,24 @@ internal static class GatewayErrors
     public static IResult Write(GatewayFormat format, int status, string message, string? param = null, string? code = null, TimeSpan? retryAfter = null) =>
         new ErrorResult(format, status, message, param, code, retryAfter);
 
+    /// <summary>How errors name the model that failed.</summary>
+    public static string Who(Core.Resolution.ResolvedModel resolved) => $"Provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
+
+    /// <summary>The provider is at its configured requests_per_minute (429, to the caller or the next fallback).</summary>
+    public static IResult AtRequestLimit(GatewayFormat format, Core.Resolution.ResolvedModel resolved, TimeSpan wait) =>
+        Write(format, 429, $"{Who(resolved)} is at its configured limit of {resolved.Provider.Limits.RequestsPerMinute} requests per minute.", code: "rate_limit_exceeded", retryAfter: wait);
+
+    /// <summary>The provider's circuit is open (503, to the caller or the next fallback).</summary>
+    public static IResult CircuitOpen(GatewayFormat format, Core.Resolution.ResolvedModel resolved) =>
+        Write(format, 503, $"{Who(resolved)} is failing repeatedly and is not being called for now.", code: "upstream_unavailable", retryAfter: TimeSpan.FromSeconds(15));
+
+    /// <summary>Says which model and provider served the answer.</summary>
+    public static void ServedBy(HttpContext context, Core.Resolution.ResolvedModel resolved)
+    {
+        context.Response.Headers["x-modelgate-model"] = resolved.Model.ModelId;
+        context.Response.Headers["x-modelgate-provider"] = resolved.Provider.Name;
+    }
+
     private static string OpenAIType(int status) => status switch
     {
         400 or 404 or 413 => "invalid_request_error",

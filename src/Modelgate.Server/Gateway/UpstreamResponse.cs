@@ -19,10 +19,10 @@ internal static partial class UpstreamResponse
     public static async Task<(HttpResponseMessage? Response, IResult? Failure)> SendAsync(
         HttpContext context, HttpMessageInvoker upstream, ProviderResilience resilience, ResolvedModel resolved, Func<HttpRequestMessage> build, GatewayFormat format)
     {
-        var who = $"Provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
+        var who = GatewayErrors.Who(resolved);
         if (resilience.Limits.TryAcquire(resolved) is { } wait)
         {
-            return (null, GatewayErrors.Write(format, 429, $"{who} is at its configured limit of {resolved.Provider.Limits.RequestsPerMinute} requests per minute.", code: "rate_limit_exceeded", retryAfter: wait));
+            return (null, GatewayErrors.AtRequestLimit(format, resolved, wait));
         }
 
         HttpResponseMessage response;
@@ -36,7 +36,7 @@ internal static partial class UpstreamResponse
         }
         catch (Polly.CircuitBreaker.BrokenCircuitException)
         {
-            return (null, GatewayErrors.Write(format, 503, $"{who} is failing repeatedly and is not being called for now.", code: "upstream_unavailable", retryAfter: TimeSpan.FromSeconds(15)));
+            return (null, GatewayErrors.CircuitOpen(format, resolved));
         }
         catch (HttpRequestException)
         {
@@ -63,8 +63,7 @@ internal static partial class UpstreamResponse
     {
         using (response)
         {
-            context.Response.Headers["x-modelgate-model"] = resolved.Model.ModelId;
-            context.Response.Headers["x-modelgate-provider"] = resolved.Provider.Name;
+            GatewayErrors.ServedBy(context, resolved);
             if (!response.IsSuccessStatusCode)
             {
                 await (await FailureAsync(context, response, resolved, format)).ExecuteAsync(context);

@@ -25,17 +25,10 @@ internal sealed class AnthropicAdapter : IProviderAdapter
             ApiKey = resolved.ApiKey ?? "",
             HttpClient = ProviderHttp.Client(handler),
             MaxRetries = 0,
-            BaseUrl = SdkBaseUrl(resolved.BaseUrl),
+            BaseUrl = AnthropicEndpoint.RootUrl(resolved.BaseUrl),
         };
         return client.AsIChatClient(resolved.Model.ModelId, resolved.Parameters.MaxTokens ?? FallbackMaxTokens);
     }
 
     public IEmbeddingGenerator<string, Embedding<float>>? CreateEmbeddingGenerator(ResolvedModel resolved, HttpMessageHandler handler) => null;
-
-    // The SDK appends /v1/...; accept base URLs given with or without it.
-    private static string SdkBaseUrl(string? baseUrl)
-    {
-        var url = (baseUrl ?? "https://api.anthropic.com").TrimEnd('/');
-        return url.EndsWith("/v1", StringComparison.Ordinal) ? url[..^3] : url;
-    }
 }

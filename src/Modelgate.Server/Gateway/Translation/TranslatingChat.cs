@@ -38,7 +38,7 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
 
         if (resilience.Limits.TryAcquire(resolved) is { } wait)
         {
-            return GatewayErrors.Write(format, 429, $"Provider '{resolved.Provider.Name}' is at its configured limit of {resolved.Provider.Limits.RequestsPerMinute} requests per minute.", code: "rate_limit_exceeded", retryAfter: wait);
+            return GatewayErrors.AtRequestLimit(format, resolved, wait);
         }
 
         var client = clients.ChatClient(resolved);
@@ -60,7 +60,7 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
                 return GatewayErrors.Write(format, 502, $"Provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}') sent an answer without valid token usage.", code: "upstream_invalid");
             }
 
-            Served(context, resolved);
+            GatewayErrors.ServedBy(context, resolved);
             var body = format == GatewayFormat.OpenAI
                 ? OpenAIResponseWriter.Completion(response, resolved.Model.ModelId)
                 : AnthropicResponseWriter.Message(response, resolved.Model.ModelId);
@@ -94,7 +94,7 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
                 return await FailedAsync(context, resolved, e, format);
             }
 
-            Served(context, resolved);
+            GatewayErrors.ServedBy(context, resolved);
 
             var rest = Continue(any ? updates.Current : null, updates);
             if (format == GatewayFormat.OpenAI)
@@ -116,12 +116,6 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
                 await updates.DisposeAsync();
             }
         }
-    }
-
-    private static void Served(HttpContext context, ResolvedModel resolved)
-    {
-        context.Response.Headers["x-modelgate-model"] = resolved.Model.ModelId;
-        context.Response.Headers["x-modelgate-provider"] = resolved.Provider.Name;
     }
 
     // Retryable failures (no answer, 429, 5xx, open circuit) go back to the chain; others reach the caller now.
@@ -158,7 +152,7 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
         var who = $"provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
         if (error is Polly.CircuitBreaker.BrokenCircuitException)
         {
-            return GatewayErrors.Write(format, 503, $"{who} is failing repeatedly and is not being called for now.", code: "upstream_unavailable", retryAfter: TimeSpan.FromSeconds(15));
+            return GatewayErrors.CircuitOpen(format, resolved);
         }
 
         return failure.StatusCode switch
