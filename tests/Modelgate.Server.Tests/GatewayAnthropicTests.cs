@@ -96,6 +96,19 @@ public abstract class GatewayAnthropicTests<TServer>(TServer server) : IClassFix
     }
 
     [Fact]
+    public async Task BearerKey_IsAcceptedAsWellAsXApiKey()
+    {
+        var (purpose, modelId, key) = await ConfigureAsync();
+        using var http = server.App.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", key);
+
+        var message = await (await http.PostJsonAsync("/v1/messages", new { model = purpose, max_tokens = 10, messages = new[] { new { role = "user", content = "hi" } } })).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(FakeUpstream.ReplyText(modelId), message.GetProperty("content")[0].Str("text"));
+        Assert.Equal(UpstreamKey, _upstream.Last.XApiKey);
+    }
+
+    [Fact]
     public async Task WrongKey_Is401InAnthropicFormat()
     {
         var (purpose, _, _) = await ConfigureAsync();

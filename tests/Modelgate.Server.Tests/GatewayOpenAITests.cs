@@ -119,6 +119,89 @@ public abstract class GatewayOpenAITests<TServer>(TServer server) : IClassFixtur
         Assert.False(_upstream.Last.Body.TryGetProperty("temperature", out _));
     }
 
+    [Fact]
+    public async Task Embeddings_OfAnOllamaModel_AreTranslated_FloatAndBase64()
+    {
+        var provider = await Admin.CreateProviderAsync("ollama", baseUrl: _upstream.Url);
+        var modelId = Catalog.Unique("nomic");
+        await (await Admin.PostJsonAsync("/api/v1/llm-models", new { provider_id = provider.Str("id"), model_id = modelId, type = "embedding" })).ExpectAsync(HttpStatusCode.Created);
+        var key = await NewKeyAsync();
+        var client = Sdk(key).GetEmbeddingClient(modelId);
+
+        // The official SDK asks for base64 by default.
+        var embeddings = (await client.GenerateEmbeddingsAsync(["hello world", "bye"])).Value;
+        using var http = server.App.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        var floats = await (await http.PostJsonAsync("/v1/embeddings", new { model = modelId, input = "hello world", encoding_format = "float" })).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(FakeUpstream.VectorFor("hello world", 8), embeddings[0].ToFloats().ToArray());
+        Assert.Equal(FakeUpstream.VectorFor("bye", 8), embeddings[1].ToFloats().ToArray());
+        Assert.Equal(2, embeddings.Usage.InputTokenCount);
+        Assert.Equal("/api/embed", _upstream.Last.Path);
+        Assert.Equal(FakeUpstream.VectorFor("hello world", 8), floats.GetProperty("data")[0].GetProperty("embedding").EnumerateArray().Select(e => e.GetSingle()).ToArray());
+        Assert.Equal(modelId, floats.Str("model"));
+    }
+
+    [Theory]
+    [InlineData("""{"model":"MODEL","input":[1,2,3]}""", "input")]
+    [InlineData("""{"model":"MODEL","input":"x","encoding_format":"int8"}""", "encoding_format")]
+    [InlineData("""{"model":"MODEL","input":"x","dimensions":0}""", "dimensions")]
+    public async Task Embeddings_OfAnOllamaModel_WithInputItCannotTake_AreA400_AndNothingIsSent(string template, string param)
+    {
+        var provider = await Admin.CreateProviderAsync("ollama", baseUrl: _upstream.Url);
+        var modelId = Catalog.Unique("nomic");
+        await (await Admin.PostJsonAsync("/api/v1/llm-models", new { provider_id = provider.Str("id"), model_id = modelId, type = "embedding" })).ExpectAsync(HttpStatusCode.Created);
+        using var http = server.App.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await NewKeyAsync());
+
+        var response = await http.PostAsync("/v1/embeddings", new StringContent(template.Replace("MODEL", modelId, StringComparison.Ordinal), System.Text.Encoding.UTF8, "application/json"));
+        var error = await response.ExpectAsync(HttpStatusCode.BadRequest);
+
+        Assert.Equal(param, error.GetProperty("error").Str("param"));
+        Assert.Empty(_upstream.Requests);
+    }
+
+    [Fact]
+    public async Task ExpiredKey_Is401_AndNothingIsSent()
+    {
+        var (purpose, _) = await ConfigureAsync();
+        var expiry = DateTimeOffset.UtcNow.AddSeconds(2);
+        var created = await (await Admin.PostJsonAsync("/api/v1/keys", new { name = Catalog.Unique("expiring"), expires_at = expiry })).ExpectAsync(HttpStatusCode.Created);
+        var chat = Sdk(created.Str("key")).GetChatClient(purpose);
+        await chat.CompleteChatAsync([new UserChatMessage("before")]);
+
+        await Task.Delay(expiry - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300));
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage("after")]));
+
+        Assert.Equal(401, error.Status);
+        Assert.Contains("expired", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(_upstream.Requests);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task BodyOverTheLimit_Is413_WithOrWithoutContentLength(bool announced)
+    {
+        var (purpose, _) = await ConfigureAsync();
+        using var http = server.App.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await NewKeyAsync());
+        var huge = $$"""{"model":"{{purpose}}","messages":[{"role":"user","content":"{{new string('a', 21 * 1024 * 1024)}}"}]}""";
+        HttpContent content = announced
+            ? new StringContent(huge, System.Text.Encoding.UTF8, "application/json")
+            : new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(huge)));
+        content.Headers.ContentType = new("application/json");
+        if (!announced)
+        {
+            content.Headers.ContentLength = null;
+        }
+
+        var error = await (await http.PostAsync("/v1/chat/completions", content)).ExpectAsync(HttpStatusCode.RequestEntityTooLarge);
+
+        Assert.Contains("over the gateway's limit", error.GetProperty("error").Str("message"), StringComparison.Ordinal);
+        Assert.Empty(_upstream.Requests);
+    }
+
     [Theory]
     [InlineData(null, "Missing API key")]
     [InlineData("mg-not-a-real-key", "Invalid API key")]

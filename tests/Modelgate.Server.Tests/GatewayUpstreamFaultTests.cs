@@ -14,26 +14,135 @@ public sealed class GatewayUpstreamFaultTests : IAsyncLifetime
     private ModelgateApp _app = null!;
     private FakeUpstream _upstream = null!;
     private HttpClient _caller = null!;
+    private HttpClient _admin = null!;
+    private string _providerId = "";
 
     public async Task InitializeAsync()
     {
         _db = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
         _upstream = await FakeUpstream.StartAsync();
-        _app = new ModelgateApp(_db.Options, _db.DataDirectory.Path, new Dictionary<string, string?> { ["MODELGATE_GATEWAY_STREAM_IDLE_SECONDS"] = "1", ["MODELGATE_GATEWAY_FIRST_BYTE_TIMEOUT_SECONDS"] = "1" });
-        var admin = _app.CreateAdminClient();
-        var provider = await admin.CreateProviderAsync("openai", apiKey: "sk-proj-faulty-upstream-00000000000FLTY", baseUrl: _upstream.Url + "/v1");
-        var model = await admin.CreateModelAsync(provider.Str("id"), modelId: "gpt-faulty");
-        await (await admin.PutJsonAsync("/api/v1/llm-defaults/chat", new { model_id = model.Str("id") })).ExpectAsync(HttpStatusCode.OK);
-        var key = (await (await admin.PostJsonAsync("/api/v1/keys", new { name = "faults" })).ExpectAsync(HttpStatusCode.Created)).Str("key");
+        _app = new ModelgateApp(_db.Options, _db.DataDirectory.Path, new Dictionary<string, string?>
+        {
+            ["MODELGATE_GATEWAY_STREAM_IDLE_SECONDS"] = "1",
+            ["MODELGATE_GATEWAY_FIRST_BYTE_TIMEOUT_SECONDS"] = "1",
+            ["MODELGATE_GATEWAY_REQUEST_TIMEOUT_SECONDS"] = "5",
+            ["MODELGATE_GATEWAY_MAX_RESPONSE_BYTES"] = "65536",
+        });
+        _admin = _app.CreateAdminClient();
+        var provider = await _admin.CreateProviderAsync("openai", apiKey: "sk-proj-faulty-upstream-00000000000FLTY", baseUrl: _upstream.Url + "/v1");
+        _providerId = provider.Str("id");
+        var model = await _admin.CreateModelAsync(_providerId, modelId: "gpt-faulty");
+        await (await _admin.PutJsonAsync("/api/v1/llm-defaults/chat", new { model_id = model.Str("id") })).ExpectAsync(HttpStatusCode.OK);
+
+        // The same upstream as an Anthropic provider: OpenAI-format requests for it are translated.
+        var anthropic = await _admin.CreateProviderAsync("anthropic", apiKey: "sk-ant-api03-faulty-upstream-000000FLTY", baseUrl: _upstream.Url);
+        await (await _admin.PostJsonAsync("/api/v1/llm-models", new { provider_id = anthropic.Str("id"), model_id = "claude-faulty", max_tokens = 100 })).ExpectAsync(HttpStatusCode.Created);
+        await (await _admin.PutJsonAsync("/api/v1/llm-defaults/agents/translated", new { model_id = "claude-faulty" })).ExpectAsync(HttpStatusCode.OK);
+
+        var key = (await (await _admin.PostJsonAsync("/api/v1/keys", new { name = "faults" })).ExpectAsync(HttpStatusCode.Created)).Str("key");
         _caller = _app.CreateClient();
         _caller.DefaultRequestHeaders.Authorization = new("Bearer", key);
     }
 
-    private Task<HttpResponseMessage> ChatAsync(bool stream = false, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, CancellationToken cancellationToken = default) =>
+    private Task<HttpResponseMessage> ChatAsync(bool stream = false, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, CancellationToken cancellationToken = default, string model = "chat") =>
         _caller.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
-            Content = System.Net.Http.Json.JsonContent.Create(new { model = "chat", stream, messages = new[] { new { role = "user", content = "hi" } } }),
+            Content = System.Net.Http.Json.JsonContent.Create(new { model, stream, messages = new[] { new { role = "user", content = "hi" } } }),
         }, completion, cancellationToken);
+
+    private const string Translated = "agents/translated";
+
+    private void Enqueue(UpstreamFault fault, int times = 1)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            _upstream.Faults.Enqueue(fault);
+        }
+    }
+
+    [Fact]
+    public async Task AnswerOverTheSizeLimit_IsA502_AndNothingOfItIsRelayed()
+    {
+        Enqueue(UpstreamFault.OversizedAnswer);
+
+        var response = await ChatAsync();
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("over the limit of 65536 bytes", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("xxxx", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CompleteStream_GetsNoErrorEvent()
+    {
+        var response = await ChatAsync(stream: true);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.EndsWith("data: [DONE]\n\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"error\"", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(UpstreamFault.EndWithoutMarker, "chat", "ended before its end marker")]
+    [InlineData(UpstreamFault.DropMidStream, "chat", "stream broke off")]
+    [InlineData(UpstreamFault.DropMidStream, Translated, "failed mid-stream")]
+    public async Task StreamCutShort_EndsWithATerminalErrorEvent_AndIsNotRetried(UpstreamFault fault, string model, string reason)
+    {
+        Enqueue(fault);
+
+        var response = await ChatAsync(stream: true, model: model);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"Hel\"", text, StringComparison.Ordinal);
+        Assert.Contains(reason, text, StringComparison.Ordinal);
+        Assert.Single(_upstream.Requests);
+    }
+
+    [Fact]
+    public async Task UpstreamRedirect_IsNotFollowed_AndIsA502()
+    {
+        Enqueue(UpstreamFault.Redirect);
+
+        var response = await ChatAsync();
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("answered HTTP 307", text, StringComparison.Ordinal);
+        Assert.Single(_upstream.Requests);
+    }
+
+    [Fact]
+    public async Task EveryRetry_TakesAPermitOfTheProvidersRequestLimit()
+    {
+        await (await _admin.PutJsonAsync($"/api/v1/llm-providers/{_providerId}", new { requests_per_minute = 2 })).ExpectAsync(HttpStatusCode.OK);
+        _upstream.FailNext(500, """{"error":{"message":"down","type":"server_error","param":null,"code":null}}""");
+
+        await (await ChatAsync()).ExpectAsync(HttpStatusCode.OK);
+        var limited = await ChatAsync();
+
+        await limited.ExpectAsync(HttpStatusCode.TooManyRequests);
+        Assert.Contains("2 requests per minute", await limited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(2, _upstream.Requests.Count);
+    }
+
+    [Fact]
+    public async Task RetriesAndFallbacks_TogetherStayWithinTheRequestTimeout()
+    {
+        await (await _admin.PutJsonAsync("/api/v1/llm-fallbacks/chat", new { model_ids = new[] { "claude-faulty" } })).ExpectAsync(HttpStatusCode.OK);
+        // Three slow attempts on each model would take over 6 s; the request timeout is 5 s.
+        Enqueue(UpstreamFault.SlowHeaders, times: 6);
+        var clock = Stopwatch.StartNew();
+
+        var response = await ChatAsync();
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Contains("request timeout of 5 s", text, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(6.5), $"took {clock.Elapsed}");
+        Assert.Contains(_upstream.Requests, r => r.Path == "/v1/messages");
+    }
 
     [Theory]
     [InlineData(UpstreamFault.HtmlPage, "not JSON")]
@@ -50,20 +159,19 @@ public sealed class GatewayUpstreamFaultTests : IAsyncLifetime
         Assert.DoesNotContain("<html>", text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ProviderSlowerThanTheFirstByteTimeout_IsA504AfterItsRetries()
+    [Theory]
+    [InlineData("chat", false)]
+    [InlineData(Translated, true)]
+    public async Task ProviderSlowerThanTheFirstByteTimeout_IsA504AfterItsRetries(string model, bool stream)
     {
-        for (var i = 0; i < 3; i++)
-        {
-            _upstream.Faults.Enqueue(UpstreamFault.SlowHeaders);
-        }
-
+        Enqueue(UpstreamFault.SlowHeaders, times: 3);
         var clock = Stopwatch.StartNew();
-        var response = await ChatAsync();
+
+        var response = await ChatAsync(stream, model: model);
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.Contains("did not answer in time", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
         Assert.Equal(3, _upstream.Requests.Count);
     }
 
@@ -78,13 +186,15 @@ public sealed class GatewayUpstreamFaultTests : IAsyncLifetime
         Assert.Empty(_upstream.Requests);
     }
 
-    [Fact]
-    public async Task StreamThatStalls_EndsWithATerminalErrorEvent_NotAHang()
+    [Theory]
+    [InlineData("chat")]
+    [InlineData(Translated)]
+    public async Task StreamThatStalls_EndsWithATerminalErrorEvent_NotAHang(string model)
     {
         _upstream.Faults.Enqueue(UpstreamFault.StallMidStream);
         var clock = Stopwatch.StartNew();
 
-        var response = await ChatAsync(stream: true);
+        var response = await ChatAsync(stream: true, model: model);
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

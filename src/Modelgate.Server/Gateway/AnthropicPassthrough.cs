@@ -11,8 +11,11 @@ internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, Provider
 {
     private const string DefaultVersion = "2023-06-01";
 
-    /// <summary>Tries one model of the chain: null when the caller got an answer, else the error if no fallback serves it.</summary>
-    public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, Core.Resolution.ResolvedModel resolved)
+    /// <summary>
+    /// Tries one model of the chain: null when the caller got an answer, else the error if no fallback serves it.
+    /// <paramref name="beforeFirstByte"/> is the request's overall deadline for getting a first byte.
+    /// </summary>
+    public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, Core.Resolution.ResolvedModel resolved, CancellationToken beforeFirstByte)
     {
         var body = request.Body.DeepClone().AsObject();
         body["model"] = resolved.Model.ModelId;
@@ -38,7 +41,7 @@ internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, Provider
             return message;
         }
 
-        var (response, failure) = await UpstreamResponse.SendAsync(context, upstream, resilience, resolved, Build, GatewayFormat.Anthropic);
+        var (response, failure) = await UpstreamResponse.SendAsync(context, upstream, resilience, resolved, Build, GatewayFormat.Anthropic, beforeFirstByte);
         if (response is null)
         {
             return failure;

@@ -1,6 +1,4 @@
-using Modelgate.Core.Catalog;
 using Modelgate.Core.Resolution;
-using Modelgate.Server.Gateway.Translation;
 
 namespace Modelgate.Server.Gateway;
 
@@ -10,37 +8,34 @@ internal static class GatewayApi
     public static WebApplication MapGateway(this WebApplication app)
     {
         var v1 = app.MapGroup("/v1").WithTags("Gateway (OpenAI format)");
-        v1.MapPost("/chat/completions", (HttpContext c, CurrentCatalog catalog, ModelResolver resolver, OpenAIPassthrough forward, TranslatingChat translate, TimeProvider time) =>
-                ForwardAsync(c, catalog, resolver, forward, time, "chat/completions", translate))
+        v1.MapPost("/chat/completions", (HttpContext c, GatewayServices services) => ForwardAsync(c, services, "chat/completions"))
             .WithName("ChatCompletions").WithSummary("OpenAI chat completions; 'model' is a purpose (agents, chat, agents/<type>) or a configured model. Authenticate with a virtual key.");
-        v1.MapPost("/embeddings", (HttpContext c, CurrentCatalog catalog, ModelResolver resolver, OpenAIPassthrough forward, TimeProvider time) =>
-                ForwardAsync(c, catalog, resolver, forward, time, "embeddings"))
+        v1.MapPost("/embeddings", (HttpContext c, GatewayServices services) => ForwardAsync(c, services, "embeddings"))
             .WithName("Embeddings").WithSummary("OpenAI embeddings; 'model' is 'embeddings' or a configured embedding model.");
-        v1.MapPost("/messages", ForwardMessagesAsync).WithTags("Gateway (Anthropic format)").WithName("Messages")
+        v1.MapPost("/messages", (HttpContext c, GatewayServices services) => ForwardMessagesAsync(c, services)).WithTags("Gateway (Anthropic format)").WithName("Messages")
             .WithSummary("Anthropic Messages API; 'model' is a purpose or a configured model. Authenticate with a virtual key as x-api-key or Bearer.");
         v1.MapGet("/models", ListModels).WithName("ListGatewayModels").WithSummary("Purposes and configured active models this key may use, in OpenAI's list format.");
         return app;
     }
 
-    private static async Task ForwardAsync(HttpContext context, CurrentCatalog catalog, ModelResolver resolver, OpenAIPassthrough forward, TimeProvider time, string path, TranslatingChat? translate = null)
+    private static async Task ForwardAsync(HttpContext context, GatewayServices services, string path)
     {
-        var (request, error) = await GatewayRequest.ReadAsync(context, GatewayFormat.OpenAI, catalog, resolver, time);
+        var (request, error) = await GatewayRequest.ReadAsync(context, GatewayFormat.OpenAI, services.Catalog, services.Resolver, services.Time);
         if (error is not null)
         {
             await error.ExecuteAsync(context);
             return;
         }
 
-        await DispatchAsync(context, request!, GatewayFormat.OpenAI, candidate =>
-            OpenAIPassthrough.Serves(candidate.Provider.Kind) ? forward.TryAsync(context, request!, candidate, path)
-            : translate is not null ? translate.TryAsync(context, request!, candidate, GatewayFormat.OpenAI)
-            : Task.FromResult<IResult?>(GatewayErrors.Write(GatewayFormat.OpenAI, 501,
-                $"'{request!.Requested}' resolves to {candidate.Provider.Kind.ToName()} provider '{candidate.Provider.Name}', whose embeddings are not served through the gateway yet.")));
+        await DispatchAsync(context, request!, GatewayFormat.OpenAI, services.Options, (candidate, deadline) =>
+            OpenAIPassthrough.Serves(candidate.Provider.Kind) ? services.OpenAI.TryAsync(context, request!, candidate, path, deadline)
+            : path == "embeddings" ? services.Embeddings.TryAsync(context, request!, candidate, deadline)
+            : services.Chat.TryAsync(context, request!, candidate, GatewayFormat.OpenAI, deadline));
     }
 
-    private static async Task ForwardMessagesAsync(HttpContext context, CurrentCatalog catalog, ModelResolver resolver, AnthropicPassthrough forward, TranslatingChat translate, TimeProvider time)
+    private static async Task ForwardMessagesAsync(HttpContext context, GatewayServices services)
     {
-        var (request, error) = await GatewayRequest.ReadAsync(context, GatewayFormat.Anthropic, catalog, resolver, time);
+        var (request, error) = await GatewayRequest.ReadAsync(context, GatewayFormat.Anthropic, services.Catalog, services.Resolver, services.Time);
         if (error is not null)
         {
             await error.ExecuteAsync(context);
@@ -53,23 +48,32 @@ internal static class GatewayApi
             return;
         }
 
-        await DispatchAsync(context, request, GatewayFormat.Anthropic, candidate =>
-            AnthropicPassthrough.Serves(candidate.Provider.Kind) ? forward.TryAsync(context, request, candidate) : translate.TryAsync(context, request, candidate, GatewayFormat.Anthropic));
+        await DispatchAsync(context, request, GatewayFormat.Anthropic, services.Options, (candidate, deadline) =>
+            AnthropicPassthrough.Serves(candidate.Provider.Kind) ? services.Anthropic.TryAsync(context, request, candidate, deadline) : services.Chat.TryAsync(context, request, candidate, GatewayFormat.Anthropic, deadline));
     }
 
     /// <summary>
     /// Tries the resolved model, then its fallbacks, until one answers. A model is given up (for the next) only on a
-    /// failure before the first byte reached the caller: no answer, timeout, 429, 5xx, or an open circuit.
+    /// failure before the first byte reached the caller: no answer, timeout, 429, 5xx, or an open circuit. All of it,
+    /// retries and fallbacks together, must produce a first byte within the request timeout.
     /// </summary>
-    private static async Task DispatchAsync(HttpContext context, GatewayRequest request, GatewayFormat format, Func<ResolvedModel, Task<IResult?>> attempt)
+    private static async Task DispatchAsync(HttpContext context, GatewayRequest request, GatewayFormat format, GatewayOptions options, Func<ResolvedModel, CancellationToken, Task<IResult?>> attempt)
     {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        deadline.CancelAfter(options.RequestTimeout);
         IResult? failure = null;
         foreach (var candidate in request.Chain)
         {
-            failure = await attempt(candidate);
+            failure = await attempt(candidate, deadline.Token);
             if (failure is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
             {
                 return;
+            }
+
+            if (deadline.IsCancellationRequested)
+            {
+                failure = GatewayErrors.Write(format, 504, $"No model answered within the gateway's request timeout of {options.RequestTimeout.TotalSeconds:F0} s.", code: "upstream_timeout");
+                break;
             }
         }
 

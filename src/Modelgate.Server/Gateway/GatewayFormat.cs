@@ -26,6 +26,34 @@ internal static class GatewayErrors
     public static IResult CircuitOpen(GatewayFormat format, Core.Resolution.ResolvedModel resolved) =>
         Write(format, 503, $"{Who(resolved)} is failing repeatedly and is not being called for now.", code: "upstream_unavailable", retryAfter: TimeSpan.FromSeconds(15));
 
+    /// <summary>
+    /// A provider answered with an error status: 429 stays 429 (with its Retry-After), 5xx is a 502, the provider
+    /// refusing Modelgate's own credentials is a 502 for the administrator, a redirect or 404 is the provider's
+    /// configuration (502), and any other 4xx is the caller's request (same status). The provider's own message is
+    /// quoted when there is one (already redacted).
+    /// </summary>
+    public static IResult ProviderFailed(GatewayFormat format, Core.Resolution.ResolvedModel resolved, int status, string? providerMessage = null, TimeSpan? retryAfter = null)
+    {
+        var who = Who(resolved);
+        var said = providerMessage is null ? "" : $": {providerMessage}";
+        return status switch
+        {
+            429 => Write(format, 429, $"Rate limited by {who}{said}.", code: "rate_limit_exceeded", retryAfter: retryAfter ?? TimeSpan.FromSeconds(1)),
+            >= 500 => Write(format, 502, $"{who} failed with HTTP {status}{said}.", code: "upstream_error"),
+            401 or 403 => Write(format, 502, $"{who} refused Modelgate's credentials (HTTP {status}); an administrator should check the provider's API key.", code: "upstream_auth_error"),
+            < 400 or 404 => Write(format, 502, $"{who} answered HTTP {status}; an administrator should check the provider's base_url.", code: "upstream_error"),
+            _ => Write(format, status, providerMessage ?? $"{who} rejected the request (HTTP {status}).", code: "upstream_rejected"),
+        };
+    }
+
+    /// <summary>The provider could not be reached (502, to the caller or the next fallback).</summary>
+    public static IResult Unreachable(GatewayFormat format, Core.Resolution.ResolvedModel resolved) =>
+        Write(format, 502, $"{Who(resolved)} could not be reached.", code: "upstream_error");
+
+    /// <summary>The provider did not answer within the first-byte timeout (504, to the caller or the next fallback).</summary>
+    public static IResult TimedOut(GatewayFormat format, Core.Resolution.ResolvedModel resolved) =>
+        Write(format, 504, $"{Who(resolved)} did not answer in time.", code: "upstream_timeout");
+
     /// <summary>Says which model and provider served the answer.</summary>
     public static void ServedBy(HttpContext context, Core.Resolution.ResolvedModel resolved)
     {

@@ -1,7 +1,11 @@
 namespace Modelgate.Server.Gateway;
 
 /// <summary>Bounds on what a provider may send back (settings <c>MODELGATE_GATEWAY_*</c>).</summary>
-internal sealed record GatewayOptions(long MaxResponseBytes, TimeSpan StreamIdleTimeout, TimeSpan FirstByteTimeout)
+/// <param name="MaxResponseBytes">The most a provider's answer (whole or streamed) may carry.</param>
+/// <param name="StreamIdleTimeout">How long a provider may stay silent once it has started answering.</param>
+/// <param name="FirstByteTimeout">How long one attempt may take to produce its first byte.</param>
+/// <param name="RequestTimeout">How long a request may take to get its first byte across every retry and fallback.</param>
+internal sealed record GatewayOptions(long MaxResponseBytes, TimeSpan StreamIdleTimeout, TimeSpan FirstByteTimeout, TimeSpan RequestTimeout)
 {
     /// <summary>The most messages one request may carry (checked before anything is sent).</summary>
     public const int MaxMessages = 2000;
@@ -9,7 +13,8 @@ internal sealed record GatewayOptions(long MaxResponseBytes, TimeSpan StreamIdle
     public static GatewayOptions From(IConfiguration configuration) => new(
         long.TryParse(configuration["MODELGATE_GATEWAY_MAX_RESPONSE_BYTES"], out var bytes) && bytes > 0 ? bytes : 32L * 1024 * 1024,
         Seconds(configuration["MODELGATE_GATEWAY_STREAM_IDLE_SECONDS"], 120),
-        Seconds(configuration["MODELGATE_GATEWAY_FIRST_BYTE_TIMEOUT_SECONDS"], 120));
+        Seconds(configuration["MODELGATE_GATEWAY_FIRST_BYTE_TIMEOUT_SECONDS"], 120),
+        Seconds(configuration["MODELGATE_GATEWAY_REQUEST_TIMEOUT_SECONDS"], 300));
 
     private static TimeSpan Seconds(string? value, double fallback) =>
         TimeSpan.FromSeconds(double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : fallback);

@@ -14,8 +14,11 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
 {
     public static bool Serves(ProviderKind kind) => kind is ProviderKind.OpenAI or ProviderKind.AzureOpenAI or ProviderKind.OpenAICompatible;
 
-    /// <summary>Tries one model of the chain: null when the caller got an answer, else the error if no fallback serves it.</summary>
-    public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, string path)
+    /// <summary>
+    /// Tries one model of the chain: null when the caller got an answer, else the error if no fallback serves it.
+    /// <paramref name="beforeFirstByte"/> is the request's overall deadline for getting a first byte.
+    /// </summary>
+    public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, string path, CancellationToken beforeFirstByte)
     {
         var body = request.Body.DeepClone().AsObject();
         body["model"] = resolved.Model.ModelId;
@@ -44,7 +47,7 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
             return message;
         }
 
-        var (response, failure) = await UpstreamResponse.SendAsync(context, upstream, resilience, resolved, Build, GatewayFormat.OpenAI);
+        var (response, failure) = await UpstreamResponse.SendAsync(context, upstream, resilience, resolved, Build, GatewayFormat.OpenAI, beforeFirstByte);
         if (response is null)
         {
             return failure;

@@ -13,6 +13,16 @@ internal sealed class ProviderRateLimits
 {
     private readonly ConcurrentDictionary<(string Provider, int Limit), RateLimiter> _limiters = new();
 
+    /// <summary>Takes a permit for one request to the provider (every attempt, retries included).</summary>
+    /// <exception cref="RequestLimitReachedException">The provider is at its limit.</exception>
+    public void Acquire(ResolvedModel target)
+    {
+        if (TryAcquire(target) is { } wait)
+        {
+            throw new RequestLimitReachedException(wait);
+        }
+    }
+
     /// <summary>Null when the request may go; otherwise how long to wait.</summary>
     public TimeSpan? TryAcquire(ResolvedModel target)
     {
@@ -32,4 +42,10 @@ internal sealed class ProviderRateLimits
         using var lease = limiter.AttemptAcquire();
         return lease.IsAcquired ? null : lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(10);
     }
+}
+
+/// <summary>A provider is at its configured request limit; <see cref="Wait"/> says when to try again.</summary>
+internal sealed class RequestLimitReachedException(TimeSpan wait) : Exception("The provider is at its configured request limit.")
+{
+    public TimeSpan Wait { get; } = wait;
 }

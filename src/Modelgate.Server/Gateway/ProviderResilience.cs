@@ -23,13 +23,25 @@ internal sealed class ProviderResilience(TimeProvider time, GatewayOptions optio
 
     public static bool IsRetryable(int status) => status is 408 or 429 or >= 500;
 
-    /// <summary>Sends a request built afresh for each attempt; throws <see cref="BrokenCircuitException"/> while the provider's circuit is open.</summary>
+    /// <summary>
+    /// Sends a request built afresh for each attempt; every attempt takes a permit of the provider's request limit.
+    /// Throws <see cref="BrokenCircuitException"/> while the provider's circuit is open and
+    /// <see cref="RequestLimitReachedException"/> when an attempt finds the provider at its limit.
+    /// </summary>
     public ValueTask<HttpResponseMessage> SendAsync(ResolvedModel target, Func<CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken) =>
-        _http.GetOrAdd(Key(target), _ => BuildHttp()).ExecuteAsync(async token => await send(token), cancellationToken);
+        _http.GetOrAdd(Key(target), _ => BuildHttp()).ExecuteAsync(async token =>
+        {
+            Limits.Acquire(target);
+            return await send(token);
+        }, cancellationToken);
 
-    /// <summary>Runs an SDK call (translated requests) under the provider's retry and circuit breaker.</summary>
+    /// <summary>Runs an SDK call (translated requests) under the provider's request limit, retry and circuit breaker.</summary>
     public ValueTask<T> ExecuteAsync<T>(ResolvedModel target, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken) =>
-        _sdk.GetOrAdd(Key(target), _ => BuildSdk(target)).ExecuteAsync(call, cancellationToken);
+        _sdk.GetOrAdd(Key(target), _ => BuildSdk(target)).ExecuteAsync(token =>
+        {
+            Limits.Acquire(target);
+            return call(token);
+        }, cancellationToken);
 
     private static string Key(ResolvedModel target) => $"{target.Provider.Id}|{target.Provider.Name}|{target.BaseUrl}";
 
@@ -64,7 +76,7 @@ internal sealed class ProviderResilience(TimeProvider time, GatewayOptions optio
 
     private ResiliencePipeline BuildSdk(ResolvedModel target)
     {
-        var handle = new PredicateBuilder().Handle<Exception>(e => ModelgateProviderException.ShouldWrap(e)
+        var handle = new PredicateBuilder().Handle<Exception>(e => e is not RequestLimitReachedException && ModelgateProviderException.ShouldWrap(e)
             && (ModelgateProviderException.From(target, e).StatusCode is not { } status || IsRetryable(status)));
         return new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions { ShouldHandle = handle, MaxRetryAttempts = MaxRetries, BackoffType = DelayBackoffType.Exponential, UseJitter = true, Delay = TimeSpan.FromMilliseconds(100) })

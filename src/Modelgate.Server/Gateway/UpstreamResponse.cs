@@ -13,18 +13,13 @@ internal static partial class UpstreamResponse
     private static readonly string[] RelayedHeaders = ["Content-Type", "Cache-Control", "x-request-id", "openai-processing-ms", "request-id"];
 
     /// <summary>
-    /// Sends to the provider under its retry and circuit breaker. Returns the answer to relay (a success, or a failure
-    /// the caller must see such as a 400), or the error to report if no fallback serves the request.
+    /// Sends to the provider under its request limit, retry and circuit breaker, until <paramref name="beforeFirstByte"/>
+    /// (the request's overall deadline) at the latest. Returns the answer to relay (a success, or a failure the caller
+    /// must see such as a 400), or the error to report if no fallback serves the request.
     /// </summary>
     public static async Task<(HttpResponseMessage? Response, IResult? Failure)> SendAsync(
-        HttpContext context, HttpMessageInvoker upstream, ProviderResilience resilience, ResolvedModel resolved, Func<HttpRequestMessage> build, GatewayFormat format)
+        HttpContext context, HttpMessageInvoker upstream, ProviderResilience resilience, ResolvedModel resolved, Func<HttpRequestMessage> build, GatewayFormat format, CancellationToken beforeFirstByte)
     {
-        var who = GatewayErrors.Who(resolved);
-        if (resilience.Limits.TryAcquire(resolved) is { } wait)
-        {
-            return (null, GatewayErrors.AtRequestLimit(format, resolved, wait));
-        }
-
         HttpResponseMessage response;
         try
         {
@@ -32,7 +27,11 @@ internal static partial class UpstreamResponse
             {
                 using var message = build();
                 return await upstream.SendAsync(message, token);
-            }, context.RequestAborted);
+            }, beforeFirstByte);
+        }
+        catch (RequestLimitReachedException e)
+        {
+            return (null, GatewayErrors.AtRequestLimit(format, resolved, e.Wait));
         }
         catch (Polly.CircuitBreaker.BrokenCircuitException)
         {
@@ -40,11 +39,11 @@ internal static partial class UpstreamResponse
         }
         catch (HttpRequestException)
         {
-            return (null, GatewayErrors.Write(format, 502, $"{who} could not be reached.", code: "upstream_error"));
+            return (null, GatewayErrors.Unreachable(format, resolved));
         }
         catch (Exception e) when (e is Polly.Timeout.TimeoutRejectedException || (e is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
         {
-            return (null, GatewayErrors.Write(format, 504, $"{who} did not answer in time.", code: "upstream_timeout"));
+            return (null, GatewayErrors.TimedOut(format, resolved));
         }
 
         if (ProviderResilience.IsRetryable((int)response.StatusCode))
@@ -97,7 +96,7 @@ internal static partial class UpstreamResponse
     // A whole answer is checked before anything is sent: bounded in size, valid JSON, usage present and not negative.
     private static async Task RelayWholeAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format, GatewayOptions options, UsageRule usage)
     {
-        var who = $"provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
+        var who = GatewayErrors.Who(resolved);
         byte[]? body;
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
         {
@@ -140,22 +139,31 @@ internal static partial class UpstreamResponse
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 
-    // Each chunk goes to the caller as it arrives (SSE needs it). A provider that goes quiet, or sends without end,
-    // gets a terminal error event: after the first byte nothing can be retried or replayed.
+    // Each chunk goes to the caller as it arrives (SSE needs it). A provider that goes quiet, sends without end, or
+    // stops without its end marker ([DONE] / message_stop) gets a terminal error event: after the first byte nothing
+    // can be retried or replayed, and a cut answer must not pass for a whole one.
     private static async Task RelayStreamAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format, GatewayOptions options)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(context.RequestAborted);
         var buffer = new byte[16 * 1024];
+        var end = new StreamEndMarker(format);
         long total = 0;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         try
         {
             while (true)
             {
+                // Only the wait for the provider counts as idle, not the time the caller takes to read.
                 idle.CancelAfter(options.StreamIdleTimeout);
                 var read = await stream.ReadAsync(buffer, idle.Token);
+                idle.CancelAfter(Timeout.InfiniteTimeSpan);
                 if (read == 0)
                 {
+                    if (!end.Seen)
+                    {
+                        await TerminalErrorAsync(context, format, "The provider's stream ended before its end marker: the answer may be incomplete.");
+                    }
+
                     return;
                 }
 
@@ -166,6 +174,7 @@ internal static partial class UpstreamResponse
                     return;
                 }
 
+                end.Observe(buffer.AsSpan(0, read));
                 await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
             }
@@ -226,17 +235,7 @@ internal static partial class UpstreamResponse
             }
         }
 
-        var upstreamMessage = Redact(MessageOf(text), resolved);
-        var who = $"provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
-        return status switch
-        {
-            429 => GatewayErrors.Write(format, 429, $"Rate limited by {who}: {upstreamMessage ?? "too many requests"}", code: "rate_limit_exceeded", retryAfter: response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1)),
-            >= 500 => GatewayErrors.Write(format, 502, $"{who} failed with HTTP {status}: {upstreamMessage ?? "no details"}", code: "upstream_error"),
-            401 or 403 => GatewayErrors.Write(format, 502, $"{who} refused Modelgate's credentials (HTTP {status}); an administrator should check the provider's API key.", code: "upstream_auth_error"),
-            // Redirects are never followed, and a missing endpoint is the provider's configuration, not the caller's model.
-            < 400 or 404 => GatewayErrors.Write(format, 502, $"{who} answered HTTP {status}; check the provider's base_url.", code: "upstream_error"),
-            _ => GatewayErrors.Write(format, status, upstreamMessage ?? $"{who} rejected the request (HTTP {status})."),
-        };
+        return GatewayErrors.ProviderFailed(format, resolved, status, Redact(MessageOf(text), resolved), response.Headers.RetryAfter?.Delta);
     }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes: null when there is more (or the first bytes, with <paramref name="truncate"/>).</summary>

@@ -55,6 +55,8 @@ internal static class ModelgateServerExtensions
         services.AddSingleton(GatewayOptions.From(builder.Configuration));
         services.AddSingleton<OpenAIPassthrough>();
         services.AddSingleton<AnthropicPassthrough>();
+        services.AddSingleton<TranslatingEmbeddings>();
+        services.AddSingleton<GatewayServices>();
         services.AddSingleton<AdminTokenVerifier>();
         services.AddSingleton<AdminTokenBootstrapper>();
         services.AddSingleton(new AdminConsole(Console.Out));

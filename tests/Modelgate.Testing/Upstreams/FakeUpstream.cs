@@ -145,9 +145,7 @@ public sealed class FakeUpstream : IAsyncDisposable
                 await context.Response.WriteAsJsonAsync(new { id = "x", @object = "chat.completion", choices = new[] { new { index = 0, message = new { role = "assistant", content = "hi" }, finish_reason = "stop" } } });
                 break;
             case UpstreamFault.StallMidStream:
-                context.Response.ContentType = "text/event-stream";
-                await context.Response.WriteAsync("data: {\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n");
-                await context.Response.Body.FlushAsync();
+                await FirstEventAsync(context);
                 try
                 {
                     await Task.Delay(Timeout.Infinite, context.RequestAborted);
@@ -158,7 +156,46 @@ public sealed class FakeUpstream : IAsyncDisposable
                 }
 
                 break;
+            case UpstreamFault.EndWithoutMarker:
+                await FirstEventAsync(context);
+                break;
+            case UpstreamFault.DropMidStream:
+                await FirstEventAsync(context);
+                // Give the first event time to leave before the connection drops.
+                await Task.Delay(200);
+                context.Abort();
+                break;
+            case UpstreamFault.OversizedAnswer:
+                await context.Response.WriteAsJsonAsync(new
+                {
+                    id = "big", @object = "chat.completion", created = 1, model = "m",
+                    choices = new[] { new { index = 0, message = new { role = "assistant", content = new string('x', 256 * 1024) }, finish_reason = "stop" } },
+                    usage = new { prompt_tokens = 1, completion_tokens = 1, total_tokens = 2 },
+                });
+                break;
+            case UpstreamFault.Redirect:
+                context.Response.StatusCode = 307;
+                context.Response.Headers.Location = $"{Url}{context.Request.Path}";
+                break;
         }
+    }
+
+    // The first event of a streamed answer in the wire format of the path asked for, flushed.
+    private static async Task FirstEventAsync(HttpContext context)
+    {
+        context.Response.ContentType = "text/event-stream";
+        if (context.Request.Path.Value!.EndsWith("/messages", StringComparison.Ordinal))
+        {
+            await context.Response.WriteAsync("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_s\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":3,\"output_tokens\":0}}}\n\n"
+                + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hel\"}}\n\n");
+        }
+        else
+        {
+            await context.Response.WriteAsync("data: {\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n");
+        }
+
+        await context.Response.Body.FlushAsync();
     }
 
     /// <summary>A deterministic vector for a text, so tests can check what came back.</summary>
@@ -171,6 +208,15 @@ public enum UpstreamFault
 {
     HtmlPage,
     JsonWithoutUsage,
+    /// <summary>Sends the first event of a stream, then nothing, until the caller gives up.</summary>
     StallMidStream,
     SlowHeaders,
+    /// <summary>Sends the first event of a stream and ends it cleanly, without [DONE] / message_stop.</summary>
+    EndWithoutMarker,
+    /// <summary>Sends the first event of a stream, then drops the connection.</summary>
+    DropMidStream,
+    /// <summary>A valid chat completion with usage, 256 KiB long.</summary>
+    OversizedAnswer,
+    /// <summary>A 307 redirect back to the same path.</summary>
+    Redirect,
 }

@@ -1,0 +1,15 @@
+using Modelgate.Core.Resolution;
+using Modelgate.Server.Gateway.Translation;
+
+namespace Modelgate.Server.Gateway;
+
+/// <summary>What the gateway's endpoints need, in one place: the catalog, the resolver and the ways to reach a provider.</summary>
+internal sealed record GatewayServices(
+    CurrentCatalog Catalog,
+    ModelResolver Resolver,
+    TimeProvider Time,
+    GatewayOptions Options,
+    OpenAIPassthrough OpenAI,
+    AnthropicPassthrough Anthropic,
+    TranslatingChat Chat,
+    TranslatingEmbeddings Embeddings);

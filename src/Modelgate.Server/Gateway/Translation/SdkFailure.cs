@@ -1,0 +1,39 @@
+using Modelgate.Core.Resolution;
+
+namespace Modelgate.Server.Gateway.Translation;
+
+/// <summary>A provider SDK call that failed before the first byte, as an error in the caller's format.</summary>
+internal static class SdkFailure
+{
+    /// <summary>
+    /// Whether a failed SDK call is the provider's doing (to report) rather than the caller leaving: the request's
+    /// deadline passing counts as the provider's.
+    /// </summary>
+    public static bool IsProviderFailure(HttpContext context, Exception error) =>
+        ModelgateProviderException.ShouldWrap(error) || (error is OperationCanceledException && !context.RequestAborted.IsCancellationRequested);
+
+    /// <summary>
+    /// Retryable failures (no answer, timeout, 429, 5xx, open circuit) are returned for the next model of the chain;
+    /// any other (the provider refusing the request itself) is written to the caller now and null returned.
+    /// </summary>
+    public static async Task<IResult?> ReportAsync(HttpContext context, ResolvedModel resolved, Exception error, GatewayFormat format)
+    {
+        var result = For(resolved, error, format);
+        var status = error is Polly.CircuitBreaker.BrokenCircuitException ? 503 : ModelgateProviderException.From(resolved, error).StatusCode;
+        if (status is { } code && !ProviderResilience.IsRetryable(code))
+        {
+            await result.ExecuteAsync(context);
+            return null;
+        }
+
+        return result;
+    }
+
+    private static IResult For(ResolvedModel resolved, Exception error, GatewayFormat format) => error switch
+    {
+        Polly.CircuitBreaker.BrokenCircuitException => GatewayErrors.CircuitOpen(format, resolved),
+        _ when ModelgateProviderException.From(resolved, error).StatusCode is { } status => GatewayErrors.ProviderFailed(format, resolved, status),
+        Polly.Timeout.TimeoutRejectedException or TimeoutException or OperationCanceledException => GatewayErrors.TimedOut(format, resolved),
+        _ => GatewayErrors.Unreachable(format, resolved),
+    };
+}

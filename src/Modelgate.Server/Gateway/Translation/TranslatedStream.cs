@@ -1,0 +1,125 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Modelgate.Server.Gateway.Translation;
+
+/// <summary>
+/// A streaming call to a provider's chat client with the gateway's bounds: until its first update it is bound by the
+/// attempt's first-byte timeout; after that it lives as long as the caller stays, each update must come within the
+/// idle timeout, and the answer may not pass the size limit. A broken bound ends the stream with
+/// <see cref="UpstreamStreamException"/>, which the writers turn into the format's terminal error event.
+/// </summary>
+internal sealed class TranslatedStream : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _life;
+    private readonly IAsyncEnumerator<ChatResponseUpdate> _updates;
+    private readonly CancellationToken _callerGone;
+
+    private TranslatedStream(CancellationTokenSource life, IAsyncEnumerator<ChatResponseUpdate> updates, CancellationToken callerGone, ChatResponseUpdate? first)
+    {
+        _life = life;
+        _updates = updates;
+        _callerGone = callerGone;
+        First = first;
+    }
+
+    /// <summary>The first update (null if the provider answered with an empty stream).</summary>
+    public ChatResponseUpdate? First { get; }
+
+    /// <summary>Starts the call and waits for its first update; <paramref name="firstByte"/> bounds only that wait.</summary>
+    public static async ValueTask<TranslatedStream> OpenAsync(IChatClient client, IList<ChatMessage> messages, ChatOptions options, CancellationToken callerGone, CancellationToken firstByte)
+    {
+        var life = CancellationTokenSource.CreateLinkedTokenSource(callerGone);
+        var updates = client.GetStreamingResponseAsync(messages, options, life.Token).GetAsyncEnumerator(life.Token);
+        try
+        {
+            using (firstByte.Register(static state => ((CancellationTokenSource)state!).Cancel(), life))
+            {
+                var any = await updates.MoveNextAsync();
+                return new TranslatedStream(life, updates, callerGone, any ? updates.Current : null);
+            }
+        }
+        catch
+        {
+            await updates.DisposeAsync();
+            life.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Every update, the first included, under the idle timeout and the size limit.</summary>
+    public async IAsyncEnumerable<ChatResponseUpdate> ReadAllAsync(GatewayOptions options)
+    {
+        if (First is null)
+        {
+            yield break;
+        }
+
+        var total = SizeOf(First);
+        yield return First;
+        while (true)
+        {
+            bool more;
+            _life.CancelAfter(options.StreamIdleTimeout);
+            try
+            {
+                more = await _updates.MoveNextAsync();
+            }
+            catch (OperationCanceledException) when (!_callerGone.IsCancellationRequested)
+            {
+                throw new UpstreamStreamException($"The provider sent nothing for {options.StreamIdleTimeout.TotalSeconds:F0} s.");
+            }
+            finally
+            {
+                // Only the wait for the provider counts as idle, not the time the caller takes to read.
+                _life.CancelAfter(Timeout.InfiniteTimeSpan);
+            }
+
+            if (!more)
+            {
+                yield break;
+            }
+
+            total += SizeOf(_updates.Current);
+            if (total > options.MaxResponseBytes)
+            {
+                throw new UpstreamStreamException($"The provider's stream passed the limit of {options.MaxResponseBytes} bytes.");
+            }
+
+            yield return _updates.Current;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _updates.DisposeAsync();
+        _life.Dispose();
+    }
+
+    // What the update will cost to relay: its text, and tool calls with their arguments.
+    private static long SizeOf(ChatResponseUpdate update)
+    {
+        long size = 0;
+        foreach (var content in update.Contents)
+        {
+            size += content switch
+            {
+                TextContent text => Encoding.UTF8.GetByteCount(text.Text),
+                TextReasoningContent reasoning => Encoding.UTF8.GetByteCount(reasoning.Text),
+                FunctionCallContent call => call.Name.Length + (call.Arguments is null ? 0 : JsonSerializer.SerializeToUtf8Bytes(call.Arguments).Length),
+                _ => 0,
+            };
+        }
+
+        return size;
+    }
+}
+
+/// <summary>A provider's stream broke a gateway bound after the first byte; the message is safe to show the caller.</summary>
+internal sealed class UpstreamStreamException(string message) : Exception(message)
+{
+    /// <summary>What the caller's terminal error event says about a failure after the first byte.</summary>
+    public static string MessageFor(Exception error) =>
+        error is UpstreamStreamException ? error.Message : $"The provider failed mid-stream: {error.GetType().Name}.";
+}

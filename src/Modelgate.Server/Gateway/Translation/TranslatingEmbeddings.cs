@@ -1,0 +1,104 @@
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Pipeline;
+using Modelgate.Core.Resolution;
+
+namespace Modelgate.Server.Gateway.Translation;
+
+/// <summary>
+/// Serves an OpenAI-format embeddings request from a provider that does not speak OpenAI's API (Ollama), through
+/// the provider's Microsoft.Extensions.AI embedding generator: <c>input</c> (a string or an array of strings),
+/// <c>dimensions</c>, and <c>encoding_format</c> float or base64 (little-endian float32, as OpenAI sends it).
+/// </summary>
+internal sealed class TranslatingEmbeddings(ProviderClientCache clients, ProviderResilience resilience)
+{
+    /// <summary>The most inputs one request may carry, as at OpenAI.</summary>
+    public const int MaxInputs = 2048;
+
+    /// <summary>Tries one model of the chain: null when the caller got an answer, else the error if no fallback serves it.</summary>
+    public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, CancellationToken beforeFirstByte)
+    {
+        const GatewayFormat format = GatewayFormat.OpenAI;
+        var (inputs, options, base64, error) = Read(request.Body);
+        if (error is not null)
+        {
+            await GatewayErrors.Write(format, 400, error.Value.Message, param: error.Value.Param).ExecuteAsync(context);
+            return null;
+        }
+
+        if (clients.EmbeddingGenerator(resolved) is not { } generator)
+        {
+            await GatewayErrors.Write(format, 400, $"'{request.Requested}' resolves to {resolved.Provider.Kind.ToName()} provider '{resolved.Provider.Name}', which has no embeddings.", param: "model").ExecuteAsync(context);
+            return null;
+        }
+
+        GeneratedEmbeddings<Embedding<float>> embeddings;
+        try
+        {
+            embeddings = await resilience.ExecuteAsync(resolved, async token => await generator.GenerateAsync(inputs!, options, token), beforeFirstByte);
+        }
+        catch (RequestLimitReachedException e)
+        {
+            return GatewayErrors.AtRequestLimit(format, resolved, e.Wait);
+        }
+        catch (Exception e) when (SdkFailure.IsProviderFailure(context, e))
+        {
+            return await SdkFailure.ReportAsync(context, resolved, e, format);
+        }
+
+        if (embeddings.Count != inputs!.Count || embeddings.Usage is not { InputTokenCount: >= 0 })
+        {
+            return GatewayErrors.Write(format, 502, $"{GatewayErrors.Who(resolved)} sent {embeddings.Count} embeddings for {inputs.Count} inputs{(embeddings.Usage is null ? ", without token usage" : "")}.", code: "upstream_invalid");
+        }
+
+        GatewayErrors.ServedBy(context, resolved);
+        var tokens = embeddings.Usage.InputTokenCount;
+        await context.Response.WriteAsJsonAsync(new
+        {
+            @object = "list",
+            data = embeddings.Select((e, i) => new { @object = "embedding", index = i, embedding = base64 ? (object)Convert.ToBase64String(MemoryMarshal.AsBytes(e.Vector.Span)) : e.Vector.ToArray() }),
+            model = resolved.Model.ModelId,
+            usage = new { prompt_tokens = tokens, total_tokens = tokens },
+        }, context.RequestAborted);
+        return null;
+    }
+
+    private static (List<string>? Inputs, EmbeddingGenerationOptions Options, bool Base64, (string Message, string Param)? Error) Read(JsonObject body)
+    {
+        var options = new EmbeddingGenerationOptions();
+        List<string> inputs;
+        switch (body["input"])
+        {
+            case JsonValue one when one.TryGetValue(out string? text):
+                inputs = [text];
+                break;
+            case JsonArray many when many.Count is > 0 and <= MaxInputs && many.All(i => i is JsonValue v && v.TryGetValue(out string? _)):
+                inputs = [.. many.Select(i => i!.GetValue<string>())];
+                break;
+            case JsonArray { Count: > MaxInputs } many:
+                return (null, options, false, ($"'input' may hold at most {MaxInputs} texts; this one has {many.Count}.", "input"));
+            default:
+                return (null, options, false, ("'input' must be a string or a non-empty array of strings (token arrays are not supported for this model's provider).", "input"));
+        }
+
+        if (body["dimensions"] is { } dimensions)
+        {
+            if (dimensions is not JsonValue d || !d.TryGetValue(out int count) || count < 1)
+            {
+                return (null, options, false, ("'dimensions' must be a positive integer.", "dimensions"));
+            }
+
+            options.Dimensions = count;
+        }
+
+        var encoding = body["encoding_format"] is JsonValue f && f.TryGetValue(out string? name) ? name : body["encoding_format"] is null ? "float" : null;
+        if (encoding is not ("float" or "base64"))
+        {
+            return (null, options, false, ("'encoding_format' must be 'float' or 'base64'.", "encoding_format"));
+        }
+
+        return (inputs, options, encoding == "base64", null);
+    }
+}
