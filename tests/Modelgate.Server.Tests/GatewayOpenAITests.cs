@@ -162,6 +162,20 @@ public abstract class GatewayOpenAITests<TServer>(TServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task GatewayRequest_IsNotCheckedNorLoggedAsAnAdminSignIn()
+    {
+        var (purpose, _) = await ConfigureAsync();
+        var key = await NewKeyAsync();
+        var before = server.App.Logs.GetSnapshot().Count;
+
+        await Sdk(key).GetChatClient(purpose).CompleteChatAsync([new UserChatMessage("hi")]);
+
+        var records = server.App.Logs.GetSnapshot().Skip(before).ToList();
+        Assert.DoesNotContain(records, r => r.Category?.Contains("AdminToken", StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(records, r => r.Message.Contains("not authenticated", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task ExpiredKey_Is401_AndNothingIsSent()
     {
         var (purpose, _) = await ConfigureAsync();

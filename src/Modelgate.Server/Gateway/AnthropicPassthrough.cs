@@ -17,20 +17,13 @@ internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, Provider
     /// </summary>
     public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, Core.Resolution.ResolvedModel resolved, CancellationToken beforeFirstByte)
     {
-        var body = request.Body.DeepClone().AsObject();
-        body["model"] = resolved.Model.ModelId;
-        if (!body.ContainsKey("max_tokens") && resolved.Parameters.MaxTokens is { } maxTokens)
-        {
-            body["max_tokens"] = maxTokens;
-        }
-
         var baseUrl = Core.Providers.Anthropic.AnthropicEndpoint.RootUrl(resolved.BaseUrl);
-        var json = body.ToJsonString();
+        var json = ForwardedBody.Write(request.Body, resolved.Model.ModelId, [("max_tokens", resolved.Parameters.MaxTokens)]);
         var version = context.Request.Headers["anthropic-version"].FirstOrDefault() ?? DefaultVersion;
         var beta = context.Request.Headers["anthropic-beta"].FirstOrDefault();
         HttpRequestMessage Build()
         {
-            var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/v1/messages") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+            var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/v1/messages") { Content = ForwardedBody.Content(json) };
             message.Headers.Add("x-api-key", resolved.ApiKey ?? "");
             message.Headers.Add("anthropic-version", version);
             if (beta is not null)

@@ -30,13 +30,13 @@ internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedM
         JsonNode? node;
         try
         {
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(new LimitedStream(buffer, MaxBodyBytes), context.RequestAborted);
-            node = JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 64 });
-        }
-        catch (InvalidDataException)
-        {
-            return (null, GatewayErrors.Write(format, 413, $"The request body is over the gateway's limit of {MaxBodyBytes} bytes."));
+            using var read = await PooledBytes.ReadAsync(context.Request.Body, context.Request.ContentLength, MaxBodyBytes, truncate: false, context.RequestAborted);
+            if (read is not { } bytes)
+            {
+                return (null, GatewayErrors.Write(format, 413, $"The request body is over the gateway's limit of {MaxBodyBytes} bytes."));
+            }
+
+            node = JsonNode.Parse(bytes.Memory.Span, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 64 });
         }
         catch (JsonException e)
         {
@@ -88,40 +88,5 @@ internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedM
         // The fallbacks the key may also reach, in order, after the model the request resolves to.
         var chain = resolvedChain.Where((c, i) => i == 0 || key.AllowedModels.Count == 0 || key.AllowedModels.Contains(c.Model.ModelId)).ToList();
         return (new GatewayRequest(body, key, resolved, requested, chain), null);
-    }
-
-    /// <summary>Copies into a buffer and throws once the limit is passed, so an endless body cannot exhaust memory.</summary>
-    private sealed class LimitedStream(Stream inner, long limit) : Stream
-    {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => inner.Length;
-        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            if (inner.Length + count > limit)
-            {
-                throw new InvalidDataException("body too large");
-            }
-
-            inner.Write(buffer, offset, count);
-        }
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (inner.Length + buffer.Length > limit)
-            {
-                throw new InvalidDataException("body too large");
-            }
-
-            return inner.WriteAsync(buffer, cancellationToken);
-        }
-
-        public override void Flush() => inner.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -30,15 +30,16 @@ internal static class HostileFields
         switch (node)
         {
             case JsonObject obj:
+                Span<char> buffer = stackalloc char[64];
                 foreach (var (name, value) in obj)
                 {
-                    var normalized = Normalize(name);
-                    if (Names.Contains(normalized) || Prefixes.Any(p => normalized.StartsWith(p, StringComparison.Ordinal) && normalized.Length > p.Length))
+                    var normalized = Normalize(name, buffer);
+                    if (NameLookup.Contains(normalized) || IsPrefixed(normalized))
                     {
                         return [$".{Printable(name)}"];
                     }
 
-                    if (!Opaque.Contains(normalized) && Search(value) is { } found)
+                    if (!OpaqueLookup.Contains(normalized) && Search(value) is { } found)
                     {
                         found.Add($".{Printable(name)}");
                         return found;
@@ -62,8 +63,42 @@ internal static class HostileFields
         }
     }
 
-    private static string Normalize(string name) =>
-        name.Length > 64 ? "" : string.Concat(name.Where(c => c is not ('_' or '-'))).ToLowerInvariant();
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NameLookup = Names.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> OpaqueLookup = Opaque.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // Lower case without '_' and '-', written into the caller's buffer (a property name costs no allocation); names
+    // over 64 characters normalize to nothing.
+    private static ReadOnlySpan<char> Normalize(string name, Span<char> buffer)
+    {
+        if (name.Length > buffer.Length)
+        {
+            return [];
+        }
+
+        var length = 0;
+        foreach (var c in name)
+        {
+            if (c is not ('_' or '-'))
+            {
+                buffer[length++] = char.ToLowerInvariant(c);
+            }
+        }
+
+        return buffer[..length];
+    }
+
+    private static bool IsPrefixed(ReadOnlySpan<char> normalized)
+    {
+        foreach (var prefix in Prefixes)
+        {
+            if (normalized.Length > prefix.Length && normalized.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static string Printable(string name) => name.Length > 64 ? name[..64] + "..." : name;
 }

@@ -20,18 +20,11 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
     /// </summary>
     public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, string path, CancellationToken beforeFirstByte)
     {
-        var body = request.Body.DeepClone().AsObject();
-        body["model"] = resolved.Model.ModelId;
-        if (path != "embeddings")
-        {
-            ApplyDefaults(body, resolved);
-        }
-
         var baseUrl = (resolved.BaseUrl ?? "https://api.openai.com/v1").TrimEnd('/');
-        var json = body.ToJsonString();
+        var json = ForwardedBody.Write(request.Body, resolved.Model.ModelId, path == "embeddings" ? [] : Defaults(request.Body, resolved));
         HttpRequestMessage Build()
         {
-            var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/{path}") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+            var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/{path}") { Content = ForwardedBody.Content(json) };
             if (resolved.ApiKey is { } key)
             {
                 if (resolved.Provider.Kind == ProviderKind.AzureOpenAI)
@@ -57,23 +50,22 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
         return null;
     }
 
-    // Only what the caller left out: its own values always win.
-    private static void ApplyDefaults(JsonObject body, ResolvedModel resolved)
+    // The model's defaults; the caller's own values always win (ForwardedBody writes only the missing ones).
+    private static (string Name, double? Value)[] Defaults(JsonObject body, ResolvedModel resolved)
     {
         var defaults = resolved.Parameters;
-        if (defaults.Temperature is { } temperature && !body.ContainsKey("temperature"))
+        if (defaults.Temperature is null && defaults.TopP is null && defaults.MaxTokens is null)
         {
-            body["temperature"] = temperature;
+            return [];
         }
 
-        if (defaults.TopP is { } topP && !body.ContainsKey("top_p"))
-        {
-            body["top_p"] = topP;
-        }
-
-        if (defaults.MaxTokens is { } maxTokens && !body.ContainsKey("max_tokens") && !body.ContainsKey("max_completion_tokens") && !body.ContainsKey("input"))
-        {
-            body[resolved.Provider.Kind == ProviderKind.OpenAICompatible ? "max_tokens" : "max_completion_tokens"] = maxTokens;
-        }
+        // A token limit the caller set under either name is the caller's.
+        var maxTokens = body.ContainsKey("max_tokens") || body.ContainsKey("max_completion_tokens") ? null : defaults.MaxTokens;
+        return
+        [
+            ("temperature", defaults.Temperature),
+            ("top_p", defaults.TopP),
+            (resolved.Provider.Kind == ProviderKind.OpenAICompatible ? "max_tokens" : "max_completion_tokens", maxTokens),
+        ];
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Modelgate.Core.Resolution;
 
@@ -97,14 +98,14 @@ internal static partial class UpstreamResponse
     private static async Task RelayWholeAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format, GatewayOptions options, UsageRule usage)
     {
         var who = GatewayErrors.Who(resolved);
-        byte[]? body;
+        PooledBytes? read;
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
         {
             // Headers came in time; the rest of the answer must too.
             deadline.CancelAfter(options.StreamIdleTimeout);
             try
             {
-                body = await ReadBoundedAsync(response, options.MaxResponseBytes, deadline.Token);
+                read = await ReadBoundedAsync(response, options.MaxResponseBytes, deadline.Token);
             }
             catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
             {
@@ -113,30 +114,34 @@ internal static partial class UpstreamResponse
             }
         }
 
-        if (body is null)
+        if (read is not { } body)
         {
             await GatewayErrors.Write(format, 502, $"{who} sent an answer over the limit of {options.MaxResponseBytes} bytes.", code: "upstream_invalid").ExecuteAsync(context);
             return;
         }
 
-        try
+        using (body)
         {
-            using var document = JsonDocument.Parse(body);
-            if (!HasUsage(document.RootElement, usage))
+            try
             {
-                await GatewayErrors.Write(format, 502, $"{who} sent an answer without valid token usage.", code: "upstream_invalid").ExecuteAsync(context);
+                using var document = JsonDocument.Parse(body.Memory);
+                if (!HasUsage(document.RootElement, usage))
+                {
+                    await GatewayErrors.Write(format, 502, $"{who} sent an answer without valid token usage.", code: "upstream_invalid").ExecuteAsync(context);
+                    return;
+                }
+            }
+            catch (JsonException)
+            {
+                await GatewayErrors.Write(format, 502, $"{who} sent an answer that is not JSON.", code: "upstream_invalid").ExecuteAsync(context);
                 return;
             }
-        }
-        catch (JsonException)
-        {
-            await GatewayErrors.Write(format, 502, $"{who} sent an answer that is not JSON.", code: "upstream_invalid").ExecuteAsync(context);
-            return;
-        }
 
-        CopyHeaders(context, response);
-        context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+            CopyHeaders(context, response);
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = body.Memory.Length;
+            await context.Response.Body.WriteAsync(body.Memory, context.RequestAborted);
+        }
     }
 
     // Each chunk goes to the caller as it arrives (SSE needs it). A provider that goes quiet, sends without end, or
@@ -145,7 +150,7 @@ internal static partial class UpstreamResponse
     private static async Task RelayStreamAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format, GatewayOptions options)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(context.RequestAborted);
-        var buffer = new byte[16 * 1024];
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var end = new StreamEndMarker(format);
         long total = 0;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -191,6 +196,10 @@ internal static partial class UpstreamResponse
         {
             await TerminalErrorAsync(context, format, "The provider's stream broke off.");
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static async Task TerminalErrorAsync(HttpContext context, GatewayFormat format, string message)
@@ -227,7 +236,8 @@ internal static partial class UpstreamResponse
             deadline.CancelAfter(TimeSpan.FromSeconds(10));
             try
             {
-                text = System.Text.Encoding.UTF8.GetString(await ReadBoundedAsync(response, 64 * 1024, deadline.Token, truncate: true) ?? []);
+                using var bytes = await ReadBoundedAsync(response, 64 * 1024, deadline.Token, truncate: true);
+                text = bytes is { } read ? System.Text.Encoding.UTF8.GetString(read.Memory.Span) : "";
             }
             catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException && !context.RequestAborted.IsCancellationRequested)
             {
@@ -239,29 +249,10 @@ internal static partial class UpstreamResponse
     }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes: null when there is more (or the first bytes, with <paramref name="truncate"/>).</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(HttpResponseMessage response, long limit, CancellationToken cancellationToken, bool truncate = false)
+    private static async Task<PooledBytes?> ReadBoundedAsync(HttpResponseMessage response, long limit, CancellationToken cancellationToken, bool truncate = false)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                if (!truncate)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, (int)(limit - buffer.Length));
-                break;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
+        return await PooledBytes.ReadAsync(stream, response.Content.Headers.ContentLength, limit, truncate, cancellationToken);
     }
 
     // The provider's own message, from either wire format; an HTML page or garbage yields null.

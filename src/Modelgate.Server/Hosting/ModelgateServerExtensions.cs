@@ -26,6 +26,11 @@ internal static class ModelgateServerExtensions
         }
 
         var settings = ModelgateSettings.From(builder.Configuration);
+        if (builder.Configuration["MODELGATE_INLINE_IO"] == "true")
+        {
+            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+        }
+
         var services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
@@ -65,9 +70,14 @@ internal static class ModelgateServerExtensions
         services.AddSingleton<InstanceRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<InstanceRegistry>());
 
-        services.AddAuthentication(AdminTokenAuthenticationHandler.SchemeName)
+        // Only the admin API authenticates, through its policy: with no default scheme (ASP.NET Core would make the
+        // only scheme the default), a gateway request's virtual key is never checked as an admin token, nor logged as
+        // a failed admin sign-in.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+        services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, AdminTokenAuthenticationHandler>(AdminTokenAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
+        services.AddAuthorization(o => o.DefaultPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(AdminTokenAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser().Build());
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorHandling>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));

@@ -1,0 +1,76 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Modelgate.Server.Gateway;
+
+/// <summary>
+/// Writes the caller's JSON body for the provider in one pass: every field as the caller sent it, <c>model</c>
+/// replaced, and the model's defaults added where the caller left them out. The caller's parsed body is not copied
+/// or changed, so the next model of a fallback chain starts from it again.
+/// </summary>
+internal static class ForwardedBody
+{
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    /// <summary>The body as UTF-8 bytes; <paramref name="defaults"/> are written only for names the body does not have.</summary>
+    public static byte[] Write(JsonObject body, string model, ReadOnlySpan<(string Name, double? Value)> defaults)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        writer.Reset(buffer);
+
+        writer.WriteStartObject();
+        foreach (var (name, value) in body)
+        {
+            if (name == "model")
+            {
+                continue;
+            }
+
+            writer.WritePropertyName(name);
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                value.WriteTo(writer);
+            }
+        }
+
+        writer.WriteString("model", model);
+        foreach (var (name, value) in defaults)
+        {
+            if (value is { } number && !body.ContainsKey(name))
+            {
+                writer.WriteNumber(name, number);
+            }
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+        var bytes = buffer.WrittenSpan.ToArray();
+
+        // A rare huge body should not stay cached on the thread.
+        if (buffer.Capacity > 1024 * 1024)
+        {
+            t_buffer = null;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Content for the provider: the bytes as <c>application/json</c>.</summary>
+    public static HttpContent Content(byte[] json)
+    {
+        var content = new ByteArrayContent(json);
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        return content;
+    }
+}
