@@ -37,28 +37,29 @@ public readonly partial record struct Purpose
 
     public static bool TryParse(string? value, out Purpose purpose, [NotNullWhen(false)] out string? error)
     {
-        purpose = default;
-        switch (value)
+        if (TryParse(value, out purpose))
         {
-            case ChatName or AgentsName or EmbeddingsName:
-                purpose = new Purpose(value);
-                error = null;
-                return true;
-            case not null when value.StartsWith(AgentTypePrefix, StringComparison.Ordinal):
-                var type = value[AgentTypePrefix.Length..];
-                if (!AgentTypeName().IsMatch(type))
-                {
-                    error = $"agent type '{Printable(type)}' is not valid: use 1-64 characters a-z, 0-9, '-' or '_', starting with a letter or digit (e.g. 'agents/researcher')";
-                    return false;
-                }
-
-                purpose = new Purpose(value);
-                error = null;
-                return true;
-            default:
-                error = $"unknown purpose '{Printable(value ?? "")}': use 'chat', 'agents', 'embeddings' or 'agents/<type>'";
-                return false;
+            error = null;
+            return true;
         }
+
+        error = value is not null && value.StartsWith(AgentTypePrefix, StringComparison.Ordinal)
+            ? $"agent type '{Printable(value[AgentTypePrefix.Length..])}' is not valid: use 1-64 characters a-z, 0-9, '-' or '_', starting with a letter or digit (e.g. 'agents/researcher')"
+            : $"unknown purpose '{Printable(value ?? "")}': use 'chat', 'agents', 'embeddings' or 'agents/<type>'";
+        return false;
+    }
+
+    /// <summary>Parses a purpose name without saying why it is not one (no allocation on the gateway's path).</summary>
+    public static bool TryParse(string? value, out Purpose purpose)
+    {
+        var valid = value switch
+        {
+            ChatName or AgentsName or EmbeddingsName => true,
+            not null when value.StartsWith(AgentTypePrefix, StringComparison.Ordinal) => AgentTypeName().IsMatch(value.AsSpan(AgentTypePrefix.Length)),
+            _ => false,
+        };
+        purpose = valid ? new Purpose(value!) : default;
+        return valid;
     }
 
     public override string ToString() => Name;

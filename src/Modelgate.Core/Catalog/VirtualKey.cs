@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -28,6 +30,24 @@ public sealed record VirtualKey(
     }
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    /// <summary>Finds the key a caller presented among <paramref name="keys"/> (by hash) without allocating.</summary>
+    public static bool TryFind(FrozenDictionary<string, VirtualKey> keys, ReadOnlySpan<char> secret, [NotNullWhen(true)] out VirtualKey? key)
+    {
+        key = null;
+        if (secret.Length > 256)
+        {
+            return false;
+        }
+
+        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(secret.Length)];
+        var length = Encoding.UTF8.GetBytes(secret, utf8);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..length], digest);
+        Span<char> hex = stackalloc char[SHA256.HashSizeInBytes * 2];
+        Convert.TryToHexStringLower(digest, hex, out _);
+        return keys.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(hex, out key);
+    }
 
     /// <summary>Whether the key may be used at <paramref name="now"/>, and if not, why (for a 401 message).</summary>
     public string? Unusable(DateTimeOffset now) =>

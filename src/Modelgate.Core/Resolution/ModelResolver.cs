@@ -18,7 +18,7 @@ public sealed class ModelResolver(CurrentCatalog catalog)
     public ResolvedModel ResolveRequested(string requested)
     {
         var table = catalog.State.Resolutions;
-        if (Purpose.TryParse(requested, out var purpose, out _))
+        if (Purpose.TryParse(requested, out var purpose))
         {
             return table.Resolve(purpose);
         }
@@ -29,7 +29,7 @@ public sealed class ModelResolver(CurrentCatalog catalog)
 
     /// <summary>Like <see cref="ResolveRequested"/>, with the purpose's fallbacks after it (a model asked for by name has none).</summary>
     public IReadOnlyList<ResolvedModel> ResolveChain(string requested) =>
-        Purpose.TryParse(requested, out var purpose, out _) ? catalog.State.Resolutions.Chain(purpose) : [ResolveRequested(requested)];
+        Purpose.TryParse(requested, out var purpose) ? catalog.State.Resolutions.Chain(purpose) : [ResolveRequested(requested)];
 
     /// <summary>Resolves a purpose given by name (<c>chat</c>, <c>agents</c>, <c>embeddings</c>, <c>agents/&lt;type&gt;</c>).</summary>
     public ResolvedModel Resolve(string purpose) =>

@@ -8,19 +8,13 @@ internal static class GatewayCaller
 {
     public static (VirtualKey? Key, IResult? Error) Authenticate(HttpContext context, CurrentCatalog catalog, GatewayFormat format, TimeProvider time)
     {
-        var presented = context.Request.Headers["x-api-key"].FirstOrDefault();
-        var authorization = context.Request.Headers.Authorization.FirstOrDefault();
-        if (string.IsNullOrEmpty(presented) && authorization?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            presented = authorization[7..].Trim();
-        }
-
-        if (string.IsNullOrEmpty(presented))
+        var presented = Presented(context.Request.Headers);
+        if (presented.IsEmpty)
         {
             return (null, GatewayErrors.Write(format, 401, "Missing API key: send a Modelgate virtual key as 'Authorization: Bearer <key>' or 'x-api-key' (create one with POST /api/v1/keys)."));
         }
 
-        if (!catalog.State.Snapshot.VirtualKeys.TryGetValue(VirtualKey.Hash(presented), out var key))
+        if (!VirtualKey.TryFind(catalog.State.Snapshot.VirtualKeys, presented, out var key))
         {
             return (null, GatewayErrors.Write(format, 401, "Invalid API key: it is not a Modelgate virtual key.", code: "invalid_api_key"));
         }
@@ -28,5 +22,17 @@ internal static class GatewayCaller
         return key.Unusable(time.GetUtcNow()) is { } why
             ? (null, GatewayErrors.Write(format, 401, $"Invalid API key: {why}.", code: "invalid_api_key"))
             : (key, null);
+    }
+
+    // x-api-key first (Anthropic's SDKs), else a Bearer token (OpenAI's).
+    private static ReadOnlySpan<char> Presented(IHeaderDictionary headers)
+    {
+        if (headers["x-api-key"].FirstOrDefault() is { Length: > 0 } apiKey)
+        {
+            return apiKey.AsSpan().Trim();
+        }
+
+        var authorization = headers.Authorization.FirstOrDefault();
+        return authorization?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true ? authorization.AsSpan(7).Trim() : [];
     }
 }

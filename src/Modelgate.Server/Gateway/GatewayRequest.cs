@@ -77,7 +77,7 @@ internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedM
         var resolved = resolvedChain[0];
 
         // A purpose is checked against both allow-lists; a model asked for by name needs a key without allow-lists, or that model on its list.
-        var allowed = Purpose.TryParse(requested, out _, out _)
+        var allowed = Purpose.TryParse(requested, out _)
             ? key!.Allows(requested, resolved.Model.ModelId)
             : key!.AllowedModels.Contains(resolved.Model.ModelId) || (key.AllowedPurposes.Count == 0 && key.AllowedModels.Count == 0);
         if (!allowed)

@@ -11,7 +11,7 @@ namespace Modelgate.Server.Gateway;
 /// </summary>
 internal sealed class ProviderRateLimits
 {
-    private readonly ConcurrentDictionary<(string Provider, int Limit), RateLimiter> _limiters = new();
+    private readonly ConcurrentDictionary<(Guid Id, string Name, int Limit), RateLimiter> _limiters = new();
 
     /// <summary>Takes a permit for one request to the provider (every attempt, retries included).</summary>
     /// <exception cref="RequestLimitReachedException">The provider is at its limit.</exception>
@@ -31,7 +31,7 @@ internal sealed class ProviderRateLimits
             return null;
         }
 
-        var limiter = _limiters.GetOrAdd(($"{target.Provider.Id}|{target.Provider.Name}", limit), key => new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
+        var limiter = _limiters.GetOrAdd((target.Provider.Id, target.Provider.Name, limit), key => new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
         {
             PermitLimit = key.Limit,
             Window = TimeSpan.FromMinutes(1),

@@ -18,8 +18,8 @@ internal sealed class ProviderResilience(TimeProvider time, GatewayOptions optio
     public ProviderRateLimits Limits { get; } = limits;
 
     public const int MaxRetries = 2;
-    private readonly ConcurrentDictionary<string, ResiliencePipeline<HttpResponseMessage>> _http = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ResiliencePipeline> _sdk = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(Guid Id, string Name, string? BaseUrl), ResiliencePipeline<HttpResponseMessage>> _http = new();
+    private readonly ConcurrentDictionary<(Guid Id, string Name, string? BaseUrl), ResiliencePipeline> _sdk = new();
 
     public static bool IsRetryable(int status) => status is 408 or 429 or >= 500;
 
@@ -43,7 +43,7 @@ internal sealed class ProviderResilience(TimeProvider time, GatewayOptions optio
             return call(token);
         }, cancellationToken);
 
-    private static string Key(ResolvedModel target) => $"{target.Provider.Id}|{target.Provider.Name}|{target.BaseUrl}";
+    private static (Guid Id, string Name, string? BaseUrl) Key(ResolvedModel target) => (target.Provider.Id, target.Provider.Name, target.BaseUrl);
 
     private ResiliencePipeline<HttpResponseMessage> BuildHttp()
     {

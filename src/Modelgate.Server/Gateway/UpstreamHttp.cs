@@ -18,6 +18,8 @@ internal static class UpstreamHttp
         AutomaticDecompression = DecompressionMethods.None,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(10),
+        // Modelgate's trace context is not sent to third-party providers (and the header is not built per request).
+        ActivityHeadersPropagator = null,
         ConnectCallback = async (context, cancellationToken) =>
         {
             var addresses = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal)

@@ -97,7 +97,6 @@ internal static partial class UpstreamResponse
     // A whole answer is checked before anything is sent: bounded in size, valid JSON, usage present and not negative.
     private static async Task RelayWholeAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format, GatewayOptions options, UsageRule usage)
     {
-        var who = GatewayErrors.Who(resolved);
         PooledBytes? read;
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
         {
@@ -109,14 +108,14 @@ internal static partial class UpstreamResponse
             }
             catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
             {
-                await GatewayErrors.Write(format, 504, $"{who} did not finish its answer in time.", code: "upstream_timeout").ExecuteAsync(context);
+                await GatewayErrors.Write(format, 504, $"{GatewayErrors.Who(resolved)} did not finish its answer in time.", code: "upstream_timeout").ExecuteAsync(context);
                 return;
             }
         }
 
         if (read is not { } body)
         {
-            await GatewayErrors.Write(format, 502, $"{who} sent an answer over the limit of {options.MaxResponseBytes} bytes.", code: "upstream_invalid").ExecuteAsync(context);
+            await GatewayErrors.Write(format, 502, $"{GatewayErrors.Who(resolved)} sent an answer over the limit of {options.MaxResponseBytes} bytes.", code: "upstream_invalid").ExecuteAsync(context);
             return;
         }
 
@@ -127,13 +126,13 @@ internal static partial class UpstreamResponse
                 using var document = JsonDocument.Parse(body.Memory);
                 if (!HasUsage(document.RootElement, usage))
                 {
-                    await GatewayErrors.Write(format, 502, $"{who} sent an answer without valid token usage.", code: "upstream_invalid").ExecuteAsync(context);
+                    await GatewayErrors.Write(format, 502, $"{GatewayErrors.Who(resolved)} sent an answer without valid token usage.", code: "upstream_invalid").ExecuteAsync(context);
                     return;
                 }
             }
             catch (JsonException)
             {
-                await GatewayErrors.Write(format, 502, $"{who} sent an answer that is not JSON.", code: "upstream_invalid").ExecuteAsync(context);
+                await GatewayErrors.Write(format, 502, $"{GatewayErrors.Who(resolved)} sent an answer that is not JSON.", code: "upstream_invalid").ExecuteAsync(context);
                 return;
             }
 
