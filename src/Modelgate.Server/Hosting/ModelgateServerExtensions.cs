@@ -26,11 +26,6 @@ internal static class ModelgateServerExtensions
         }
 
         var settings = ModelgateSettings.From(builder.Configuration);
-        if (builder.Configuration["MODELGATE_INLINE_IO"] == "true")
-        {
-            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
-        }
-
         var services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
