@@ -1,7 +1,8 @@
 // A long-running agent that holds one injected IChatClient for its whole life. Change the "agents" default
 // in Modelgate (PUT /api/v1/llm-defaults/agents) while it runs: the next call uses the new model and key.
 //
-//   MODELGATE_DATA_DIR=/path/to/modelgate/data dotnet run --project samples/Modelgate.Sample
+//   MODELGATE_DATA_DIR=/path/to/modelgate/data dotnet run --project samples/Modelgate.Sample          (direct mode)
+//   MODELGATE_URL=http://localhost:8080 MODELGATE_API_KEY=mg-... dotnet run --project samples/Modelgate.Sample   (gateway mode)
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,7 +10,17 @@ using Modelgate.Client;
 using Modelgate.Core.Resolution;
 
 var builder = Host.CreateApplicationBuilder(args);
-builder.Services.AddModelgate();
+// With MODELGATE_URL (and MODELGATE_API_KEY, a virtual key) the app calls the gateway; otherwise it reads the
+// catalog database directly (MODELGATE_DATABASE / MODELGATE_DATA_DIR and the master key).
+if (string.IsNullOrEmpty(builder.Configuration["MODELGATE_URL"]))
+{
+    builder.Services.AddModelgate();
+}
+else
+{
+    builder.Services.AddModelgateGateway();
+}
+
 builder.Services.AddHostedService<Agent>();
 await builder.Build().RunAsync();
 

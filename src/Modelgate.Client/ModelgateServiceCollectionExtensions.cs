@@ -61,6 +61,33 @@ public static class ModelgateServiceCollectionExtensions
             return cache;
         });
         services.AddSingleton<IModelgateClients, ModelgateClients>();
+        return services.AddPurposeClients();
+    }
+
+    /// <summary>
+    /// Remote mode: calls the Modelgate gateway (<c>MODELGATE_URL</c>) with a virtual key (<c>MODELGATE_API_KEY</c>),
+    /// naming the purpose as the model, so the server resolves what is configured now on every call; the application
+    /// needs no database access and holds no provider key. Registers the same clients as <see cref="AddModelgate"/>.
+    /// </summary>
+    public static IServiceCollection AddModelgateGateway(this IServiceCollection services, Action<ModelgateGatewayOptions>? configure = null)
+    {
+        services.AddOptions<ModelgateGatewayOptions>().Configure<IConfiguration>((o, config) =>
+        {
+            o.Url ??= config["MODELGATE_URL"] is { Length: > 0 } url ? new Uri(url.TrimEnd('/') + "/") : null;
+            o.ApiKey ??= config["MODELGATE_API_KEY"];
+        });
+        if (configure is not null)
+        {
+            services.PostConfigure(configure);
+        }
+
+        services.AddSingleton<IModelgateClients, Gateway.GatewayClients>();
+        return services.AddPurposeClients();
+    }
+
+    // The keyed clients both modes offer: chat and agents chat clients, the embeddings generator.
+    private static IServiceCollection AddPurposeClients(this IServiceCollection services)
+    {
         foreach (var purpose in new[] { Purpose.ChatName, Purpose.AgentsName })
         {
             services.AddKeyedSingleton<IChatClient>(purpose, (sp, _) => sp.GetRequiredService<IModelgateClients>().ChatClient(purpose));

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using Modelgate.Core.Resolution;
 using Modelgate.Core.Secrets;
-using Modelgate.Server.Tests.Support;
 using Modelgate.Storage;
 using Modelgate.Testing;
 using Xunit.Abstractions;

@@ -1,5 +1,4 @@
 using System.Net;
-using Modelgate.Server.Tests.Support;
 using Modelgate.Storage;
 using Modelgate.Testing;
 using Modelgate.Testing.Upstreams;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Modelgate.Server.Tests.Support;
 using Modelgate.Storage;
 using Modelgate.Testing;
 using Modelgate.Testing.Upstreams;

@@ -1,6 +1,5 @@
 using System.Net;
 using Modelgate.Core.Secrets;
-using Modelgate.Server.Tests.Support;
 using Modelgate.Storage;
 using Modelgate.Testing;
 

@@ -7,25 +7,32 @@ namespace Modelgate.Core.Resolution;
 /// A provider call failed: says which purpose, provider and model, and the HTTP status the provider answered
 /// (null when no answer came, e.g. connection refused). The SDK's exception is kept as the inner exception.
 /// </summary>
-public sealed class ModelgateProviderException(ResolvedModel resolved, int? statusCode, Exception inner)
-    : Exception(Describe(resolved, statusCode, inner), inner)
+public sealed class ModelgateProviderException(string purpose, string? provider, string? model, int? statusCode, string message, Exception inner)
+    : Exception(message, inner)
 {
     public int? StatusCode { get; } = statusCode;
 
-    public string Purpose { get; } = resolved.Purpose.Name;
+    public string Purpose { get; } = purpose;
 
-    public string Provider { get; } = resolved.Provider.Name;
+    /// <summary>The provider that failed; null when a Modelgate gateway answered for it (its message names it).</summary>
+    public string? Provider { get; } = provider;
 
-    public string Model { get; } = resolved.Model.ModelId;
+    /// <summary>The model that failed; null when a Modelgate gateway answered for it (its message names it).</summary>
+    public string? Model { get; } = model;
 
     /// <summary>Wraps an SDK failure, finding the HTTP status in whichever shape that SDK reports it.</summary>
-    public static ModelgateProviderException From(ResolvedModel resolved, Exception error) => new(resolved, StatusOf(error), error);
+    public static ModelgateProviderException From(ResolvedModel resolved, Exception error)
+    {
+        var status = StatusOf(error);
+        return new(resolved.Purpose.Name, resolved.Provider.Name, resolved.Model.ModelId, status, Describe(resolved, status, error), error);
+    }
 
     /// <summary>Whether an exception from a provider call should be wrapped (not cancellations, not our own errors).</summary>
     public static bool ShouldWrap(Exception error) =>
         error is not (OperationCanceledException or ModelgateConfigurationException or ModelgateProviderException);
 
-    private static int? StatusOf(Exception error)
+    /// <summary>The HTTP status an SDK exception carries (in whichever shape that SDK reports it), or null.</summary>
+    public static int? StatusOf(Exception error)
     {
         for (var e = error; e is not null; e = e.InnerException)
         {

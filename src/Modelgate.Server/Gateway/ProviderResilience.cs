@@ -77,7 +77,7 @@ internal sealed class ProviderResilience(TimeProvider time, GatewayOptions optio
     private ResiliencePipeline BuildSdk(ResolvedModel target)
     {
         var handle = new PredicateBuilder().Handle<Exception>(e => e is not RequestLimitReachedException && ModelgateProviderException.ShouldWrap(e)
-            && (ModelgateProviderException.From(target, e).StatusCode is not { } status || IsRetryable(status)));
+            && (ModelgateProviderException.StatusOf(e) is not { } status || IsRetryable(status)));
         return new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions { ShouldHandle = handle, MaxRetryAttempts = MaxRetries, BackoffType = DelayBackoffType.Exponential, UseJitter = true, Delay = TimeSpan.FromMilliseconds(100) })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions { ShouldHandle = handle, FailureRatio = 0.5, MinimumThroughput = 6, SamplingDuration = TimeSpan.FromSeconds(30), BreakDuration = TimeSpan.FromSeconds(15) })

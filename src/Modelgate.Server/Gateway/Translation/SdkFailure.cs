@@ -19,7 +19,7 @@ internal static class SdkFailure
     public static async Task<IResult?> ReportAsync(HttpContext context, ResolvedModel resolved, Exception error, GatewayFormat format)
     {
         var result = For(resolved, error, format);
-        var status = error is Polly.CircuitBreaker.BrokenCircuitException ? 503 : ModelgateProviderException.From(resolved, error).StatusCode;
+        var status = error is Polly.CircuitBreaker.BrokenCircuitException ? 503 : ModelgateProviderException.StatusOf(error);
         if (status is { } code && !ProviderResilience.IsRetryable(code))
         {
             await result.ExecuteAsync(context);
@@ -32,7 +32,7 @@ internal static class SdkFailure
     private static IResult For(ResolvedModel resolved, Exception error, GatewayFormat format) => error switch
     {
         Polly.CircuitBreaker.BrokenCircuitException => GatewayErrors.CircuitOpen(format, resolved),
-        _ when ModelgateProviderException.From(resolved, error).StatusCode is { } status => GatewayErrors.ProviderFailed(format, resolved, status),
+        _ when ModelgateProviderException.StatusOf(error) is { } status => GatewayErrors.ProviderFailed(format, resolved, status),
         Polly.Timeout.TimeoutRejectedException or TimeoutException or OperationCanceledException => GatewayErrors.TimedOut(format, resolved),
         _ => GatewayErrors.Unreachable(format, resolved),
     };

@@ -1,9 +1,10 @@
+using Xunit;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace Modelgate.Server.Tests.Support;
+namespace Modelgate.Testing.Server;
 
 /// <summary>Small helpers for talking JSON to the admin API in tests.</summary>
 public static class HttpExtensions

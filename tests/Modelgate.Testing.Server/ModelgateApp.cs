@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Testing;
 using Modelgate.Server.Auth;
 using Modelgate.Storage;
 
-namespace Modelgate.Server.Tests.Support;
+namespace Modelgate.Testing.Server;
 
 /// <summary>
 /// One Modelgate server in memory on a given database and data folder, configured the way an operator would
