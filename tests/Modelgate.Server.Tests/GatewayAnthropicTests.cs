@@ -18,11 +18,11 @@ public abstract class GatewayAnthropicTests<TServer>(TServer server) : IClassFix
 
     public async Task DisposeAsync() => await _upstream.DisposeAsync();
 
-    private async Task<(string Purpose, string ModelId, string Key)> ConfigureAsync()
+    private async Task<(string Purpose, string ModelId, string Key)> ConfigureAsync(double? temperature = null, double? topP = null)
     {
         var provider = await Admin.CreateProviderAsync("anthropic", apiKey: UpstreamKey, baseUrl: _upstream.Url);
         var modelId = Catalog.Unique("claude");
-        await (await Admin.PostJsonAsync("/api/v1/llm-models", new { provider_id = provider.Str("id"), model_id = modelId, max_tokens = 512 })).ExpectAsync(HttpStatusCode.Created);
+        await (await Admin.PostJsonAsync("/api/v1/llm-models", new { provider_id = provider.Str("id"), model_id = modelId, max_tokens = 512, temperature, top_p = topP })).ExpectAsync(HttpStatusCode.Created);
         var purpose = "agents/" + Catalog.Unique("anth");
         await (await Admin.PutJsonAsync($"/api/v1/llm-defaults/{purpose}", new { model_id = modelId })).ExpectAsync(HttpStatusCode.OK);
         var key = (await (await Admin.PostJsonAsync("/api/v1/keys", new { name = Catalog.Unique("anthropic-caller") })).ExpectAsync(HttpStatusCode.Created)).Str("key");
@@ -93,6 +93,27 @@ public abstract class GatewayAnthropicTests<TServer>(TServer server) : IClassFix
         var call = Assert.Single(withTool.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
         Assert.Equal("lookup", call.Name);
         Assert.Equal("modelgate", call.Arguments!["q"]!.ToString());
+    }
+
+    [Fact]
+    public async Task ModelDefaults_FillWhatTheCallerLeftOut_NeverTemperatureAndTopPTogether()
+    {
+        var (purpose, _, key) = await ConfigureAsync(temperature: 0.4, topP: 0.9);
+        using var http = server.App.CreateClient();
+        http.DefaultRequestHeaders.Add("x-api-key", key);
+        var messages = new[] { new { role = "user", content = "hi" } };
+
+        await (await http.PostJsonAsync("/v1/messages", new { model = purpose, messages })).ExpectAsync(HttpStatusCode.OK);
+        var plain = _upstream.Last;
+        await (await http.PostJsonAsync("/v1/messages", new { model = purpose, max_tokens = 20, top_p = 0.5, messages })).ExpectAsync(HttpStatusCode.OK);
+        var own = _upstream.Last;
+
+        Assert.Equal(512, plain.Number("max_tokens"));
+        Assert.Equal(0.4, plain.Number("temperature")!.Value, 3);
+        Assert.False(plain.Body.TryGetProperty("top_p", out _));
+        Assert.Equal(20, own.Number("max_tokens"));
+        Assert.Equal(0.5, own.Number("top_p")!.Value, 3);
+        Assert.False(own.Body.TryGetProperty("temperature", out _));
     }
 
     [Fact]

@@ -5,7 +5,8 @@ namespace Modelgate.Server.Gateway;
 
 /// <summary>
 /// Forwards an Anthropic Messages request to an Anthropic provider, rewriting only the model and the credentials
-/// (and filling the model's default max_tokens when the caller left it out); the event stream relays as it arrives.
+/// (and filling the model's default max_tokens and sampling parameters the caller left out); the event stream
+/// relays as it arrives.
 /// </summary>
 internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, ProviderResilience resilience, GatewayOptions options)
 {
@@ -18,7 +19,7 @@ internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, Provider
     public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, Core.Resolution.ResolvedModel resolved, CancellationToken beforeFirstByte)
     {
         var baseUrl = Core.Providers.Anthropic.AnthropicEndpoint.RootUrl(resolved.BaseUrl);
-        var json = ForwardedBody.Write(request.Body, resolved.Model.ModelId, [("max_tokens", resolved.Parameters.MaxTokens)]);
+        var json = ForwardedBody.Write(request.Body, resolved.Model.ModelId, Defaults(request.Body, resolved));
         var version = context.Request.Headers["anthropic-version"].FirstOrDefault() ?? DefaultVersion;
         var beta = context.Request.Headers["anthropic-beta"].FirstOrDefault();
         HttpRequestMessage Build()
@@ -45,6 +46,20 @@ internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, Provider
     }
 
     public static bool Serves(ProviderKind kind) => kind == ProviderKind.Anthropic;
+
+    // The model's defaults the caller left out. Recent Claude models refuse temperature and top_p together, so a
+    // sampling default is added only when the caller set neither, and top_p only when there is no temperature.
+    private static (string Name, double? Value)[] Defaults(JsonObject body, Core.Resolution.ResolvedModel resolved)
+    {
+        var defaults = resolved.Parameters;
+        var callerSamples = body.ContainsKey("temperature") || body.ContainsKey("top_p");
+        return
+        [
+            ("max_tokens", defaults.MaxTokens),
+            ("temperature", callerSamples ? null : defaults.Temperature),
+            ("top_p", callerSamples || defaults.Temperature is not null ? null : defaults.TopP),
+        ];
+    }
 
     /// <summary>Anthropic requires max_tokens; refuse early, in Anthropic's format, if neither the caller nor the model sets it.</summary>
     public static string? Missing(JsonObject body, Core.Resolution.ResolvedModel resolved) =>
