@@ -2,8 +2,10 @@
 # Load benchmark of the Modelgate gateway with the shared harness (../shared/bench): builds the server in Release,
 # starts it pinned to one core on a fresh data folder, configures the mock upstream as an OpenAI-compatible
 # provider (models gpt-4o-mini and text-embedding-3-small) and a virtual key, then runs the harness.
-# Usage (from the repository root): bench/gateway/run-modelgate.sh     (run.sh knobs apply: RATES, DURATION, ...)
-# Run nothing else meanwhile. Requires wrk (apt-get install -y wrk) and node.
+# Usage (from the repository root):
+#   DURATION=15 WARMUP=10 taskset -c 0 bench/gateway/run-modelgate.sh     (run.sh knobs apply: RATES, SCENARIOS, ...)
+# taskset -c 0 keeps the harness's own /proc sampling off the gateway's core (the gateway is pinned to core 1 below);
+# run Portkey the same way (docs/benchmarks.md). Run nothing else meanwhile. Requires wrk (apt-get install -y wrk) and node.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 HARNESS="${HARNESS:-$ROOT/../shared/bench}"
