@@ -7,7 +7,7 @@ internal static class GatewayApi
 {
     public static WebApplication MapGateway(this WebApplication app)
     {
-        var v1 = app.MapGroup("/v1").WithTags("Gateway (OpenAI format)");
+        var v1 = app.MapGroup("/v1").WithTags("Gateway (OpenAI format)").RequireRateLimiting(GatewayConcurrency.PolicyName);
         v1.MapPost("/chat/completions", (HttpContext c, GatewayServices services) => ForwardAsync(c, services, "chat/completions"))
             .WithName("ChatCompletions").WithSummary("OpenAI chat completions; 'model' is a purpose (agents, chat, agents/<type>) or a configured model. Authenticate with a virtual key.");
         v1.MapPost("/embeddings", (HttpContext c, GatewayServices services) => ForwardAsync(c, services, "embeddings"))

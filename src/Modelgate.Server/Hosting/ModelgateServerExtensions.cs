@@ -52,7 +52,9 @@ internal static class ModelgateServerExtensions
         services.AddSingleton<TranslatingChat>();
         services.AddSingleton<ProviderResilience>();
         services.AddSingleton<ProviderRateLimits>();
-        services.AddSingleton(GatewayOptions.From(builder.Configuration));
+        var gatewayOptions = GatewayOptions.From(builder.Configuration);
+        services.AddSingleton(gatewayOptions);
+        services.AddGatewayConcurrency(gatewayOptions);
         services.AddSingleton<OpenAIPassthrough>();
         services.AddSingleton<AnthropicPassthrough>();
         services.AddSingleton<TranslatingEmbeddings>();
@@ -87,6 +89,7 @@ internal static class ModelgateServerExtensions
         app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapFallbacksApi().MapResolveApi().MapConfigVersionsApi().MapInstancesApi().MapKeysApi().MapAuditApi().MapSecretsApi();
