@@ -142,6 +142,25 @@ public sealed class GatewayModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StreamCutByTheProvider_IsAProviderException_NotAShortAnswer()
+    {
+        var chat = await ChatWithDefaultAsync("gpt-remote-e");
+        _upstream.Faults.Enqueue(UpstreamFault.DropMidStream);
+        var received = new List<string>();
+
+        var error = await Assert.ThrowsAsync<ModelgateProviderException>(async () =>
+        {
+            await foreach (var update in chat.GetStreamingResponseAsync("hi"))
+            {
+                received.Add(update.Text);
+            }
+        });
+
+        Assert.Equal("Hel", string.Concat(received));
+        Assert.Contains("ended without finishing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WithoutUrlOrKey_ResolvingAClientSaysWhatToSet()
     {
         var services = await StartAppAsync(key: "", configure: o => o.Url = null);

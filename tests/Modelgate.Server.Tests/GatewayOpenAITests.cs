@@ -324,6 +324,7 @@ public abstract class GatewayOpenAITests<TServer>(TServer server) : IClassFixtur
     [InlineData(500, 502)]
     [InlineData(503, 502)]
     [InlineData(429, 429)]
+    [InlineData(408, 504)]
     public async Task UpstreamFailure_BecomesAnOpenAIErrorWithoutTheProvidersKey(int upstreamStatus, int expected)
     {
         var (purpose, _) = await ConfigureAsync();

@@ -66,6 +66,19 @@ public sealed class GatewayResilienceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ProviderRefusingItsKey_IsNotRetried_AndTheFallbackServes()
+    {
+        await (await _admin.PutJsonAsync("/api/v1/llm-fallbacks/agents", new { model_ids = new[] { _secondaryModel } })).ExpectAsync(HttpStatusCode.OK);
+        _primary.FailNext(401, """{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}""");
+
+        var response = await ChatAsync();
+
+        await response.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("secondary-model", response.Headers.GetValues("x-modelgate-model").Single());
+        Assert.Single(_primary.Requests);
+    }
+
+    [Fact]
     public async Task WithoutFallbacks_ThePersistentFailureReachesTheCallerAsA502()
     {
         _primary.FailNext(500, Failure, times: 3);

@@ -73,6 +73,7 @@ public sealed class GatewayUpstreamFaultTests : IAsyncLifetime
     [InlineData(UpstreamFault.EndWithoutMarker, "chat", "ended before its end marker")]
     [InlineData(UpstreamFault.DropMidStream, "chat", "stream broke off")]
     [InlineData(UpstreamFault.DropMidStream, Translated, "failed mid-stream")]
+    [InlineData(UpstreamFault.EndWithoutMarker, Translated, "ended without finishing its answer")]
     public async Task StreamCutShort_EndsWithATerminalErrorEvent_AndIsNotRetried(UpstreamFault fault, string model, string reason)
     {
         Enqueue(fault);

@@ -17,6 +17,8 @@ public sealed class StreamEndMarkerTests
 
     [Theory]
     [InlineData(false, "data: {\"choices\":[{\"delta\":{\"content\":\"DO\"}}]}\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"NE\"}}]}\n\n")]
+    [InlineData(false, "data: {\"choices\":[{\"delta\":{\"content\":\"send data: [DONE]\\ndata: [DONE] at the end\"}}]}\n\n")]
+    [InlineData(true, "event: message_start\ndata: {}\n\nevent: content_block_delta\ndata: {\"delta\":{\"text\":\"then event: message_stop\\nevent: message_stop\"}}\n\n")]
     [InlineData(true, "event: message_start\ndata: {}\n\nevent: content_block_delta\ndata: {\"delta\":{\"text\":\"message\"}}\n\n")]
     public void CutStream_IsNotTakenForAWholeOne(bool anthropic, string stream) =>
         Assert.All(SeenPerReadSize(anthropic, stream), seen => Assert.False(seen.Seen, $"seen with reads of {seen.Size} bytes"));

@@ -31,7 +31,8 @@ internal sealed class GatewayClients : IModelgateClients, IDisposable
         var http = settings.HttpClient ?? (_ownedHttp = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan });
         _client = new OpenAIClient(new ApiKeyCredential(settings.ApiKey), new OpenAIClientOptions
         {
-            Endpoint = new Uri(settings.Url, "v1"),
+            // "v1" relative to the root URL: with a path (http://host/modelgate) it must end in '/' to be kept.
+            Endpoint = new Uri(settings.Url.AbsoluteUri.EndsWith('/') ? settings.Url : new Uri(settings.Url.AbsoluteUri + "/"), "v1"),
             Transport = new HttpClientPipelineTransport(http),
             RetryPolicy = new ClientRetryPolicy(0),
             NetworkTimeout = Timeout.InfiniteTimeSpan,

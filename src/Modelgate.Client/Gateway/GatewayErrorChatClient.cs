@@ -21,13 +21,14 @@ internal sealed class GatewayErrorChatClient(IChatClient inner, string purpose) 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var updates = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var finished = false;
         while (true)
         {
             try
             {
                 if (!await updates.MoveNextAsync())
                 {
-                    yield break;
+                    break;
                 }
             }
             catch (Exception e) when (GatewayFailure.ShouldMap(e))
@@ -35,7 +36,15 @@ internal sealed class GatewayErrorChatClient(IChatClient inner, string purpose) 
                 throw GatewayFailure.Map(purpose, e);
             }
 
+            finished |= updates.Current.FinishReason is not null;
             yield return updates.Current;
+        }
+
+        // The gateway ends a stream it could not finish with an error event, which the SDK does not raise: an
+        // answer without a finish reason is a cut one.
+        if (!finished)
+        {
+            throw new Core.Resolution.ModelgateProviderException(purpose, null, null, null, $"The Modelgate gateway's stream for '{purpose}' ended without finishing the answer (the provider failed mid-stream).", new InvalidOperationException("stream ended without a finish reason"));
         }
     }
 }

@@ -39,6 +39,7 @@ internal static class GatewayErrors
         return status switch
         {
             429 => Write(format, 429, $"Rate limited by {who}{said}.", code: "rate_limit_exceeded", retryAfter: retryAfter ?? TimeSpan.FromSeconds(1)),
+            408 => Write(format, 504, $"{who} timed out (HTTP 408){said}.", code: "upstream_timeout"),
             >= 500 => Write(format, 502, $"{who} failed with HTTP {status}{said}.", code: "upstream_error"),
             401 or 403 => Write(format, 502, $"{who} refused Modelgate's credentials (HTTP {status}); an administrator should check the provider's API key.", code: "upstream_auth_error"),
             < 400 or 404 => Write(format, 502, $"{who} answered HTTP {status}; an administrator should check the provider's base_url.", code: "upstream_error"),

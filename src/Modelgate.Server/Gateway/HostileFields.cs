@@ -66,22 +66,24 @@ internal static class HostileFields
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NameLookup = Names.GetAlternateLookup<ReadOnlySpan<char>>();
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> OpaqueLookup = Opaque.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    // Lower case without '_' and '-', written into the caller's buffer (a property name costs no allocation); names
-    // over 64 characters normalize to nothing.
+    // Lower case without '_' and '-', written into the caller's buffer (a property name costs no allocation). A name
+    // longer than the buffer once separators are dropped cannot be a forbidden one, and normalizes to nothing.
     private static ReadOnlySpan<char> Normalize(string name, Span<char> buffer)
     {
-        if (name.Length > buffer.Length)
-        {
-            return [];
-        }
-
         var length = 0;
         foreach (var c in name)
         {
-            if (c is not ('_' or '-'))
+            if (c is '_' or '-')
             {
-                buffer[length++] = char.ToLowerInvariant(c);
+                continue;
             }
+
+            if (length == buffer.Length)
+            {
+                return [];
+            }
+
+            buffer[length++] = char.ToLowerInvariant(c);
         }
 
         return buffer[..length];

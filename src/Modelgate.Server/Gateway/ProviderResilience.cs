@@ -18,37 +18,51 @@ internal sealed class ProviderResilience(TimeProvider time, GatewayOptions optio
     public ProviderRateLimits Limits { get; } = limits;
 
     public const int MaxRetries = 2;
-    private readonly ConcurrentDictionary<(Guid Id, string Name, string? BaseUrl), ResiliencePipeline<HttpResponseMessage>> _http = new();
-    private readonly ConcurrentDictionary<(Guid Id, string Name, string? BaseUrl), ResiliencePipeline> _sdk = new();
+    private readonly ConcurrentDictionary<(Guid Id, string Name, string? BaseUrl), (ResiliencePipeline<HttpResponseMessage> Retry, ResiliencePipeline<HttpResponseMessage> Guard)> _http = new();
+    private readonly ConcurrentDictionary<(Guid Id, string Name, string? BaseUrl), (ResiliencePipeline Retry, ResiliencePipeline Guard)> _sdk = new();
 
+    /// <summary>Statuses worth another attempt at the same provider.</summary>
     public static bool IsRetryable(int status) => status is 408 or 429 or >= 500;
 
     /// <summary>
-    /// Sends a request built afresh for each attempt; every attempt takes a permit of the provider's request limit.
-    /// Throws <see cref="BrokenCircuitException"/> while the provider's circuit is open and
+    /// Statuses that say the provider cannot serve the request (retryable ones, and the provider's own configuration:
+    /// a redirect, a refused key, a missing endpoint): the next model of the chain is tried.
+    /// </summary>
+    public static bool IsProviderFault(int status) => IsRetryable(status) || status is (>= 300 and < 400) or 401 or 403 or 404;
+
+    /// <summary>
+    /// Sends a request built afresh for each attempt; every attempt takes a permit of the provider's request limit
+    /// before it reaches the circuit breaker (a refusal is not an outcome of the provider's). Throws
+    /// <see cref="BrokenCircuitException"/> while the provider's circuit is open and
     /// <see cref="RequestLimitReachedException"/> when an attempt finds the provider at its limit.
     /// </summary>
-    public ValueTask<HttpResponseMessage> SendAsync(ResolvedModel target, Func<CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken) =>
-        _http.GetOrAdd(Key(target), _ => BuildHttp()).ExecuteAsync(async token =>
+    public ValueTask<HttpResponseMessage> SendAsync(ResolvedModel target, Func<CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    {
+        var (retry, guard) = _http.GetOrAdd(Key(target), _ => BuildHttp());
+        return retry.ExecuteAsync(async token =>
         {
             Limits.Acquire(target);
-            return await send(token);
+            return await guard.ExecuteAsync(async inner => await send(inner), token);
         }, cancellationToken);
+    }
 
     /// <summary>Runs an SDK call (translated requests) under the provider's request limit, retry and circuit breaker.</summary>
-    public ValueTask<T> ExecuteAsync<T>(ResolvedModel target, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken) =>
-        _sdk.GetOrAdd(Key(target), _ => BuildSdk(target)).ExecuteAsync(token =>
+    public ValueTask<T> ExecuteAsync<T>(ResolvedModel target, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+    {
+        var (retry, guard) = _sdk.GetOrAdd(Key(target), _ => BuildSdk());
+        return retry.ExecuteAsync(token =>
         {
             Limits.Acquire(target);
-            return call(token);
+            return guard.ExecuteAsync(call, token);
         }, cancellationToken);
+    }
 
     private static (Guid Id, string Name, string? BaseUrl) Key(ResolvedModel target) => (target.Provider.Id, target.Provider.Name, target.BaseUrl);
 
-    private ResiliencePipeline<HttpResponseMessage> BuildHttp()
+    private (ResiliencePipeline<HttpResponseMessage> Retry, ResiliencePipeline<HttpResponseMessage> Guard) BuildHttp()
     {
         var handle = new PredicateBuilder<HttpResponseMessage>().Handle<HttpRequestException>().Handle<Polly.Timeout.TimeoutRejectedException>().HandleResult(r => IsRetryable((int)r.StatusCode));
-        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+        var retry = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = handle,
@@ -62,9 +76,11 @@ internal sealed class ProviderResilience(TimeProvider time, GatewayOptions optio
                     return ValueTask.CompletedTask;
                 },
             })
+            .Build();
+        var guard = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
-                ShouldHandle = handle.Handle<Polly.Timeout.TimeoutRejectedException>(),
+                ShouldHandle = handle,
                 FailureRatio = 0.5,
                 MinimumThroughput = 6,
                 SamplingDuration = TimeSpan.FromSeconds(30),
@@ -72,16 +88,21 @@ internal sealed class ProviderResilience(TimeProvider time, GatewayOptions optio
             })
             .AddTimeout(options.FirstByteTimeout)
             .Build();
+        return (retry, guard);
     }
 
-    private ResiliencePipeline BuildSdk(ResolvedModel target)
+    private (ResiliencePipeline Retry, ResiliencePipeline Guard) BuildSdk()
     {
-        var handle = new PredicateBuilder().Handle<Exception>(e => e is not RequestLimitReachedException && ModelgateProviderException.ShouldWrap(e)
+        // An open circuit is not retried: the request goes to the next model at once.
+        var handle = new PredicateBuilder().Handle<Exception>(e => e is not (RequestLimitReachedException or BrokenCircuitException) && ModelgateProviderException.ShouldWrap(e)
             && (ModelgateProviderException.StatusOf(e) is not { } status || IsRetryable(status)));
-        return new ResiliencePipelineBuilder { TimeProvider = time }
+        var retry = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions { ShouldHandle = handle, MaxRetryAttempts = MaxRetries, BackoffType = DelayBackoffType.Exponential, UseJitter = true, Delay = TimeSpan.FromMilliseconds(100) })
+            .Build();
+        var guard = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions { ShouldHandle = handle, FailureRatio = 0.5, MinimumThroughput = 6, SamplingDuration = TimeSpan.FromSeconds(30), BreakDuration = TimeSpan.FromSeconds(15) })
             .AddTimeout(options.FirstByteTimeout)
             .Build();
+        return (retry, guard);
     }
 }

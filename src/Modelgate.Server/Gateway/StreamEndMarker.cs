@@ -3,14 +3,15 @@ using System.Text;
 namespace Modelgate.Server.Gateway;
 
 /// <summary>
-/// Watches a relayed event stream for the marker that ends a complete answer: <c>[DONE]</c> (OpenAI) or
-/// <c>message_stop</c> (Anthropic). The marker may be split across reads, so the last bytes of each read are
-/// kept and searched with the next.
+/// Watches a relayed event stream for the line that ends a complete answer: <c>data: [DONE]</c> (OpenAI) or
+/// <c>event: message_stop</c> (Anthropic), at the start of a line (never the first line of a stream), so a model
+/// writing those words — inside a JSON string, where a newline is escaped — does not count. The marker may be split
+/// across reads, so the last bytes of each read are kept and searched with the next.
 /// </summary>
 internal sealed class StreamEndMarker(GatewayFormat format)
 {
-    private static readonly byte[] OpenAIDone = Encoding.ASCII.GetBytes("[DONE]");
-    private static readonly byte[] AnthropicStop = Encoding.ASCII.GetBytes("message_stop");
+    private static readonly byte[] OpenAIDone = Encoding.ASCII.GetBytes("\ndata: [DONE]");
+    private static readonly byte[] AnthropicStop = Encoding.ASCII.GetBytes("\nevent: message_stop");
 
     private readonly byte[] _marker = format == GatewayFormat.Anthropic ? AnthropicStop : OpenAIDone;
     private readonly byte[] _window = new byte[64];

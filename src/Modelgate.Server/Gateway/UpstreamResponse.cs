@@ -47,7 +47,8 @@ internal static partial class UpstreamResponse
             return (null, GatewayErrors.TimedOut(format, resolved));
         }
 
-        if (ProviderResilience.IsRetryable((int)response.StatusCode))
+        // Retries are spent, or the provider's configuration is wrong: the next model of the chain may serve.
+        if (ProviderResilience.IsProviderFault((int)response.StatusCode))
         {
             using (response)
             {
@@ -152,7 +153,10 @@ internal static partial class UpstreamResponse
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var end = new StreamEndMarker(format);
         long total = 0;
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // Whether the bytes relayed so far stop inside an event (not right after the blank line that ends one).
+        var lineOpen = false;
+        byte last = (byte)'\n';
+        var idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         try
         {
             while (true)
@@ -161,11 +165,18 @@ internal static partial class UpstreamResponse
                 idle.CancelAfter(options.StreamIdleTimeout);
                 var read = await stream.ReadAsync(buffer, idle.Token);
                 idle.CancelAfter(Timeout.InfiniteTimeSpan);
+                if (idle.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+                {
+                    // The timer fired just as the read completed: data did arrive, so start a fresh idle timer.
+                    idle.Dispose();
+                    idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+                }
+
                 if (read == 0)
                 {
                     if (!end.Seen)
                     {
-                        await TerminalErrorAsync(context, format, "The provider's stream ended before its end marker: the answer may be incomplete.");
+                        await TerminalErrorAsync(context, format, "The provider's stream ended before its end marker: the answer may be incomplete.", lineOpen);
                     }
 
                     return;
@@ -174,11 +185,14 @@ internal static partial class UpstreamResponse
                 total += read;
                 if (total > options.MaxResponseBytes)
                 {
-                    await TerminalErrorAsync(context, format, $"The provider's stream passed the limit of {options.MaxResponseBytes} bytes.");
+                    await TerminalErrorAsync(context, format, $"The provider's stream passed the limit of {options.MaxResponseBytes} bytes.", lineOpen);
                     return;
                 }
 
                 end.Observe(buffer.AsSpan(0, read));
+                var beforeLast = read > 1 ? buffer[read - 2] : last;
+                last = buffer[read - 1];
+                lineOpen = !(last == (byte)'\n' && beforeLast == (byte)'\n');
                 await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
             }
@@ -189,23 +203,25 @@ internal static partial class UpstreamResponse
         }
         catch (OperationCanceledException)
         {
-            await TerminalErrorAsync(context, format, $"The provider sent nothing for {options.StreamIdleTimeout.TotalSeconds:F0} s.");
+            await TerminalErrorAsync(context, format, $"The provider sent nothing for {options.StreamIdleTimeout.TotalSeconds:F0} s.", lineOpen);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            await TerminalErrorAsync(context, format, "The provider's stream broke off.");
+            await TerminalErrorAsync(context, format, "The provider's stream broke off.", lineOpen);
         }
         finally
         {
+            idle.Dispose();
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private static async Task TerminalErrorAsync(HttpContext context, GatewayFormat format, string message)
+    // After a cut inside an event, the error event starts on a fresh event boundary so the caller's parser reads it whole.
+    private static async Task TerminalErrorAsync(HttpContext context, GatewayFormat format, string message, bool lineOpen)
     {
-        var text = format == GatewayFormat.Anthropic
+        var text = (lineOpen ? "\n\n" : "") + (format == GatewayFormat.Anthropic
             ? $"event: error\ndata: {JsonSerializer.Serialize(new { type = "error", error = new { type = "api_error", message } })}\n\n"
-            : $"data: {JsonSerializer.Serialize(new { error = new { message, type = "api_error", param = (string?)null, code = "upstream_error" } })}\n\n";
+            : $"data: {JsonSerializer.Serialize(new { error = new { message, type = "api_error", param = (string?)null, code = "upstream_error" } })}\n\n");
         await context.Response.WriteAsync(text, context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
@@ -261,7 +277,7 @@ internal static partial class UpstreamResponse
         {
             using var document = JsonDocument.Parse(text);
             return document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var message)
-                ? Truncate(message.GetString())
+                ? message.GetString()
                 : null;
         }
         catch (JsonException)
@@ -283,7 +299,7 @@ internal static partial class UpstreamResponse
             message = message.Replace(key, "[redacted]", StringComparison.Ordinal);
         }
 
-        return KeyLike().Replace(message, "[redacted]");
+        return Truncate(KeyLike().Replace(message, "[redacted]"));
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\b(sk|mg|key)-[A-Za-z0-9_\-]{12,}")]

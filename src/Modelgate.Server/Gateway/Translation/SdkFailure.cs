@@ -13,14 +13,15 @@ internal static class SdkFailure
         ModelgateProviderException.ShouldWrap(error) || (error is OperationCanceledException && !context.RequestAborted.IsCancellationRequested);
 
     /// <summary>
-    /// Retryable failures (no answer, timeout, 429, 5xx, open circuit) are returned for the next model of the chain;
-    /// any other (the provider refusing the request itself) is written to the caller now and null returned.
+    /// The provider's failures (no answer, timeout, 429, 5xx, open circuit, a refused key or missing endpoint) are
+    /// returned for the next model of the chain; the provider refusing the request itself (another 4xx) is written
+    /// to the caller now and null returned.
     /// </summary>
     public static async Task<IResult?> ReportAsync(HttpContext context, ResolvedModel resolved, Exception error, GatewayFormat format)
     {
         var result = For(resolved, error, format);
         var status = error is Polly.CircuitBreaker.BrokenCircuitException ? 503 : ModelgateProviderException.StatusOf(error);
-        if (status is { } code && !ProviderResilience.IsRetryable(code))
+        if (status is { } code && !ProviderResilience.IsProviderFault(code))
         {
             await result.ExecuteAsync(context);
             return null;

@@ -7,7 +7,8 @@ namespace Modelgate.Server.Gateway.Translation;
 /// <summary>
 /// A streaming call to a provider's chat client with the gateway's bounds: until its first update it is bound by the
 /// attempt's first-byte timeout; after that it lives as long as the caller stays, each update must come within the
-/// idle timeout, and the answer may not pass the size limit. A broken bound ends the stream with
+/// idle timeout, the answer may not pass the size limit, and the stream must carry a finish reason before it ends.
+/// A broken bound ends the stream with
 /// <see cref="UpstreamStreamException"/>, which the writers turn into the format's terminal error event.
 /// </summary>
 internal sealed class TranslatedStream : IAsyncDisposable
@@ -57,6 +58,7 @@ internal sealed class TranslatedStream : IAsyncDisposable
         }
 
         var total = SizeOf(First);
+        var finished = First.FinishReason is not null;
         yield return First;
         while (true)
         {
@@ -78,9 +80,16 @@ internal sealed class TranslatedStream : IAsyncDisposable
 
             if (!more)
             {
+                // A stream that stops without a finish reason was cut: it must not pass for a whole answer.
+                if (!finished)
+                {
+                    throw new UpstreamStreamException("The provider's stream ended without finishing its answer: it may be incomplete.");
+                }
+
                 yield break;
             }
 
+            finished |= _updates.Current.FinishReason is not null;
             total += SizeOf(_updates.Current);
             if (total > options.MaxResponseBytes)
             {
