@@ -7,12 +7,12 @@ internal static class GatewayApi
 {
     public static WebApplication MapGateway(this WebApplication app)
     {
-        var v1 = app.MapGroup("/v1").WithTags("Gateway (OpenAI format)").RequireRateLimiting(GatewayConcurrency.PolicyName);
-        v1.MapPost("/chat/completions", (HttpContext c, GatewayServices services) => ForwardAsync(c, services, "chat/completions"))
+        var v1 = app.MapGroup("/v1").WithTags("Gateway (OpenAI format)");
+        v1.MapPost("/chat/completions", (HttpContext c, GatewayServices services) => services.Concurrency.ServeAsync(c, GatewayFormat.OpenAI, () => ForwardAsync(c, services, "chat/completions")))
             .WithName("ChatCompletions").WithSummary("OpenAI chat completions; 'model' is a purpose (agents, chat, agents/<type>) or a configured model. Authenticate with a virtual key.");
-        v1.MapPost("/embeddings", (HttpContext c, GatewayServices services) => ForwardAsync(c, services, "embeddings"))
+        v1.MapPost("/embeddings", (HttpContext c, GatewayServices services) => services.Concurrency.ServeAsync(c, GatewayFormat.OpenAI, () => ForwardAsync(c, services, "embeddings")))
             .WithName("Embeddings").WithSummary("OpenAI embeddings; 'model' is 'embeddings' or a configured embedding model.");
-        v1.MapPost("/messages", (HttpContext c, GatewayServices services) => ForwardMessagesAsync(c, services)).WithTags("Gateway (Anthropic format)").WithName("Messages")
+        v1.MapPost("/messages", (HttpContext c, GatewayServices services) => services.Concurrency.ServeAsync(c, GatewayFormat.Anthropic, () => ForwardMessagesAsync(c, services))).WithTags("Gateway (Anthropic format)").WithName("Messages")
             .WithSummary("Anthropic Messages API; 'model' is a purpose or a configured model. Authenticate with a virtual key as x-api-key or Bearer.");
         v1.MapGet("/models", ListModels).WithName("ListGatewayModels").WithSummary("Purposes and configured active models this key may use, in OpenAI's list format.");
         return app;

@@ -1,29 +1,31 @@
-using Microsoft.AspNetCore.RateLimiting;
-
 namespace Modelgate.Server.Gateway;
 
 /// <summary>
-/// At most <see cref="GatewayOptions.MaxConcurrentRequests"/> gateway requests in flight per instance (ASP.NET Core's
-/// rate limiting middleware with a concurrency limiter, no queue): past it a caller gets 429 with Retry-After in its
-/// own format at once, instead of the instance slowing down for everyone. The admin API is not limited.
+/// At most <see cref="GatewayOptions.MaxConcurrentRequests"/> gateway requests in flight per instance (streams
+/// included): past it a caller gets 429 with Retry-After in its own format at once, instead of the instance slowing
+/// down for everyone. A counter, not a queue; the admin API is not limited.
 /// </summary>
-internal static class GatewayConcurrency
+internal sealed class GatewayConcurrency(GatewayOptions options)
 {
-    public const string PolicyName = "gateway-concurrency";
+    private int _inFlight;
 
-    public static IServiceCollection AddGatewayConcurrency(this IServiceCollection services, GatewayOptions options) =>
-        services.AddRateLimiter(limiter =>
+    /// <summary>Runs <paramref name="serve"/> if the instance has room, else answers 429.</summary>
+    public async Task ServeAsync(HttpContext context, GatewayFormat format, Func<Task> serve)
+    {
+        if (Interlocked.Increment(ref _inFlight) > options.MaxConcurrentRequests)
         {
-            limiter.AddConcurrencyLimiter(PolicyName, o =>
-            {
-                o.PermitLimit = options.MaxConcurrentRequests;
-                o.QueueLimit = 0;
-            });
-            limiter.OnRejected = (rejected, _) =>
-            {
-                var context = rejected.HttpContext;
-                var format = context.Request.Path.StartsWithSegments("/v1/messages") ? GatewayFormat.Anthropic : GatewayFormat.OpenAI;
-                return new ValueTask(GatewayErrors.Write(format, 429, $"This Modelgate instance is serving its limit of {options.MaxConcurrentRequests} requests at once; retry shortly.", code: "gateway_busy", retryAfter: TimeSpan.FromSeconds(1)).ExecuteAsync(context));
-            };
-        });
+            Interlocked.Decrement(ref _inFlight);
+            await GatewayErrors.Write(format, 429, $"This Modelgate instance is serving its limit of {options.MaxConcurrentRequests} requests at once; retry shortly.", code: "gateway_busy", retryAfter: TimeSpan.FromSeconds(1)).ExecuteAsync(context);
+            return;
+        }
+
+        try
+        {
+            await serve();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
 }

@@ -12,4 +12,5 @@ internal sealed record GatewayServices(
     OpenAIPassthrough OpenAI,
     AnthropicPassthrough Anthropic,
     TranslatingChat Chat,
-    TranslatingEmbeddings Embeddings);
+    TranslatingEmbeddings Embeddings,
+    GatewayConcurrency Concurrency);

@@ -54,7 +54,7 @@ internal static class ModelgateServerExtensions
         services.AddSingleton<ProviderRateLimits>();
         var gatewayOptions = GatewayOptions.From(builder.Configuration);
         services.AddSingleton(gatewayOptions);
-        services.AddGatewayConcurrency(gatewayOptions);
+        services.AddSingleton<GatewayConcurrency>();
         services.AddSingleton<OpenAIPassthrough>();
         services.AddSingleton<AnthropicPassthrough>();
         services.AddSingleton<TranslatingEmbeddings>();
@@ -89,7 +89,6 @@ internal static class ModelgateServerExtensions
         app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapFallbacksApi().MapResolveApi().MapConfigVersionsApi().MapInstancesApi().MapKeysApi().MapAuditApi().MapSecretsApi();
