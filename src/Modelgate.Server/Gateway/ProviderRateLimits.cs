@@ -23,8 +23,8 @@ internal sealed class ProviderRateLimits
         }
     }
 
-    /// <summary>Null when the request may go; otherwise how long to wait.</summary>
-    public TimeSpan? TryAcquire(ResolvedModel target)
+    // Null when the request may go; otherwise how long to wait.
+    private TimeSpan? TryAcquire(ResolvedModel target)
     {
         if (target.Provider.Limits.RequestsPerMinute is not { } limit)
         {

@@ -14,9 +14,6 @@ namespace Modelgate.Server.Gateway;
 /// </summary>
 internal sealed class ProviderResilience(TimeProvider time, GatewayOptions options, ProviderRateLimits limits)
 {
-    /// <summary>The providers' configured request limits, checked before each model is tried.</summary>
-    public ProviderRateLimits Limits { get; } = limits;
-
     public const int MaxRetries = 2;
     private readonly ConcurrentDictionary<(Guid Id, string Name, string? BaseUrl), (ResiliencePipeline<HttpResponseMessage> Retry, ResiliencePipeline<HttpResponseMessage> Guard)> _http = new();
     private readonly ConcurrentDictionary<(Guid Id, string Name, string? BaseUrl), (ResiliencePipeline Retry, ResiliencePipeline Guard)> _sdk = new();
@@ -41,7 +38,7 @@ internal sealed class ProviderResilience(TimeProvider time, GatewayOptions optio
         var (retry, guard) = _http.GetOrAdd(Key(target), _ => BuildHttp());
         return retry.ExecuteAsync(async token =>
         {
-            Limits.Acquire(target);
+            limits.Acquire(target);
             return await guard.ExecuteAsync(async inner => await send(inner), token);
         }, cancellationToken);
     }
@@ -52,7 +49,7 @@ internal sealed class ProviderResilience(TimeProvider time, GatewayOptions optio
         var (retry, guard) = _sdk.GetOrAdd(Key(target), _ => BuildSdk());
         return retry.ExecuteAsync(token =>
         {
-            Limits.Acquire(target);
+            limits.Acquire(target);
             return guard.ExecuteAsync(call, token);
         }, cancellationToken);
     }
