@@ -13,12 +13,19 @@ internal static class SdkFailure
         ModelgateProviderException.ShouldWrap(error) || (error is OperationCanceledException && !context.RequestAborted.IsCancellationRequested);
 
     /// <summary>
-    /// The provider's failures (no answer, timeout, 429, 5xx, open circuit, a refused key or missing endpoint) are
+    /// The provider's failures (no answer, timeout, 429, 5xx, open circuit, a refused key or missing endpoint, the
+    /// provider's configured request limit reached) are
     /// returned for the next model of the chain; the provider refusing the request itself (another 4xx) is written
     /// to the caller now and null returned.
     /// </summary>
     public static async Task<IResult?> ReportAsync(HttpContext context, ResolvedModel resolved, Exception error, GatewayFormat format)
     {
+        if (error is RequestLimitReachedException limited)
+        {
+            // Modelgate's own limit for the provider: the next model may serve.
+            return GatewayErrors.AtRequestLimit(format, resolved, limited.Wait);
+        }
+
         var result = For(resolved, error, format);
         var status = error is Polly.CircuitBreaker.BrokenCircuitException ? 503 : ModelgateProviderException.StatusOf(error);
         if (status is { } code && !ProviderResilience.IsProviderFault(code))

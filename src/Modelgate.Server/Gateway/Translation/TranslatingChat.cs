@@ -47,10 +47,6 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
             {
                 response = await resilience.ExecuteAsync(resolved, async token => await client.GetResponseAsync(messages, options, token), beforeFirstByte);
             }
-            catch (RequestLimitReachedException e)
-            {
-                return GatewayErrors.AtRequestLimit(format, resolved, e.Wait);
-            }
             catch (Exception e) when (SdkFailure.IsProviderFailure(context, e))
             {
                 return await SdkFailure.ReportAsync(context, resolved, e, format);
@@ -75,10 +71,6 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
         try
         {
             stream = await resilience.ExecuteAsync(resolved, token => TranslatedStream.OpenAsync(client, messages, options, context.RequestAborted, token), beforeFirstByte);
-        }
-        catch (RequestLimitReachedException e)
-        {
-            return GatewayErrors.AtRequestLimit(format, resolved, e.Wait);
         }
         catch (Exception e) when (SdkFailure.IsProviderFailure(context, e))
         {

@@ -39,10 +39,6 @@ internal sealed class TranslatingEmbeddings(ProviderClientCache clients, Provide
         {
             embeddings = await resilience.ExecuteAsync(resolved, async token => await generator.GenerateAsync(inputs!, options, token), beforeFirstByte);
         }
-        catch (RequestLimitReachedException e)
-        {
-            return GatewayErrors.AtRequestLimit(format, resolved, e.Wait);
-        }
         catch (Exception e) when (SdkFailure.IsProviderFailure(context, e))
         {
             return await SdkFailure.ReportAsync(context, resolved, e, format);
