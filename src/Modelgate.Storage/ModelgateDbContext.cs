@@ -20,6 +20,11 @@ public abstract class ModelgateDbContext(DbContextOptions options) : DbContext(o
     public DbSet<InstanceEntity> Instances => Set<InstanceEntity>();
     public DbSet<VirtualKeyEntity> VirtualKeys => Set<VirtualKeyEntity>();
     public DbSet<PurposeFallbackEntity> PurposeFallbacks => Set<PurposeFallbackEntity>();
+    public DbSet<UsageSeriesEntity> UsageSeries => Set<UsageSeriesEntity>();
+    public DbSet<UsageRecordEntity> UsageRecords => Set<UsageRecordEntity>();
+    public DbSet<UsageRollupEntity> UsageRollups => Set<UsageRollupEntity>();
+    public DbSet<KeySpendEntity> KeySpend => Set<KeySpendEntity>();
+    public DbSet<ModelPriceEntity> ModelPrices => Set<ModelPriceEntity>();
 
     public abstract DatabaseKind Kind { get; }
 

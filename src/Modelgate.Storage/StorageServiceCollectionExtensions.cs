@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Modelgate.Storage.Audit;
+using Modelgate.Core.Usage;
 using Modelgate.Storage.Catalog;
+using Modelgate.Storage.Usage;
 
 namespace Modelgate.Storage;
 
@@ -27,6 +29,25 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<SecretKeyMaintenance>();
         services.AddSingleton<DatabaseInitializer>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers usage recording: the background writer (also the <see cref="IUsageRecorder"/>), budget spend, the
+    /// query, and the rollup/prune job. The writer flushes its queue when the host stops.
+    /// </summary>
+    public static IServiceCollection AddModelgateUsage(this IServiceCollection services, UsageOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<UsageMetrics>();
+        services.AddSingleton<SpendLedger>();
+        services.AddSingleton<UsageWriter>();
+        services.AddSingleton<IUsageRecorder>(sp => sp.GetRequiredService<UsageWriter>());
+        services.AddHostedService(sp => sp.GetRequiredService<UsageWriter>());
+        services.AddSingleton<UsageQuery>();
+        services.AddSingleton<UsageMaintenance>();
+        services.AddHostedService(sp => sp.GetRequiredService<UsageMaintenance>());
+        services.AddHostedService<SpendRefresher>();
         return services;
     }
 }

@@ -73,7 +73,9 @@ public abstract class BadInputTests<TServer>(TServer server) : IClassFixture<TSe
 
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
         Assert.Equal(before, await CountsAsync());
-        Assert.Equal(model.ToString(), (await (await Admin.GetAsync(url)).JsonAsync()).ToString());
+        var after = System.Text.Json.Nodes.JsonNode.Parse((await (await Admin.GetAsync(url)).JsonAsync()).GetRawText())!.AsObject();
+        after.Remove("scorecard");
+        Assert.Equal(System.Text.Json.Nodes.JsonNode.Parse(model.GetRawText())!.ToJsonString(), after.ToJsonString());
     }
 
     [Theory]

@@ -120,7 +120,6 @@ public sealed class GatewayUpstreamFaultTests : IAsyncLifetime
 
     [Theory]
     [InlineData(UpstreamFault.HtmlPage, "not JSON")]
-    [InlineData(UpstreamFault.JsonWithoutUsage, "without valid token usage")]
     [InlineData(UpstreamFault.OversizedAnswer, "over the limit of 65536 bytes")]
     [InlineData(UpstreamFault.Redirect, "answered HTTP 307")]
     public async Task BrokenAnswer_IsA502InOpenAIFormat_NotRelayedNorFollowed(UpstreamFault fault, string reason)

@@ -22,6 +22,9 @@ public sealed record VirtualKey(
 {
     public const string SecretPrefix = "mg-";
 
+    /// <summary>A spending limit per period; null: none.</summary>
+    public Budget? Budget { get; init; }
+
     /// <summary>A new secret and what is stored of it. The secret is returned to the administrator once, never stored.</summary>
     public static (string Secret, string Hash, string Prefix) NewSecret()
     {

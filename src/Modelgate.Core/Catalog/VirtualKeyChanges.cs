@@ -16,6 +16,12 @@ public sealed record VirtualKeyChanges
     /// <summary>When the key stops working; null: never.</summary>
     public Optional<DateTimeOffset?> ExpiresAt { get; init; }
 
+    /// <summary>The key's spending limit in USD per <see cref="BudgetPeriod"/>; null: none.</summary>
+    public Optional<decimal?> BudgetUsd { get; init; }
+
+    /// <summary><c>daily</c> or <c>monthly</c> (the default when a budget is set).</summary>
+    public Optional<string?> BudgetPeriod { get; init; }
+
     public ValidationErrors Validate(bool creating, DateTimeOffset now)
     {
         var errors = new ValidationErrors();
@@ -41,6 +47,23 @@ public sealed record VirtualKeyChanges
         if (ExpiresAt is { HasValue: true, Value: { } expiry } && expiry <= now)
         {
             errors.Add("expires_at", $"expires_at must be in the future (it is now {now:u}); revoke a key to stop it at once");
+        }
+
+        if (BudgetUsd is { HasValue: true, Value: { } budget })
+        {
+            if (budget < 0 || budget > 1_000_000_000m)
+            {
+                errors.Add("budget_usd", $"budget_usd must be between 0 and 1000000000 (USD), or null for no budget; got {budget}");
+            }
+            else if (budget.Scale > 6)
+            {
+                errors.Add("budget_usd", $"budget_usd may have at most 6 decimal places; got {budget}");
+            }
+        }
+
+        if (BudgetPeriod is { HasValue: true, Value: { } period } && !Catalog.Budget.TryParsePeriod(period, out _))
+        {
+            errors.Add("budget_period", $"budget_period must be 'daily' or 'monthly'; got '{period}'");
         }
 
         return errors;

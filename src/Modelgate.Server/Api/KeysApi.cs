@@ -8,6 +8,9 @@ namespace Modelgate.Server.Api;
 /// <c>/api/v1/keys</c>: virtual keys for gateway callers. The secret is returned once, on creation; only its
 /// SHA-256 is stored. Revocation and expiry apply on every instance with the next catalog version.
 /// </summary>
+/// <summary>A key's spend in its current budget period (all null when it has no budget).</summary>
+public sealed record KeySpendView(Guid KeyId, decimal? BudgetUsd, string? BudgetPeriod, decimal? SpentUsd, decimal? RemainingUsd, bool Exhausted, DateTimeOffset? PeriodStart, DateTimeOffset? ResetsAt);
+
 internal static class KeysApi
 {
     public static RouteGroupBuilder MapKeysApi(this RouteGroupBuilder api)
@@ -24,7 +27,23 @@ internal static class KeysApi
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapPost("/{id:guid}/revoke", RevokeAsync).WithName("RevokeKey").WithSummary("Revoke a key at once, on every instance.")
             .Produces<VirtualKeyView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}/spend", SpendAsync).WithName("GetKeySpend")
+            .WithSummary("What the key spent in its current budget period, against its budget (budget_usd, budget_period, spent_usd, remaining_usd, period_start, resets_at).")
+            .Produces<KeySpendView>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
+    }
+
+    private static IResult SpendAsync(Guid id, Modelgate.Core.Resolution.CurrentCatalog catalog, Modelgate.Storage.Usage.SpendLedger ledger)
+    {
+        var key = catalog.State.Snapshot.VirtualKeys.Values.FirstOrDefault(k => k.Id == id);
+        if (key is null)
+        {
+            return ApiResults.Problem(CatalogError.NotFound($"no virtual key with id '{id}'"));
+        }
+
+        return TypedResults.Ok(ledger.StateOf(key) is { } state
+            ? new KeySpendView(key.Id, state.AmountUsd, Budget.Name(state.Period), state.SpentUsd, state.RemainingUsd, state.Exhausted, state.PeriodStart, state.ResetsAt)
+            : new KeySpendView(key.Id, null, null, null, null, false, null, null));
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, VirtualKeyStore keys)

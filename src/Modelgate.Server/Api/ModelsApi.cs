@@ -1,6 +1,7 @@
 using Modelgate.Core.Catalog;
 using Modelgate.Server.Auth;
 using Modelgate.Storage.Catalog;
+using Modelgate.Storage.Usage;
 
 namespace Modelgate.Server.Api;
 
@@ -28,6 +29,9 @@ internal static class ModelsApi
         group.MapDelete("/{**model_id}", DeleteAsync).WithName("DeleteModel")
             .WithSummary("Delete a model. Refused (409) while it is a default unless ?force=true, which clears those defaults.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapGet("/llm-prices/{**model_id}", PricesAsync).WithTags("Models").WithName("GetModelPrices")
+            .WithSummary("A model's price periods, newest first: each price change opens a new period; calls keep the price they ran at.")
+            .Produces<ModelPriceView[]>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -39,9 +43,25 @@ internal static class ModelsApi
         return query.HasErrors ? query.Error : TypedResults.Ok(await store.ListAsync(filter, limit, offset, context.RequestAborted));
     }
 
-    private static async Task<IResult> GetAsync(string model_id, HttpContext context, ModelStore store)
+    // The model with its scorecard of the last 24 hours (requests, success rate, latency, cost).
+    private static async Task<IResult> GetAsync(string model_id, HttpContext context, ModelStore store, UsageQuery usage, TimeProvider time,
+        Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
-        return ApiResults.Entity(context, await store.GetAsync(model_id, context.RequestAborted), v => v.Revision);
+        var result = await store.GetAsync(model_id, context.RequestAborted);
+        if (result.Value is not { } model)
+        {
+            return ApiResults.Problem(result.Error!);
+        }
+
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(model, json.Value.SerializerOptions)!.AsObject();
+        body["scorecard"] = System.Text.Json.JsonSerializer.SerializeToNode(await usage.ScorecardAsync(model.Id, time.GetUtcNow(), 24, context.RequestAborted), json.Value.SerializerOptions);
+        return ApiResults.WithETag(context, body, model.Revision);
+    }
+
+    private static async Task<IResult> PricesAsync(string model_id, HttpContext context, ModelStore store)
+    {
+        var result = await store.PricesAsync(model_id, context.RequestAborted);
+        return result.Value is { } prices ? TypedResults.Ok(prices) : ApiResults.Problem(result.Error!);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, ModelStore store)

@@ -91,6 +91,23 @@ internal sealed class QueryReader(IQueryCollection query)
         return null;
     }
 
+    /// <summary>An ISO 8601 time (a date alone is midnight UTC; without an offset, UTC).</summary>
+    public DateTimeOffset? Time(string name)
+    {
+        if (Raw(name) is not { } text)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var value))
+        {
+            return value;
+        }
+
+        _errors[name] = [$"{name} must be a time in ISO 8601, e.g. 2026-11-01 or 2026-11-01T12:00:00Z"];
+        return null;
+    }
+
     private int Int(string name, int fallback, int min, int max)
     {
         if (Raw(name) is not { } text)

@@ -17,8 +17,11 @@ internal static class ForwardedBody
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
-    /// <summary>The body as UTF-8 bytes; <paramref name="defaults"/> are written only for names the body does not have.</summary>
-    public static byte[] Write(JsonObject body, string model, ReadOnlySpan<(string Name, double? Value)> defaults)
+    /// <summary>
+    /// The body as UTF-8 bytes; <paramref name="defaults"/> are written only for names the body does not have. With
+    /// <paramref name="askUsage"/>, <c>stream_options.include_usage</c> is set (the caller's other stream options kept).
+    /// </summary>
+    public static byte[] Write(JsonObject body, string model, ReadOnlySpan<(string Name, double? Value)> defaults, bool askUsage = false)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
@@ -29,6 +32,11 @@ internal static class ForwardedBody
         foreach (var (name, value) in body)
         {
             if (name == "model")
+            {
+                continue;
+            }
+
+            if (askUsage && name == "stream_options")
             {
                 continue;
             }
@@ -45,6 +53,32 @@ internal static class ForwardedBody
         }
 
         writer.WriteString("model", model);
+        if (askUsage)
+        {
+            writer.WriteStartObject("stream_options");
+            if (body["stream_options"] is JsonObject options)
+            {
+                foreach (var (name, value) in options)
+                {
+                    if (name != "include_usage")
+                    {
+                        writer.WritePropertyName(name);
+                        if (value is null)
+                        {
+                            writer.WriteNullValue();
+                        }
+                        else
+                        {
+                            value.WriteTo(writer);
+                        }
+                    }
+                }
+            }
+
+            writer.WriteBoolean("include_usage", true);
+            writer.WriteEndObject();
+        }
+
         foreach (var (name, value) in defaults)
         {
             if (value is { } number && !body.ContainsKey(name))

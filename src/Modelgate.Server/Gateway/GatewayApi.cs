@@ -1,4 +1,6 @@
 using Modelgate.Core.Resolution;
+using Modelgate.Core.Usage;
+using Modelgate.Server.Gateway.Usage;
 
 namespace Modelgate.Server.Gateway;
 
@@ -8,34 +10,65 @@ internal static class GatewayApi
     public static WebApplication MapGateway(this WebApplication app)
     {
         var v1 = app.MapGroup("/v1").WithTags("Gateway (OpenAI format)");
-        v1.MapPost("/chat/completions", (HttpContext c, GatewayServices services) => services.Concurrency.ServeAsync(c, GatewayFormat.OpenAI, () => ForwardAsync(c, services, "chat/completions")))
+        v1.MapPost("/chat/completions", (HttpContext c, GatewayServices services) => services.Concurrency.ServeAsync(c, GatewayFormat.OpenAI, () => RecordedAsync(c, services, UsageOperations.Chat, call => ForwardAsync(c, services, "chat/completions", call))))
             .WithName("ChatCompletions").WithSummary("OpenAI chat completions; 'model' is a purpose (agents, chat, agents/<type>) or a configured model. Authenticate with a virtual key.");
-        v1.MapPost("/embeddings", (HttpContext c, GatewayServices services) => services.Concurrency.ServeAsync(c, GatewayFormat.OpenAI, () => ForwardAsync(c, services, "embeddings")))
+        v1.MapPost("/embeddings", (HttpContext c, GatewayServices services) => services.Concurrency.ServeAsync(c, GatewayFormat.OpenAI, () => RecordedAsync(c, services, UsageOperations.Embeddings, call => ForwardAsync(c, services, "embeddings", call))))
             .WithName("Embeddings").WithSummary("OpenAI embeddings; 'model' is 'embeddings' or a configured embedding model.");
-        v1.MapPost("/messages", (HttpContext c, GatewayServices services) => services.Concurrency.ServeAsync(c, GatewayFormat.Anthropic, () => ForwardMessagesAsync(c, services))).WithTags("Gateway (Anthropic format)").WithName("Messages")
+        v1.MapPost("/messages", (HttpContext c, GatewayServices services) => services.Concurrency.ServeAsync(c, GatewayFormat.Anthropic, () => RecordedAsync(c, services, UsageOperations.Chat, call => ForwardMessagesAsync(c, services, call)))).WithTags("Gateway (Anthropic format)").WithName("Messages")
             .WithSummary("Anthropic Messages API; 'model' is a purpose or a configured model. Authenticate with a virtual key as x-api-key or Bearer.");
         v1.MapGet("/models", ListModels).WithName("ListGatewayModels").WithSummary("Purposes and configured active models this key may use, in OpenAI's list format.");
         return app;
     }
 
-    private static async Task ForwardAsync(HttpContext context, GatewayServices services, string path)
+    /// <summary>
+    /// Serves one call and records it: one usage record per call of a known key (success or failure, whatever the
+    /// status), handed to the background writer without waiting, and the same figures as OpenTelemetry metrics.
+    /// </summary>
+    private static async Task RecordedAsync(HttpContext context, GatewayServices services, string operation, Func<GatewayCall, Task> serve)
     {
-        var (request, error) = await GatewayRequest.ReadAsync(context, GatewayFormat.OpenAI, services.Catalog, services.Resolver, services.Time);
+        var call = new GatewayCall(operation, services.Time.GetUtcNow(), services.Catalog.State.Snapshot.Version);
+        context.Features.Set(call);
+        using var activity = GatewayTelemetry.Start(operation, context.Request.Path.Value ?? "");
+        var failed = true;
+        try
+        {
+            await serve(call);
+            failed = false;
+        }
+        finally
+        {
+            if (call.Key is not null)
+            {
+                if (failed)
+                {
+                    call.ErrorClass ??= context.RequestAborted.IsCancellationRequested ? "client_closed" : "internal_error";
+                }
+
+                var record = call.ToRecord(failed && !context.Response.HasStarted ? 500 : context.Response.StatusCode);
+                services.Usage.Record(record);
+                services.Telemetry.Record(record, call.Request?.Requested, call.Model?.Provider.Kind, activity);
+            }
+        }
+    }
+
+    private static async Task ForwardAsync(HttpContext context, GatewayServices services, string path, GatewayCall call)
+    {
+        var (request, error) = await GatewayRequest.ReadAsync(context, GatewayFormat.OpenAI, services, call);
         if (error is not null)
         {
             await error.ExecuteAsync(context);
             return;
         }
 
-        await DispatchAsync(context, request!, GatewayFormat.OpenAI, services.Options, (candidate, deadline) =>
+        await DispatchAsync(context, request!, GatewayFormat.OpenAI, services.Options, call, (candidate, deadline) =>
             OpenAIPassthrough.Serves(candidate.Provider.Kind) ? services.OpenAI.TryAsync(context, request!, candidate, path, deadline)
             : path == "embeddings" ? services.Embeddings.TryAsync(context, request!, candidate, deadline)
             : services.Chat.TryAsync(context, request!, candidate, GatewayFormat.OpenAI, deadline));
     }
 
-    private static async Task ForwardMessagesAsync(HttpContext context, GatewayServices services)
+    private static async Task ForwardMessagesAsync(HttpContext context, GatewayServices services, GatewayCall call)
     {
-        var (request, error) = await GatewayRequest.ReadAsync(context, GatewayFormat.Anthropic, services.Catalog, services.Resolver, services.Time);
+        var (request, error) = await GatewayRequest.ReadAsync(context, GatewayFormat.Anthropic, services, call);
         if (error is not null)
         {
             await error.ExecuteAsync(context);
@@ -48,7 +81,7 @@ internal static class GatewayApi
             return;
         }
 
-        await DispatchAsync(context, request, GatewayFormat.Anthropic, services.Options, (candidate, deadline) =>
+        await DispatchAsync(context, request, GatewayFormat.Anthropic, services.Options, call, (candidate, deadline) =>
             AnthropicPassthrough.Serves(candidate.Provider.Kind) ? services.Anthropic.TryAsync(context, request, candidate, deadline) : services.Chat.TryAsync(context, request, candidate, GatewayFormat.Anthropic, deadline));
     }
 
@@ -57,13 +90,14 @@ internal static class GatewayApi
     /// failure before the first byte reached the caller: no answer, timeout, 429, 5xx, or an open circuit. All of it,
     /// retries and fallbacks together, must produce a first byte within the request timeout.
     /// </summary>
-    private static async Task DispatchAsync(HttpContext context, GatewayRequest request, GatewayFormat format, GatewayOptions options, Func<ResolvedModel, CancellationToken, Task<IResult?>> attempt)
+    private static async Task DispatchAsync(HttpContext context, GatewayRequest request, GatewayFormat format, GatewayOptions options, GatewayCall call, Func<ResolvedModel, CancellationToken, Task<IResult?>> attempt)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         deadline.CancelAfter(options.RequestTimeout);
         IResult? failure = null;
         foreach (var candidate in request.Chain)
         {
+            call.Model = candidate;
             failure = await attempt(candidate, deadline.Token);
             if (failure is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
             {

@@ -62,6 +62,17 @@ internal static class GatewayErrors
         context.Response.Headers["x-modelgate-provider"] = resolved.Provider.Name;
     }
 
+    private static string ErrorClassOf(int status) => status switch
+    {
+        400 => "invalid_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        413 => "request_too_large",
+        429 => "rate_limited",
+        _ => "http_" + status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     private static string OpenAIType(int status) => status switch
     {
         400 or 404 or 413 => "invalid_request_error",
@@ -86,6 +97,11 @@ internal static class GatewayErrors
     {
         public Task ExecuteAsync(HttpContext context)
         {
+            if (Usage.GatewayCall.Of(context) is { } call)
+            {
+                call.ErrorClass ??= code ?? ErrorClassOf(status);
+            }
+
             context.Response.StatusCode = status;
             if (retryAfter is { } wait)
             {

@@ -22,7 +22,7 @@ internal sealed record GatewayOptions(long MaxResponseBytes, TimeSpan StreamIdle
         TimeSpan.FromSeconds(double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : fallback);
 }
 
-/// <summary>Which usage fields a successful non-streaming answer must carry (non-negative) to be relayed.</summary>
+/// <summary>Where a provider's answer reports its token usage: which wire format, and chat or embeddings.</summary>
 internal enum UsageRule
 {
     OpenAIChat,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Modelgate.Core.Catalog;
 using Modelgate.Core.Resolution;
+using Modelgate.Server.Gateway.Usage;
 
 namespace Modelgate.Server.Gateway;
 
@@ -14,12 +15,20 @@ internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedM
     /// Authenticates, reads the body (bounded), refuses fields that would redirect traffic or credentials, resolves
     /// <c>model</c> (a purpose or a configured model) and checks the key may use it. Every refusal is in the caller's format.
     /// </summary>
-    public static async Task<(GatewayRequest? Request, IResult? Error)> ReadAsync(HttpContext context, GatewayFormat format, CurrentCatalog catalog, ModelResolver resolver, TimeProvider time)
+    public static async Task<(GatewayRequest? Request, IResult? Error)> ReadAsync(HttpContext context, GatewayFormat format, GatewayServices services, GatewayCall call)
     {
-        var (key, authError) = GatewayCaller.Authenticate(context, catalog, format, time);
+        var (key, authError) = GatewayCaller.Authenticate(context, services.Catalog, format, services.Time);
         if (authError is not null)
         {
             return (null, authError);
+        }
+
+        call.Key = key;
+        if (services.Spend.StateOf(key!) is { Exhausted: true } budget)
+        {
+            return (null, GatewayErrors.Write(format, 429,
+                $"This API key has spent its {Budget.Name(budget.Period)} budget of {budget.AmountUsd:0.######} USD ({budget.SpentUsd:0.######} USD since {budget.PeriodStart:u}); it resets at {budget.ResetsAt:u}.",
+                code: "budget_exceeded", retryAfter: budget.ResetsAt - services.Time.GetUtcNow()));
         }
 
         if (context.Request.ContentLength > MaxBodyBytes)
@@ -67,7 +76,7 @@ internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedM
         try
         {
             // One read of the catalog for the model and its fallbacks, so the allow check covers what will be called.
-            resolvedChain = resolver.ResolveChain(requested);
+            resolvedChain = services.Resolver.ResolveChain(requested);
         }
         catch (ModelgateConfigurationException e)
         {
@@ -87,6 +96,8 @@ internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedM
 
         // The fallbacks the key may also reach, in order, after the model the request resolves to.
         var chain = resolvedChain.Where((c, i) => i == 0 || key.AllowedModels.Count == 0 || key.AllowedModels.Contains(c.Model.ModelId)).ToList();
-        return (new GatewayRequest(body, key, resolved, requested, chain), null);
+        var request = new GatewayRequest(body, key, resolved, requested, chain);
+        call.Request = request;
+        return (request, null);
     }
 }

@@ -1,4 +1,7 @@
 using Modelgate.Core.Resolution;
+using Modelgate.Core.Usage;
+using Modelgate.Server.Gateway.Usage;
+using Modelgate.Storage.Usage;
 using Modelgate.Server.Gateway.Translation;
 
 namespace Modelgate.Server.Gateway;
@@ -13,4 +16,7 @@ internal sealed record GatewayServices(
     AnthropicPassthrough Anthropic,
     TranslatingChat Chat,
     TranslatingEmbeddings Embeddings,
-    GatewayConcurrency Concurrency);
+    GatewayConcurrency Concurrency,
+    IUsageRecorder Usage,
+    SpendLedger Spend,
+    GatewayTelemetry Telemetry);

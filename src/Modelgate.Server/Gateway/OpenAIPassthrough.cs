@@ -21,7 +21,12 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
     public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, string path, CancellationToken beforeFirstByte)
     {
         var baseUrl = (resolved.BaseUrl ?? "https://api.openai.com/v1").TrimEnd('/');
-        var json = ForwardedBody.Write(request.Body, resolved.Model.ModelId, path == "embeddings" ? [] : Defaults(request.Body, resolved));
+        // A stream's tokens come in its last chunk only when asked for: the gateway asks, and drops that chunk again
+        // for a caller who did not.
+        var streaming = path != "embeddings" && request.Body["stream"] is JsonValue stream && stream.TryGetValue(out bool on) && on;
+        var callerAsked = request.Body["stream_options"] is JsonObject streamOptions && streamOptions["include_usage"] is JsonValue flag && flag.TryGetValue(out bool include) && include;
+        var askUsage = streaming && !callerAsked;
+        var json = ForwardedBody.Write(request.Body, resolved.Model.ModelId, path == "embeddings" ? [] : Defaults(request.Body, resolved), askUsage);
         HttpRequestMessage Build()
         {
             var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/{path}") { Content = ForwardedBody.Content(json) };
@@ -46,7 +51,7 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
             return failure;
         }
 
-        await UpstreamResponse.RelayAsync(context, response, resolved, GatewayFormat.OpenAI, options, path == "embeddings" ? UsageRule.OpenAIEmbeddings : UsageRule.OpenAIChat);
+        await UpstreamResponse.RelayAsync(context, response, resolved, GatewayFormat.OpenAI, options, path == "embeddings" ? UsageRule.OpenAIEmbeddings : UsageRule.OpenAIChat, dropUsageChunk: askUsage);
         return null;
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Modelgate.Core.Resolution;
+using Modelgate.Server.Gateway.Usage;
 
 namespace Modelgate.Server.Gateway;
 
@@ -59,8 +60,12 @@ internal static partial class UpstreamResponse
         return (response, null);
     }
 
-    /// <summary>Relays an answer: success streams through as it arrives; a client error becomes one in the caller's format.</summary>
-    public static async Task RelayAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format, GatewayOptions options, UsageRule usage)
+    /// <summary>
+    /// Relays an answer: success streams through as it arrives; a client error becomes one in the caller's format.
+    /// The call's token usage is read on the way (see <see cref="GatewayCall"/>); <paramref name="dropUsageChunk"/>
+    /// leaves out the usage-only stream chunk the gateway asked for on the caller's behalf.
+    /// </summary>
+    public static async Task RelayAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format, GatewayOptions options, UsageRule usage, bool dropUsageChunk = false)
     {
         using (response)
         {
@@ -79,7 +84,7 @@ internal static partial class UpstreamResponse
             }
 
             CopyHeaders(context, response);
-            await RelayStreamAsync(context, response, resolved, format, options);
+            await RelayStreamAsync(context, response, format, options, new StreamUsage(usage, dropUsageChunk));
         }
     }
 
@@ -95,7 +100,8 @@ internal static partial class UpstreamResponse
         }
     }
 
-    // A whole answer is checked before anything is sent: bounded in size, valid JSON, usage present and not negative.
+    // A whole answer is checked before anything is sent: bounded in size and valid JSON. Its usage is read in the
+    // same pass; an answer without usage is relayed and its tokens counted with the tokenizer (marked estimated).
     private static async Task RelayWholeAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format, GatewayOptions options, UsageRule usage)
     {
         PooledBytes? read;
@@ -122,19 +128,20 @@ internal static partial class UpstreamResponse
 
         using (body)
         {
+            var reported = new ReportedUsage();
             try
             {
-                using var document = JsonDocument.Parse(body.Memory);
-                if (!HasUsage(document.RootElement, usage))
-                {
-                    await GatewayErrors.Write(format, 502, $"{GatewayErrors.Who(resolved)} sent an answer without valid token usage.", code: "upstream_invalid").ExecuteAsync(context);
-                    return;
-                }
+                UsageScanner.Scan(body.Memory.Span, ref reported, text: null);
             }
             catch (JsonException)
             {
                 await GatewayErrors.Write(format, 502, $"{GatewayErrors.Who(resolved)} sent an answer that is not JSON.", code: "upstream_invalid").ExecuteAsync(context);
                 return;
+            }
+
+            if (GatewayCall.Of(context) is { } call)
+            {
+                call.Tokens = reported.Counts(usage) ?? Estimate(body.Memory.Span, call, usage);
             }
 
             CopyHeaders(context, response);
@@ -144,26 +151,50 @@ internal static partial class UpstreamResponse
         }
     }
 
-    // Each chunk goes to the caller as it arrives (SSE needs it). A provider that goes quiet, sends without end, or
-    // stops without its end marker ([DONE] / message_stop) gets a terminal error event: after the first byte nothing
-    // can be retried or replayed, and a cut answer must not pass for a whole one.
-    private static async Task RelayStreamAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format, GatewayOptions options)
+    // No usage in the answer: the prompt and the answer's text through the tokenizer.
+    private static Core.Usage.TokenCounts Estimate(ReadOnlySpan<byte> answer, GatewayCall call, UsageRule usage)
     {
+        var text = new System.Text.StringBuilder();
+        var ignored = new ReportedUsage();
+        UsageScanner.Scan(answer, ref ignored, text);
+        var input = call.Request is { } request ? PromptTokens.Estimate(request.Body) : 0;
+        return new Core.Usage.TokenCounts(input, usage == UsageRule.OpenAIEmbeddings ? 0 : Core.Usage.TokenEstimator.Count(text.ToString()), 0, Estimated: true);
+    }
+
+    // Whole events go to the caller as they arrive (SSE needs it); a part event waits for the rest of it. A provider
+    // that goes quiet, sends without end, or stops without its end marker ([DONE] / message_stop) gets a terminal error
+    // event: after the first byte nothing can be retried or replayed, and a cut answer must not pass for a whole one.
+    private static async Task RelayStreamAsync(HttpContext context, HttpResponseMessage response, GatewayFormat format, GatewayOptions options, StreamUsage usage)
+    {
+        var call = GatewayCall.Of(context);
+        if (call is not null)
+        {
+            call.Streamed = true;
+        }
+
         await using var stream = await response.Content.ReadAsStreamAsync(context.RequestAborted);
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var end = new StreamEndMarker(format);
         long total = 0;
-        // Whether the bytes relayed so far stop inside an event (not right after the blank line that ends one).
-        var lineOpen = false;
-        byte last = (byte)'\n';
+        // Bytes at the start of the buffer that belong to an event not yet complete.
+        var carry = 0;
         var idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         try
         {
             while (true)
             {
+                if (carry == buffer.Length)
+                {
+                    // One event larger than the buffer (a big tool call): a larger buffer, bounded by the size cap below.
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, carry).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
                 // Only the wait for the provider counts as idle, not the time the caller takes to read.
                 idle.CancelAfter(options.StreamIdleTimeout);
-                var read = await stream.ReadAsync(buffer, idle.Token);
+                var read = await stream.ReadAsync(buffer.AsMemory(carry), idle.Token);
                 idle.CancelAfter(Timeout.InfiniteTimeSpan);
                 if (idle.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
                 {
@@ -174,9 +205,18 @@ internal static partial class UpstreamResponse
 
                 if (read == 0)
                 {
+                    if (carry > 0)
+                    {
+                        // The last event without its blank line: whole all the same, now that the stream has ended.
+                        end.Observe(buffer.AsSpan(0, carry));
+                        var last = Skipped(buffer.AsSpan(0, carry), usage);
+                        await WriteExceptAsync(context, buffer.AsMemory(0, carry), last);
+                        carry = 0;
+                    }
+
                     if (!end.Seen)
                     {
-                        await TerminalErrorAsync(context, format, "The provider's stream ended before its end marker: the answer may be incomplete.", lineOpen);
+                        await TerminalErrorAsync(context, format, "The provider's stream ended before its end marker: the answer may be incomplete.", "stream_incomplete");
                     }
 
                     return;
@@ -185,61 +225,114 @@ internal static partial class UpstreamResponse
                 total += read;
                 if (total > options.MaxResponseBytes)
                 {
-                    await TerminalErrorAsync(context, format, $"The provider's stream passed the limit of {options.MaxResponseBytes} bytes.", lineOpen);
+                    await TerminalErrorAsync(context, format, $"The provider's stream passed the limit of {options.MaxResponseBytes} bytes.", "stream_too_large");
                     return;
                 }
 
-                end.Observe(buffer.AsSpan(0, read));
-                var beforeLast = read > 1 ? buffer[read - 2] : last;
-                last = buffer[read - 1];
-                lineOpen = !(last == (byte)'\n' && beforeLast == (byte)'\n');
-                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
-                await context.Response.Body.FlushAsync(context.RequestAborted);
+                var filled = carry + read;
+                var complete = SseEvents.LastEnd(buffer.AsSpan(0, filled));
+                if (complete > 0)
+                {
+                    end.Observe(buffer.AsSpan(0, complete));
+                    var skip = Skipped(buffer.AsSpan(0, complete), usage);
+                    call?.FirstByte();
+                    await WriteExceptAsync(context, buffer.AsMemory(0, complete), skip);
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                    buffer.AsSpan(complete, filled - complete).CopyTo(buffer);
+                }
+
+                carry = filled - complete;
             }
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The caller left: disposing the response closes the upstream request.
+            if (call is not null)
+            {
+                call.ErrorClass ??= "client_closed";
+            }
         }
         catch (OperationCanceledException)
         {
-            await TerminalErrorAsync(context, format, $"The provider sent nothing for {options.StreamIdleTimeout.TotalSeconds:F0} s.", lineOpen);
+            await TerminalErrorAsync(context, format, $"The provider sent nothing for {options.StreamIdleTimeout.TotalSeconds:F0} s.", "stream_idle");
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            await TerminalErrorAsync(context, format, "The provider's stream broke off.", lineOpen);
+            await TerminalErrorAsync(context, format, "The provider's stream broke off.", "stream_broken");
         }
         finally
         {
             idle.Dispose();
             ArrayPool<byte>.Shared.Return(buffer);
+            if (call is not null)
+            {
+                call.Tokens = usage.Tokens(end.Seen && call.ErrorClass is null, call.Request?.Body);
+            }
         }
     }
 
-    // After a cut inside an event, the error event starts on a fresh event boundary so the caller's parser reads it whole.
-    private static async Task TerminalErrorAsync(HttpContext context, GatewayFormat format, string message, bool lineOpen)
+    // The events of a run of whole events to leave out, as (start, length); usually none.
+    private static List<(int Start, int Length)>? Skipped(ReadOnlySpan<byte> events, StreamUsage usage)
     {
-        var text = (lineOpen ? "\n\n" : "") + (format == GatewayFormat.Anthropic
+        List<(int, int)>? skip = null;
+        var start = 0;
+        while (start < events.Length)
+        {
+            var next = SseEvents.NextEnd(events, start);
+            if (next < 0)
+            {
+                next = events.Length;
+            }
+
+            if (usage.Observe(events[start..next]))
+            {
+                (skip ??= []).Add((start, next - start));
+            }
+
+            start = next;
+        }
+
+        return skip;
+    }
+
+    private static async Task WriteExceptAsync(HttpContext context, ReadOnlyMemory<byte> events, List<(int Start, int Length)>? skip)
+    {
+        if (skip is null)
+        {
+            await context.Response.Body.WriteAsync(events, context.RequestAborted);
+            return;
+        }
+
+        var at = 0;
+        foreach (var (start, length) in skip)
+        {
+            if (start > at)
+            {
+                await context.Response.Body.WriteAsync(events[at..start], context.RequestAborted);
+            }
+
+            at = start + length;
+        }
+
+        if (at < events.Length)
+        {
+            await context.Response.Body.WriteAsync(events[at..], context.RequestAborted);
+        }
+    }
+
+    // Only whole events have been relayed, so the error event starts on an event boundary and the caller's parser reads it whole.
+    private static async Task TerminalErrorAsync(HttpContext context, GatewayFormat format, string message, string errorClass)
+    {
+        if (GatewayCall.Of(context) is { } call)
+        {
+            call.ErrorClass ??= errorClass;
+        }
+
+        var text = format == GatewayFormat.Anthropic
             ? $"event: error\ndata: {JsonSerializer.Serialize(new { type = "error", error = new { type = "api_error", message } })}\n\n"
-            : $"data: {JsonSerializer.Serialize(new { error = new { message, type = "api_error", param = (string?)null, code = "upstream_error" } })}\n\n");
+            : $"data: {JsonSerializer.Serialize(new { error = new { message, type = "api_error", param = (string?)null, code = "upstream_error" } })}\n\n";
         await context.Response.WriteAsync(text, context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
-    }
-
-    private static bool HasUsage(JsonElement root, UsageRule rule)
-    {
-        static bool Count(JsonElement usage, string name) => usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.GetInt64() >= 0;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
-        {
-            return false;
-        }
-
-        return rule switch
-        {
-            UsageRule.OpenAIChat => Count(usage, "prompt_tokens") && Count(usage, "completion_tokens"),
-            UsageRule.OpenAIEmbeddings => Count(usage, "prompt_tokens"),
-            _ => Count(usage, "input_tokens") && Count(usage, "output_tokens"),
-        };
     }
 
     private static async Task<IResult> FailureAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format)

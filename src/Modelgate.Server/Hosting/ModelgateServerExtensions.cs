@@ -10,6 +10,10 @@ using Modelgate.Core.Pipeline;
 using Modelgate.Core.Providers;
 using Modelgate.Storage;
 using Modelgate.Storage.Catalog;
+using Modelgate.Storage.Usage;
+using Modelgate.Server.Gateway.Usage;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 
@@ -33,6 +37,17 @@ internal static class ModelgateServerExtensions
         services.AddSingleton<SecretProtector>();
         services.AddSingleton(new BaseUrlPolicy(settings.AllowPrivateBaseUrls));
         services.AddModelgateStorage(settings.Database);
+        services.AddModelgateUsage(UsageSettings.From(builder.Configuration, settings.DataDirectory));
+        services.AddSingleton<GatewayTelemetry>();
+        var telemetry = services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics.AddMeter(GatewayTelemetry.Name, UsageMetrics.MeterName).AddPrometheusExporter());
+        if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
+        {
+            // Spans and metrics also go to an OpenTelemetry collector when one is configured (standard OTEL_* settings).
+            telemetry.WithTracing(tracing => tracing.AddSource(GatewayTelemetry.Name).AddOtlpExporter())
+                .WithMetrics(metrics => metrics.AddOtlpExporter());
+        }
+
         services.AddSingleton(new EnvironmentFallback(name => builder.Configuration[name]));
         services.AddSingleton<CurrentCatalog>();
         services.AddSingleton<ModelResolver>();
@@ -91,12 +106,13 @@ internal static class ModelgateServerExtensions
         app.UseAuthorization();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization();
-        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapFallbacksApi().MapResolveApi().MapConfigVersionsApi().MapInstancesApi().MapKeysApi().MapAuditApi().MapSecretsApi();
+        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapFallbacksApi().MapResolveApi().MapConfigVersionsApi().MapInstancesApi().MapKeysApi().MapAuditApi().MapSecretsApi().MapUsageApi();
 
         app.MapGateway();
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("Modelgate API"));
         app.MapHealthChecks("/health");
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
         return app;
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Usage;
 using Modelgate.Storage.Audit;
 using Modelgate.Storage.Entities;
 
@@ -42,6 +43,14 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
             return found.Value is { } model ? ModelViews.ToView(model, [.. (await ModelViews.DefaultsByModelAsync(db, cancellationToken))[model.Id]]) : found.Error!;
         });
 
+    /// <summary>The model's price periods, newest first.</summary>
+    public Task<CatalogResult<ModelPriceView[]>> PricesAsync(string reference, CancellationToken cancellationToken) =>
+        transactions.ReadAsync<CatalogResult<ModelPriceView[]>>(async db =>
+        {
+            var found = await ModelViews.FindAsync(db, reference, cancellationToken);
+            return found.Value is { } model ? await ModelPrices.HistoryAsync(db, model.Id, cancellationToken) : found.Error!;
+        });
+
     public Task<CatalogResult<ModelView>> CreateAsync(ModelChanges changes, string actor, CancellationToken cancellationToken)
     {
         var errors = ModelValidator.Validate(changes, creating: true);
@@ -67,7 +76,17 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
             var now = time.UtcNow();
             var model = new ModelEntity { Id = Guid.CreateVersion7(), ProviderId = owner.Id, Provider = owner, ModelId = modelId, Type = "chat", CreatedAt = now, UpdatedAt = now };
             Apply(model, changes);
+            var setBy = actor;
+            if (!changes.InputPricePerMillion.HasValue && !changes.OutputPricePerMillion.HasValue && !changes.CachedInputPricePerMillion.HasValue
+                && ProviderKinds.TryParse(owner.Type, out var kind) && BuiltInPrices.For(kind, modelId) is { } listed)
+            {
+                // No prices given: the built-in list's, so the model's usage is never counted as free by mistake.
+                (model.InputPricePerMillion, model.OutputPricePerMillion, model.CachedInputPricePerMillion) = (listed.InputPerMillion, listed.OutputPerMillion, listed.CachedInputPerMillion);
+                setBy = ModelPrices.BuiltIn;
+            }
+
             db.Models.Add(model);
+            ModelPrices.Record(db, model, setBy, now);
             var result = await ApplyDefaultsAsync(db, model, [], changes, force: false, actor, cancellationToken);
             if (result.Value is { } created)
             {
@@ -122,6 +141,12 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
 
             model.ModelId = newModelId;
             Apply(model, changes);
+            if ((model.InputPricePerMillion, model.OutputPricePerMillion, model.CachedInputPricePerMillion) != (before.InputPricePerMillion, before.OutputPricePerMillion, before.CachedInputPricePerMillion))
+            {
+                // A new price period from now on; calls already recorded keep the cost they had.
+                ModelPrices.Record(db, model, actor, time.UtcNow());
+            }
+
             var now = time.UtcNow();
             model.Revision++;
             model.UpdatedAt = now;

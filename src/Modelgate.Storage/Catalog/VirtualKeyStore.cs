@@ -8,7 +8,7 @@ namespace Modelgate.Storage.Catalog;
 /// <summary>A gateway key as the admin API shows it: never the secret, never its hash.</summary>
 public sealed record VirtualKeyView(
     Guid Id, string Name, string KeyPrefix, IReadOnlyList<string> AllowedPurposes, IReadOnlyList<string> AllowedModels,
-    DateTime? ExpiresAt, DateTime? RevokedAt, string Status, DateTime CreatedAt, DateTime UpdatedAt, int Revision);
+    DateTime? ExpiresAt, DateTime? RevokedAt, string Status, decimal? BudgetUsd, string? BudgetPeriod, DateTime CreatedAt, DateTime UpdatedAt, int Revision);
 
 /// <summary>A newly created key: the secret, shown this once, and the key's details.</summary>
 public sealed record NewVirtualKey(string Key, VirtualKeyView VirtualKey);
@@ -107,6 +107,19 @@ public sealed class VirtualKeyStore(CatalogTransaction transactions, TimeProvide
             row.AllowedModels = string.Join('\n', (changes.AllowedModels.Value ?? []).Distinct(StringComparer.Ordinal));
         }
 
+        if (changes.BudgetUsd.HasValue)
+        {
+            row.BudgetUsd = changes.BudgetUsd.Value;
+        }
+
+        if (changes.BudgetPeriod.HasValue)
+        {
+            row.BudgetPeriod = changes.BudgetPeriod.Value;
+        }
+
+        // A budget always has a period (monthly unless said otherwise); no budget, no period.
+        row.BudgetPeriod = row.BudgetUsd is null ? null : row.BudgetPeriod ?? "monthly";
+
         if (changes.ExpiresAt.HasValue)
         {
             row.ExpiresAt = changes.ExpiresAt.Value is { } expiry ? Clock.Stored(expiry.UtcDateTime) : null;
@@ -115,11 +128,14 @@ public sealed class VirtualKeyStore(CatalogTransaction transactions, TimeProvide
 
     internal static VirtualKey ToRecord(VirtualKeyEntity k) => new(
         k.Id, k.Name, k.KeyHash, k.KeyPrefix, List(k.AllowedPurposes), List(k.AllowedModels),
-        Utc(k.ExpiresAt), Utc(k.RevokedAt), new DateTimeOffset(k.CreatedAt));
+        Utc(k.ExpiresAt), Utc(k.RevokedAt), new DateTimeOffset(k.CreatedAt))
+    {
+        Budget = k.BudgetUsd is { } amount && Budget.TryParsePeriod(k.BudgetPeriod, out var period) ? new Budget(amount, period) : null,
+    };
 
     private static VirtualKeyView ToView(VirtualKeyEntity k, DateTime now) => new(
         k.Id, k.Name, k.KeyPrefix, List(k.AllowedPurposes), List(k.AllowedModels), k.ExpiresAt, k.RevokedAt,
-        k.RevokedAt is not null ? "revoked" : k.ExpiresAt <= now ? "expired" : "active", k.CreatedAt, k.UpdatedAt, k.Revision);
+        k.RevokedAt is not null ? "revoked" : k.ExpiresAt <= now ? "expired" : "active", k.BudgetUsd, k.BudgetPeriod, k.CreatedAt, k.UpdatedAt, k.Revision);
 
     private static string[] List(string joined) => joined.Length == 0 ? [] : joined.Split('\n');
 

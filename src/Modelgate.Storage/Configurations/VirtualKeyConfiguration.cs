@@ -13,6 +13,8 @@ internal sealed class VirtualKeyConfiguration : IEntityTypeConfiguration<Virtual
         builder.Property(k => k.Name).HasMaxLength(200);
         builder.Property(k => k.KeyHash).HasMaxLength(64);
         builder.Property(k => k.KeyPrefix).HasMaxLength(16);
+        builder.Property(k => k.BudgetUsd).HasPrecision(18, 6);
+        builder.Property(k => k.BudgetPeriod).HasMaxLength(16);
         builder.HasIndex(k => k.KeyHash).IsUnique();
     }
 }

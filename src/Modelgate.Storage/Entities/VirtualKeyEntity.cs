@@ -13,6 +13,10 @@ public sealed class VirtualKeyEntity
 
     /// <summary>Newline-separated allow-list of upstream model names; empty: all.</summary>
     public string AllowedModels { get; set; } = "";
+    public decimal? BudgetUsd { get; set; }
+
+    /// <summary><c>daily</c> or <c>monthly</c>; null when there is no budget.</summary>
+    public string? BudgetPeriod { get; set; }
     public DateTime? ExpiresAt { get; set; }
     public DateTime? RevokedAt { get; set; }
     public DateTime CreatedAt { get; set; }

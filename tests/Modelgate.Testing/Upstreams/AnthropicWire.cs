@@ -11,8 +11,11 @@ internal static class AnthropicWire
         var model = request.Model;
         var id = "msg_" + Guid.NewGuid().ToString("N")[..24];
         var text = FakeUpstream.ReplyText(model);
-        var inputTokens = WireText.PromptTokens(request.Body);
-        var outputTokens = WireText.Words(text);
+        // Anthropic's input_tokens leave out the tokens read from the cache.
+        var set = FakeUpstream.Of(context)?.Usage;
+        var cacheRead = set?.Cached ?? 0;
+        var inputTokens = set is { } given ? given.Prompt - given.Cached : WireText.PromptTokens(request.Body);
+        var outputTokens = set?.Completion ?? WireText.Words(text);
         var wantTool = toolCall is not null && request.Body.TryGetProperty("tools", out _);
         var stopReason = wantTool ? "tool_use" : "end_turn";
         object block = wantTool
@@ -24,7 +27,7 @@ internal static class AnthropicWire
             await context.Response.WriteAsJsonAsync(new
             {
                 id, type = "message", role = "assistant", model, content = new[] { block }, stop_reason = stopReason, stop_sequence = (string?)null,
-                usage = new { input_tokens = inputTokens, output_tokens = outputTokens, cache_creation_input_tokens = 0, cache_read_input_tokens = 0 },
+                usage = new { input_tokens = inputTokens, output_tokens = outputTokens, cache_creation_input_tokens = 0, cache_read_input_tokens = cacheRead },
             });
             return;
         }
@@ -39,7 +42,7 @@ internal static class AnthropicWire
         await Send("message_start", new
         {
             type = "message_start",
-            message = new { id, type = "message", role = "assistant", model, content = Array.Empty<object>(), stop_reason = (string?)null, stop_sequence = (string?)null, usage = new { input_tokens = inputTokens, output_tokens = 1 } },
+            message = new { id, type = "message", role = "assistant", model, content = Array.Empty<object>(), stop_reason = (string?)null, stop_sequence = (string?)null, usage = new { input_tokens = inputTokens, output_tokens = 1, cache_creation_input_tokens = 0, cache_read_input_tokens = cacheRead } },
         });
         if (wantTool)
         {

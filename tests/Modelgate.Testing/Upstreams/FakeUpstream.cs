@@ -41,6 +41,11 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>When set, chat answers call this tool (with these JSON arguments) instead of replying with text.</summary>
     public (string Name, string ArgumentsJson)? ToolCall { get; set; }
 
+    /// <summary>Token usage to report instead of the counts the fake works out (Prompt includes Cached, as in OpenAI's usage).</summary>
+    public (int Prompt, int Completion, int Cached)? Usage { get; set; }
+
+    internal static FakeUpstream? Of(HttpContext context) => context.RequestServices.GetService(typeof(FakeUpstream)) as FakeUpstream;
+
     public static async Task<FakeUpstream> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();

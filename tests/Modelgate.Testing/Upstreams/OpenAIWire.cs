@@ -12,9 +12,15 @@ internal static class OpenAIWire
         var id = "chatcmpl-" + Guid.NewGuid().ToString("N")[..24];
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var text = FakeUpstream.ReplyText(model);
-        var promptTokens = WireText.PromptTokens(request.Body);
-        var completionTokens = WireText.Words(text);
-        var usage = new { prompt_tokens = promptTokens, completion_tokens = completionTokens, total_tokens = promptTokens + completionTokens };
+        var set = FakeUpstream.Of(context)?.Usage;
+        var promptTokens = set?.Prompt ?? WireText.PromptTokens(request.Body);
+        var completionTokens = set?.Completion ?? WireText.Words(text);
+        var usage = new
+        {
+            prompt_tokens = promptTokens, completion_tokens = completionTokens, total_tokens = promptTokens + completionTokens,
+            prompt_tokens_details = new { cached_tokens = set?.Cached ?? 0, audio_tokens = 0 },
+            completion_tokens_details = new { reasoning_tokens = 0, audio_tokens = 0, accepted_prediction_tokens = 0, rejected_prediction_tokens = 0 },
+        };
         var stream = request.Body.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
         var wantTool = toolCall is not null && request.Body.TryGetProperty("tools", out _);
         if (!stream)

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.AI;
 using Modelgate.Core.Pipeline;
 using Modelgate.Core.Resolution;
+using Modelgate.Core.Usage;
+using Modelgate.Server.Gateway.Usage;
 
 namespace Modelgate.Server.Gateway.Translation;
 
@@ -52,10 +54,10 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
                 return await SdkFailure.ReportAsync(context, resolved, e, format);
             }
 
-            if (response.Usage is not { InputTokenCount: >= 0, OutputTokenCount: >= 0 })
+            if (GatewayCall.Of(context) is { } call)
             {
-                // An answer without token usage cannot be accounted for: treated like any broken answer.
-                return GatewayErrors.Write(format, 502, $"Provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}') sent an answer without valid token usage.", code: "upstream_invalid");
+                // Without usage from the provider, the tokenizer counts prompt and answer (marked estimated).
+                call.Tokens = Reported(response.Usage) ?? new TokenCounts(Prompt(messages), TokenEstimator.Count(response.Text), 0, Estimated: true);
             }
 
             GatewayErrors.ServedBy(context, resolved);
@@ -80,10 +82,10 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
         await using (stream)
         {
             GatewayErrors.ServedBy(context, resolved);
-            var updates = stream.ReadAllAsync(gatewayOptions);
+            var updates = Counted(stream.ReadAllAsync(gatewayOptions), GatewayCall.Of(context), messages, context.RequestAborted);
             if (format == GatewayFormat.OpenAI)
             {
-                var includeUsage = request.Body["stream_options"]?["include_usage"] is System.Text.Json.Nodes.JsonValue flag && flag.TryGetValue(out bool include) && include;
+                var includeUsage = request.Body["stream_options"] is System.Text.Json.Nodes.JsonObject streamOptions && streamOptions["include_usage"] is System.Text.Json.Nodes.JsonValue flag && flag.TryGetValue(out bool include) && include;
                 await OpenAIResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId, includeUsage);
             }
             else
@@ -93,5 +95,63 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
         }
 
         return null;
+    }
+
+    private static TokenCounts? Reported(UsageDetails? usage) =>
+        usage is { InputTokenCount: >= 0 and var input, OutputTokenCount: >= 0 and var output }
+            ? new TokenCounts(input, output, Math.Clamp(usage.CachedInputTokenCount ?? 0, 0, input))
+            : null;
+
+    private static long Prompt(List<ChatMessage> messages) => TokenEstimator.CountMessages(messages.Select(m => m.Text));
+
+    // Passes the updates on, noting the first one, the usage and the text, so the call's tokens are known at the end
+    // — reported when the stream finished with usage, else counted (and marked estimated).
+    private static async IAsyncEnumerable<ChatResponseUpdate> Counted(IAsyncEnumerable<ChatResponseUpdate> updates, GatewayCall? call, List<ChatMessage> messages, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken callerGone = default)
+    {
+        if (call is null)
+        {
+            await foreach (var update in updates)
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
+        call.Streamed = true;
+        UsageDetails? usage = null;
+        var text = new System.Text.StringBuilder();
+        var complete = false;
+        try
+        {
+            await foreach (var update in updates)
+            {
+                call.FirstByte();
+                foreach (var content in update.Contents)
+                {
+                    if (content is UsageContent used)
+                    {
+                        usage = used.Details;
+                    }
+                    else if (content is TextContent part)
+                    {
+                        text.Append(part.Text);
+                    }
+                }
+
+                yield return update;
+            }
+
+            complete = true;
+        }
+        finally
+        {
+            if (!complete)
+            {
+                call.ErrorClass ??= callerGone.IsCancellationRequested ? "client_closed" : "stream_broken";
+            }
+
+            call.Tokens = (complete ? Reported(usage) : null) ?? new TokenCounts(Prompt(messages), TokenEstimator.Count(text.ToString()), 0, Estimated: true);
+        }
     }
 }

@@ -44,13 +44,22 @@ internal sealed class TranslatingEmbeddings(ProviderClientCache clients, Provide
             return await SdkFailure.ReportAsync(context, resolved, e, format);
         }
 
-        if (embeddings.Count != inputs!.Count || embeddings.Usage is not { InputTokenCount: >= 0 })
+        if (embeddings.Count != inputs!.Count)
         {
-            return GatewayErrors.Write(format, 502, $"{GatewayErrors.Who(resolved)} sent {embeddings.Count} embeddings for {inputs.Count} inputs{(embeddings.Usage is null ? ", without token usage" : "")}.", code: "upstream_invalid");
+            return GatewayErrors.Write(format, 502, $"{GatewayErrors.Who(resolved)} sent {embeddings.Count} embeddings for {inputs.Count} inputs.", code: "upstream_invalid");
         }
 
         GatewayErrors.ServedBy(context, resolved);
-        var tokens = embeddings.Usage.InputTokenCount;
+        // Without usage from the provider, the tokenizer counts the inputs (marked estimated).
+        var counts = embeddings.Usage is { InputTokenCount: >= 0 and var reported }
+            ? new Core.Usage.TokenCounts(reported, 0)
+            : new Core.Usage.TokenCounts(inputs.Sum(i => (long)Core.Usage.TokenEstimator.Count(i)), 0, 0, Estimated: true);
+        if (Usage.GatewayCall.Of(context) is { } call)
+        {
+            call.Tokens = counts;
+        }
+
+        var tokens = counts.Input;
         await context.Response.WriteAsJsonAsync(new
         {
             @object = "list",

@@ -151,6 +151,25 @@ namespace Modelgate.Storage.Migrations.Postgres
                     b.ToTable("instances", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.KeySpendEntity", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("key_id");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("integer")
+                        .HasColumnName("day");
+
+                    b.Property<long>("CostPicos")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cost_picos");
+
+                    b.HasKey("KeyId", "Day");
+
+                    b.ToTable("key_spend", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.ModelEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -238,6 +257,51 @@ namespace Modelgate.Storage.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("llm_models", (string)null);
+                });
+
+            modelBuilder.Entity("Modelgate.Storage.Entities.ModelPriceEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<decimal?>("CachedInputPerMillion")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("cached_input_per_million");
+
+                    b.Property<DateTime>("EffectiveFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("effective_from");
+
+                    b.Property<decimal?>("InputPerMillion")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("input_per_million");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("model_id");
+
+                    b.Property<decimal?>("OutputPerMillion")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("output_per_million");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "EffectiveFrom");
+
+                    b.ToTable("model_prices", (string)null);
                 });
 
             modelBuilder.Entity("Modelgate.Storage.Entities.ProviderEntity", b =>
@@ -380,6 +444,210 @@ namespace Modelgate.Storage.Migrations.Postgres
                     b.ToTable("settings", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.UsageRecordEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AtMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at_ms");
+
+                    b.Property<long>("CachedTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cached_tokens");
+
+                    b.Property<long>("ConfigVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("config_version");
+
+                    b.Property<long?>("CostPicos")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cost_picos");
+
+                    b.Property<string>("ErrorClass")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("error_class");
+
+                    b.Property<int>("Flags")
+                        .HasColumnType("integer")
+                        .HasColumnName("flags");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<int>("LatencyMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<byte[]>("RequestId")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("bytea")
+                        .HasColumnName("request_id");
+
+                    b.Property<int>("SeriesId")
+                        .HasColumnType("integer")
+                        .HasColumnName("series_id");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<int?>("TtftMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("ttft_ms");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AtMs");
+
+                    b.HasIndex("RequestId")
+                        .IsUnique();
+
+                    b.ToTable("usage_records", (string)null);
+                });
+
+            modelBuilder.Entity("Modelgate.Storage.Entities.UsageRollupEntity", b =>
+                {
+                    b.Property<int>("Day")
+                        .HasColumnType("integer")
+                        .HasColumnName("day");
+
+                    b.Property<int>("SeriesId")
+                        .HasColumnType("integer")
+                        .HasColumnName("series_id");
+
+                    b.Property<long>("CachedTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cached_tokens");
+
+                    b.Property<long>("CostPicos")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cost_picos");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("bigint")
+                        .HasColumnName("errors");
+
+                    b.Property<long>("Estimated")
+                        .HasColumnType("bigint")
+                        .HasColumnName("estimated");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<string>("LatencyHistogram")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("latency_histogram");
+
+                    b.Property<long>("LatencyMsSum")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_ms_sum");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.Property<long>("Streamed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("streamed");
+
+                    b.Property<string>("TtftHistogram")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("ttft_histogram");
+
+                    b.Property<long>("Unpriced")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unpriced");
+
+                    b.HasKey("Day", "SeriesId");
+
+                    b.ToTable("usage_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("Modelgate.Storage.Entities.UsageSeriesEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("key_id");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("model_id");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("model_name");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("operation");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("provider_name");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("purpose");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Variant")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("variant");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyId", "Purpose", "Variant", "ProviderId", "ModelId", "ProviderName", "ModelName", "Operation", "Source")
+                        .IsUnique();
+
+                    b.ToTable("usage_series", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.VirtualKeyEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -396,6 +664,16 @@ namespace Modelgate.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("allowed_purposes");
+
+                    b.Property<string>("BudgetPeriod")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("budget_period");
+
+                    b.Property<decimal?>("BudgetUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("budget_usd");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -452,6 +730,15 @@ namespace Modelgate.Storage.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Provider");
+                });
+
+            modelBuilder.Entity("Modelgate.Storage.Entities.ModelPriceEntity", b =>
+                {
+                    b.HasOne("Modelgate.Storage.Entities.ModelEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Modelgate.Storage.Entities.PurposeDefaultEntity", b =>

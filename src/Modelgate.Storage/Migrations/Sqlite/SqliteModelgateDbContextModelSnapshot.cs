@@ -144,6 +144,25 @@ namespace Modelgate.Storage.Migrations.Sqlite
                     b.ToTable("instances", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.KeySpendEntity", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("day");
+
+                    b.Property<long>("CostPicos")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cost_picos");
+
+                    b.HasKey("KeyId", "Day");
+
+                    b.ToTable("key_spend", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.ModelEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -231,6 +250,49 @@ namespace Modelgate.Storage.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("llm_models", (string)null);
+                });
+
+            modelBuilder.Entity("Modelgate.Storage.Entities.ModelPriceEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<decimal?>("CachedInputPerMillion")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cached_input_per_million");
+
+                    b.Property<DateTime>("EffectiveFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("effective_from");
+
+                    b.Property<decimal?>("InputPerMillion")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("input_per_million");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_id");
+
+                    b.Property<decimal?>("OutputPerMillion")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("output_per_million");
+
+                    b.Property<string>("SetBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("set_by");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "EffectiveFrom");
+
+                    b.ToTable("model_prices", (string)null);
                 });
 
             modelBuilder.Entity("Modelgate.Storage.Entities.ProviderEntity", b =>
@@ -373,6 +435,206 @@ namespace Modelgate.Storage.Migrations.Sqlite
                     b.ToTable("settings", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.UsageRecordEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at_ms");
+
+                    b.Property<long>("CachedTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cached_tokens");
+
+                    b.Property<long>("ConfigVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("config_version");
+
+                    b.Property<long?>("CostPicos")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cost_picos");
+
+                    b.Property<string>("ErrorClass")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error_class");
+
+                    b.Property<int>("Flags")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("flags");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<int>("LatencyMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<byte[]>("RequestId")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("BLOB")
+                        .HasColumnName("request_id");
+
+                    b.Property<int>("SeriesId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("series_id");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<int?>("TtftMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ttft_ms");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AtMs");
+
+                    b.HasIndex("RequestId")
+                        .IsUnique();
+
+                    b.ToTable("usage_records", (string)null);
+                });
+
+            modelBuilder.Entity("Modelgate.Storage.Entities.UsageRollupEntity", b =>
+                {
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("day");
+
+                    b.Property<int>("SeriesId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("series_id");
+
+                    b.Property<long>("CachedTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cached_tokens");
+
+                    b.Property<long>("CostPicos")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cost_picos");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("errors");
+
+                    b.Property<long>("Estimated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("estimated");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<string>("LatencyHistogram")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("latency_histogram");
+
+                    b.Property<long>("LatencyMsSum")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_ms_sum");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests");
+
+                    b.Property<long>("Streamed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("streamed");
+
+                    b.Property<string>("TtftHistogram")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ttft_histogram");
+
+                    b.Property<long>("Unpriced")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unpriced");
+
+                    b.HasKey("Day", "SeriesId");
+
+                    b.ToTable("usage_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("Modelgate.Storage.Entities.UsageSeriesEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_id");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_name");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("operation");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_name");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purpose");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Variant")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("variant");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyId", "Purpose", "Variant", "ProviderId", "ModelId", "ProviderName", "ModelName", "Operation", "Source")
+                        .IsUnique();
+
+                    b.ToTable("usage_series", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.VirtualKeyEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -389,6 +651,16 @@ namespace Modelgate.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("allowed_purposes");
+
+                    b.Property<string>("BudgetPeriod")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("budget_period");
+
+                    b.Property<decimal?>("BudgetUsd")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("budget_usd");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
@@ -445,6 +717,15 @@ namespace Modelgate.Storage.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Provider");
+                });
+
+            modelBuilder.Entity("Modelgate.Storage.Entities.ModelPriceEntity", b =>
+                {
+                    b.HasOne("Modelgate.Storage.Entities.ModelEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Modelgate.Storage.Entities.PurposeDefaultEntity", b =>

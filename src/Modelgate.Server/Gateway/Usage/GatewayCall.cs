@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Resolution;
+using Modelgate.Core.Usage;
+
+namespace Modelgate.Server.Gateway.Usage;
+
+/// <summary>
+/// What the gateway learns about one call while serving it — who asked, which model served, tokens, first byte,
+/// how it ended — kept on the request (an HttpContext feature) and turned into one <see cref="UsageRecord"/> at the end.
+/// </summary>
+internal sealed class GatewayCall(string operation, DateTimeOffset at, long configVersion)
+{
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private long _firstByte;
+
+    public Guid RequestId { get; } = Guid.CreateVersion7(at);
+    public string Operation { get; } = operation;
+    public VirtualKey? Key { get; set; }
+    public GatewayRequest? Request { get; set; }
+
+    /// <summary>The model that served the answer, or the last one tried.</summary>
+    public ResolvedModel? Model { get; set; }
+    public TokenCounts? Tokens { get; set; }
+    public bool Streamed { get; set; }
+
+    /// <summary>Set when the call failed, also after a 200 (a stream cut short).</summary>
+    public string? ErrorClass { get; set; }
+
+    public static GatewayCall? Of(HttpContext context) => context.Features.Get<GatewayCall>();
+
+    /// <summary>The first byte of the answer went to the caller (once; later calls change nothing).</summary>
+    public void FirstByte()
+    {
+        if (_firstByte == 0)
+        {
+            _firstByte = Stopwatch.GetTimestamp();
+        }
+    }
+
+    public UsageRecord ToRecord(int status)
+    {
+        var tokens = Tokens ?? TokenCounts.None;
+        var model = Model;
+        var purpose = Request?.Requested is { } requested && Purpose.TryParse(requested, out _) ? requested : null;
+        return new UsageRecord
+        {
+            RequestId = RequestId,
+            At = at,
+            Source = UsageSource.Gateway,
+            Operation = Operation,
+            KeyId = Key?.Id,
+            Purpose = purpose,
+            ProviderId = model?.Provider.Id,
+            ProviderName = model?.Provider.Name,
+            ModelId = model?.Model.Id,
+            ModelName = model?.Model.ModelId,
+            Tokens = tokens,
+            Cost = model is null ? (tokens.Total == 0 ? 0 : null) : Cost.Of(model.Model.Pricing, tokens),
+            LatencyMs = Milliseconds(Stopwatch.GetTimestamp()),
+            TimeToFirstTokenMs = Streamed && _firstByte != 0 ? Milliseconds(_firstByte) : null,
+            Status = status,
+            ErrorClass = ErrorClass ?? (status >= 400 ? "http_" + status : null),
+            Streamed = Streamed,
+            ConfigVersion = configVersion,
+        };
+    }
+
+    private int Milliseconds(long until) => (int)Math.Min(int.MaxValue, Stopwatch.GetElapsedTime(_started, until).TotalMilliseconds);
+}

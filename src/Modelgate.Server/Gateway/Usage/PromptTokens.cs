@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Modelgate.Core.Usage;
+
+namespace Modelgate.Server.Gateway.Usage;
+
+/// <summary>Counts the tokens of a request's prompt (either wire format) with the tokenizer, for calls whose provider reported none.</summary>
+internal static class PromptTokens
+{
+    public static long Estimate(JsonObject body)
+    {
+        var texts = new List<string>();
+        Collect(body["system"], texts);
+        if (body["messages"] is JsonArray messages)
+        {
+            foreach (var message in messages)
+            {
+                var parts = new List<string>();
+                Collect(message?["content"], parts);
+                texts.Add(string.Concat(parts));
+            }
+        }
+
+        // Embeddings: one text or many (token arrays count as their length).
+        var tokenArrays = 0L;
+        if (body["input"] is { } input)
+        {
+            foreach (var item in input is JsonArray many ? [.. many] : new JsonNode?[] { input })
+            {
+                if (item is JsonArray tokens)
+                {
+                    tokenArrays += tokens.Count;
+                }
+                else if (item is JsonValue value && value.TryGetValue(out string? text))
+                {
+                    texts.Add(text);
+                }
+                else if (item is JsonValue number && number.GetValueKind() == JsonValueKind.Number)
+                {
+                    tokenArrays++;
+                }
+            }
+
+            return tokenArrays + texts.Sum(t => (long)TokenEstimator.Count(t));
+        }
+
+        return texts.Count == 0 ? 0 : TokenEstimator.CountMessages(texts);
+    }
+
+    private static void Collect(JsonNode? node, List<string> texts)
+    {
+        switch (node)
+        {
+            case JsonValue value when value.TryGetValue(out string? text):
+                texts.Add(text);
+                break;
+            case JsonArray parts:
+                foreach (var part in parts)
+                {
+                    Collect(part?["text"] ?? (part is JsonValue ? part : null), texts);
+                }
+
+                break;
+        }
+    }
+}

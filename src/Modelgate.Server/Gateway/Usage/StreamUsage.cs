@@ -1,0 +1,66 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Modelgate.Core.Usage;
+
+namespace Modelgate.Server.Gateway.Usage;
+
+/// <summary>
+/// Watches the events of a relayed stream for token usage (OpenAI's last chunk; Anthropic's message_start and
+/// message_delta) and the generated text, and says which events to leave out: the usage-only chunk the gateway asked
+/// for on the caller's behalf (<paramref name="dropUsageChunk"/>). An event that is not JSON is relayed as is.
+/// </summary>
+internal sealed class StreamUsage(UsageRule rule, bool dropUsageChunk)
+{
+    private readonly StringBuilder _text = new();
+    private ReportedUsage _usage;
+
+    /// <summary>Reads one whole event; true when it must not reach the caller.</summary>
+    public bool Observe(ReadOnlySpan<byte> sseEvent)
+    {
+        var drop = false;
+        while (sseEvent.Length > 0)
+        {
+            var newline = sseEvent.IndexOf((byte)'\n');
+            var line = newline < 0 ? sseEvent : sseEvent[..newline];
+            sseEvent = newline < 0 ? [] : sseEvent[(newline + 1)..];
+            if (!line.StartsWith("data:"u8))
+            {
+                continue;
+            }
+
+            var data = line[5..].TrimStart((byte)' ').TrimEnd((byte)'\r');
+            if (data.Length == 0 || data[0] != (byte)'{')
+            {
+                continue;
+            }
+
+            try
+            {
+                var found = UsageScanner.Scan(data, ref _usage, _text);
+                drop |= dropUsageChunk && found.Usage && found.EmptyChoices;
+            }
+            catch (JsonException)
+            {
+                // Not ours to judge: the caller gets the event as the provider sent it.
+            }
+        }
+
+        return drop;
+    }
+
+    /// <summary>
+    /// The call's tokens: as reported, when the stream ended properly with usage; otherwise counted from the prompt
+    /// and the text relayed so far, and marked estimated.
+    /// </summary>
+    public TokenCounts Tokens(bool complete, JsonObject? request)
+    {
+        if (complete && _usage.Counts(rule) is { } reported)
+        {
+            return reported;
+        }
+
+        var input = _usage.Input(rule) ?? (request is null ? 0 : PromptTokens.Estimate(request));
+        return new TokenCounts(input, TokenEstimator.Count(_text.ToString()), 0, Estimated: true);
+    }
+}

@@ -1,0 +1,27 @@
+using System.Globalization;
+using Modelgate.Storage.Usage;
+
+namespace Modelgate.Server.Hosting;
+
+/// <summary>Reads the MODELGATE_USAGE_* settings (docs/configuration.md); a value that is not a positive number is an error at start.</summary>
+internal static class UsageSettings
+{
+    public static UsageOptions From(IConfiguration configuration, string dataDirectory)
+    {
+        var defaults = new UsageOptions { SpillPath = Path.Combine(dataDirectory, "usage-spill.jsonl") };
+        return defaults with
+        {
+            QueueCapacity = Number(configuration, "MODELGATE_USAGE_QUEUE_CAPACITY", defaults.QueueCapacity),
+            BatchSize = Number(configuration, "MODELGATE_USAGE_BATCH_SIZE", defaults.BatchSize),
+            RetentionDays = Number(configuration, "MODELGATE_USAGE_RETENTION_DAYS", defaults.RetentionDays),
+            SpendRefreshInterval = TimeSpan.FromSeconds(Number(configuration, "MODELGATE_USAGE_SPEND_REFRESH_SECONDS", (int)defaults.SpendRefreshInterval.TotalSeconds)),
+            ReplayInterval = TimeSpan.FromSeconds(Number(configuration, "MODELGATE_USAGE_REPLAY_SECONDS", (int)defaults.ReplayInterval.TotalSeconds)),
+            MaintenanceInterval = TimeSpan.FromMinutes(Number(configuration, "MODELGATE_USAGE_MAINTENANCE_MINUTES", (int)defaults.MaintenanceInterval.TotalMinutes)),
+        };
+    }
+
+    private static int Number(IConfiguration configuration, string name, int fallback) =>
+        configuration[name] is not { Length: > 0 } text ? fallback
+        : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value
+        : throw new InvalidOperationException($"{name} must be a positive whole number, not '{text}'.");
+}

@@ -1,0 +1,29 @@
+namespace Modelgate.Storage.Usage;
+
+/// <summary>How usage is written and kept (MODELGATE_USAGE_* settings; see docs/configuration.md).</summary>
+public sealed record UsageOptions
+{
+    /// <summary>Records waiting for the writer at most; beyond it a record is dropped and counted, never waited for.</summary>
+    public int QueueCapacity { get; init; } = 100_000;
+
+    /// <summary>Records per database transaction at most.</summary>
+    public int BatchSize { get; init; } = 1_000;
+
+    /// <summary>Where batches go while the database cannot take them; replayed when it can.</summary>
+    public required string SpillPath { get; init; }
+
+    /// <summary>How often a spill file is tried again.</summary>
+    public TimeSpan ReplayInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long raw records are kept; per-day rollups are kept for ever.</summary>
+    public int RetentionDays { get; init; } = 30;
+
+    /// <summary>How often old records are rolled up and pruned.</summary>
+    public TimeSpan MaintenanceInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often budget spend is re-read from the database (spend by other instances shows up within this).</summary>
+    public TimeSpan SpendRefreshInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a graceful stop waits for the queue to be written (then the rest is spilled).</summary>
+    public TimeSpan ShutdownFlushTimeout { get; init; } = TimeSpan.FromSeconds(20);
+}

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Modelgate.Core.Usage;
+using Modelgate.Storage.Entities;
+
+namespace Modelgate.Storage.Usage;
+
+/// <summary>
+/// Finds (or creates) the <c>usage_series</c> row of a record's who/what combination. Combinations are few and
+/// repeat endlessly, so their ids are cached; a new one costs one insert, and two instances inserting the same
+/// combination at once both end up with the one row the unique index kept.
+/// </summary>
+internal sealed class UsageSeriesCache
+{
+    private readonly ConcurrentDictionary<SeriesKey, int> _ids = new();
+
+    public static SeriesKey KeyOf(UsageRecord r) => new(
+        r.Source == UsageSource.Client ? "client" : "gateway", r.Operation, r.KeyId ?? Guid.Empty, r.Purpose ?? "", r.Variant ?? "",
+        r.ProviderId ?? Guid.Empty, Cut(r.ProviderName, 100), r.ModelId ?? Guid.Empty, Cut(r.ModelName, 200));
+
+    public async Task<int> IdAsync(ModelgateDbContext db, SeriesKey key, CancellationToken cancellationToken)
+    {
+        if (_ids.TryGetValue(key, out var id))
+        {
+            return id;
+        }
+
+        id = await FindAsync(db, key, cancellationToken) ?? await InsertAsync(db, key, cancellationToken);
+        _ids[key] = id;
+        return id;
+    }
+
+    private static async Task<int> InsertAsync(ModelgateDbContext db, SeriesKey key, CancellationToken cancellationToken)
+    {
+        var row = new UsageSeriesEntity
+        {
+            Source = key.Source, Operation = key.Operation, KeyId = key.KeyId, Purpose = key.Purpose, Variant = key.Variant,
+            ProviderId = key.ProviderId, ProviderName = key.ProviderName, ModelId = key.ModelId, ModelName = key.ModelName,
+        };
+        db.UsageSeries.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return row.Id;
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance inserted it first.
+            db.Entry(row).State = EntityState.Detached;
+            return await FindAsync(db, key, cancellationToken) ?? throw new InvalidOperationException("A usage series could be neither inserted nor found.");
+        }
+    }
+
+    private static Task<int?> FindAsync(ModelgateDbContext db, SeriesKey k, CancellationToken cancellationToken) =>
+        db.UsageSeries.AsNoTracking()
+            .Where(s => s.KeyId == k.KeyId && s.Purpose == k.Purpose && s.Variant == k.Variant && s.ProviderId == k.ProviderId && s.ModelId == k.ModelId
+                && s.ProviderName == k.ProviderName && s.ModelName == k.ModelName && s.Operation == k.Operation && s.Source == k.Source)
+            .Select(s => (int?)s.Id).FirstOrDefaultAsync(cancellationToken);
+
+    private static string Cut(string? text, int length) => text is null ? "" : text.Length <= length ? text : text[..length];
+}
+
+internal readonly record struct SeriesKey(
+    string Source, string Operation, Guid KeyId, string Purpose, string Variant, Guid ProviderId, string ProviderName, Guid ModelId, string ModelName);

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Modelgate.Core.Usage;
+
+namespace Modelgate.Storage.Usage;
+
+/// <summary>
+/// Batches the database could not take, as JSON lines in the data folder, for replay once it can. Replay takes the
+/// whole file aside first (<c>.replaying</c>), so records spilled meanwhile go to a fresh file; a replay that fails
+/// leaves the aside file for the next try. Only the writer's loop touches these files.
+/// </summary>
+internal sealed class UsageSpill(string path)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private string ReplayingPath => path + ".replaying";
+
+    public bool HasRecords => File.Exists(path) || File.Exists(ReplayingPath);
+
+    public async Task AppendAsync(IReadOnlyList<UsageRecord> records)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await using var file = new StreamWriter(path, append: true);
+        foreach (var record in records)
+        {
+            await file.WriteLineAsync(JsonSerializer.Serialize(record, Json));
+        }
+
+        await file.FlushAsync();
+        file.BaseStream.Flush();
+    }
+
+    /// <summary>The records to replay (from the aside file, moving the spill file aside first when there is none).</summary>
+    public List<UsageRecord> TakeForReplay()
+    {
+        if (!File.Exists(ReplayingPath) && File.Exists(path))
+        {
+            File.Move(path, ReplayingPath);
+        }
+
+        if (!File.Exists(ReplayingPath))
+        {
+            return [];
+        }
+
+        var records = new List<UsageRecord>();
+        foreach (var line in File.ReadLines(ReplayingPath))
+        {
+            try
+            {
+                if (line.Length > 0 && JsonSerializer.Deserialize<UsageRecord>(line, Json) is { } record)
+                {
+                    records.Add(record);
+                }
+            }
+            catch (JsonException)
+            {
+                // A line cut by a crash mid-write: the rest of the file still counts.
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>The aside file was written to the database: gone.</summary>
+    public void Replayed() => File.Delete(ReplayingPath);
+}

@@ -1,0 +1,358 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Modelgate.Server.Tests.Support;
+using Modelgate.Testing.Upstreams;
+
+namespace Modelgate.Server.Tests;
+
+/// <summary>
+/// Usage recording end to end: calls through the gateway (each wire format, passthrough and translated, whole and
+/// streamed, successes and failures) become usage records with the provider's token counts and an exact cost, and
+/// <c>GET /api/v1/usage</c> adds them up. Each test uses its own key and filters by it.
+/// </summary>
+public abstract class UsageTests<TServer>(TServer server) : IClassFixture<TServer>, IAsyncLifetime
+    where TServer : ServerFixture
+{
+    private FakeUpstream _upstream = null!;
+    private HttpClient Admin => server.Admin;
+
+    public async Task InitializeAsync() => _upstream = await FakeUpstream.StartAsync();
+
+    public async Task DisposeAsync() => await _upstream.DisposeAsync();
+
+    private async Task<(string ModelId, string Id)> ModelAsync(string kind, object? prices = null, string type = "chat", string? modelId = null)
+    {
+        var provider = await Admin.CreateProviderAsync(kind, apiKey: "sk-upstream-0000000000000000USG", baseUrl: _upstream.Url + (kind == "anthropic" ? "" : "/v1"));
+        var name = modelId ?? Catalog.Unique(type == "chat" ? "chat" : "embed");
+        var body = JsonSerializer.SerializeToElement(prices ?? new { }).EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
+        body["provider_id"] = provider.Str("id");
+        body["model_id"] = name;
+        body["type"] = type;
+        var created = await (await Admin.PostJsonAsync("/api/v1/llm-models", body)).ExpectAsync(HttpStatusCode.Created);
+        return (name, created.Str("id"));
+    }
+
+    private async Task<(string Secret, string Id)> KeyAsync(object? extra = null)
+    {
+        var body = JsonSerializer.SerializeToElement(extra ?? new { }).EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
+        body["name"] = Catalog.Unique("usage");
+        var created = await (await Admin.PostJsonAsync("/api/v1/keys", body)).ExpectAsync(HttpStatusCode.Created);
+        return (created.Str("key"), created.GetProperty("virtual_key").Str("id"));
+    }
+
+    private HttpClient Caller(string secret)
+    {
+        var client = server.App.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        return client;
+    }
+
+    private static object Chat(string model, bool stream = false, object? streamOptions = null) => streamOptions is null
+        ? new { model, stream, messages = new[] { new { role = "user", content = "hello there" } } }
+        : new { model, stream, stream_options = streamOptions, messages = new[] { new { role = "user", content = "hello there" } } };
+
+    /// <summary>Waits until the key's usage shows <paramref name="requests"/> calls (the writer works in the background).</summary>
+    private async Task<JsonElement> UsageAsync(string keyId, int requests, string groupBy = "")
+    {
+        JsonElement report = default;
+        for (var i = 0; i < 100; i++)
+        {
+            report = await (await Admin.GetAsync($"/api/v1/usage?key_id={keyId}&group_by={groupBy}")).ExpectAsync(HttpStatusCode.OK);
+            if (report.GetProperty("totals").GetProperty("requests").GetInt64() >= requests)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(requests, report.GetProperty("totals").GetProperty("requests").GetInt64());
+        return report;
+    }
+
+    [Fact]
+    public async Task EveryCall_IsRecordedWithTheProvidersTokens_AndPricedExactly()
+    {
+        var (model, modelId) = await ModelAsync("openai", new { input_price_per_million = 2.5m, output_price_per_million = 10m, cached_input_price_per_million = 1.25m });
+        var (secret, keyId) = await KeyAsync();
+        _upstream.Usage = (Prompt: 1000, Completion: 200, Cached: 400);
+        using var caller = Caller(secret);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.OK);
+        }
+
+        var report = await UsageAsync(keyId, 3, "model");
+        var group = Assert.Single(report.GetProperty("groups").EnumerateArray());
+        Assert.Equal(modelId, group.Str("model_id"));
+        Assert.Equal(model, group.Str("model"));
+        Assert.Equal(3000, group.GetProperty("input_tokens").GetInt64());
+        Assert.Equal(600, group.GetProperty("output_tokens").GetInt64());
+        Assert.Equal(1200, group.GetProperty("cached_input_tokens").GetInt64());
+        // Per call: 600 uncached × 2.5 + 400 cached × 1.25 + 200 × 10, per million tokens = 0.004 USD.
+        Assert.Equal(0.012m, group.GetProperty("cost_usd").GetDecimal());
+        Assert.Equal(0, group.GetProperty("errors").GetInt64());
+        Assert.Equal(0, group.GetProperty("estimated_requests").GetInt64());
+        Assert.True(group.GetProperty("latency_ms").GetProperty("p50").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task StreamedCall_TakesTokensFromTheUsageChunk_WhichACallerWhoDidNotAskNeverSees()
+    {
+        var (model, _) = await ModelAsync("openai", new { input_price_per_million = 1m, output_price_per_million = 2m });
+        var (secret, keyId) = await KeyAsync();
+        _upstream.Usage = (Prompt: 50, Completion: 7, Cached: 0);
+        using var caller = Caller(secret);
+
+        var plain = await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model, stream: true))).Content.ReadAsStringAsync();
+        var asked = await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model, stream: true, new { include_usage = true }))).Content.ReadAsStringAsync();
+
+        // The gateway asked the provider for usage both times; only the caller who asked gets the usage chunk.
+        Assert.All(_upstream.Requests, r => Assert.True(r.Body.GetProperty("stream_options").GetProperty("include_usage").GetBoolean()));
+        Assert.DoesNotContain("\"usage\":{", plain, StringComparison.Ordinal);
+        Assert.Contains("data: [DONE]", plain, StringComparison.Ordinal);
+        Assert.Contains(FakeUpstream.ReplyText(model).Split(' ')[^1], plain, StringComparison.Ordinal);
+        Assert.Contains("\"usage\":{\"prompt_tokens\":50", asked, StringComparison.Ordinal);
+
+        var totals = (await UsageAsync(keyId, 2)).GetProperty("totals");
+        Assert.Equal(100, totals.GetProperty("input_tokens").GetInt64());
+        Assert.Equal(14, totals.GetProperty("output_tokens").GetInt64());
+        Assert.Equal(2, totals.GetProperty("streamed").GetInt64());
+        Assert.Equal(0, totals.GetProperty("estimated_requests").GetInt64());
+        Assert.Equal(0.000128m, totals.GetProperty("cost_usd").GetDecimal());
+        Assert.True(totals.GetProperty("ttft_ms").GetProperty("p50").GetDouble() > 0);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AnthropicCall_CountsCacheReadsAsCachedInput(bool stream)
+    {
+        var (model, _) = await ModelAsync("anthropic", new { input_price_per_million = 3m, output_price_per_million = 15m, cached_input_price_per_million = 0.3m });
+        var (secret, keyId) = await KeyAsync();
+        _upstream.Usage = (Prompt: 2000, Completion: 100, Cached: 1500);
+        using var caller = Caller(secret);
+
+        var response = await caller.PostJsonAsync("/v1/messages", new { model, max_tokens = 64, stream, messages = new[] { new { role = "user", content = "hi" } } });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(stream ? "message_stop" : "\"end_turn\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var totals = (await UsageAsync(keyId, 1)).GetProperty("totals");
+        Assert.Equal(2000, totals.GetProperty("input_tokens").GetInt64());
+        Assert.Equal(1500, totals.GetProperty("cached_input_tokens").GetInt64());
+        Assert.Equal(100, totals.GetProperty("output_tokens").GetInt64());
+        // 500 × 3 + 1500 × 0.3 + 100 × 15 per million = 0.00345 USD.
+        Assert.Equal(0.00345m, totals.GetProperty("cost_usd").GetDecimal());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TranslatedCall_OpenAIFormatToClaude_IsRecordedWithTheProvidersTokens(bool stream)
+    {
+        var (model, _) = await ModelAsync("anthropic", new { input_price_per_million = 3m, output_price_per_million = 15m });
+        var (secret, keyId) = await KeyAsync();
+        _upstream.Usage = (Prompt: 40, Completion: 4, Cached: 0);
+        using var caller = Caller(secret);
+
+        var response = await caller.PostJsonAsync("/v1/chat/completions", Chat(model, stream));
+        Assert.Contains(FakeUpstream.ReplyText(model).Split(' ')[0], await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var totals = (await UsageAsync(keyId, 1)).GetProperty("totals");
+        Assert.Equal(40, totals.GetProperty("input_tokens").GetInt64());
+        Assert.Equal(4, totals.GetProperty("output_tokens").GetInt64());
+        Assert.Equal(stream ? 1 : 0, totals.GetProperty("streamed").GetInt64());
+        Assert.Equal(0.00018m, totals.GetProperty("cost_usd").GetDecimal());
+    }
+
+    [Fact]
+    public async Task AnswerWithoutUsage_IsRelayed_AndItsTokensCountedWithTheTokenizer()
+    {
+        var (model, _) = await ModelAsync("openai", new { input_price_per_million = 1m, output_price_per_million = 1m });
+        var (secret, keyId) = await KeyAsync();
+        using var caller = Caller(secret);
+        _upstream.Faults.Enqueue(UpstreamFault.JsonWithoutUsage);
+
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.OK);
+
+        var totals = (await UsageAsync(keyId, 1)).GetProperty("totals");
+        Assert.Equal(1, totals.GetProperty("estimated_requests").GetInt64());
+        Assert.InRange(totals.GetProperty("input_tokens").GetInt64(), 3, 20);
+        Assert.InRange(totals.GetProperty("output_tokens").GetInt64(), 1, 20);
+        Assert.True(totals.GetProperty("cost_usd").GetDecimal() > 0);
+    }
+
+    [Fact]
+    public async Task StreamCutShort_IsAnError_WithTokensEstimatedFromWhatWasRelayed()
+    {
+        var (model, _) = await ModelAsync("openai", new { input_price_per_million = 1m, output_price_per_million = 1m });
+        var (secret, keyId) = await KeyAsync();
+        using var caller = Caller(secret);
+        _upstream.Faults.Enqueue(UpstreamFault.DropMidStream);
+
+        var text = await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model, stream: true))).Content.ReadAsStringAsync();
+
+        Assert.Contains("upstream_error", text, StringComparison.Ordinal);
+        var totals = (await UsageAsync(keyId, 1)).GetProperty("totals");
+        Assert.Equal(1, totals.GetProperty("errors").GetInt64());
+        Assert.Equal(1, totals.GetProperty("estimated_requests").GetInt64());
+        Assert.True(totals.GetProperty("input_tokens").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task FailedCall_IsRecordedAsAnError_ThatCostsNothing()
+    {
+        var (model, _) = await ModelAsync("openai", new { input_price_per_million = 1m, output_price_per_million = 1m });
+        var (secret, keyId) = await KeyAsync();
+        using var caller = Caller(secret);
+        _upstream.FailNext(400, "{\"error\":{\"message\":\"bad request\",\"type\":\"invalid_request_error\"}}");
+
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.BadRequest);
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat("no-such-model"))).ExpectAsync(HttpStatusCode.NotFound);
+
+        var report = await UsageAsync(keyId, 2, "model");
+        Assert.Equal(2, report.GetProperty("totals").GetProperty("errors").GetInt64());
+        Assert.Equal(0m, report.GetProperty("totals").GetProperty("cost_usd").GetDecimal());
+        Assert.Equal(0, report.GetProperty("totals").GetProperty("unpriced_requests").GetInt64());
+    }
+
+    [Fact]
+    public async Task ModelWithoutPrices_IsUnpriced_NeverRecordedAsFree()
+    {
+        var (model, _) = await ModelAsync("openai-compatible");
+        var (secret, keyId) = await KeyAsync();
+        using var caller = Caller(secret);
+
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.OK);
+
+        var totals = (await UsageAsync(keyId, 1)).GetProperty("totals");
+        Assert.Equal(1, totals.GetProperty("unpriced_requests").GetInt64());
+        Assert.True(totals.GetProperty("output_tokens").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task PriceChange_OpensANewPeriod_AndEarlierCallsKeepTheirCost()
+    {
+        var (model, modelId) = await ModelAsync("openai", new { input_price_per_million = 1m, output_price_per_million = 1m });
+        var (secret, keyId) = await KeyAsync();
+        _upstream.Usage = (Prompt: 1_000_000, Completion: 0, Cached: 0);
+        using var caller = Caller(secret);
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.OK);
+        await UsageAsync(keyId, 1);
+
+        await (await Admin.PutJsonAsync($"/api/v1/llm-models/{modelId}", new { input_price_per_million = 3m })).ExpectAsync(HttpStatusCode.OK);
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(4m, (await UsageAsync(keyId, 2)).GetProperty("totals").GetProperty("cost_usd").GetDecimal());
+        var periods = (await (await Admin.GetAsync($"/api/v1/llm-prices/{modelId}")).ExpectAsync(HttpStatusCode.OK)).EnumerateArray().ToList();
+        Assert.Equal(2, periods.Count);
+        Assert.Equal(3m, periods[0].GetProperty("input_price_per_million").GetDecimal());
+        Assert.Equal(JsonValueKind.Null, periods[0].GetProperty("effective_until").ValueKind);
+        Assert.Equal(1m, periods[1].GetProperty("input_price_per_million").GetDecimal());
+        Assert.Equal(periods[0].GetProperty("effective_from").GetString(), periods[1].GetProperty("effective_until").GetString());
+    }
+
+    [Fact]
+    public async Task WellKnownModel_CreatedWithoutPrices_GetsTheBuiltInPrices_AndLocalModelsAnExplicitZero()
+    {
+        var (_, known) = await ModelAsync("openai", modelId: "gpt-4o-mini-2024-07-18");
+        var (_, local) = await ModelAsync("ollama", modelId: Catalog.Unique("llama3"));
+        var (_, custom) = await ModelAsync("openai", modelId: Catalog.Unique("my-finetune"));
+
+        var knownModel = await (await Admin.GetAsync($"/api/v1/llm-models/{known}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0.15m, knownModel.GetProperty("input_price_per_million").GetDecimal());
+        Assert.Equal(0.6m, knownModel.GetProperty("output_price_per_million").GetDecimal());
+        Assert.Equal(0.075m, knownModel.GetProperty("cached_input_price_per_million").GetDecimal());
+        Assert.Equal("built-in", (await (await Admin.GetAsync($"/api/v1/llm-prices/{known}")).ExpectAsync(HttpStatusCode.OK))[0].Str("set_by"));
+        var localModel = await (await Admin.GetAsync($"/api/v1/llm-models/{local}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0m, localModel.GetProperty("input_price_per_million").GetDecimal());
+        Assert.Equal(0m, localModel.GetProperty("output_price_per_million").GetDecimal());
+        var customModel = await (await Admin.GetAsync($"/api/v1/llm-models/{custom}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, customModel.GetProperty("input_price_per_million").ValueKind);
+    }
+
+    [Fact]
+    public async Task KeyOverItsBudget_Gets429BudgetExceeded_UntilTheBudgetIsRaised()
+    {
+        var (model, _) = await ModelAsync("openai", new { input_price_per_million = 1m, output_price_per_million = 1m });
+        var (secret, keyId) = await KeyAsync(new { budget_usd = 0.001m, budget_period = "daily" });
+        _upstream.Usage = (Prompt: 1000, Completion: 0, Cached: 0);
+        using var caller = Caller(secret);
+
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.OK);
+        await UsageAsync(keyId, 1);
+        var refused = await caller.PostJsonAsync("/v1/chat/completions", Chat(model));
+        var error = (await refused.ExpectAsync(HttpStatusCode.TooManyRequests)).GetProperty("error");
+
+        Assert.Equal("budget_exceeded", error.Str("code"));
+        Assert.Contains("daily budget of 0.001 USD", error.Str("message"), StringComparison.Ordinal);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        var spend = await (await Admin.GetAsync($"/api/v1/keys/{keyId}/spend")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0.001m, spend.GetProperty("spent_usd").GetDecimal());
+        Assert.Equal(0m, spend.GetProperty("remaining_usd").GetDecimal());
+        Assert.True(spend.GetProperty("exhausted").GetBoolean());
+
+        await (await Admin.PutJsonAsync($"/api/v1/keys/{keyId}", new { budget_usd = 1m })).ExpectAsync(HttpStatusCode.OK);
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task ModelScorecard_ShowsTheLast24Hours()
+    {
+        var (model, modelId) = await ModelAsync("openai", new { input_price_per_million = 1m, output_price_per_million = 1m });
+        var (secret, keyId) = await KeyAsync();
+        _upstream.Usage = (Prompt: 500_000, Completion: 0, Cached: 0);
+        using var caller = Caller(secret);
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.OK);
+        _upstream.FailNext(400, "{\"error\":{\"message\":\"no\",\"type\":\"invalid_request_error\"}}");
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.BadRequest);
+        await UsageAsync(keyId, 2);
+
+        var scorecard = (await (await Admin.GetAsync($"/api/v1/llm-models/{modelId}")).ExpectAsync(HttpStatusCode.OK)).GetProperty("scorecard");
+
+        Assert.Equal(24, scorecard.GetProperty("window_hours").GetInt32());
+        Assert.Equal(2, scorecard.GetProperty("requests").GetInt64());
+        Assert.Equal(0.5, scorecard.GetProperty("success_rate").GetDouble());
+        Assert.Equal(0.5m, scorecard.GetProperty("cost_usd").GetDecimal());
+        Assert.True(scorecard.GetProperty("latency_p95_ms").GetDouble() >= scorecard.GetProperty("latency_p50_ms").GetDouble());
+    }
+
+    [Fact]
+    public async Task MetricsEndpoint_ExposesTheGenAIConventionsInstruments()
+    {
+        var (model, _) = await ModelAsync("openai", new { input_price_per_million = 1m, output_price_per_million = 1m });
+        var (secret, keyId) = await KeyAsync();
+        using var caller = Caller(secret);
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.OK);
+        await UsageAsync(keyId, 1);
+
+        var metrics = await server.App.CreateClient().GetStringAsync("/metrics");
+
+        Assert.Contains("gen_ai_client_operation_duration_seconds_bucket{", metrics, StringComparison.Ordinal);
+        Assert.Contains("gen_ai_client_token_usage_", metrics, StringComparison.Ordinal);
+        Assert.Contains("gen_ai_token_type=\"output\"", metrics, StringComparison.Ordinal);
+        Assert.Contains($"gen_ai_response_model=\"{model}\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("gen_ai_provider_name=\"openai\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("modelgate_usage_written", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, metrics, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("group_by=model,colour", "group_by")]
+    [InlineData("from=2026-02-01&to=2026-01-01", "from")]
+    [InlineData("from=yesterday", "from")]
+    [InlineData("key_id=12", "key_id")]
+    [InlineData("from=2020-01-01&to=2026-01-01", "from")]
+    public async Task UsageQuery_WithBadParameters_Is400NamingTheParameter(string query, string field)
+    {
+        var problem = await (await Admin.GetAsync($"/api/v1/usage?{query}")).ExpectAsync(HttpStatusCode.BadRequest);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+}
+
+public sealed class UsageTests_Sqlite(SqliteServer server) : UsageTests<SqliteServer>(server);
+
+public sealed class UsageTests_Postgres(PostgresServer server) : UsageTests<PostgresServer>(server);

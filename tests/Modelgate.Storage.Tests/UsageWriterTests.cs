@@ -1,0 +1,226 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Modelgate.Core.Usage;
+using Modelgate.Storage.Usage;
+using Modelgate.Testing;
+using Npgsql;
+
+namespace Modelgate.Storage.Tests;
+
+/// <summary>The usage writer, rollups and retention against both databases.</summary>
+public sealed class UsageWriterTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    private static async Task<(TestDatabase Database, ModelgateDbContextFactory Contexts)> DatabaseAsync(DatabaseKind kind)
+    {
+        var database = await TestDatabase.CreateAsync(kind);
+        var contexts = new ModelgateDbContextFactory(database.Options);
+        await new DatabaseInitializer(contexts, database.Options).MigrateAsync(CancellationToken.None);
+        return (database, contexts);
+    }
+
+    private static UsageWriter Writer(ModelgateDbContextFactory contexts, TimeProvider time, string spill, int capacity = 1000, UsageMetrics? metrics = null) =>
+        new(contexts, new UsageOptions { SpillPath = spill, QueueCapacity = capacity, BatchSize = 100, ReplayInterval = TimeSpan.FromMilliseconds(100) },
+            metrics ?? new UsageMetrics(), new SpendLedger(contexts, time), time, NullLogger<UsageWriter>.Instance);
+
+    private static UsageRecord Call(DateTimeOffset at, string model = "gpt-x", long input = 100, long output = 10, decimal? cost = 0.0001m, int latency = 50, int status = 200) => new()
+    {
+        RequestId = Guid.NewGuid(), At = at, ModelName = model, ModelId = ModelIds.GetOrAdd(model, _ => Guid.NewGuid()), ProviderName = "p", Purpose = "chat",
+        Tokens = new TokenCounts(input, output), Cost = cost, LatencyMs = latency, Status = status, ErrorClass = status >= 400 ? "upstream_error" : null,
+    };
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Guid> ModelIds = new();
+
+    private static async Task<long> RowsAsync(ModelgateDbContextFactory contexts)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await db.UsageRecords.LongCountAsync();
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task StoppingTheWriter_WritesEverythingStillQueued(DatabaseKind kind)
+    {
+        var (database, contexts) = await DatabaseAsync(kind);
+        await using var _ = database;
+        var writer = Writer(contexts, TimeProvider.System, Path.Combine(database.DataDirectory.Path, "spill.jsonl"));
+        for (var i = 0; i < 250; i++)
+        {
+            writer.Record(Call(Now.AddSeconds(i)));
+        }
+
+        Assert.Equal(250, writer.Queued);
+        await writer.StartAsync(CancellationToken.None);
+        await writer.StoppedAsync(CancellationToken.None);
+
+        Assert.Equal(250, await RowsAsync(contexts));
+        Assert.False(File.Exists(Path.Combine(database.DataDirectory.Path, "spill.jsonl")));
+    }
+
+    [Fact]
+    public async Task FullQueue_DropsAndCountsTheRecord_WithoutWaiting()
+    {
+        var (database, contexts) = await DatabaseAsync(DatabaseKind.Sqlite);
+        await using var _ = database;
+        var metrics = new UsageMetrics();
+        var writer = Writer(contexts, TimeProvider.System, Path.Combine(database.DataDirectory.Path, "spill.jsonl"), capacity: 3, metrics);
+
+        for (var i = 0; i < 5; i++)
+        {
+            writer.Record(Call(Now));
+        }
+
+        Assert.Equal(2, metrics.Dropped);
+        await writer.StartAsync(CancellationToken.None);
+        await writer.StoppedAsync(CancellationToken.None);
+        Assert.Equal(3, await RowsAsync(contexts));
+        Assert.Equal(3, metrics.Written);
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task DatabaseDown_BatchesGoToTheSpillFile_AndAreReplayedWhenItIsBack(DatabaseKind kind)
+    {
+        var (database, contexts) = await DatabaseAsync(kind);
+        await using var _ = database;
+        var spill = Path.Combine(database.DataDirectory.Path, "spill.jsonl");
+        var metrics = new UsageMetrics();
+        var writer = Writer(contexts, TimeProvider.System, spill, metrics: metrics);
+        await writer.StartAsync(CancellationToken.None);
+
+        await SetAvailableAsync(database, available: false);
+        for (var i = 0; i < 20; i++)
+        {
+            writer.Record(Call(Now.AddSeconds(i)));
+        }
+
+        await Eventually(() => Task.FromResult(metrics.Spilled == 20));
+        Assert.True(File.Exists(spill) || File.Exists(spill + ".replaying"));
+        await SetAvailableAsync(database, available: true);
+
+        await Eventually(async () => await RowsAsync(contexts) == 20);
+        await Eventually(() => Task.FromResult(!File.Exists(spill) && !File.Exists(spill + ".replaying")));
+        await writer.StoppedAsync(CancellationToken.None);
+        Assert.Equal(20, await RowsAsync(contexts));
+    }
+
+    [Fact]
+    public async Task ReplayedSpillFile_NeverCountsACallTwice()
+    {
+        var (database, contexts) = await DatabaseAsync(DatabaseKind.Sqlite);
+        await using var _ = database;
+        var spill = Path.Combine(database.DataDirectory.Path, "spill.jsonl");
+        var calls = Enumerable.Range(0, 6).Select(i => Call(Now.AddSeconds(i))).ToList();
+        var writer = Writer(contexts, TimeProvider.System, spill);
+        // A crash after the database took the first three but before the spill file was removed.
+        await writer.WriteAsync(calls[..3], CancellationToken.None);
+        await new UsageSpill(spill).AppendAsync(calls);
+
+        await writer.StartAsync(CancellationToken.None);
+        await writer.StoppedAsync(CancellationToken.None);
+
+        Assert.Equal(6, await RowsAsync(contexts));
+        Assert.False(File.Exists(spill + ".replaying"));
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Maintenance_RollsUpDaysPastRetention_AndUsageAnswersTheSameAfterwards(DatabaseKind kind)
+    {
+        var (database, contexts) = await DatabaseAsync(kind);
+        await using var _ = database;
+        var time = new FakeTimeProvider(Now);
+        var writer = Writer(contexts, time, Path.Combine(database.DataDirectory.Path, "spill.jsonl"));
+        var calls = new List<UsageRecord>
+        {
+            Call(Now.AddDays(-40), "a", latency: 100), Call(Now.AddDays(-40).AddHours(1), "a", latency: 200), Call(Now.AddDays(-40), "b", cost: null),
+            Call(Now.AddDays(-35), "a", status: 502, input: 0, output: 0, cost: 0), Call(Now.AddDays(-35), "b"),
+            Call(Now.AddDays(-1), "a"), Call(Now.AddDays(-1), "b"),
+        };
+        await writer.WriteAsync(calls, CancellationToken.None);
+        var query = new UsageQuery(contexts);
+        var request = new UsageRequest(Now.AddDays(-60), Now, [UsageDimension.Model, UsageDimension.Day]);
+        var before = Describe((await query.RunAsync(request, CancellationToken.None)).Groups!);
+
+        var pruned = await new UsageMaintenance(contexts, new UsageOptions { SpillPath = "unused", RetentionDays = 30 }, time, NullLogger<UsageMaintenance>.Instance)
+            .RollUpAndPruneAsync(CancellationToken.None);
+
+        Assert.Equal(5, pruned);
+        Assert.Equal(2, await RowsAsync(contexts));
+        var after = Describe((await query.RunAsync(request, CancellationToken.None)).Groups!);
+        Assert.Equal(before, after);
+        Assert.Contains(after, line => line.StartsWith("a 2026-10-16 requests=2 errors=0 unpriced=0 tokens=200/20 cost=0.0002", StringComparison.Ordinal));
+        Assert.Contains(after, line => line.StartsWith("b 2026-10-16 requests=1 errors=0 unpriced=1", StringComparison.Ordinal));
+        Assert.Contains(after, line => line.StartsWith("a 2026-10-21 requests=1 errors=1", StringComparison.Ordinal));
+        var (_, refused) = await query.RunAsync(request with { GroupBy = [UsageDimension.Hour] }, CancellationToken.None);
+        Assert.Contains("hourly usage is kept for the retention period only", refused);
+    }
+
+    [Fact]
+    public void LatencyHistogram_PercentilesAreWithinTwoPercent_AndMergeExactly()
+    {
+        var all = new LatencyHistogram();
+        var (first, second) = (new LatencyHistogram(), new LatencyHistogram());
+        for (var i = 1; i <= 1000; i++)
+        {
+            all.Add(i);
+            (i % 2 == 0 ? first : second).Add(i);
+        }
+
+        first.Merge(second);
+        Assert.InRange(all.Percentile(0.5)!.Value, 490, 510);
+        Assert.InRange(all.Percentile(0.95)!.Value, 931, 969);
+        Assert.InRange(all.Percentile(0.99)!.Value, 970, 1010);
+        Assert.Equal(all.ToString(), first.ToString());
+        Assert.Equal(all.ToString(), LatencyHistogram.Parse(all.ToString()).ToString());
+        Assert.Null(new LatencyHistogram().Percentile(0.5));
+    }
+
+    private static List<string> Describe(IReadOnlyList<UsageGroup> groups) =>
+        [.. groups.Select(g => $"{g.Keys["model"]} {g.Keys["day"]} requests={g.Totals.Requests} errors={g.Totals.Errors} unpriced={g.Totals.Unpriced} " +
+            $"tokens={g.Totals.InputTokens}/{g.Totals.OutputTokens} cost={g.Totals.CostUsd} p50={g.Totals.Latency.Percentile(0.5)}").Order(StringComparer.Ordinal)];
+
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 200 && !await condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(await condition(), "the condition did not become true within 10 s");
+    }
+
+    // SQLite: the file goes away (Modelgate never creates it outside start-up); PostgreSQL: the database refuses connections.
+    private static async Task SetAvailableAsync(TestDatabase database, bool available)
+    {
+        if (database.Options.Kind == DatabaseKind.Sqlite)
+        {
+            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(database.Options.ConnectionString).DataSource;
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                if (available ? File.Exists(file + suffix + ".away") : File.Exists(file + suffix))
+                {
+                    File.Move(available ? file + suffix + ".away" : file + suffix, available ? file + suffix : file + suffix + ".away");
+                }
+            }
+
+            return;
+        }
+
+        var name = new NpgsqlConnectionStringBuilder(database.Options.ConnectionString).Database;
+        await using var connection = new NpgsqlConnection(TestDatabase.PostgresServer);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = available
+            ? $"ALTER DATABASE {name} ALLOW_CONNECTIONS true"
+            : $"ALTER DATABASE {name} ALLOW_CONNECTIONS false; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'";
+        await command.ExecuteNonQueryAsync();
+        NpgsqlConnection.ClearAllPools();
+    }
+}
