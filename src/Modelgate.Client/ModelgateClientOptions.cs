@@ -14,4 +14,7 @@ public sealed class ModelgateClientOptions
 
     /// <summary>The master key that decrypts provider keys (base64 or hex); else the data folder's key file.</summary>
     public string? MasterKey { get; set; }
+
+    /// <summary>Whether each call is recorded in Modelgate's usage tables (tokens, cost, latency), like gateway calls. Default: true.</summary>
+    public bool RecordUsage { get; set; } = true;
 }

@@ -60,7 +60,12 @@ public static class ModelgateServiceCollectionExtensions
             sp.GetRequiredService<CurrentCatalog>().Changed += _ => cache.Clear();
             return cache;
         });
-        services.AddSingleton<IModelgateClients, ModelgateClients>();
+        // Calls are recorded like the gateway's, through the same background writer (spilling to the data folder when
+        // the database cannot take them); switched off with RecordUsage = false.
+        services.AddModelgateUsageWriter(sp => new Storage.Usage.UsageOptions { SpillPath = Path.Combine(Options(sp).DataDirectory!, "usage-spill-client.jsonl") });
+        services.AddSingleton<IModelgateClients>(sp => new ModelgateClients(
+            sp.GetRequiredService<ModelResolver>(), sp.GetRequiredService<ProviderClientCache>(),
+            Options(sp).RecordUsage ? sp.GetRequiredService<Core.Usage.IUsageRecorder>() : null, sp.GetRequiredService<TimeProvider>()));
         return services.AddPurposeClients();
     }
 

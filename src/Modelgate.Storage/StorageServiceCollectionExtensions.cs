@@ -33,21 +33,28 @@ public static class StorageServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers usage recording: the background writer (also the <see cref="IUsageRecorder"/>), budget spend, the
-    /// query, and the rollup/prune job. The writer flushes its queue when the host stops.
+    /// Registers usage recording on the server: the background writer (also the <see cref="IUsageRecorder"/>), budget
+    /// spend and its refresh, the query, and the rollup/prune job. The writer flushes its queue when the host stops.
     /// </summary>
     public static IServiceCollection AddModelgateUsage(this IServiceCollection services, UsageOptions options)
     {
-        services.AddSingleton(options);
-        services.AddSingleton<UsageMetrics>();
-        services.AddSingleton<SpendLedger>();
-        services.AddSingleton<UsageWriter>();
-        services.AddSingleton<IUsageRecorder>(sp => sp.GetRequiredService<UsageWriter>());
-        services.AddHostedService(sp => sp.GetRequiredService<UsageWriter>());
+        services.AddModelgateUsageWriter(_ => options);
         services.AddSingleton<UsageQuery>();
         services.AddSingleton<UsageMaintenance>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageMaintenance>());
         services.AddHostedService<SpendRefresher>();
+        return services;
+    }
+
+    /// <summary>Registers only the background writer (what an application using the client library in direct mode needs).</summary>
+    public static IServiceCollection AddModelgateUsageWriter(this IServiceCollection services, Func<IServiceProvider, UsageOptions> options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<UsageMetrics>(sp => new UsageMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton<SpendLedger>();
+        services.AddSingleton<UsageWriter>();
+        services.AddSingleton<IUsageRecorder>(sp => sp.GetRequiredService<UsageWriter>());
+        services.AddHostedService(sp => sp.GetRequiredService<UsageWriter>());
         return services;
     }
 }

@@ -87,6 +87,28 @@ public abstract class PurposeClientTests(DatabaseKind kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Calls_AreRecordedAsClientUsage_WithTheProvidersTokensAndTheBuiltInPrice()
+    {
+        var openai = await _admin.AddProviderAsync("openai", _upstream.Url + "/v1", "sk-proj-client-U-00000000000000000000UUUU");
+        await _admin.SetDefaultAsync("chat", await _admin.AddModelAsync(openai, "gpt-4.1"));
+        _upstream.Usage = (Prompt: 1000, Completion: 100, Cached: 0);
+        await StartAppAsync();
+        var chat = _app.Services.GetRequiredKeyedService<IChatClient>("chat");
+
+        await chat.GetResponseAsync("one");
+        await foreach (var _ in chat.GetStreamingResponseAsync("two"))
+        {
+        }
+
+        await _app.StopAsync();
+        const string clientRows = "FROM usage_records r JOIN usage_series s ON s.id = r.series_id WHERE s.source = 'client' AND s.purpose = 'chat' AND s.model_name = 'gpt-4.1'";
+        Assert.Equal(2L, Convert.ToInt64(await _database.ScalarAsync("SELECT COUNT(*) " + clientRows), System.Globalization.CultureInfo.InvariantCulture));
+        // gpt-4.1 lists at 2 USD in, 8 USD out per million tokens: 0.0028 USD per call, 2.8e9 picodollars.
+        Assert.Equal(5_600_000_000L, Convert.ToInt64(await _database.ScalarAsync("SELECT SUM(r.cost_picos) " + clientRows), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(1L, Convert.ToInt64(await _database.ScalarAsync("SELECT COUNT(*) " + clientRows + " AND r.flags = 1 AND r.ttft_ms IS NOT NULL"), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task AgentTypeClient_FallsBackToAgents_UntilItGetsItsOwnDefault()
     {
         var openai = await _admin.AddProviderAsync("openai", _upstream.Url + "/v1", "sk-proj-client-C-00000000000000000000CCCC");

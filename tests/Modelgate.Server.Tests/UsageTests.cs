@@ -99,6 +99,38 @@ public abstract class UsageTests<TServer>(TServer server) : IClassFixture<TServe
     }
 
     [Fact]
+    public async Task KnownMixOfCalls_AddsUpToTheLastDigit_PerModelAndInTotal()
+    {
+        var (mini, miniId) = await ModelAsync("openai", new { input_price_per_million = 0.15m, output_price_per_million = 0.6m, cached_input_price_per_million = 0.075m });
+        var (claude, claudeId) = await ModelAsync("anthropic", new { input_price_per_million = 3m, output_price_per_million = 15m, cached_input_price_per_million = 0.3m });
+        var (custom, customId) = await ModelAsync("openai-compatible");
+        var (secret, keyId) = await KeyAsync();
+        using var caller = Caller(secret);
+
+        _upstream.Usage = (Prompt: 1234, Completion: 567, Cached: 1000);
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(mini))).ExpectAsync(HttpStatusCode.OK);
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(mini))).ExpectAsync(HttpStatusCode.OK);
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(mini, stream: true))).Content.ReadAsStringAsync();
+        _upstream.Usage = (Prompt: 2500, Completion: 321, Cached: 2000);
+        await (await caller.PostJsonAsync("/v1/messages", new { model = claude, max_tokens = 99, messages = new[] { new { role = "user", content = "hi" } } })).Content.ReadAsStringAsync();
+        await (await caller.PostJsonAsync("/v1/messages", new { model = claude, max_tokens = 99, stream = true, messages = new[] { new { role = "user", content = "hi" } } })).Content.ReadAsStringAsync();
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(custom))).ExpectAsync(HttpStatusCode.OK);
+
+        var report = await UsageAsync(keyId, 6, "model");
+        var byModel = report.GetProperty("groups").EnumerateArray().ToDictionary(g => g.Str("model_id"));
+        // 234 × 0.15 + 1000 × 0.075 + 567 × 0.6 = 450.3 per million tokens, three times.
+        Assert.Equal(0.0013509m, byModel[miniId].GetProperty("cost_usd").GetDecimal());
+        Assert.Equal(3702, byModel[miniId].GetProperty("input_tokens").GetInt64());
+        // 500 × 3 + 2000 × 0.3 + 321 × 15 = 6915 per million tokens, twice.
+        Assert.Equal(0.01383m, byModel[claudeId].GetProperty("cost_usd").GetDecimal());
+        Assert.Equal(4000, byModel[claudeId].GetProperty("cached_input_tokens").GetInt64());
+        Assert.Equal(1, byModel[customId].GetProperty("unpriced_requests").GetInt64());
+        Assert.Equal(0.0151809m, report.GetProperty("totals").GetProperty("cost_usd").GetDecimal());
+        Assert.Equal(1, report.GetProperty("totals").GetProperty("unpriced_requests").GetInt64());
+        Assert.Equal(claude, byModel[claudeId].Str("model"));
+    }
+
+    [Fact]
     public async Task StreamedCall_TakesTokensFromTheUsageChunk_WhichACallerWhoDidNotAskNeverSees()
     {
         var (model, _) = await ModelAsync("openai", new { input_price_per_million = 1m, output_price_per_million = 2m });

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.AI;
+using Modelgate.Core.Resolution;
+
+namespace Modelgate.Core.Usage;
+
+/// <summary>
+/// One call made through the client library (direct mode), measured from start to end and turned into a
+/// <see cref="UsageRecord"/> like the gateway's: tokens as the provider reported them, or counted with the tokenizer.
+/// </summary>
+internal sealed class ClientCall(ResolvedModel resolved, string operation, TimeProvider time)
+{
+    private readonly DateTimeOffset _at = time.GetUtcNow();
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private long _firstByte;
+    private UsageDetails? _usage;
+    private StringBuilder? _text;
+
+    public void FirstByte()
+    {
+        if (_firstByte == 0)
+        {
+            _firstByte = Stopwatch.GetTimestamp();
+        }
+    }
+
+    /// <summary>Notes a stream update's usage and text.</summary>
+    public void Observe(ChatResponseUpdate update)
+    {
+        FirstByte();
+        foreach (var content in update.Contents)
+        {
+            if (content is UsageContent used)
+            {
+                _usage = used.Details;
+            }
+            else if (content is TextContent text)
+            {
+                (_text ??= new StringBuilder()).Append(text.Text);
+            }
+        }
+    }
+
+    public UsageRecord Finish(IEnumerable<string> prompt, UsageDetails? usage, string? output, Exception? error, bool streamed)
+    {
+        usage ??= _usage;
+        output ??= _text?.ToString();
+        var tokens = error is null && usage is { InputTokenCount: >= 0 and var input }
+            ? new TokenCounts(input, usage.OutputTokenCount ?? 0, Math.Clamp(usage.CachedInputTokenCount ?? 0, 0, input))
+            : error is not null && output is null ? TokenCounts.None
+            : new TokenCounts(
+                operation == UsageOperations.Embeddings ? prompt.Sum(t => (long)TokenEstimator.Count(t)) : TokenEstimator.CountMessages(prompt),
+                TokenEstimator.Count(output), 0, Estimated: true);
+        var now = Stopwatch.GetTimestamp();
+        return new UsageRecord
+        {
+            RequestId = Guid.CreateVersion7(_at),
+            At = _at,
+            Source = UsageSource.Client,
+            Operation = operation,
+            Purpose = resolved.Purpose.Name,
+            ProviderId = resolved.Provider.Id,
+            ProviderName = resolved.Provider.Name,
+            ModelId = resolved.Model.Id,
+            ModelName = resolved.Model.ModelId,
+            Tokens = tokens,
+            Cost = Cost.Of(resolved.Pricing, tokens),
+            LatencyMs = Milliseconds(now),
+            TimeToFirstTokenMs = streamed && _firstByte != 0 ? Milliseconds(_firstByte) : null,
+            // 499: the caller gave up (nginx's "client closed request").
+            Status = error switch { null => 200, OperationCanceledException => 499, _ => ModelgateProviderException.StatusOf(error) ?? 502 },
+            ErrorClass = error switch
+            {
+                null => null,
+                OperationCanceledException => "cancelled",
+                _ => "provider_error",
+            },
+            Streamed = streamed,
+            ConfigVersion = resolved.CatalogVersion,
+        };
+    }
+
+    private int Milliseconds(long until) => (int)Math.Min(int.MaxValue, Stopwatch.GetElapsedTime(_started, until).TotalMilliseconds);
+}
