@@ -331,6 +331,26 @@ public abstract class UsageTests<TServer>(TServer server) : IClassFixture<TServe
     }
 
     [Fact]
+    public async Task ProviderAtItsTokensPerMinute_TakesNoNewCall_Until_TheMinuteSlides()
+    {
+        var provider = await Admin.CreateProviderAsync("openai", apiKey: "sk-upstream-0000000000000000TPM", baseUrl: _upstream.Url + "/v1");
+        await (await Admin.PutJsonAsync($"/api/v1/llm-providers/{provider.Str("id")}", new { tokens_per_minute = 1500 })).ExpectAsync(HttpStatusCode.OK);
+        var model = (await Admin.CreateModelAsync(provider.Str("id"), modelId: Catalog.Unique("tpm"))).Str("model_id");
+        var (secret, _) = await KeyAsync();
+        _upstream.Usage = (Prompt: 1000, Completion: 200, Cached: 0);
+        using var caller = Caller(secret);
+
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.OK);
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model, stream: true))).Content.ReadAsStringAsync();
+        var refused = await caller.PostJsonAsync("/v1/chat/completions", Chat(model));
+
+        var error = (await refused.ExpectAsync(HttpStatusCode.TooManyRequests)).GetProperty("error");
+        Assert.Contains("1500 tokens per minute", error.Str("message"), StringComparison.Ordinal);
+        Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
+        Assert.Equal(2, _upstream.Requests.Count);
+    }
+
+    [Fact]
     public async Task ModelScorecard_ShowsTheLast24Hours()
     {
         var (model, modelId) = await ModelAsync("openai", new { input_price_per_million = 1m, output_price_per_million = 1m });

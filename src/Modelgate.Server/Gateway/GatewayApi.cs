@@ -45,6 +45,11 @@ internal static class GatewayApi
                 }
 
                 var record = call.ToRecord(failed && !context.Response.HasStarted ? 500 : context.Response.StatusCode);
+                if (call.Model is { } served)
+                {
+                    services.Limits.Spent(served, record.Tokens.Total);
+                }
+
                 services.Usage.Record(record);
                 services.Telemetry.Record(record, call.Request?.Requested, call.Model?.Provider.Kind, activity);
             }

@@ -19,8 +19,8 @@ internal static class GatewayErrors
     public static string Who(Core.Resolution.ResolvedModel resolved) => $"Provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
 
     /// <summary>The provider is at its configured requests_per_minute (429, to the caller or the next fallback).</summary>
-    public static IResult AtRequestLimit(GatewayFormat format, Core.Resolution.ResolvedModel resolved, TimeSpan wait) =>
-        Write(format, 429, $"{Who(resolved)} is at its configured limit of {resolved.Provider.Limits.RequestsPerMinute} requests per minute.", code: "rate_limit_exceeded", retryAfter: wait);
+    public static IResult AtRequestLimit(GatewayFormat format, Core.Resolution.ResolvedModel resolved, RequestLimitReachedException limited) =>
+        Write(format, 429, $"{Who(resolved)} is at its configured limit of {limited.Limit}.", code: "rate_limit_exceeded", retryAfter: limited.Wait);
 
     /// <summary>The provider's circuit is open (503, to the caller or the next fallback).</summary>
     public static IResult CircuitOpen(GatewayFormat format, Core.Resolution.ResolvedModel resolved) =>

@@ -19,4 +19,5 @@ internal sealed record GatewayServices(
     GatewayConcurrency Concurrency,
     IUsageRecorder Usage,
     SpendLedger Spend,
-    GatewayTelemetry Telemetry);
+    GatewayTelemetry Telemetry,
+    ProviderRateLimits Limits);

@@ -33,7 +33,7 @@ internal static partial class UpstreamResponse
         }
         catch (RequestLimitReachedException e)
         {
-            return (null, GatewayErrors.AtRequestLimit(format, resolved, e.Wait));
+            return (null, GatewayErrors.AtRequestLimit(format, resolved, e));
         }
         catch (Polly.CircuitBreaker.BrokenCircuitException)
         {

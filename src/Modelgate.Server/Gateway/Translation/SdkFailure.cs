@@ -23,7 +23,7 @@ internal static class SdkFailure
         if (error is RequestLimitReachedException limited)
         {
             // Modelgate's own limit for the provider: the next model may serve.
-            return GatewayErrors.AtRequestLimit(format, resolved, limited.Wait);
+            return GatewayErrors.AtRequestLimit(format, resolved, limited);
         }
 
         var result = For(resolved, error, format);
