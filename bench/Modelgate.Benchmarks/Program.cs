@@ -1,4 +1,11 @@
 // dotnet run -c Release --project bench/Modelgate.Benchmarks -- --filter '*'
 using BenchmarkDotNet.Running;
 
+// bench/usage/run.sh runs: dotnet run -c Release --project bench/Modelgate.Benchmarks -- usage-writer sqlite|postgres <connection> [records]
+if (args is ["usage-writer", ..])
+{
+    return await Modelgate.Benchmarks.UsageWriterBench.RunAsync(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
