@@ -28,31 +28,46 @@ internal static class GatewayApi
     {
         var call = new GatewayCall(operation, services.Time.GetUtcNow(), services.Catalog.State.Snapshot.Version);
         context.Features.Set(call);
-        using var activity = GatewayTelemetry.Start(operation, context.Request.Path.Value ?? "");
-        var failed = true;
+        var activity = GatewayTelemetry.Start(operation, context.Request.Path.Value ?? "");
+        // Made once the answer has reached the caller: counting tokens and handing over the record add nothing to its wait.
+        context.Response.OnCompleted(() =>
+        {
+            Record(context, services, call, activity);
+            return Task.CompletedTask;
+        });
         try
         {
             await serve(call);
-            failed = false;
+        }
+        catch
+        {
+            call.ErrorClass ??= context.RequestAborted.IsCancellationRequested ? "client_closed" : "internal_error";
+            throw;
         }
         finally
         {
-            if (call.Key is not null)
+            call.Ended();
+        }
+    }
+
+    private static void Record(HttpContext context, GatewayServices services, GatewayCall call, System.Diagnostics.Activity? activity)
+    {
+        using (activity)
+        {
+            if (call.Key is null)
             {
-                if (failed)
-                {
-                    call.ErrorClass ??= context.RequestAborted.IsCancellationRequested ? "client_closed" : "internal_error";
-                }
-
-                var record = call.ToRecord(failed && !context.Response.HasStarted ? 500 : context.Response.StatusCode);
-                if (call.Model is { } served)
-                {
-                    services.Limits.Spent(served, record.Tokens.Total);
-                }
-
-                services.Usage.Record(record);
-                services.Telemetry.Record(record, call.Request?.Requested, call.Model?.Provider.Kind, activity);
+                // Unauthenticated traffic is not recorded: it would let anyone fill the usage table.
+                return;
             }
+
+            var record = call.ToRecord(context.Response.StatusCode);
+            if (call.Model is { } served)
+            {
+                services.Limits.Spent(served, record.Tokens.Total);
+            }
+
+            services.Usage.Record(record);
+            services.Telemetry.Record(record, call.Request?.Requested, call.Model?.Provider.Kind, activity);
         }
     }
 

@@ -141,7 +141,15 @@ internal static partial class UpstreamResponse
 
             if (GatewayCall.Of(context) is { } call)
             {
-                call.Tokens = reported.Counts(usage) ?? Estimate(body.Memory.Span, call, usage);
+                if (reported.Counts(usage) is { } counts)
+                {
+                    call.Tokens = counts;
+                }
+                else
+                {
+                    var answer = body.Memory.ToArray();
+                    call.CountLater(() => Estimate(answer, call, usage));
+                }
             }
 
             CopyHeaders(context, response);
@@ -266,7 +274,9 @@ internal static partial class UpstreamResponse
             ArrayPool<byte>.Shared.Return(buffer);
             if (call is not null)
             {
-                call.Tokens = usage.Tokens(end.Seen && call.ErrorClass is null, call.Request?.Body);
+                var complete = end.Seen && call.ErrorClass is null;
+                var request = call.Request?.Body;
+                call.CountLater(() => usage.Tokens(complete, request));
             }
         }
     }

@@ -38,6 +38,12 @@ internal static class ModelgateServerExtensions
         services.AddSingleton(new BaseUrlPolicy(settings.AllowPrivateBaseUrls));
         services.AddModelgateStorage(settings.Database);
         services.AddModelgateUsage(UsageSettings.From(builder.Configuration, settings.DataDirectory));
+        if (!UsageSettings.Enabled(builder.Configuration))
+        {
+            // Recording off (MODELGATE_USAGE_ENABLED=false): calls are not recorded, budgets see no new spend.
+            services.AddSingleton<Core.Usage.IUsageRecorder>(Core.Usage.NoUsageRecorder.Instance);
+        }
+
         services.AddSingleton<GatewayTelemetry>();
         var telemetry = services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics.AddMeter(GatewayTelemetry.Name, UsageMetrics.MeterName).AddPrometheusExporter());

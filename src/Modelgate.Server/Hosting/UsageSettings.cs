@@ -20,6 +20,11 @@ internal static class UsageSettings
         };
     }
 
+    /// <summary>MODELGATE_USAGE_ENABLED: true unless set to false.</summary>
+    public static bool Enabled(IConfiguration configuration) =>
+        configuration["MODELGATE_USAGE_ENABLED"] is not { Length: > 0 } text
+        || (bool.TryParse(text, out var enabled) ? enabled : throw new InvalidOperationException($"MODELGATE_USAGE_ENABLED must be true or false, not '{text}'."));
+
     private static int Number(IConfiguration configuration, string name, int fallback) =>
         configuration[name] is not { Length: > 0 } text ? fallback
         : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value

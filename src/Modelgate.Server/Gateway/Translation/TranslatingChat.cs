@@ -57,7 +57,15 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
             if (GatewayCall.Of(context) is { } call)
             {
                 // Without usage from the provider, the tokenizer counts prompt and answer (marked estimated).
-                call.Tokens = Reported(response.Usage) ?? new TokenCounts(Prompt(messages), TokenEstimator.Count(response.Text), 0, Estimated: true);
+                if (Reported(response.Usage) is { } counts)
+                {
+                    call.Tokens = counts;
+                }
+                else
+                {
+                    var answer = response.Text;
+                    call.CountLater(() => new TokenCounts(Prompt(messages), TokenEstimator.Count(answer), 0, Estimated: true));
+                }
             }
 
             GatewayErrors.ServedBy(context, resolved);
@@ -151,7 +159,14 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
                 call.ErrorClass ??= callerGone.IsCancellationRequested ? "client_closed" : "stream_broken";
             }
 
-            call.Tokens = (complete ? Reported(usage) : null) ?? new TokenCounts(Prompt(messages), TokenEstimator.Count(text.ToString()), 0, Estimated: true);
+            if ((complete ? Reported(usage) : null) is { } counts)
+            {
+                call.Tokens = counts;
+            }
+            else
+            {
+                call.CountLater(() => new TokenCounts(Prompt(messages), TokenEstimator.Count(text.ToString()), 0, Estimated: true));
+            }
         }
     }
 }

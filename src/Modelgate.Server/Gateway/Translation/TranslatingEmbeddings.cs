@@ -51,15 +51,21 @@ internal sealed class TranslatingEmbeddings(ProviderClientCache clients, Provide
 
         GatewayErrors.ServedBy(context, resolved);
         // Without usage from the provider, the tokenizer counts the inputs (marked estimated).
-        var counts = embeddings.Usage is { InputTokenCount: >= 0 and var reported }
-            ? new Core.Usage.TokenCounts(reported, 0)
-            : new Core.Usage.TokenCounts(inputs.Sum(i => (long)Core.Usage.TokenEstimator.Count(i)), 0, 0, Estimated: true);
+        var reported = embeddings.Usage is { InputTokenCount: >= 0 and var count } ? count : (long?)null;
         if (Usage.GatewayCall.Of(context) is { } call)
         {
-            call.Tokens = counts;
+            if (reported is { } known)
+            {
+                call.Tokens = new Core.Usage.TokenCounts(known, 0);
+            }
+            else
+            {
+                call.CountLater(() => new Core.Usage.TokenCounts(inputs.Sum(i => (long)Core.Usage.TokenEstimator.Count(i)), 0, 0, Estimated: true));
+            }
         }
 
-        var tokens = counts.Input;
+        // The caller's usage field: as reported, or counted now when the provider gave none.
+        var tokens = reported ?? inputs.Sum(i => (long)Core.Usage.TokenEstimator.Count(i));
         await context.Response.WriteAsJsonAsync(new
         {
             @object = "list",

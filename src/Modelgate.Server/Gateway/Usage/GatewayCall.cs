@@ -13,6 +13,8 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
 {
     private readonly long _started = Stopwatch.GetTimestamp();
     private long _firstByte;
+    private long _ended;
+    private Func<TokenCounts>? _count;
 
     public Guid RequestId { get; } = Guid.CreateVersion7(at);
     public string Operation { get; } = operation;
@@ -21,6 +23,7 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
 
     /// <summary>The model that served the answer, or the last one tried.</summary>
     public ResolvedModel? Model { get; set; }
+    /// <summary>As the provider reported them (set when known; see <see cref="CountLater"/>).</summary>
     public TokenCounts? Tokens { get; set; }
     public bool Streamed { get; set; }
 
@@ -28,6 +31,25 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
     public string? ErrorClass { get; set; }
 
     public static GatewayCall? Of(HttpContext context) => context.Features.Get<GatewayCall>();
+
+    /// <summary>
+    /// Tokens to be counted with the tokenizer when the record is made — after the answer has reached the caller, so
+    /// the counting never adds to the caller's wait.
+    /// </summary>
+    public void CountLater(Func<TokenCounts> count)
+    {
+        Tokens = null;
+        _count = count;
+    }
+
+    /// <summary>The answer is complete (the time it took ends here, even if the record is made later).</summary>
+    public void Ended()
+    {
+        if (_ended == 0)
+        {
+            _ended = Stopwatch.GetTimestamp();
+        }
+    }
 
     /// <summary>The first byte of the answer went to the caller (once; later calls change nothing).</summary>
     public void FirstByte()
@@ -40,7 +62,7 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
 
     public UsageRecord ToRecord(int status)
     {
-        var tokens = Tokens ?? TokenCounts.None;
+        var tokens = Tokens ?? _count?.Invoke() ?? TokenCounts.None;
         var model = Model;
         var purpose = Request?.Requested is { } requested && Purpose.TryParse(requested, out _) ? requested : null;
         return new UsageRecord
@@ -57,7 +79,7 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
             ModelName = model?.Model.ModelId,
             Tokens = tokens,
             Cost = model is null ? (tokens.Total == 0 ? 0 : null) : Cost.Of(model.Model.Pricing, tokens),
-            LatencyMs = Milliseconds(Stopwatch.GetTimestamp()),
+            LatencyMs = Milliseconds(_ended == 0 ? Stopwatch.GetTimestamp() : _ended),
             TimeToFirstTokenMs = Streamed && _firstByte != 0 ? Milliseconds(_firstByte) : null,
             Status = status,
             ErrorClass = ErrorClass ?? (status >= 400 ? "http_" + status : null),
