@@ -72,6 +72,7 @@ public sealed class GatewayUpstreamFaultTests : IAsyncLifetime
     [Theory]
     [InlineData(UpstreamFault.EndWithoutMarker, "chat", "ended before its end marker")]
     [InlineData(UpstreamFault.DropMidStream, "chat", "stream broke off")]
+    [InlineData(UpstreamFault.EndMidEvent, "chat", "ended before its end marker")]
     [InlineData(UpstreamFault.DropMidStream, Translated, "failed mid-stream")]
     [InlineData(UpstreamFault.EndWithoutMarker, Translated, "ended without finishing its answer")]
     public async Task StreamCutShort_EndsWithATerminalErrorEvent_AndIsNotRetried(UpstreamFault fault, string model, string reason)
@@ -85,6 +86,11 @@ public sealed class GatewayUpstreamFaultTests : IAsyncLifetime
         Assert.Contains("\"Hel\"", text, StringComparison.Ordinal);
         Assert.Contains(reason, text, StringComparison.Ordinal);
         Assert.Single(_upstream.Requests);
+        // Whatever was cut, the error is a whole event of its own that the caller's SSE parser can read.
+        var events = text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        var error = Assert.Single(events, e => e.Contains(reason, StringComparison.Ordinal));
+        Assert.StartsWith("data: {\"error\"", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("lo w", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -351,6 +351,19 @@ public abstract class UsageTests<TServer>(TServer server) : IClassFixture<TServe
     }
 
     [Fact]
+    public async Task KeyWithABudget_MayNotCallAModelWithoutPrices()
+    {
+        var (model, _) = await ModelAsync("openai-compatible");
+        var (secret, _) = await KeyAsync(new { budget_usd = 5m });
+        using var caller = Caller(secret);
+
+        var error = (await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.Forbidden)).GetProperty("error");
+
+        Assert.Equal("model_unpriced", error.Str("code"));
+        Assert.Empty(_upstream.Requests);
+    }
+
+    [Fact]
     public async Task ModelScorecard_ShowsTheLast24Hours()
     {
         var (model, modelId) = await ModelAsync("openai", new { input_price_per_million = 1m, output_price_per_million = 1m });
@@ -380,7 +393,8 @@ public abstract class UsageTests<TServer>(TServer server) : IClassFixture<TServe
         await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.OK);
         await UsageAsync(keyId, 1);
 
-        var metrics = await server.App.CreateClient().GetStringAsync("/metrics");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.App.CreateClient().GetAsync("/metrics")).StatusCode);
+        var metrics = await Admin.GetStringAsync("/metrics");
 
         Assert.Contains("gen_ai_client_operation_duration_seconds_bucket{", metrics, StringComparison.Ordinal);
         Assert.Contains("gen_ai_client_token_usage_", metrics, StringComparison.Ordinal);
@@ -397,6 +411,7 @@ public abstract class UsageTests<TServer>(TServer server) : IClassFixture<TServe
     [InlineData("from=yesterday", "from")]
     [InlineData("key_id=12", "key_id")]
     [InlineData("from=2020-01-01&to=2026-01-01", "from")]
+    [InlineData("to=0001-01-01", "to")]
     public async Task UsageQuery_WithBadParameters_Is400NamingTheParameter(string query, string field)
     {
         var problem = await (await Admin.GetAsync($"/api/v1/usage?{query}")).ExpectAsync(HttpStatusCode.BadRequest);

@@ -127,6 +127,27 @@ public sealed class UsageWriterTests
         Assert.False(File.Exists(spill + ".replaying"));
     }
 
+    [Fact]
+    public async Task RecordTheDatabaseRefuses_IsSetAside_AndTheRestOfTheSpillFileIsWritten()
+    {
+        var (database, contexts) = await DatabaseAsync(DatabaseKind.Sqlite);
+        await using var _ = database;
+        await database.ExecuteAsync("CREATE TRIGGER refuse BEFORE INSERT ON usage_records WHEN NEW.latency_ms = 4242 BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+        var spill = Path.Combine(database.DataDirectory.Path, "spill.jsonl");
+        var calls = Enumerable.Range(0, 5).Select(i => Call(Now.AddSeconds(i), latency: i == 2 ? 4242 : 10)).ToList();
+        await new UsageSpill(spill).AppendAsync(calls);
+        var metrics = new UsageMetrics();
+        var writer = Writer(contexts, TimeProvider.System, spill, metrics: metrics);
+
+        await writer.StartAsync(CancellationToken.None);
+        await writer.StoppedAsync(CancellationToken.None);
+
+        Assert.Equal(4, await RowsAsync(contexts));
+        Assert.Equal(1, metrics.Dropped);
+        Assert.Contains(calls[2].RequestId.ToString(), await File.ReadAllTextAsync(spill + ".rejected"), StringComparison.Ordinal);
+        Assert.False(File.Exists(spill + ".replaying"));
+    }
+
     [Theory]
     [InlineData(DatabaseKind.Sqlite)]
     [InlineData(DatabaseKind.Postgres)]

@@ -51,9 +51,9 @@ public sealed record VirtualKeyChanges
 
         if (BudgetUsd is { HasValue: true, Value: { } budget })
         {
-            if (budget < 0 || budget > 1_000_000_000m)
+            if (budget < 0 || budget > 1_000_000m)
             {
-                errors.Add("budget_usd", $"budget_usd must be between 0 and 1000000000 (USD), or null for no budget; got {budget}");
+                errors.Add("budget_usd", $"budget_usd must be between 0 and 1000000 (USD), or null for no budget; got {budget}");
             }
             else if (budget.Scale > 6)
             {

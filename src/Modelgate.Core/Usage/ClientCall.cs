@@ -46,7 +46,7 @@ internal sealed class ClientCall(ResolvedModel resolved, string operation, TimeP
     {
         usage ??= _usage;
         output ??= _text?.ToString();
-        var tokens = error is null && usage is { InputTokenCount: >= 0 and var input }
+        var tokens = error is null && usage is { InputTokenCount: >= 0 and <= TokenCounts.MaxPerCall and var input } && TokenCounts.Plausible(usage.OutputTokenCount ?? 0)
             ? new TokenCounts(input, usage.OutputTokenCount ?? 0, Math.Clamp(usage.CachedInputTokenCount ?? 0, 0, input))
             : error is not null && output is null ? TokenCounts.None
             : new TokenCounts(

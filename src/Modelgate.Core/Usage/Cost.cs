@@ -12,21 +12,23 @@ public static class Cost
 
     /// <summary>
     /// The cost of <paramref name="tokens"/> at <paramref name="pricing"/>: uncached input at the input price, cached
-    /// input at the cached price (the input price when none is set), output at the output price. Null when tokens were
+    /// input at the cached price (the input price when none is set), prompt-cache writes at Anthropic's multiples of
+    /// the input price (1.25 × for 5 minutes, 2 × for an hour), output at the output price. Null when tokens were
     /// used whose price is unknown — never silently zero. No tokens cost nothing.
     /// </summary>
     public static decimal? Of(Pricing pricing, TokenCounts tokens)
     {
         var total = 0m;
-        var uncached = Math.Max(0, tokens.Input - tokens.CachedInput);
-        if (uncached > 0)
+        var writes = tokens.CacheWrite * 1.25m + tokens.CacheWriteLong * 2m;
+        var uncached = Math.Max(0, tokens.Input - tokens.CachedInput - tokens.CacheWrite - tokens.CacheWriteLong);
+        if (uncached > 0 || writes > 0)
         {
             if (pricing.InputPerMillion is not { } input)
             {
                 return null;
             }
 
-            total += uncached * input;
+            total += (uncached + writes) * input;
         }
 
         if (tokens.CachedInput > 0)

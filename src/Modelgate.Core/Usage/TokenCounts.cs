@@ -9,5 +9,16 @@ public readonly record struct TokenCounts(long Input, long Output, long CachedIn
 {
     public static readonly TokenCounts None = default;
 
+    /// <summary>More tokens than this in one call is not a count but a broken provider: such a count is not believed.</summary>
+    public const long MaxPerCall = 100_000_000;
+
+    /// <summary>Input tokens written to Anthropic's prompt cache for 5 minutes (part of <see cref="Input"/>; priced at 1.25 × input).</summary>
+    public long CacheWrite { get; init; }
+
+    /// <summary>Input tokens written to Anthropic's prompt cache for 1 hour (part of <see cref="Input"/>; priced at 2 × input).</summary>
+    public long CacheWriteLong { get; init; }
+
+    public static bool Plausible(long count) => count is >= 0 and <= MaxPerCall;
+
     public long Total => Input + Output;
 }

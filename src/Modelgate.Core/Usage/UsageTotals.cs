@@ -16,12 +16,13 @@ public sealed class UsageTotals
     public long InputTokens { get; private set; }
     public long OutputTokens { get; private set; }
     public long CachedInputTokens { get; private set; }
-    public long CostPicos { get; private set; }
+    /// <summary>Summed as a decimal: no total of whole picodollars can overflow, however many calls it covers.</summary>
+    public decimal CostPicos { get; private set; }
     public long LatencyMsSum { get; private set; }
     public LatencyHistogram Latency { get; } = new();
     public LatencyHistogram TimeToFirstToken { get; } = new();
 
-    public decimal CostUsd => Cost.FromPicos(CostPicos);
+    public decimal CostUsd => CostPicos / 1_000_000_000_000m;
 
     /// <summary>Output tokens per second of request time, over all calls.</summary>
     public double? TokensPerSecond => LatencyMsSum > 0 ? OutputTokens / (LatencyMsSum / 1000.0) : null;
@@ -53,7 +54,7 @@ public sealed class UsageTotals
     }
 
     /// <summary>Adds totals kept elsewhere (a stored rollup).</summary>
-    public void Merge(long requests, long errors, long streamed, long estimated, long unpriced, long input, long output, long cached, long costPicos, long latencyMsSum, LatencyHistogram latency, LatencyHistogram ttft)
+    public void Merge(long requests, long errors, long streamed, long estimated, long unpriced, long input, long output, long cached, decimal costPicos, long latencyMsSum, LatencyHistogram latency, LatencyHistogram ttft)
     {
         Requests += requests;
         Errors += errors;

@@ -27,6 +27,11 @@ internal static class UsageApi
         var query = new QueryReader(context.Request.Query);
         var now = time.GetUtcNow();
         var to = query.Time("to") ?? now;
+        if (to.Year < 2000 || to.Year > 9000)
+        {
+            return Invalid("to", $"to must be between the years 2000 and 9000; got {to:u}");
+        }
+
         var from = query.Time("from") ?? to.AddDays(-7);
         var groupBy = new List<UsageDimension>();
         foreach (var name in (query.Text("group_by", 200) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

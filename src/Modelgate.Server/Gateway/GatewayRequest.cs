@@ -96,8 +96,22 @@ internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedM
 
         // The fallbacks the key may also reach, in order, after the model the request resolves to.
         var chain = resolvedChain.Where((c, i) => i == 0 || key.AllowedModels.Count == 0 || key.AllowedModels.Contains(c.Model.ModelId)).ToList();
+        if (key.Budget is not null)
+        {
+            // Spend against a budget must be known: a model without prices would make every call free for it.
+            chain.RemoveAll(c => !Priced(c.Model));
+            if (chain.Count == 0 || chain[0] != resolved)
+            {
+                return (null, GatewayErrors.Write(format, 403,
+                    $"This API key has a budget, and model '{resolved.Model.ModelId}' has no price to count its calls against it; an administrator must set the model's prices.",
+                    param: "model", code: "model_unpriced"));
+            }
+        }
         var request = new GatewayRequest(body, key, resolved, requested, chain);
         call.Request = request;
         return (request, null);
     }
+
+    private static bool Priced(ModelDefinition model) =>
+        model.Pricing.InputPerMillion is not null && (model.Kind == ModelKind.Embedding || model.Pricing.OutputPerMillion is not null);
 }

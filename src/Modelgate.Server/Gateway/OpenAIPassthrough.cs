@@ -21,11 +21,12 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
     public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, string path, CancellationToken beforeFirstByte)
     {
         var baseUrl = (resolved.BaseUrl ?? "https://api.openai.com/v1").TrimEnd('/');
-        // A stream's tokens come in its last chunk only when asked for: the gateway asks, and drops that chunk again
-        // for a caller who did not.
+        // A stream's tokens come in its last chunk only when asked for: the gateway asks OpenAI itself, and drops that
+        // chunk again for a caller who did not. Other OpenAI-protocol servers may refuse the field (strict schemas,
+        // older Azure API versions): without the caller asking, their streams' tokens are counted with the tokenizer.
         var streaming = path != "embeddings" && request.Body["stream"] is JsonValue stream && stream.TryGetValue(out bool on) && on;
         var callerAsked = request.Body["stream_options"] is JsonObject streamOptions && streamOptions["include_usage"] is JsonValue flag && flag.TryGetValue(out bool include) && include;
-        var askUsage = streaming && !callerAsked;
+        var askUsage = streaming && !callerAsked && resolved.Provider.Kind == ProviderKind.OpenAI;
         var json = ForwardedBody.Write(request.Body, resolved.Model.ModelId, path == "embeddings" ? [] : Defaults(request.Body, resolved), askUsage);
         HttpRequestMessage Build()
         {

@@ -213,13 +213,14 @@ internal static partial class UpstreamResponse
 
                 if (read == 0)
                 {
-                    if (carry > 0)
+                    if (carry > 0 && buffer[carry - 1] == (byte)'\n' && carry < buffer.Length)
                     {
-                        // The last event without its blank line: whole all the same, now that the stream has ended.
+                        // The last event's lines are whole but its blank line never came: it is complete all the same,
+                        // and gets its blank line. A last line cut short is dropped, as an SSE parser would.
+                        buffer[carry++] = (byte)'\n';
                         end.Observe(buffer.AsSpan(0, carry));
                         var last = Skipped(buffer.AsSpan(0, carry), usage);
                         await WriteExceptAsync(context, buffer.AsMemory(0, carry), last);
-                        carry = 0;
                     }
 
                     if (!end.Seen)

@@ -118,7 +118,13 @@ internal static class ModelgateServerExtensions
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("Modelgate API"));
         app.MapHealthChecks("/health");
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        // Per-model cost and traffic are the administrator's business: the scrape needs the admin token unless
+        // MODELGATE_METRICS_PUBLIC=true (for a scraper on a private network).
+        var metrics = app.MapPrometheusScrapingEndpoint("/metrics");
+        if (!bool.TryParse(app.Configuration["MODELGATE_METRICS_PUBLIC"], out var open) || !open)
+        {
+            metrics.RequireAuthorization();
+        }
         app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
         return app;
     }

@@ -36,13 +36,13 @@ public sealed class SpendLedger(IDbContextFactory<ModelgateDbContext> contexts, 
 
         var now = time.GetUtcNow();
         var start = Budget.PeriodStart(budget.Period, now);
-        long picos = 0;
+        var picos = 0m;
         for (var day = DayOf(start); day <= DayOf(now); day++)
         {
-            picos += _stored.GetValueOrDefault((key.Id, day)) + _pending.GetValueOrDefault((key.Id, day));
+            picos += (decimal)_stored.GetValueOrDefault((key.Id, day)) + _pending.GetValueOrDefault((key.Id, day));
         }
 
-        return new BudgetState(budget.AmountUsd, budget.Period, Cost.FromPicos(picos), start, Budget.PeriodEnd(budget.Period, now));
+        return new BudgetState(budget.AmountUsd, budget.Period, picos / 1_000_000_000_000m, start, Budget.PeriodEnd(budget.Period, now));
     }
 
     /// <summary>A call was recorded (not yet written).</summary>
@@ -51,6 +51,15 @@ public sealed class SpendLedger(IDbContextFactory<ModelgateDbContext> contexts, 
         if (record is { KeyId: { } key, Cost: > 0 and var cost })
         {
             _pending.AddOrUpdate((key, DayOf(record.At)), Cost.ToPicos(cost), (_, v) => v + Cost.ToPicos(cost));
+        }
+    }
+
+    /// <summary>A recorded call that will never be written (dropped): no longer pending.</summary>
+    internal void Forget(UsageRecord record)
+    {
+        if (record is { KeyId: { } key, Cost: > 0 and var cost })
+        {
+            _pending.AddOrUpdate((key, DayOf(record.At)), 0, (_, v) => Math.Max(0, v - Cost.ToPicos(cost)));
         }
     }
 

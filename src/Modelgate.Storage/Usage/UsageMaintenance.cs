@@ -26,7 +26,11 @@ public sealed partial class UsageMaintenance(
         while (true)
         {
             await using var db = contexts.CreateDbContext();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // On PostgreSQL one snapshot for the whole day: a record committed meanwhile (a late replay) is neither
+            // summed nor deleted, and waits for the next run. SQLite serializes writers anyway.
+            await using var transaction = db.Kind == DatabaseKind.Postgres
+                ? await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken)
+                : await db.Database.BeginTransactionAsync(cancellationToken);
             if (db.Kind == DatabaseKind.Postgres)
             {
                 await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({MaintenanceLockId})", cancellationToken);
@@ -129,7 +133,7 @@ public sealed partial class UsageMaintenance(
         row.InputTokens = sum.InputTokens;
         row.OutputTokens = sum.OutputTokens;
         row.CachedTokens = sum.CachedInputTokens;
-        row.CostPicos = sum.CostPicos;
+        row.CostPicos = (long)Math.Min(sum.CostPicos, long.MaxValue);
         row.LatencyMsSum = sum.LatencyMsSum;
         row.LatencyHistogram = sum.Latency.ToString();
         row.TtftHistogram = sum.TimeToFirstToken.ToString();

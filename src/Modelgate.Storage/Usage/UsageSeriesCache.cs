@@ -15,7 +15,7 @@ internal sealed class UsageSeriesCache
     private readonly ConcurrentDictionary<SeriesKey, int> _ids = new();
 
     public static SeriesKey KeyOf(UsageRecord r) => new(
-        r.Source == UsageSource.Client ? "client" : "gateway", r.Operation, r.KeyId ?? Guid.Empty, r.Purpose ?? "", r.Variant ?? "",
+        r.Source == UsageSource.Client ? "client" : "gateway", Cut(r.Operation, 16), r.KeyId ?? Guid.Empty, Cut(r.Purpose, 200), Cut(r.Variant, 200),
         r.ProviderId ?? Guid.Empty, Cut(r.ProviderName, 100), r.ModelId ?? Guid.Empty, Cut(r.ModelName, 200));
 
     public async Task<int> IdAsync(ModelgateDbContext db, SeriesKey key, CancellationToken cancellationToken)

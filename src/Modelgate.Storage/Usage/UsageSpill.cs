@@ -29,8 +29,11 @@ internal sealed class UsageSpill(string path)
         file.BaseStream.Flush();
     }
 
-    /// <summary>The records to replay (from the aside file, moving the spill file aside first when there is none).</summary>
-    public List<UsageRecord> TakeForReplay()
+    /// <summary>
+    /// The records to replay, read as they are needed (from the aside file, moving the spill file aside first when
+    /// there is none).
+    /// </summary>
+    public IEnumerable<UsageRecord> ReadForReplay()
     {
         if (!File.Exists(ReplayingPath) && File.Exists(path))
         {
@@ -39,27 +42,31 @@ internal sealed class UsageSpill(string path)
 
         if (!File.Exists(ReplayingPath))
         {
-            return [];
+            yield break;
         }
 
-        var records = new List<UsageRecord>();
         foreach (var line in File.ReadLines(ReplayingPath))
         {
+            UsageRecord? record = null;
             try
             {
-                if (line.Length > 0 && JsonSerializer.Deserialize<UsageRecord>(line, Json) is { } record)
-                {
-                    records.Add(record);
-                }
+                record = line.Length > 0 ? JsonSerializer.Deserialize<UsageRecord>(line, Json) : null;
             }
             catch (JsonException)
             {
                 // A line cut by a crash mid-write: the rest of the file still counts.
             }
-        }
 
-        return records;
+            if (record is not null)
+            {
+                yield return record;
+            }
+        }
     }
+
+    /// <summary>A record the database refuses even when it is up: set aside in <c>.rejected</c> for a person to look at.</summary>
+    public async Task RejectAsync(UsageRecord record) =>
+        await File.AppendAllTextAsync(path + ".rejected", JsonSerializer.Serialize(record, Json) + "\n");
 
     /// <summary>The aside file was written to the database: gone.</summary>
     public void Replayed() => File.Delete(ReplayingPath);

@@ -49,12 +49,14 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
 
     public void Record(UsageRecord record)
     {
+        // Counted as pending before the writer can see it, so its write always finds it pending.
+        _ledger.Recorded(record);
         if (_queue.Writer.TryWrite(record))
         {
-            _ledger.Recorded(record);
             return;
         }
 
+        _ledger.Forget(record);
         _metrics.OnDropped();
         var now = Environment.TickCount64;
         var last = Interlocked.Read(ref _lastDropWarning);
@@ -194,8 +196,9 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            for (var i = 0; i < batch.Count; i++)
+            foreach (var record in batch)
             {
+                _ledger.Forget(record);
                 _metrics.OnDropped();
             }
 
@@ -215,23 +218,69 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         _nextReplay = _time.GetUtcNow() + _options.ReplayInterval;
         try
         {
-            var records = _spill.TakeForReplay();
-            foreach (var chunk in records.Chunk(_options.BatchSize))
+            var replayed = 0;
+            foreach (var chunk in _spill.ReadForReplay().Chunk(_options.BatchSize))
             {
-                await WriteAsync(chunk, abort, replay: true);
+                try
+                {
+                    await WriteAsync(chunk, abort, replay: true);
+                }
+                catch (Exception) when (!abort.IsCancellationRequested)
+                {
+                    if (!await ReachableAsync(abort))
+                    {
+                        throw;
+                    }
+
+                    // The database is up but refuses this batch: one record at a time, the refused ones set aside, so
+                    // one bad record never holds up the rest.
+                    await WriteOneByOneAsync(chunk, abort);
+                }
+
                 _ledger.Written(chunk);
                 _metrics.OnWritten(chunk.Length);
+                replayed += chunk.Length;
             }
 
             _spill.Replayed();
-            if (records.Count > 0)
+            if (replayed > 0)
             {
-                LogReplayed(_logger, records.Count);
+                LogReplayed(_logger, replayed);
             }
         }
         catch (Exception)
         {
             // Still down (or the file unreadable for now): the aside file waits for the next try.
+        }
+    }
+
+    private async Task<bool> ReachableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = _contexts.CreateDbContext();
+            return await db.Database.CanConnectAsync(cancellationToken);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+
+    private async Task WriteOneByOneAsync(UsageRecord[] records, CancellationToken cancellationToken)
+    {
+        foreach (var record in records)
+        {
+            try
+            {
+                await WriteAsync([record], cancellationToken, replay: true);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                await _spill.RejectAsync(record);
+                _metrics.OnDropped();
+                LogRejected(_logger, record.RequestId, e.GetType().Name, _options.SpillPath + ".rejected");
+            }
         }
     }
 
@@ -262,9 +311,10 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         foreach (var spend in rows.Where(r => r.Record.KeyId is not null && r.Row.CostPicos > 0)
                      .GroupBy(r => (Key: r.Record.KeyId!.Value, Day: SpendLedger.DayOf(r.Record.At)), r => r.Row.CostPicos!.Value))
         {
-            var (key, day, picos) = (spend.Key.Key, spend.Key.Day, spend.Sum());
+            var (key, day, picos) = (spend.Key.Key, spend.Key.Day, (long)Math.Min(spend.Sum(p => (decimal)p), long.MaxValue));
             await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO key_spend (key_id, day, cost_picos) VALUES ({key}, {day}, {picos}) ON CONFLICT (key_id, day) DO UPDATE SET cost_picos = key_spend.cost_picos + excluded.cost_picos",
+                // Saturates instead of overflowing (the same SQL on both engines).
+                $"INSERT INTO key_spend (key_id, day, cost_picos) VALUES ({key}, {day}, {picos}) ON CONFLICT (key_id, day) DO UPDATE SET cost_picos = CASE WHEN key_spend.cost_picos > 9223372036854775807 - excluded.cost_picos THEN 9223372036854775807 ELSE key_spend.cost_picos + excluded.cost_picos END",
                 cancellationToken);
         }
 
@@ -299,6 +349,9 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Count} spilled usage records into the database.")]
     private static partial void LogReplayed(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The database refuses usage record {RequestId} ({Error}); it is set aside in {RejectedPath}.")]
+    private static partial void LogRejected(ILogger logger, Guid requestId, string error, string rejectedPath);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Count} usage records could neither be written nor spilled ({Error}); they are lost and counted as dropped.")]
     private static partial void LogSpillFailed(ILogger logger, int count, string error);

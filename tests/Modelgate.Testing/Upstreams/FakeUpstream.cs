@@ -164,6 +164,10 @@ public sealed class FakeUpstream : IAsyncDisposable
             case UpstreamFault.EndWithoutMarker:
                 await FirstEventAsync(context);
                 break;
+            case UpstreamFault.EndMidEvent:
+                await FirstEventAsync(context);
+                await context.Response.WriteAsync("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo w");
+                break;
             case UpstreamFault.DropMidStream:
                 await FirstEventAsync(context);
                 // Give the first event time to leave before the connection drops.
@@ -220,6 +224,8 @@ public enum UpstreamFault
     EndWithoutMarker,
     /// <summary>Sends the first event of a stream, then drops the connection.</summary>
     DropMidStream,
+    /// <summary>Sends the first event of a stream, then half an event, and ends cleanly.</summary>
+    EndMidEvent,
     /// <summary>A valid chat completion with usage, 256 KiB long.</summary>
     OversizedAnswer,
     /// <summary>A 307 redirect back to the same path.</summary>

@@ -106,7 +106,7 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
     }
 
     private static TokenCounts? Reported(UsageDetails? usage) =>
-        usage is { InputTokenCount: >= 0 and var input, OutputTokenCount: >= 0 and var output }
+        usage is { InputTokenCount: >= 0 and <= TokenCounts.MaxPerCall and var input, OutputTokenCount: >= 0 and <= TokenCounts.MaxPerCall and var output }
             ? new TokenCounts(input, output, Math.Clamp(usage.CachedInputTokenCount ?? 0, 0, input))
             : null;
 

@@ -51,7 +51,7 @@ internal sealed class TranslatingEmbeddings(ProviderClientCache clients, Provide
 
         GatewayErrors.ServedBy(context, resolved);
         // Without usage from the provider, the tokenizer counts the inputs (marked estimated).
-        var reported = embeddings.Usage is { InputTokenCount: >= 0 and var count } ? count : (long?)null;
+        var reported = embeddings.Usage is { InputTokenCount: >= 0 and <= Core.Usage.TokenCounts.MaxPerCall and var count } ? count : (long?)null;
         if (Usage.GatewayCall.Of(context) is { } call)
         {
             if (reported is { } known)

@@ -18,6 +18,7 @@ internal struct ReportedUsage
     public long? OutputTokens;
     public long? CacheReadTokens;
     public long? CacheCreationTokens;
+    public long? CacheCreationLongTokens;
 
     /// <summary>The counts when the provider reported what <paramref name="rule"/> needs, else null.</summary>
     public readonly TokenCounts? Counts(UsageRule rule) => rule switch
@@ -26,7 +27,12 @@ internal struct ReportedUsage
         UsageRule.OpenAIEmbeddings when PromptTokens is { } p => new TokenCounts(p, 0),
         // Anthropic's input_tokens leave out cache reads and writes; Modelgate's input counts every prompt token.
         UsageRule.Anthropic when InputTokens is { } i && OutputTokens is { } o =>
-            new TokenCounts(i + (CacheReadTokens ?? 0) + (CacheCreationTokens ?? 0), o, CacheReadTokens ?? 0),
+            new TokenCounts(i + (CacheReadTokens ?? 0) + (CacheCreationTokens ?? 0), o, CacheReadTokens ?? 0)
+            {
+                // Cache writes: the 1-hour part when Anthropic itemises it, the rest at the 5-minute rate.
+                CacheWrite = Math.Max(0, (CacheCreationTokens ?? 0) - (CacheCreationLongTokens ?? 0)),
+                CacheWriteLong = Math.Min(CacheCreationLongTokens ?? 0, CacheCreationTokens ?? 0),
+            },
         _ => null,
     };
 
@@ -112,7 +118,8 @@ internal static class UsageScanner
 
             ref var slot = ref Slot(ref reader, ref usage);
             reader.Read();
-            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref slot) && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var count) && count >= 0)
+            // A count beyond belief (a broken provider) is left out, so the call's tokens are estimated instead.
+            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref slot) && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var count) && TokenCounts.Plausible(count))
             {
                 slot = count;
             }
@@ -154,6 +161,11 @@ internal static class UsageScanner
         if (reader.ValueTextEquals("cache_creation_input_tokens"u8))
         {
             return ref usage.CacheCreationTokens;
+        }
+
+        if (reader.ValueTextEquals("ephemeral_1h_input_tokens"u8))
+        {
+            return ref usage.CacheCreationLongTokens;
         }
 
         return ref System.Runtime.CompilerServices.Unsafe.NullRef<long?>();

@@ -1,0 +1,79 @@
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Usage;
+
+namespace Modelgate.Core.Tests.Usage;
+
+public sealed class CostTests
+{
+    private static readonly Pricing Sonnet = new(3m, 15m, 0.3m);
+
+    [Fact]
+    public void Cost_PricesUncachedCachedAndOutputTokensExactly()
+    {
+        Assert.Equal(0.0004503m, Cost.Of(new Pricing(0.15m, 0.6m, 0.075m), new TokenCounts(1234, 567, 1000)));
+    }
+
+    [Fact]
+    public void CacheWrites_CostOneAndAQuarterOrTwiceTheInputPrice()
+    {
+        // 1000 plain + 2000 written for 5 minutes + 500 written for an hour + 4000 read, 100 out.
+        var tokens = new TokenCounts(7500, 100, 4000) { CacheWrite = 2000, CacheWriteLong = 500 };
+
+        Assert.Equal((1000 * 3m + 2000 * 3.75m + 500 * 6m + 4000 * 0.3m + 100 * 15m) / 1_000_000m, Cost.Of(Sonnet, tokens));
+    }
+
+    [Fact]
+    public void UnknownPrice_ForTokensUsed_IsNull_NeverZero()
+    {
+        Assert.Null(Cost.Of(new Pricing(InputPerMillion: 1m), new TokenCounts(10, 5)));
+        Assert.Null(Cost.Of(Pricing.Unknown, new TokenCounts(10, 0)));
+        Assert.Equal(0m, Cost.Of(Pricing.Unknown, TokenCounts.None));
+        // Cached input without a cached price is priced as input.
+        Assert.Equal(0.00001m, Cost.Of(new Pricing(1m, 1m), new TokenCounts(10, 0, 10)));
+    }
+
+    [Fact]
+    public void Picodollars_RoundTripEveryCostExactly_AndSaturate()
+    {
+        var cost = Cost.Of(new Pricing(0.000001m, 999999.999999m), new TokenCounts(3, 7))!.Value;
+
+        Assert.Equal(cost, Cost.FromPicos(Cost.ToPicos(cost)));
+        Assert.Equal(long.MaxValue, Cost.ToPicos(100_000_000m));
+    }
+
+    [Theory]
+    [InlineData(ProviderKind.OpenAI, "gpt-4o-mini", "0.15")]
+    [InlineData(ProviderKind.OpenAI, "gpt-4o-mini-2024-07-18", "0.15")]
+    [InlineData(ProviderKind.OpenAI, "gpt-4o", "2.50")]
+    [InlineData(ProviderKind.AzureOpenAI, "gpt-4.1-nano", "0.10")]
+    [InlineData(ProviderKind.OpenAI, "o1-pro", "150.00")]
+    [InlineData(ProviderKind.OpenAI, "o1", "15.00")]
+    [InlineData(ProviderKind.Anthropic, "claude-sonnet-4-20250514", "3.00")]
+    [InlineData(ProviderKind.Anthropic, "claude-opus-4-1-20250805", "15.00")]
+    [InlineData(ProviderKind.Anthropic, "claude-haiku-4-5", "1.00")]
+    [InlineData(ProviderKind.Ollama, "llama3.1:8b", "0")]
+    public void BuiltInPrices_KnowTheFamilyAndItsDatedVersions(ProviderKind kind, string model, string input)
+    {
+        Assert.Equal(decimal.Parse(input, System.Globalization.CultureInfo.InvariantCulture), BuiltInPrices.For(kind, model)!.InputPerMillion);
+    }
+
+    [Theory]
+    [InlineData(ProviderKind.OpenAI, "gpt-4o-audio-preview")]
+    [InlineData(ProviderKind.OpenAI, "gpt-5-codex-mini")]
+    [InlineData(ProviderKind.OpenAI, "ft:gpt-4o-mini:acme::abc")]
+    [InlineData(ProviderKind.OpenAICompatible, "gpt-4o")]
+    [InlineData(ProviderKind.Anthropic, "claude-opus-4-9")]
+    public void BuiltInPrices_LeaveOtherModelsUnpriced(ProviderKind kind, string model)
+    {
+        Assert.Null(BuiltInPrices.For(kind, model));
+    }
+
+    [Fact]
+    public void Budget_PeriodsStartAtMidnightAndOnTheFirst_UTC()
+    {
+        var now = new DateTimeOffset(2026, 11, 25, 23, 30, 0, TimeSpan.FromHours(-5));
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero), Budget.PeriodStart(BudgetPeriod.Daily, now));
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), Budget.PeriodEnd(BudgetPeriod.Monthly, now));
+    }
+}
