@@ -118,7 +118,7 @@ public sealed class UsageWriterTests
         var writer = Writer(contexts, TimeProvider.System, spill);
         // A crash after the database took the first three but before the spill file was removed.
         await writer.WriteAsync(calls[..3], CancellationToken.None);
-        await new UsageSpill(spill).AppendAsync(calls);
+        new UsageSpill(spill).Append(calls);
 
         await writer.StartAsync(CancellationToken.None);
         await writer.StoppedAsync(CancellationToken.None);
@@ -135,7 +135,7 @@ public sealed class UsageWriterTests
         await database.ExecuteAsync("CREATE TRIGGER refuse BEFORE INSERT ON usage_records WHEN NEW.latency_ms = 4242 BEGIN SELECT RAISE(ABORT, 'refused'); END;");
         var spill = Path.Combine(database.DataDirectory.Path, "spill.jsonl");
         var calls = Enumerable.Range(0, 5).Select(i => Call(Now.AddSeconds(i), latency: i == 2 ? 4242 : 10)).ToList();
-        await new UsageSpill(spill).AppendAsync(calls);
+        new UsageSpill(spill).Append(calls);
         var metrics = new UsageMetrics();
         var writer = Writer(contexts, TimeProvider.System, spill, metrics: metrics);
 

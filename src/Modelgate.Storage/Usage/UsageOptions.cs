@@ -9,6 +9,9 @@ public sealed record UsageOptions
     /// <summary>Records per database transaction at most.</summary>
     public int BatchSize { get; init; } = 1_000;
 
+    /// <summary>How long the writer waits for more records before writing a batch that is not full.</summary>
+    public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Where batches go while the database cannot take them; replayed when it can.</summary>
     public required string SpillPath { get; init; }
 

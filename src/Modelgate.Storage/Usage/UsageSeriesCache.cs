@@ -18,19 +18,19 @@ internal sealed class UsageSeriesCache
         r.Source == UsageSource.Client ? "client" : "gateway", Cut(r.Operation, 16), r.KeyId ?? Guid.Empty, Cut(r.Purpose, 200), Cut(r.Variant, 200),
         r.ProviderId ?? Guid.Empty, Cut(r.ProviderName, 100), r.ModelId ?? Guid.Empty, Cut(r.ModelName, 200));
 
-    public async Task<int> IdAsync(ModelgateDbContext db, SeriesKey key, CancellationToken cancellationToken)
+    public int Id(ModelgateDbContext db, SeriesKey key)
     {
         if (_ids.TryGetValue(key, out var id))
         {
             return id;
         }
 
-        id = await FindAsync(db, key, cancellationToken) ?? await InsertAsync(db, key, cancellationToken);
+        id = Find(db, key) ?? Insert(db, key);
         _ids[key] = id;
         return id;
     }
 
-    private static async Task<int> InsertAsync(ModelgateDbContext db, SeriesKey key, CancellationToken cancellationToken)
+    private static int Insert(ModelgateDbContext db, SeriesKey key)
     {
         var row = new UsageSeriesEntity
         {
@@ -40,22 +40,22 @@ internal sealed class UsageSeriesCache
         db.UsageSeries.Add(row);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            db.SaveChanges();
             return row.Id;
         }
         catch (DbUpdateException)
         {
             // Another instance inserted it first.
             db.Entry(row).State = EntityState.Detached;
-            return await FindAsync(db, key, cancellationToken) ?? throw new InvalidOperationException("A usage series could be neither inserted nor found.");
+            return Find(db, key) ?? throw new InvalidOperationException("A usage series could be neither inserted nor found.");
         }
     }
 
-    private static Task<int?> FindAsync(ModelgateDbContext db, SeriesKey k, CancellationToken cancellationToken) =>
+    private static int? Find(ModelgateDbContext db, SeriesKey k) =>
         db.UsageSeries.AsNoTracking()
             .Where(s => s.KeyId == k.KeyId && s.Purpose == k.Purpose && s.Variant == k.Variant && s.ProviderId == k.ProviderId && s.ModelId == k.ModelId
                 && s.ProviderName == k.ProviderName && s.ModelName == k.ModelName && s.Operation == k.Operation && s.Source == k.Source)
-            .Select(s => (int?)s.Id).FirstOrDefaultAsync(cancellationToken);
+            .Select(s => (int?)s.Id).FirstOrDefault();
 
     private static string Cut(string? text, int length) => text is null ? "" : text.Length <= length ? text : text[..length];
 }

@@ -16,17 +16,16 @@ internal sealed class UsageSpill(string path)
 
     public bool HasRecords => File.Exists(path) || File.Exists(ReplayingPath);
 
-    public async Task AppendAsync(IReadOnlyList<UsageRecord> records)
+    public void Append(IEnumerable<UsageRecord> records)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        await using var file = new StreamWriter(path, append: true);
+        using var file = new StreamWriter(path, append: true);
         foreach (var record in records)
         {
-            await file.WriteLineAsync(JsonSerializer.Serialize(record, Json));
+            file.WriteLine(JsonSerializer.Serialize(record, Json));
         }
 
-        await file.FlushAsync();
-        file.BaseStream.Flush();
+        file.Flush();
     }
 
     /// <summary>
@@ -65,8 +64,8 @@ internal sealed class UsageSpill(string path)
     }
 
     /// <summary>A record the database refuses even when it is up: set aside in <c>.rejected</c> for a person to look at.</summary>
-    public async Task RejectAsync(UsageRecord record) =>
-        await File.AppendAllTextAsync(path + ".rejected", JsonSerializer.Serialize(record, Json) + "\n");
+    public void Reject(UsageRecord record) =>
+        File.AppendAllText(path + ".rejected", JsonSerializer.Serialize(record, Json) + "\n");
 
     /// <summary>The aside file was written to the database: gone.</summary>
     public void Replayed() => File.Delete(ReplayingPath);

@@ -10,10 +10,12 @@ namespace Modelgate.Storage.Usage;
 /// <summary>
 /// Writes usage records in the background. <see cref="Record"/> never waits: it puts the record in a bounded queue
 /// (when the queue is full — the database far behind — the record is dropped and counted in
-/// <c>modelgate.usage.dropped</c>). One loop takes what is queued, up to a batch, and writes it in one transaction;
-/// if the database cannot take it, the batch goes to a spill file in the data folder and the loop carries on, so the
-/// queue keeps draining; the spill file is replayed when the database is back (and at the next start). A graceful
-/// stop writes everything still queued — after the web server has finished its requests — or spills it.
+/// <c>modelgate.usage.dropped</c>). One loop, on a thread of its own so database work never holds up a thread-pool
+/// thread the requests need, takes what is queued (waiting a moment for more, so a batch is a transaction rather
+/// than a record) and writes up to a batch in one transaction. If the database cannot take it, the batch goes to a
+/// spill file in the data folder and the loop carries on, so the queue keeps draining; the spill file is replayed
+/// when the database is back (and at the next start). A graceful stop writes everything still queued — after the
+/// web server has finished its requests — or spills it.
 /// </summary>
 public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleService, IAsyncDisposable
 {
@@ -70,7 +72,7 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loop ??= Task.Run(() => RunAsync(_abort.Token), CancellationToken.None);
+        _loop ??= Task.Factory.StartNew(() => Run(_abort.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return Task.CompletedTask;
     }
 
@@ -94,6 +96,7 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
 
         if (await Task.WhenAny(_loop, Task.Delay(_options.ShutdownFlushTimeout)) != _loop)
         {
+            // Out of time: what is left goes to the spill file for the next start.
             await _abort.CancelAsync();
         }
 
@@ -106,31 +109,27 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         _abort.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken abort)
+    private void Run(CancellationToken abort)
     {
         var batch = new List<UsageRecord>(_options.BatchSize);
+        Task<bool>? waiting = null;
         while (true)
         {
-            await ReplayIfDueAsync(abort);
-            bool more;
-            try
-            {
-                // Wake at least every replay interval while a spill file waits.
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(abort);
-                if (_spill.HasRecords)
-                {
-                    wait.CancelAfter(_options.ReplayInterval);
-                }
-
-                more = await _queue.Reader.WaitToReadAsync(wait.Token);
-            }
-            catch (OperationCanceledException) when (!abort.IsCancellationRequested)
+            ReplayIfDue(abort);
+            waiting ??= _queue.Reader.WaitToReadAsync(CancellationToken.None).AsTask();
+            // Wake at least every replay interval while a spill file waits.
+            if (!waiting.Wait(_spill.HasRecords ? _options.ReplayInterval : Timeout.InfiniteTimeSpan))
             {
                 continue;
             }
-            catch (OperationCanceledException)
+
+            var more = waiting.Result;
+            waiting = null;
+            if (more && _queue.Reader.Count < _options.BatchSize && !abort.IsCancellationRequested && _options.Linger > TimeSpan.Zero
+                && !_queue.Reader.Completion.IsCompleted)
             {
-                more = false;
+                // A moment for more records to come: one transaction for many calls costs far less than one each.
+                Thread.Sleep(_options.Linger);
             }
 
             while (_queue.Reader.TryRead(out var record))
@@ -138,35 +137,31 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
                 batch.Add(record);
                 if (batch.Count == _options.BatchSize)
                 {
-                    await WriteOrSpillAsync(batch, abort);
+                    WriteOrSpill(batch, abort);
                     batch.Clear();
                 }
             }
 
             if (batch.Count > 0)
             {
-                await WriteOrSpillAsync(batch, abort);
+                WriteOrSpill(batch, abort);
                 batch.Clear();
             }
 
             if (!more)
             {
-                await ReplayIfDueAsync(abort, force: true);
+                ReplayIfDue(abort, force: true);
                 return;
             }
         }
     }
 
-    private async Task WriteOrSpillAsync(List<UsageRecord> batch, CancellationToken abort)
+    private void WriteOrSpill(List<UsageRecord> batch, CancellationToken abort)
     {
         try
         {
-            if (abort.IsCancellationRequested)
-            {
-                throw new OperationCanceledException(abort);
-            }
-
-            await WriteAsync(batch, abort);
+            abort.ThrowIfCancellationRequested();
+            Write(batch);
             _ledger.Written(batch);
             _metrics.OnWritten(batch.Count);
             if (_failing)
@@ -178,15 +173,15 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         catch (Exception e)
         {
             // Whatever the database said, the loop carries on and the records are kept: it must never die.
-            await SpillAsync(batch, e);
+            Spill(batch, e);
         }
     }
 
-    private async Task SpillAsync(List<UsageRecord> batch, Exception cause)
+    private void Spill(List<UsageRecord> batch, Exception cause)
     {
         try
         {
-            await _spill.AppendAsync(batch);
+            _spill.Append(batch);
             _metrics.OnSpilled(batch.Count);
             if (!_failing)
             {
@@ -208,7 +203,7 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         _nextReplay = _time.GetUtcNow() + _options.ReplayInterval;
     }
 
-    private async Task ReplayIfDueAsync(CancellationToken abort, bool force = false)
+    private void ReplayIfDue(CancellationToken abort, bool force = false)
     {
         if (!_spill.HasRecords || abort.IsCancellationRequested || (!force && _time.GetUtcNow() < _nextReplay))
         {
@@ -221,20 +216,16 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
             var replayed = 0;
             foreach (var chunk in _spill.ReadForReplay().Chunk(_options.BatchSize))
             {
+                abort.ThrowIfCancellationRequested();
                 try
                 {
-                    await WriteAsync(chunk, abort, replay: true);
+                    Write(chunk);
                 }
-                catch (Exception) when (!abort.IsCancellationRequested)
+                catch (Exception) when (Reachable())
                 {
-                    if (!await ReachableAsync(abort))
-                    {
-                        throw;
-                    }
-
                     // The database is up but refuses this batch: one record at a time, the refused ones set aside, so
                     // one bad record never holds up the rest.
-                    await WriteOneByOneAsync(chunk, abort);
+                    WriteOneByOne(chunk);
                 }
 
                 _ledger.Written(chunk);
@@ -254,12 +245,12 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         }
     }
 
-    private async Task<bool> ReachableAsync(CancellationToken cancellationToken)
+    private bool Reachable()
     {
         try
         {
-            await using var db = _contexts.CreateDbContext();
-            return await db.Database.CanConnectAsync(cancellationToken);
+            using var db = _contexts.CreateDbContext();
+            return db.Database.CanConnect();
         }
         catch (Exception)
         {
@@ -267,58 +258,59 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         }
     }
 
-    private async Task WriteOneByOneAsync(UsageRecord[] records, CancellationToken cancellationToken)
+    private void WriteOneByOne(UsageRecord[] records)
     {
         foreach (var record in records)
         {
             try
             {
-                await WriteAsync([record], cancellationToken, replay: true);
+                Write([record]);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception e)
             {
-                await _spill.RejectAsync(record);
+                _spill.Reject(record);
                 _metrics.OnDropped();
                 LogRejected(_logger, record.RequestId, e.GetType().Name, _options.SpillPath + ".rejected");
             }
         }
     }
 
-    /// <summary>One transaction: the records, and each key's spend per day added to <c>key_spend</c>.</summary>
-    internal async Task WriteAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken, bool replay = false)
+    /// <summary>For tests: <see cref="Write"/> off the caller's thread.</summary>
+    internal Task WriteAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken) => Task.Run(() => Write(batch), cancellationToken);
+
+    /// <summary>
+    /// One transaction: the records (a request id already stored is skipped), and each key's spend per day added to
+    /// <c>key_spend</c> for the records that were new.
+    /// </summary>
+    private void Write(IReadOnlyList<UsageRecord> batch)
     {
-        await using var db = _contexts.CreateDbContext();
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        var rows = new List<(UsageRecord Record, UsageRecordEntity Row)>(batch.Count);
-        foreach (var record in batch)
+        using var db = _contexts.CreateDbContext();
+        var rows = new UsageRecordEntity[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
         {
-            var series = await _series.IdAsync(db, UsageSeriesCache.KeyOf(record), cancellationToken);
-            rows.Add((record, ToRow(record, series)));
+            rows[i] = ToRow(batch[i], _series.Id(db, UsageSeriesCache.KeyOf(batch[i])));
         }
 
-        if (replay)
+        db.Database.OpenConnection();
+        var connection = db.Database.GetDbConnection();
+        using var transaction = connection.BeginTransaction();
+        var inserted = UsageRows.Insert(connection, transaction, rows);
+        var spend = new Dictionary<(Guid Key, int Day), decimal>();
+        for (var i = 0; i < batch.Count; i++)
         {
-            // A spill file replayed after a crash may hold records the database already has.
-            var ids = rows.Select(r => r.Row.RequestId).ToList();
-            var present = (await db.UsageRecords.AsNoTracking().Where(r => ids.Contains(r.RequestId)).Select(r => r.RequestId).ToListAsync(cancellationToken))
-                .Select(Convert.ToHexString).ToHashSet();
-            rows.RemoveAll(r => present.Contains(Convert.ToHexString(r.Row.RequestId)));
+            if (inserted[i] && batch[i].KeyId is { } key && rows[i].CostPicos is > 0 and var picos)
+            {
+                var day = (key, SpendLedger.DayOf(batch[i].At));
+                spend[day] = spend.GetValueOrDefault(day) + picos;
+            }
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.UsageRecords.AddRange(rows.Select(r => r.Row));
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var spend in rows.Where(r => r.Record.KeyId is not null && r.Row.CostPicos > 0)
-                     .GroupBy(r => (Key: r.Record.KeyId!.Value, Day: SpendLedger.DayOf(r.Record.At)), r => r.Row.CostPicos!.Value))
+        foreach (var ((key, day), picos) in spend)
         {
-            var (key, day, picos) = (spend.Key.Key, spend.Key.Day, (long)Math.Min(spend.Sum(p => (decimal)p), long.MaxValue));
-            await db.Database.ExecuteSqlAsync(
-                // Saturates instead of overflowing (the same SQL on both engines).
-                $"INSERT INTO key_spend (key_id, day, cost_picos) VALUES ({key}, {day}, {picos}) ON CONFLICT (key_id, day) DO UPDATE SET cost_picos = CASE WHEN key_spend.cost_picos > 9223372036854775807 - excluded.cost_picos THEN 9223372036854775807 ELSE key_spend.cost_picos + excluded.cost_picos END",
-                cancellationToken);
+            UsageRows.AddSpend(connection, transaction, key, day, (long)Math.Min(picos, long.MaxValue));
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        transaction.Commit();
     }
 
     internal static UsageRecordEntity ToRow(UsageRecord r, int series) => new()

@@ -1,0 +1,105 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Modelgate.Storage.Entities;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Modelgate.Storage.Usage;
+
+/// <summary>
+/// Inserts usage rows the fast way each engine offers, inside the caller's transaction: on SQLite one prepared
+/// statement executed per row; on PostgreSQL one statement over arrays (<c>unnest</c>), one round trip per batch.
+/// A request id already stored is skipped (<c>ON CONFLICT DO NOTHING</c>), so a replayed spill file never counts a
+/// call twice. EF Core's change tracking would cost several times more CPU per row, and the usage writer shares the
+/// gateway's cores.
+/// </summary>
+internal static class UsageRows
+{
+    private const string Columns = "request_id, at_ms, series_id, input_tokens, output_tokens, cached_tokens, cost_picos, latency_ms, ttft_ms, status, error_class, flags, config_version";
+
+    /// <summary>Inserts the rows; returns, for each, whether it was new.</summary>
+    public static bool[] Insert(DbConnection connection, DbTransaction transaction, IReadOnlyList<UsageRecordEntity> rows) =>
+        connection is NpgsqlConnection postgres ? InsertPostgres(postgres, (NpgsqlTransaction)transaction, rows) : InsertSqlite((SqliteConnection)connection, (SqliteTransaction)transaction, rows);
+
+    /// <summary>Adds a key's spend on a day to <c>key_spend</c> (saturating instead of overflowing).</summary>
+    public static void AddSpend(DbConnection connection, DbTransaction transaction, Guid key, int day, long picos)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO key_spend (key_id, day, cost_picos) VALUES (@key, @day, @picos) ON CONFLICT (key_id, day) DO UPDATE SET cost_picos = "
+            + "CASE WHEN key_spend.cost_picos > 9223372036854775807 - excluded.cost_picos THEN 9223372036854775807 ELSE key_spend.cost_picos + excluded.cost_picos END";
+        // EF Core keeps a Guid as upper-case text on SQLite, as uuid on PostgreSQL.
+        Add(command, "@key", connection is NpgsqlConnection ? key : key.ToString().ToUpperInvariant());
+        Add(command, "@day", day);
+        Add(command, "@picos", picos);
+        command.ExecuteNonQuery();
+    }
+
+    private static bool[] InsertSqlite(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<UsageRecordEntity> rows)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO usage_records ({Columns}) VALUES ($r, $a, $s, $i, $o, $c, $p, $l, $t, $st, $e, $f, $v) ON CONFLICT (request_id) DO NOTHING";
+        var p = new[] { "$r", "$a", "$s", "$i", "$o", "$c", "$p", "$l", "$t", "$st", "$e", "$f", "$v" }.Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+        command.Prepare();
+        var inserted = new bool[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            p[0].Value = row.RequestId;
+            p[1].Value = row.AtMs;
+            p[2].Value = row.SeriesId;
+            p[3].Value = row.InputTokens;
+            p[4].Value = row.OutputTokens;
+            p[5].Value = row.CachedTokens;
+            p[6].Value = (object?)row.CostPicos ?? DBNull.Value;
+            p[7].Value = row.LatencyMs;
+            p[8].Value = (object?)row.TtftMs ?? DBNull.Value;
+            p[9].Value = row.Status;
+            p[10].Value = (object?)row.ErrorClass ?? DBNull.Value;
+            p[11].Value = row.Flags;
+            p[12].Value = row.ConfigVersion;
+            inserted[i] = command.ExecuteNonQuery() == 1;
+        }
+
+        return inserted;
+    }
+
+    private static bool[] InsertPostgres(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<UsageRecordEntity> rows)
+    {
+        using var command = new NpgsqlCommand(
+            $"INSERT INTO usage_records ({Columns}) SELECT * FROM unnest(@r, @a, @s, @i, @o, @c, @p, @l, @t, @st, @e, @f, @v) ON CONFLICT (request_id) DO NOTHING RETURNING request_id",
+            connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<byte[][]>("r", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. rows.Select(r => r.RequestId)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("a", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. rows.Select(r => r.AtMs)] });
+        command.Parameters.Add(new NpgsqlParameter<int[]>("s", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. rows.Select(r => r.SeriesId)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("i", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. rows.Select(r => r.InputTokens)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("o", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. rows.Select(r => r.OutputTokens)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("c", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. rows.Select(r => r.CachedTokens)] });
+        command.Parameters.Add(new NpgsqlParameter<long?[]>("p", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. rows.Select(r => r.CostPicos)] });
+        command.Parameters.Add(new NpgsqlParameter<int[]>("l", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. rows.Select(r => r.LatencyMs)] });
+        command.Parameters.Add(new NpgsqlParameter<int?[]>("t", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. rows.Select(r => r.TtftMs)] });
+        command.Parameters.Add(new NpgsqlParameter<int[]>("st", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. rows.Select(r => r.Status)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("e", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { TypedValue = [.. rows.Select(r => r.ErrorClass)] });
+        command.Parameters.Add(new NpgsqlParameter<int[]>("f", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. rows.Select(r => r.Flags)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("v", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. rows.Select(r => r.ConfigVersion)] });
+        var added = new HashSet<string>(StringComparer.Ordinal);
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                added.Add(Convert.ToHexString((byte[])reader[0]));
+            }
+        }
+
+        return [.. rows.Select(r => added.Contains(Convert.ToHexString(r.RequestId)))];
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}
