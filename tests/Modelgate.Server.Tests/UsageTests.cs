@@ -405,6 +405,35 @@ public abstract class UsageTests<TServer>(TServer server) : IClassFixture<TServe
         Assert.DoesNotContain(secret, metrics, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EachCall_IsASpanWithTheGenAIAttributes()
+    {
+        var (model, _) = await ModelAsync("openai", new { input_price_per_million = 1m, output_price_per_million = 1m });
+        var (secret, keyId) = await KeyAsync();
+        _upstream.Usage = (Prompt: 30, Completion: 5, Cached: 0);
+        var spans = new System.Collections.Concurrent.ConcurrentBag<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Modelgate.Gateway",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var caller = Caller(secret);
+
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.OK);
+        await UsageAsync(keyId, 1);
+
+        var span = Assert.Single(spans, s => Equals(s.GetTagItem("gen_ai.response.model"), model));
+        Assert.Equal($"chat {model}", span.DisplayName);
+        Assert.Equal("chat", span.GetTagItem("gen_ai.operation.name"));
+        Assert.Equal("openai", span.GetTagItem("gen_ai.provider.name"));
+        Assert.Equal(model, span.GetTagItem("gen_ai.request.model"));
+        Assert.Equal(30L, span.GetTagItem("gen_ai.usage.input_tokens"));
+        Assert.Equal(5L, span.GetTagItem("gen_ai.usage.output_tokens"));
+        Assert.DoesNotContain(span.Tags, t => t.Value?.Contains(secret, StringComparison.Ordinal) == true);
+    }
+
     [Theory]
     [InlineData("group_by=model,colour", "group_by")]
     [InlineData("from=2026-02-01&to=2026-01-01", "from")]

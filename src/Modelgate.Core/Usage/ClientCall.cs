@@ -55,7 +55,7 @@ internal sealed class ClientCall(ResolvedModel resolved, string operation, TimeP
         var now = Stopwatch.GetTimestamp();
         return new UsageRecord
         {
-            RequestId = Guid.CreateVersion7(_at),
+            RequestId = RequestIds.Next(_at),
             At = _at,
             Source = UsageSource.Client,
             Operation = operation,

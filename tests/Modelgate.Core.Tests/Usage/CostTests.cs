@@ -77,3 +77,19 @@ public sealed class CostTests
         Assert.Equal(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), Budget.PeriodEnd(BudgetPeriod.Monthly, now));
     }
 }
+
+public sealed class RequestIdTests
+{
+    [Fact]
+    public void RequestIds_AreVersion7_OrderedByTime_AndDistinct()
+    {
+        var at = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        var ids = Enumerable.Range(0, 10_000).Select(_ => RequestIds.Next(at)).ToList();
+
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.Equal(7, id.Version));
+        Assert.All(ids, id => Assert.Equal(0b10, id.Variant >> 2));
+        Assert.StartsWith(at.ToUnixTimeMilliseconds().ToString("x12", System.Globalization.CultureInfo.InvariantCulture), ids[0].ToString("N"), StringComparison.Ordinal);
+        Assert.True(string.CompareOrdinal(RequestIds.Next(at.AddMilliseconds(1)).ToString("N"), RequestIds.Next(at).ToString("N")) > 0);
+    }
+}

@@ -16,7 +16,7 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
     private long _ended;
     private Func<TokenCounts>? _count;
 
-    public Guid RequestId { get; } = Guid.CreateVersion7(at);
+    public Guid RequestId { get; } = RequestIds.Next(at);
     public string Operation { get; } = operation;
     public VirtualKey? Key { get; set; }
     public GatewayRequest? Request { get; set; }

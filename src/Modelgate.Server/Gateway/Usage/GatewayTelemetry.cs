@@ -81,6 +81,8 @@ internal sealed class GatewayTelemetry : IDisposable
 
         if (activity is not null)
         {
+            // The convention's span name, now that the model is known: "{operation} {model}".
+            activity.DisplayName = requestedModel is null ? activity.DisplayName : $"{record.Operation} {requestedModel}";
             activity.SetTag("gen_ai.provider.name", kind is { } p ? ProviderName(p) : null)
                 .SetTag("gen_ai.request.model", requestedModel)
                 .SetTag("gen_ai.response.model", record.ModelName)
