@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Modelgate.Core.Resolution;
@@ -12,23 +11,14 @@ namespace Modelgate.Core.Usage;
 internal sealed class ClientCall(ResolvedModel resolved, string operation, TimeProvider time)
 {
     private readonly DateTimeOffset _at = time.GetUtcNow();
-    private readonly long _started = Stopwatch.GetTimestamp();
-    private long _firstByte;
+    private readonly CallClock _clock = new();
     private UsageDetails? _usage;
     private StringBuilder? _text;
-
-    public void FirstByte()
-    {
-        if (_firstByte == 0)
-        {
-            _firstByte = Stopwatch.GetTimestamp();
-        }
-    }
 
     /// <summary>Notes a stream update's usage and text.</summary>
     public void Observe(ChatResponseUpdate update)
     {
-        FirstByte();
+        _clock.FirstByte();
         foreach (var content in update.Contents)
         {
             if (content is UsageContent used)
@@ -46,13 +36,11 @@ internal sealed class ClientCall(ResolvedModel resolved, string operation, TimeP
     {
         usage ??= _usage;
         output ??= _text?.ToString();
-        var tokens = error is null && usage is { InputTokenCount: >= 0 and <= TokenCounts.MaxPerCall and var input } && TokenCounts.Plausible(usage.OutputTokenCount ?? 0)
-            ? new TokenCounts(input, usage.OutputTokenCount ?? 0, Math.Clamp(usage.CachedInputTokenCount ?? 0, 0, input))
-            : error is not null && output is null ? TokenCounts.None
-            : new TokenCounts(
-                operation == UsageOperations.Embeddings ? prompt.Sum(t => (long)TokenEstimator.Count(t)) : TokenEstimator.CountMessages(prompt),
-                TokenEstimator.Count(output), 0, Estimated: true);
-        var now = Stopwatch.GetTimestamp();
+        var tokens = (error is null ? TokenCounts.From(usage, requireOutput: operation == UsageOperations.Chat) : null)
+            ?? (error is not null && output is null ? TokenCounts.None
+            : operation == UsageOperations.Embeddings ? TokenEstimator.EstimateInputs(prompt)
+            : TokenEstimator.Estimate(prompt, output));
+        _clock.Ended();
         return new UsageRecord
         {
             RequestId = RequestIds.Next(_at),
@@ -66,8 +54,8 @@ internal sealed class ClientCall(ResolvedModel resolved, string operation, TimeP
             ModelName = resolved.Model.ModelId,
             Tokens = tokens,
             Cost = Cost.Of(resolved.Pricing, tokens),
-            LatencyMs = Milliseconds(now),
-            TimeToFirstTokenMs = streamed && _firstByte != 0 ? Milliseconds(_firstByte) : null,
+            LatencyMs = _clock.LatencyMs,
+            TimeToFirstTokenMs = streamed ? _clock.FirstByteMs : null,
             // 499: the caller gave up (nginx's "client closed request").
             Status = error switch { null => 200, OperationCanceledException => 499, _ => ModelgateProviderException.StatusOf(error) ?? 502 },
             ErrorClass = error switch
@@ -80,6 +68,4 @@ internal sealed class ClientCall(ResolvedModel resolved, string operation, TimeP
             ConfigVersion = resolved.CatalogVersion,
         };
     }
-
-    private int Milliseconds(long until) => (int)Math.Min(int.MaxValue, Stopwatch.GetElapsedTime(_started, until).TotalMilliseconds);
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace Modelgate.Core.Usage;
 
 /// <summary>
@@ -19,6 +21,15 @@ public readonly record struct TokenCounts(long Input, long Output, long CachedIn
     public long CacheWriteLong { get; init; }
 
     public static bool Plausible(long count) => count is >= 0 and <= MaxPerCall;
+
+    /// <summary>
+    /// The counts Microsoft.Extensions.AI reports for a call, or null when they are missing or beyond belief (then
+    /// they are estimated). Chat needs input and output; embeddings input only.
+    /// </summary>
+    public static TokenCounts? From(UsageDetails? usage, bool requireOutput = true) =>
+        usage is { InputTokenCount: { } input } && Plausible(input) && (usage.OutputTokenCount is { } output ? Plausible(output) : !requireOutput)
+            ? new TokenCounts(input, usage.OutputTokenCount ?? 0, Math.Clamp(usage.CachedInputTokenCount ?? 0, 0, input))
+            : null;
 
     public long Total => Input + Output;
 }

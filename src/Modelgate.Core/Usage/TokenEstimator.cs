@@ -18,4 +18,10 @@ public static class TokenEstimator
 
     /// <summary>Tokens of a prompt made of these message texts (each text one message).</summary>
     public static int CountMessages(IEnumerable<string> texts) => texts.Sum(t => Count(t) + PerMessage) + 3;
+
+    /// <summary>An embeddings call's tokens counted here: each input's tokens, marked estimated.</summary>
+    public static TokenCounts EstimateInputs(IEnumerable<string> inputs) => new(inputs.Sum(i => (long)Count(i)), 0, 0, Estimated: true);
+
+    /// <summary>A chat call's tokens counted here: the prompt's messages and the answer's text, marked estimated.</summary>
+    public static TokenCounts Estimate(IEnumerable<string> prompt, string? answer) => new(CountMessages(prompt), Count(answer), 0, Estimated: true);
 }

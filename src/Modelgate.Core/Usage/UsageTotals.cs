@@ -69,4 +69,8 @@ public sealed class UsageTotals
         Latency.Merge(latency);
         TimeToFirstToken.Merge(ttft);
     }
+
+    public void Merge(UsageTotals other) =>
+        Merge(other.Requests, other.Errors, other.Streamed, other.Estimated, other.Unpriced, other.InputTokens, other.OutputTokens, other.CachedInputTokens,
+            other.CostPicos, other.LatencyMsSum, other.Latency, other.TimeToFirstToken);
 }

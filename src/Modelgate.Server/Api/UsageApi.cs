@@ -93,8 +93,7 @@ internal static class UsageApi
 
             Describe(row, group.Totals);
             rows.Add(row);
-            var t = group.Totals;
-            total.Merge(t.Requests, t.Errors, t.Streamed, t.Estimated, t.Unpriced, t.InputTokens, t.OutputTokens, t.CachedInputTokens, t.CostPicos, t.LatencyMsSum, t.Latency, t.TimeToFirstToken);
+            total.Merge(group.Totals);
         }
 
         var totals = new Dictionary<string, object?>(StringComparer.Ordinal);

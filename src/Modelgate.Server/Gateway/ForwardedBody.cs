@@ -41,15 +41,7 @@ internal static class ForwardedBody
                 continue;
             }
 
-            writer.WritePropertyName(name);
-            if (value is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                value.WriteTo(writer);
-            }
+            WriteProperty(writer, name, value);
         }
 
         writer.WriteString("model", model);
@@ -62,15 +54,7 @@ internal static class ForwardedBody
                 {
                     if (name != "include_usage")
                     {
-                        writer.WritePropertyName(name);
-                        if (value is null)
-                        {
-                            writer.WriteNullValue();
-                        }
-                        else
-                        {
-                            value.WriteTo(writer);
-                        }
+                        WriteProperty(writer, name, value);
                     }
                 }
             }
@@ -98,6 +82,19 @@ internal static class ForwardedBody
         }
 
         return bytes;
+    }
+
+    private static void WriteProperty(Utf8JsonWriter writer, string name, JsonNode? value)
+    {
+        writer.WritePropertyName(name);
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            value.WriteTo(writer);
+        }
     }
 
     /// <summary>Content for the provider: the bytes as <c>application/json</c>.</summary>

@@ -84,8 +84,7 @@ public sealed partial class UsageMaintenance(
     {
         var (fromMs, toMs) = (day * 86_400_000L, (day + 1) * 86_400_000L);
         var totals = new Dictionary<int, UsageTotals>();
-        var rows = db.UsageRecords.AsNoTracking().Where(r => r.AtMs >= fromMs && r.AtMs < toMs)
-            .Select(r => new { r.SeriesId, r.InputTokens, r.OutputTokens, r.CachedTokens, r.CostPicos, r.LatencyMs, r.TtftMs, r.Status, r.ErrorClass, r.Flags });
+        var rows = db.UsageRecords.AsNoTracking().Where(r => r.AtMs >= fromMs && r.AtMs < toMs).Raw();
         await foreach (var r in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             if (!totals.TryGetValue(r.SeriesId, out var sum))
@@ -93,9 +92,7 @@ public sealed partial class UsageMaintenance(
                 totals[r.SeriesId] = sum = new UsageTotals();
             }
 
-            var flags = (UsageFlags)r.Flags;
-            sum.Add(r.InputTokens, r.OutputTokens, r.CachedTokens, r.CostPicos, r.LatencyMs, r.TtftMs, r.Status >= 400 || r.ErrorClass is not null,
-                flags.HasFlag(UsageFlags.Streamed), flags.HasFlag(UsageFlags.Estimated));
+            sum.Add(r);
         }
 
         // A day rolled up before (records replayed late) adds to its existing rows.
@@ -105,10 +102,8 @@ public sealed partial class UsageMaintenance(
             if (existing.TryGetValue(series, out var row))
             {
                 var merged = new UsageTotals();
-                merged.Merge(row.Requests, row.Errors, row.Streamed, row.Estimated, row.Unpriced, row.InputTokens, row.OutputTokens, row.CachedTokens, row.CostPicos, row.LatencyMsSum,
-                    LatencyHistogram.Parse(row.LatencyHistogram), LatencyHistogram.Parse(row.TtftHistogram));
-                merged.Merge(sum.Requests, sum.Errors, sum.Streamed, sum.Estimated, sum.Unpriced, sum.InputTokens, sum.OutputTokens, sum.CachedInputTokens, sum.CostPicos, sum.LatencyMsSum,
-                    sum.Latency, sum.TimeToFirstToken);
+                merged.Add(row);
+                merged.Merge(sum);
                 Fill(row, merged);
             }
             else

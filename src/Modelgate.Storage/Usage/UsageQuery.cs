@@ -76,9 +76,7 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
             {
                 if (series.TryGetValue(r.SeriesId, out var s))
                 {
-                    GroupOf(groups, request.GroupBy, s, r.Day * 86_400_000L).Totals.Merge(
-                        r.Requests, r.Errors, r.Streamed, r.Estimated, r.Unpriced, r.InputTokens, r.OutputTokens, r.CachedTokens, r.CostPicos, r.LatencyMsSum,
-                        LatencyHistogram.Parse(r.LatencyHistogram), LatencyHistogram.Parse(r.TtftHistogram));
+                    GroupOf(groups, request.GroupBy, s, r.Day * 86_400_000L).Totals.Add(r);
                 }
             }
         }
@@ -91,15 +89,11 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
             raw = raw.Where(r => ids.Contains(r.SeriesId));
         }
 
-        var rows = raw.Select(r => new { r.AtMs, r.SeriesId, r.InputTokens, r.OutputTokens, r.CachedTokens, r.CostPicos, r.LatencyMs, r.TtftMs, r.Status, r.ErrorClass, r.Flags });
-        await foreach (var r in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await foreach (var r in raw.Raw().AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             if (series.TryGetValue(r.SeriesId, out var s))
             {
-                var flags = (UsageFlags)r.Flags;
-                GroupOf(groups, request.GroupBy, s, r.AtMs).Totals.Add(
-                    r.InputTokens, r.OutputTokens, r.CachedTokens, r.CostPicos, r.LatencyMs, r.TtftMs, r.Status >= 400 || r.ErrorClass is not null,
-                    flags.HasFlag(UsageFlags.Streamed), flags.HasFlag(UsageFlags.Estimated));
+                GroupOf(groups, request.GroupBy, s, r.AtMs).Totals.Add(r);
             }
         }
 

@@ -57,14 +57,14 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
             if (GatewayCall.Of(context) is { } call)
             {
                 // Without usage from the provider, the tokenizer counts prompt and answer (marked estimated).
-                if (Reported(response.Usage) is { } counts)
+                if (TokenCounts.From(response.Usage) is { } counts)
                 {
                     call.Tokens = counts;
                 }
                 else
                 {
                     var answer = response.Text;
-                    call.CountLater(() => new TokenCounts(Prompt(messages), TokenEstimator.Count(answer), 0, Estimated: true));
+                    call.CountLater(() => TokenEstimator.Estimate(messages.Select(m => m.Text), answer));
                 }
             }
 
@@ -104,13 +104,6 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
 
         return null;
     }
-
-    private static TokenCounts? Reported(UsageDetails? usage) =>
-        usage is { InputTokenCount: >= 0 and <= TokenCounts.MaxPerCall and var input, OutputTokenCount: >= 0 and <= TokenCounts.MaxPerCall and var output }
-            ? new TokenCounts(input, output, Math.Clamp(usage.CachedInputTokenCount ?? 0, 0, input))
-            : null;
-
-    private static long Prompt(List<ChatMessage> messages) => TokenEstimator.CountMessages(messages.Select(m => m.Text));
 
     // Passes the updates on, noting the first one, the usage and the text, so the call's tokens are known at the end
     // — reported when the stream finished with usage, else counted (and marked estimated).
@@ -159,13 +152,13 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
                 call.ErrorClass ??= callerGone.IsCancellationRequested ? "client_closed" : "stream_broken";
             }
 
-            if ((complete ? Reported(usage) : null) is { } counts)
+            if ((complete ? TokenCounts.From(usage) : null) is { } counts)
             {
                 call.Tokens = counts;
             }
             else
             {
-                call.CountLater(() => new TokenCounts(Prompt(messages), TokenEstimator.Count(text.ToString()), 0, Estimated: true));
+                call.CountLater(() => TokenEstimator.Estimate(messages.Select(m => m.Text), text.ToString()));
             }
         }
     }

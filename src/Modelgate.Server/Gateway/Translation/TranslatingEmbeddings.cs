@@ -51,7 +51,7 @@ internal sealed class TranslatingEmbeddings(ProviderClientCache clients, Provide
 
         GatewayErrors.ServedBy(context, resolved);
         // Without usage from the provider, the tokenizer counts the inputs (marked estimated).
-        var reported = embeddings.Usage is { InputTokenCount: >= 0 and <= Core.Usage.TokenCounts.MaxPerCall and var count } ? count : (long?)null;
+        var reported = Core.Usage.TokenCounts.From(embeddings.Usage, requireOutput: false)?.Input;
         if (Usage.GatewayCall.Of(context) is { } call)
         {
             if (reported is { } known)
@@ -60,12 +60,12 @@ internal sealed class TranslatingEmbeddings(ProviderClientCache clients, Provide
             }
             else
             {
-                call.CountLater(() => new Core.Usage.TokenCounts(inputs.Sum(i => (long)Core.Usage.TokenEstimator.Count(i)), 0, 0, Estimated: true));
+                call.CountLater(() => Core.Usage.TokenEstimator.EstimateInputs(inputs));
             }
         }
 
         // The caller's usage field: as reported, or counted now when the provider gave none.
-        var tokens = reported ?? inputs.Sum(i => (long)Core.Usage.TokenEstimator.Count(i));
+        var tokens = reported ?? Core.Usage.TokenEstimator.EstimateInputs(inputs).Input;
         await context.Response.WriteAsJsonAsync(new
         {
             @object = "list",

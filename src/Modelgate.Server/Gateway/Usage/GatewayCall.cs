@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Modelgate.Core.Catalog;
 using Modelgate.Core.Resolution;
 using Modelgate.Core.Usage;
@@ -11,9 +10,7 @@ namespace Modelgate.Server.Gateway.Usage;
 /// </summary>
 internal sealed class GatewayCall(string operation, DateTimeOffset at, long configVersion)
 {
-    private readonly long _started = Stopwatch.GetTimestamp();
-    private long _firstByte;
-    private long _ended;
+    private readonly CallClock _clock = new();
     private Func<TokenCounts>? _count;
 
     public Guid RequestId { get; } = RequestIds.Next(at);
@@ -43,22 +40,10 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
     }
 
     /// <summary>The answer is complete (the time it took ends here, even if the record is made later).</summary>
-    public void Ended()
-    {
-        if (_ended == 0)
-        {
-            _ended = Stopwatch.GetTimestamp();
-        }
-    }
+    public void Ended() => _clock.Ended();
 
     /// <summary>The first byte of the answer went to the caller (once; later calls change nothing).</summary>
-    public void FirstByte()
-    {
-        if (_firstByte == 0)
-        {
-            _firstByte = Stopwatch.GetTimestamp();
-        }
-    }
+    public void FirstByte() => _clock.FirstByte();
 
     public UsageRecord ToRecord(int status)
     {
@@ -79,14 +64,12 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
             ModelName = model?.Model.ModelId,
             Tokens = tokens,
             Cost = model is null ? (tokens.Total == 0 ? 0 : null) : Cost.Of(model.Model.Pricing, tokens),
-            LatencyMs = Milliseconds(_ended == 0 ? Stopwatch.GetTimestamp() : _ended),
-            TimeToFirstTokenMs = Streamed && _firstByte != 0 ? Milliseconds(_firstByte) : null,
+            LatencyMs = _clock.LatencyMs,
+            TimeToFirstTokenMs = Streamed ? _clock.FirstByteMs : null,
             Status = status,
             ErrorClass = ErrorClass ?? (status >= 400 ? "http_" + status : null),
             Streamed = Streamed,
             ConfigVersion = configVersion,
         };
     }
-
-    private int Milliseconds(long until) => (int)Math.Min(int.MaxValue, Stopwatch.GetElapsedTime(_started, until).TotalMilliseconds);
 }

@@ -1,0 +1,186 @@
+using System.Buffers;
+using System.Text.Json;
+using Modelgate.Server.Gateway.Usage;
+
+namespace Modelgate.Server.Gateway;
+
+/// <summary>Relaying a provider's event stream: whole events only, read for usage on the way, bounded in time and size.</summary>
+internal static partial class UpstreamResponse
+{
+    // Whole events go to the caller as they arrive (SSE needs it); a part event waits for the rest of it. A provider
+    // that goes quiet, sends without end, or stops without its end marker ([DONE] / message_stop) gets a terminal error
+    // event: after the first byte nothing can be retried or replayed, and a cut answer must not pass for a whole one.
+    private static async Task RelayStreamAsync(HttpContext context, HttpResponseMessage response, GatewayFormat format, GatewayOptions options, StreamUsage usage)
+    {
+        var call = GatewayCall.Of(context);
+        if (call is not null)
+        {
+            call.Streamed = true;
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(context.RequestAborted);
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var end = new StreamEndMarker(format);
+        long total = 0;
+        // Bytes at the start of the buffer that belong to an event not yet complete.
+        var carry = 0;
+        var idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        try
+        {
+            while (true)
+            {
+                if (carry == buffer.Length)
+                {
+                    // One event larger than the buffer (a big tool call): a larger buffer, bounded by the size cap below.
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, carry).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                // Only the wait for the provider counts as idle, not the time the caller takes to read.
+                idle.CancelAfter(options.StreamIdleTimeout);
+                var read = await stream.ReadAsync(buffer.AsMemory(carry), idle.Token);
+                idle.CancelAfter(Timeout.InfiniteTimeSpan);
+                if (idle.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+                {
+                    // The timer fired just as the read completed: data did arrive, so start a fresh idle timer.
+                    idle.Dispose();
+                    idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+                }
+
+                if (read == 0)
+                {
+                    if (carry > 0 && buffer[carry - 1] == (byte)'\n' && carry < buffer.Length)
+                    {
+                        // The last event's lines are whole but its blank line never came: it is complete all the same,
+                        // and gets its blank line. A last line cut short is dropped, as an SSE parser would.
+                        buffer[carry++] = (byte)'\n';
+                        end.Observe(buffer.AsSpan(0, carry));
+                        var last = Skipped(buffer.AsSpan(0, carry), usage);
+                        await WriteExceptAsync(context, buffer.AsMemory(0, carry), last);
+                    }
+
+                    if (!end.Seen)
+                    {
+                        await TerminalErrorAsync(context, format, "The provider's stream ended before its end marker: the answer may be incomplete.", "stream_incomplete");
+                    }
+
+                    return;
+                }
+
+                total += read;
+                if (total > options.MaxResponseBytes)
+                {
+                    await TerminalErrorAsync(context, format, $"The provider's stream passed the limit of {options.MaxResponseBytes} bytes.", "stream_too_large");
+                    return;
+                }
+
+                var filled = carry + read;
+                var complete = SseEvents.LastEnd(buffer.AsSpan(0, filled));
+                if (complete > 0)
+                {
+                    end.Observe(buffer.AsSpan(0, complete));
+                    var skip = Skipped(buffer.AsSpan(0, complete), usage);
+                    call?.FirstByte();
+                    await WriteExceptAsync(context, buffer.AsMemory(0, complete), skip);
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                    buffer.AsSpan(complete, filled - complete).CopyTo(buffer);
+                }
+
+                carry = filled - complete;
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller left: disposing the response closes the upstream request.
+            if (call is not null)
+            {
+                call.ErrorClass ??= "client_closed";
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            await TerminalErrorAsync(context, format, $"The provider sent nothing for {options.StreamIdleTimeout.TotalSeconds:F0} s.", "stream_idle");
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            await TerminalErrorAsync(context, format, "The provider's stream broke off.", "stream_broken");
+        }
+        finally
+        {
+            idle.Dispose();
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (call is not null)
+            {
+                var complete = end.Seen && call.ErrorClass is null;
+                var request = call.Request?.Body;
+                call.CountLater(() => usage.Tokens(complete, request));
+            }
+        }
+    }
+
+    // The events of a run of whole events to leave out, as (start, length); usually none.
+    private static List<(int Start, int Length)>? Skipped(ReadOnlySpan<byte> events, StreamUsage usage)
+    {
+        List<(int, int)>? skip = null;
+        var start = 0;
+        while (start < events.Length)
+        {
+            var next = SseEvents.NextEnd(events, start);
+            if (next < 0)
+            {
+                next = events.Length;
+            }
+
+            if (usage.Observe(events[start..next]))
+            {
+                (skip ??= []).Add((start, next - start));
+            }
+
+            start = next;
+        }
+
+        return skip;
+    }
+
+    private static async Task WriteExceptAsync(HttpContext context, ReadOnlyMemory<byte> events, List<(int Start, int Length)>? skip)
+    {
+        if (skip is null)
+        {
+            await context.Response.Body.WriteAsync(events, context.RequestAborted);
+            return;
+        }
+
+        var at = 0;
+        foreach (var (start, length) in skip)
+        {
+            if (start > at)
+            {
+                await context.Response.Body.WriteAsync(events[at..start], context.RequestAborted);
+            }
+
+            at = start + length;
+        }
+
+        if (at < events.Length)
+        {
+            await context.Response.Body.WriteAsync(events[at..], context.RequestAborted);
+        }
+    }
+
+    // Only whole events have been relayed, so the error event starts on an event boundary and the caller's parser reads it whole.
+    private static async Task TerminalErrorAsync(HttpContext context, GatewayFormat format, string message, string errorClass)
+    {
+        if (GatewayCall.Of(context) is { } call)
+        {
+            call.ErrorClass ??= errorClass;
+        }
+
+        var text = format == GatewayFormat.Anthropic
+            ? $"event: error\ndata: {JsonSerializer.Serialize(new { type = "error", error = new { type = "api_error", message } })}\n\n"
+            : $"data: {JsonSerializer.Serialize(new { error = new { message, type = "api_error", param = (string?)null, code = "upstream_error" } })}\n\n";
+        await context.Response.WriteAsync(text, context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+    }
+}
