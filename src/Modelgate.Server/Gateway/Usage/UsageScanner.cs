@@ -94,12 +94,26 @@ internal static class UsageScanner
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    text.Append(reader.GetString());
+                    AppendString(ref reader, text);
                 }
             }
         }
 
         return new Found(sawUsage, emptyChoices);
+    }
+
+    // Stream deltas are short: unescaped on the stack rather than as a new string each.
+    private static void AppendString(ref Utf8JsonReader reader, StringBuilder text)
+    {
+        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (length > 512)
+        {
+            text.Append(reader.GetString());
+            return;
+        }
+
+        Span<char> chars = stackalloc char[512];
+        text.Append(chars[..reader.CopyString(chars)]);
     }
 
     private static bool IsText(ref Utf8JsonReader reader) =>
