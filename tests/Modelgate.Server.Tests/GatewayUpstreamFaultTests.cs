@@ -124,6 +124,17 @@ public sealed class GatewayUpstreamFaultTests : IAsyncLifetime
         Assert.Contains(_upstream.Requests, r => r.Path == "/v1/messages");
     }
 
+    [Fact]
+    public async Task StreamEndingInABareDone_WithoutItsLineEnd_IsComplete()
+    {
+        Enqueue(UpstreamFault.BareDoneAtTheEnd);
+
+        var text = await (await ChatAsync(stream: true)).Content.ReadAsStringAsync();
+
+        Assert.EndsWith("\"Hel\"},\"finish_reason\":null}]}\n\ndata: [DONE]\n\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("error", text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(UpstreamFault.HtmlPage, "not JSON")]
     [InlineData(UpstreamFault.OversizedAnswer, "over the limit of 65536 bytes")]

@@ -128,6 +128,20 @@ public sealed class UsageWriterTests
     }
 
     [Fact]
+    public void SpillFileCutMidLineByACrash_LosesOnlyTheCutRecord()
+    {
+        using var folder = new TempDirectory();
+        var spill = new UsageSpill(Path.Combine(folder.Path, "spill.jsonl"));
+        var calls = Enumerable.Range(0, 3).Select(i => Call(Now.AddSeconds(i))).ToList();
+        spill.Append(calls[..1]);
+        File.AppendAllText(Path.Combine(folder.Path, "spill.jsonl"), "{\"requestId\":\"0192");
+
+        spill.Append(calls[1..]);
+
+        Assert.Equal(calls.Select(c => c.RequestId), spill.ReadForReplay().Select(r => r.RequestId));
+    }
+
+    [Fact]
     public async Task RecordTheDatabaseRefuses_IsSetAside_AndTheRestOfTheSpillFileIsWritten()
     {
         var (database, contexts) = await DatabaseAsync(DatabaseKind.Sqlite);

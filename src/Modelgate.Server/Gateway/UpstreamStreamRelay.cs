@@ -51,10 +51,16 @@ internal static partial class UpstreamResponse
 
                 if (read == 0)
                 {
-                    if (carry > 0 && buffer[carry - 1] == (byte)'\n' && carry < buffer.Length)
+                    if (carry > 0 && carry + 2 <= buffer.Length && SseEvents.EndsWhole(buffer.AsSpan(0, carry)))
                     {
-                        // The last event's lines are whole but its blank line never came: it is complete all the same,
-                        // and gets its blank line. A last line cut short is dropped, as an SSE parser would.
+                        // The last event's lines are whole (a final "data: [DONE]" may even lack its newline) but its
+                        // blank line never came: it is complete all the same, and gets its line ends. A last line cut
+                        // short is dropped, as an SSE parser would.
+                        if (buffer[carry - 1] != (byte)'\n')
+                        {
+                            buffer[carry++] = (byte)'\n';
+                        }
+
                         buffer[carry++] = (byte)'\n';
                         end.Observe(buffer.AsSpan(0, carry));
                         var last = Skipped(buffer.AsSpan(0, carry), usage);

@@ -18,14 +18,17 @@ internal static class UsageRows
     private const string Columns = "request_id, at_ms, series_id, input_tokens, output_tokens, cached_tokens, cost_picos, latency_ms, ttft_ms, status, error_class, flags, config_version";
 
     /// <summary>Inserts the rows; returns, for each, whether it was new.</summary>
-    public static bool[] Insert(DbConnection connection, DbTransaction transaction, IReadOnlyList<UsageRecordEntity> rows) =>
-        connection is NpgsqlConnection postgres ? InsertPostgres(postgres, (NpgsqlTransaction)transaction, rows) : InsertSqlite((SqliteConnection)connection, (SqliteTransaction)transaction, rows);
+    public static bool[] Insert(DbConnection connection, DbTransaction transaction, IReadOnlyList<UsageRecordEntity> rows, int timeoutSeconds) =>
+        connection is NpgsqlConnection postgres
+            ? InsertPostgres(postgres, (NpgsqlTransaction)transaction, rows, timeoutSeconds)
+            : InsertSqlite((SqliteConnection)connection, (SqliteTransaction)transaction, rows, timeoutSeconds);
 
     /// <summary>Adds a key's spend on a day to <c>key_spend</c> (saturating instead of overflowing).</summary>
-    public static void AddSpend(DbConnection connection, DbTransaction transaction, Guid key, int day, long picos)
+    public static void AddSpend(DbConnection connection, DbTransaction transaction, Guid key, int day, long picos, int timeoutSeconds)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
+        command.CommandTimeout = timeoutSeconds;
         command.CommandText = "INSERT INTO key_spend (key_id, day, cost_picos) VALUES (@key, @day, @picos) ON CONFLICT (key_id, day) DO UPDATE SET cost_picos = "
             + "CASE WHEN key_spend.cost_picos > 9223372036854775807 - excluded.cost_picos THEN 9223372036854775807 ELSE key_spend.cost_picos + excluded.cost_picos END";
         // EF Core keeps a Guid as upper-case text on SQLite, as uuid on PostgreSQL.
@@ -35,10 +38,11 @@ internal static class UsageRows
         command.ExecuteNonQuery();
     }
 
-    private static bool[] InsertSqlite(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<UsageRecordEntity> rows)
+    private static bool[] InsertSqlite(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<UsageRecordEntity> rows, int timeoutSeconds)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
+        command.CommandTimeout = timeoutSeconds;
         command.CommandText = $"INSERT INTO usage_records ({Columns}) VALUES ($r, $a, $s, $i, $o, $c, $p, $l, $t, $st, $e, $f, $v) ON CONFLICT (request_id) DO NOTHING";
         var p = new[] { "$r", "$a", "$s", "$i", "$o", "$c", "$p", "$l", "$t", "$st", "$e", "$f", "$v" }.Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
         command.Prepare();
@@ -65,11 +69,11 @@ internal static class UsageRows
         return inserted;
     }
 
-    private static bool[] InsertPostgres(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<UsageRecordEntity> rows)
+    private static bool[] InsertPostgres(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<UsageRecordEntity> rows, int timeoutSeconds)
     {
         using var command = new NpgsqlCommand(
             $"INSERT INTO usage_records ({Columns}) SELECT * FROM unnest(@r, @a, @s, @i, @o, @c, @p, @l, @t, @st, @e, @f, @v) ON CONFLICT (request_id) DO NOTHING RETURNING request_id",
-            connection, transaction);
+            connection, transaction) { CommandTimeout = timeoutSeconds };
         command.Parameters.Add(new NpgsqlParameter<byte[][]>("r", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. rows.Select(r => r.RequestId)] });
         command.Parameters.Add(new NpgsqlParameter<long[]>("a", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. rows.Select(r => r.AtMs)] });
         command.Parameters.Add(new NpgsqlParameter<int[]>("s", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. rows.Select(r => r.SeriesId)] });

@@ -19,13 +19,45 @@ internal sealed class UsageSpill(string path)
     public void Append(IEnumerable<UsageRecord> records)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        using var file = new StreamWriter(path, append: true);
+        using var stream = Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite);
+        // A crash mid-line left a line without its end: end it, so the next record starts a line of its own.
+        var needsNewline = stream.Length > 0 && ReadLastByte(stream) != (byte)'\n';
+        stream.Seek(0, SeekOrigin.End);
+        using var file = new StreamWriter(stream);
+        if (needsNewline)
+        {
+            file.WriteLine();
+        }
+
         foreach (var record in records)
         {
             file.WriteLine(JsonSerializer.Serialize(record, Json));
         }
 
         file.Flush();
+    }
+
+    private static int ReadLastByte(FileStream stream)
+    {
+        stream.Seek(-1, SeekOrigin.End);
+        return stream.ReadByte();
+    }
+
+    // Exclusive while open, so two processes sharing a data folder (applications in direct mode) never interleave
+    // lines, and a replay never reads a file another process is still writing; a short wait for the other one.
+    private static FileStream Open(string file, FileMode mode, FileAccess access)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(file, mode, access, FileShare.None);
+            }
+            catch (IOException) when (attempt < 50 && (File.Exists(file) || mode != FileMode.Open))
+            {
+                Thread.Sleep(20);
+            }
+        }
     }
 
     /// <summary>
@@ -44,7 +76,8 @@ internal sealed class UsageSpill(string path)
             yield break;
         }
 
-        foreach (var line in File.ReadLines(ReplayingPath))
+        using var reader = new StreamReader(Open(ReplayingPath, FileMode.Open, FileAccess.Read));
+        while (reader.ReadLine() is { } line)
         {
             UsageRecord? record = null;
             try

@@ -83,10 +83,13 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>After every hosted service (the web server included) has stopped: no more records come; write what is queued.</summary>
-    public async Task StoppedAsync(CancellationToken cancellationToken) => await FlushAndStopAsync();
+    public async Task StoppedAsync(CancellationToken cancellationToken) => await FlushAndStopAsync(cancellationToken);
 
-    /// <summary>Writes everything queued (or spills it when the database cannot take it in time), then stops the loop.</summary>
-    public async Task FlushAndStopAsync()
+    /// <summary>
+    /// Writes everything queued (or spills it when the database cannot take it in time, or the host's own stop
+    /// timeout comes first), then stops the loop.
+    /// </summary>
+    public async Task FlushAndStopAsync(CancellationToken cancellationToken = default)
     {
         _queue.Writer.TryComplete();
         if (_loop is null)
@@ -94,7 +97,9 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
             return;
         }
 
-        if (await Task.WhenAny(_loop, Task.Delay(_options.ShutdownFlushTimeout)) != _loop)
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ShutdownFlushTimeout);
+        if (await Task.WhenAny(_loop, Task.Delay(Timeout.Infinite, timeout.Token).ContinueWith(_ => { }, TaskScheduler.Default)) != _loop)
         {
             // Out of time: what is left goes to the spill file for the next start.
             await _abort.CancelAsync();
@@ -158,17 +163,18 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
 
     private void WriteOrSpill(List<UsageRecord> batch, CancellationToken abort)
     {
+        if (_failing && _time.GetUtcNow() < _nextReplay)
+        {
+            // The database failed a moment ago: no batch waits on its timeouts until the next replay tries it again.
+            Spill(batch, null);
+            return;
+        }
+
         try
         {
             abort.ThrowIfCancellationRequested();
-            Write(batch);
-            _ledger.Written(batch);
-            _metrics.OnWritten(batch.Count);
-            if (_failing)
-            {
-                _failing = false;
-                LogRecovered(_logger);
-            }
+            Written(Write(batch));
+            Recovered();
         }
         catch (Exception e)
         {
@@ -177,13 +183,28 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         }
     }
 
-    private void Spill(List<UsageRecord> batch, Exception cause)
+    private void Written(List<UsageRecord> inserted)
+    {
+        _ledger.Written(inserted);
+        _metrics.OnWritten(inserted.Count);
+    }
+
+    private void Recovered()
+    {
+        if (_failing)
+        {
+            _failing = false;
+            LogRecovered(_logger);
+        }
+    }
+
+    private void Spill(List<UsageRecord> batch, Exception? cause)
     {
         try
         {
             _spill.Append(batch);
             _metrics.OnSpilled(batch.Count);
-            if (!_failing)
+            if (!_failing && cause is not null)
             {
                 _failing = true;
                 LogSpilling(_logger, cause.GetType().Name, _options.SpillPath);
@@ -217,23 +238,26 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
             foreach (var chunk in _spill.ReadForReplay().Chunk(_options.BatchSize))
             {
                 abort.ThrowIfCancellationRequested();
+                List<UsageRecord> inserted;
                 try
                 {
-                    Write(chunk);
+                    inserted = Write(chunk);
                 }
-                catch (Exception) when (Reachable())
+                catch (Exception e) when (IsRefusal(e))
                 {
-                    // The database is up but refuses this batch: one record at a time, the refused ones set aside, so
-                    // one bad record never holds up the rest.
-                    WriteOneByOne(chunk);
+                    // The database refuses something in this batch (a constraint, a value out of range): one record at a
+                    // time, the refused ones set aside, so one bad record never holds up the rest. Anything else
+                    // (busy, timeout, down) leaves the file for the next try.
+                    inserted = WriteOneByOne(chunk);
                 }
 
-                _ledger.Written(chunk);
-                _metrics.OnWritten(chunk.Length);
-                replayed += chunk.Length;
+                // Only rows new to the database count: a replay cut short and started again never counts one twice.
+                Written(inserted);
+                replayed += inserted.Count;
             }
 
             _spill.Replayed();
+            Recovered();
             if (replayed > 0)
             {
                 LogReplayed(_logger, replayed);
@@ -245,46 +269,50 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         }
     }
 
-    private bool Reachable()
-    {
-        try
+    // A refusal of the data itself, which trying again cannot mend (as opposed to a busy, locked or absent database).
+    private static bool IsRefusal(Exception e) =>
+        e switch
         {
-            using var db = _contexts.CreateDbContext();
-            return db.Database.CanConnect();
-        }
-        catch (Exception)
-        {
-            return false;
-        }
-    }
+            Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode is 18 or 19 or 20 or 25,
+            Npgsql.PostgresException postgres => postgres.SqlState.StartsWith("22", StringComparison.Ordinal) || postgres.SqlState.StartsWith("23", StringComparison.Ordinal),
+            _ => e.InnerException is { } inner && IsRefusal(inner),
+        };
 
-    private void WriteOneByOne(UsageRecord[] records)
+    private List<UsageRecord> WriteOneByOne(UsageRecord[] records)
     {
+        var inserted = new List<UsageRecord>();
         foreach (var record in records)
         {
             try
             {
-                Write([record]);
+                inserted.AddRange(Write([record]));
             }
-            catch (Exception e)
+            catch (Exception e) when (IsRefusal(e))
             {
                 _spill.Reject(record);
                 _metrics.OnDropped();
                 LogRejected(_logger, record.RequestId, e.GetType().Name, _options.SpillPath + ".rejected");
             }
         }
+
+        return inserted;
     }
 
     /// <summary>For tests: <see cref="Write"/> off the caller's thread.</summary>
     internal Task WriteAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken) => Task.Run(() => Write(batch), cancellationToken);
 
+    // The writer waits on the database at most this long per command (SQLite: also for its lock), so a hung database
+    // costs one batch a bounded wait before it is spilled, and a stop a bounded delay.
+    private const int CommandTimeoutSeconds = 10;
+
     /// <summary>
     /// One transaction: the records (a request id already stored is skipped), and each key's spend per day added to
-    /// <c>key_spend</c> for the records that were new.
+    /// <c>key_spend</c> for the records that were new. Returns the records that were new.
     /// </summary>
-    private void Write(IReadOnlyList<UsageRecord> batch)
+    private List<UsageRecord> Write(IReadOnlyList<UsageRecord> batch)
     {
         using var db = _contexts.CreateDbContext();
+        db.Database.SetCommandTimeout(CommandTimeoutSeconds);
         var rows = new UsageRecordEntity[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
@@ -294,7 +322,7 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         db.Database.OpenConnection();
         var connection = db.Database.GetDbConnection();
         using var transaction = connection.BeginTransaction();
-        var inserted = UsageRows.Insert(connection, transaction, rows);
+        var inserted = UsageRows.Insert(connection, transaction, rows, CommandTimeoutSeconds);
         var spend = new Dictionary<(Guid Key, int Day), decimal>();
         for (var i = 0; i < batch.Count; i++)
         {
@@ -307,10 +335,11 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
 
         foreach (var ((key, day), picos) in spend)
         {
-            UsageRows.AddSpend(connection, transaction, key, day, (long)Math.Min(picos, long.MaxValue));
+            UsageRows.AddSpend(connection, transaction, key, day, (long)Math.Min(picos, long.MaxValue), CommandTimeoutSeconds);
         }
 
         transaction.Commit();
+        return [.. batch.Where((_, i) => inserted[i])];
     }
 
     internal static UsageRecordEntity ToRow(UsageRecord r, int series) => new()

@@ -164,6 +164,10 @@ public sealed class FakeUpstream : IAsyncDisposable
             case UpstreamFault.EndWithoutMarker:
                 await FirstEventAsync(context);
                 break;
+            case UpstreamFault.BareDoneAtTheEnd:
+                await FirstEventAsync(context);
+                await context.Response.WriteAsync("data: [DONE]");
+                break;
             case UpstreamFault.EndMidEvent:
                 await FirstEventAsync(context);
                 await context.Response.WriteAsync("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo w");
@@ -226,6 +230,8 @@ public enum UpstreamFault
     DropMidStream,
     /// <summary>Sends the first event of a stream, then half an event, and ends cleanly.</summary>
     EndMidEvent,
+    /// <summary>Sends the first event of a stream, then <c>data: [DONE]</c> without a line end, and ends: complete.</summary>
+    BareDoneAtTheEnd,
     /// <summary>A valid chat completion with usage, 256 KiB long.</summary>
     OversizedAnswer,
     /// <summary>A 307 redirect back to the same path.</summary>

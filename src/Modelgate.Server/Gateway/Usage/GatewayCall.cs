@@ -45,9 +45,22 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
     /// <summary>The first byte of the answer went to the caller (once; later calls change nothing).</summary>
     public void FirstByte() => _clock.FirstByte();
 
+    // Counting must never cost the record: whatever the tokenizer or an odd request body does, the call is recorded.
+    private TokenCounts CountNow()
+    {
+        try
+        {
+            return _count?.Invoke() ?? TokenCounts.None;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or System.Text.Json.JsonException)
+        {
+            return new TokenCounts(0, 0, 0, Estimated: true);
+        }
+    }
+
     public UsageRecord ToRecord(int status)
     {
-        var tokens = Tokens ?? _count?.Invoke() ?? TokenCounts.None;
+        var tokens = Tokens ?? CountNow();
         var model = Model;
         var purpose = Request?.Requested is { } requested && Purpose.TryParse(requested, out _) ? requested : null;
         return new UsageRecord

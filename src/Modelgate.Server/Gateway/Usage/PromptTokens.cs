@@ -16,7 +16,7 @@ internal static class PromptTokens
             foreach (var message in messages)
             {
                 var parts = new List<string>();
-                Collect(message?["content"], parts);
+                Collect((message as JsonObject)?["content"], parts);
                 texts.Add(string.Concat(parts));
             }
         }
@@ -57,7 +57,7 @@ internal static class PromptTokens
             case JsonArray parts:
                 foreach (var part in parts)
                 {
-                    Collect(part?["text"] ?? (part is JsonValue ? part : null), texts);
+                    Collect(part is JsonObject block ? block["text"] : part as JsonValue, texts);
                 }
 
                 break;

@@ -36,4 +36,38 @@ internal static class SseEvents
         var crlf = bytes.LastIndexOf("\n\r\n"u8);
         return Math.Max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 3);
     }
+
+    /// <summary>
+    /// Whether bytes left at the end of a stream end on a whole line: a newline, or a last <c>data:</c> line that is
+    /// complete without one (<c>[DONE]</c>, or a JSON value that parses).
+    /// </summary>
+    public static bool EndsWhole(ReadOnlySpan<byte> rest)
+    {
+        if (rest[^1] == (byte)'\n')
+        {
+            return true;
+        }
+
+        var line = rest[(rest.LastIndexOf((byte)'\n') + 1)..];
+        if (!line.StartsWith("data:"u8))
+        {
+            return false;
+        }
+
+        var data = line[5..].Trim((byte)' ');
+        if (data.SequenceEqual("[DONE]"u8))
+        {
+            return true;
+        }
+
+        try
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(data);
+            return reader.Read() && reader.TrySkip() && !reader.Read();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
 }
