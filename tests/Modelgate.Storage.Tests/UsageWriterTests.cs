@@ -128,6 +128,37 @@ public sealed class UsageWriterTests
     }
 
     [Fact]
+    public async Task ReplayWhileTheDatabaseIsBusy_SetsNothingAside_AndWritesItAllOnceItIsFree()
+    {
+        var (database, contexts) = await DatabaseAsync(DatabaseKind.Postgres);
+        await using var _ = database;
+        var spill = Path.Combine(database.DataDirectory.Path, "spill.jsonl");
+        var calls = Enumerable.Range(0, 3).Select(i => Call(Now.AddSeconds(i))).ToList();
+        new UsageSpill(spill).Append(calls);
+        var writer = Writer(contexts, TimeProvider.System, spill);
+        await using (var locker = new NpgsqlConnection(database.Options.ConnectionString))
+        {
+            await locker.OpenAsync();
+            await using var transaction = await locker.BeginTransactionAsync();
+            await using (var command = new NpgsqlCommand("LOCK TABLE usage_records IN ACCESS EXCLUSIVE MODE", locker, transaction))
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+
+            // The replay waits for the lock until its command times out: busy, not a refusal.
+            await writer.StartAsync(CancellationToken.None);
+            await Task.Delay(TimeSpan.FromSeconds(11));
+            Assert.False(File.Exists(spill + ".rejected"));
+            await transaction.RollbackAsync();
+        }
+
+        await Eventually(async () => await RowsAsync(contexts) == 3);
+        await writer.StoppedAsync(CancellationToken.None);
+        Assert.False(File.Exists(spill + ".rejected"));
+        Assert.False(File.Exists(spill + ".replaying"));
+    }
+
+    [Fact]
     public void SpillFileCutMidLineByACrash_LosesOnlyTheCutRecord()
     {
         using var folder = new TempDirectory();
