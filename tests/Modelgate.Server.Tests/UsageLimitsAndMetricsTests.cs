@@ -104,6 +104,7 @@ public abstract class UsageLimitsAndMetricsTests<TServer>(TServer server) : Usag
         Assert.Contains($"gen_ai_response_model=\"{model}\"", metrics, StringComparison.Ordinal);
         Assert.Contains("gen_ai_provider_name=\"openai\"", metrics, StringComparison.Ordinal);
         Assert.Contains("modelgate_usage_written", metrics, StringComparison.Ordinal);
+        Assert.Contains("service_name=\"modelgate\"", metrics, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, metrics, StringComparison.Ordinal);
     }
 

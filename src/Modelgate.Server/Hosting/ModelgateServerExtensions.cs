@@ -13,6 +13,7 @@ using Modelgate.Storage.Catalog;
 using Modelgate.Storage.Usage;
 using Modelgate.Server.Gateway.Usage;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
@@ -46,6 +47,8 @@ internal static class ModelgateServerExtensions
 
         services.AddSingleton<GatewayTelemetry>();
         var telemetry = services.AddOpenTelemetry()
+            // "modelgate" unless the standard OTEL_SERVICE_NAME says otherwise.
+            .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "modelgate"))
             .WithMetrics(metrics => metrics.AddMeter(GatewayTelemetry.Name, UsageMetrics.MeterName).AddPrometheusExporter());
         if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
         {
