@@ -61,5 +61,6 @@ public static class Cost
         return picos >= long.MaxValue ? long.MaxValue : picos <= long.MinValue ? long.MinValue : (long)picos;
     }
 
-    public static decimal FromPicos(long picos) => picos / PicosPerDollar;
+    /// <summary>Picodollars — one call's, or a sum of many kept as a decimal — in USD.</summary>
+    public static decimal FromPicos(decimal picos) => picos / PicosPerDollar;
 }

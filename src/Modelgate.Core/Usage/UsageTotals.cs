@@ -22,7 +22,7 @@ public sealed class UsageTotals
     public LatencyHistogram Latency { get; } = new();
     public LatencyHistogram TimeToFirstToken { get; } = new();
 
-    public decimal CostUsd => CostPicos / 1_000_000_000_000m;
+    public decimal CostUsd => Cost.FromPicos(CostPicos);
 
     /// <summary>Output tokens per second of request time, over all calls.</summary>
     public double? TokensPerSecond => LatencyMsSum > 0 ? OutputTokens / (LatencyMsSum / 1000.0) : null;

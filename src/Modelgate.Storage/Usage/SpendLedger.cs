@@ -42,7 +42,7 @@ public sealed class SpendLedger(IDbContextFactory<ModelgateDbContext> contexts, 
             picos += (decimal)_stored.GetValueOrDefault((key.Id, day)) + _pending.GetValueOrDefault((key.Id, day));
         }
 
-        return new BudgetState(budget.AmountUsd, budget.Period, picos / 1_000_000_000_000m, start, Budget.PeriodEnd(budget.Period, now));
+        return new BudgetState(budget.AmountUsd, budget.Period, Cost.FromPicos(picos), start, Budget.PeriodEnd(budget.Period, now));
     }
 
     /// <summary>A call was recorded (not yet written).</summary>

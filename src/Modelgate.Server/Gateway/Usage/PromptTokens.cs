@@ -41,7 +41,7 @@ internal static class PromptTokens
                 }
             }
 
-            return tokenArrays + texts.Sum(t => (long)TokenEstimator.Count(t));
+            return tokenArrays + TokenEstimator.EstimateInputs(texts).Input;
         }
 
         return texts.Count == 0 ? 0 : TokenEstimator.CountMessages(texts);
