@@ -25,6 +25,7 @@ public abstract class ModelgateDbContext(DbContextOptions options) : DbContext(o
     public DbSet<UsageRollupEntity> UsageRollups => Set<UsageRollupEntity>();
     public DbSet<KeySpendEntity> KeySpend => Set<KeySpendEntity>();
     public DbSet<ModelPriceEntity> ModelPrices => Set<ModelPriceEntity>();
+    public DbSet<DataProtectionKeyEntity> DataProtectionKeys => Set<DataProtectionKeyEntity>();
 
     public abstract DatabaseKind Kind { get; }
 

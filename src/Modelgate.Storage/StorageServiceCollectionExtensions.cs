@@ -27,6 +27,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<VirtualKeyStore>();
         services.AddSingleton<FallbackStore>();
         services.AddSingleton<SettingsStore>();
+        services.AddSingleton<DataProtectionKeyStore>();
         services.AddSingleton<SecretKeyMaintenance>();
         services.AddSingleton<DatabaseInitializer>();
         return services;

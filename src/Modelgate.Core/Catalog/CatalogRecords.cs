@@ -31,7 +31,7 @@ public sealed record ProviderConfig(
     RateLimits Limits)
 {
     /// <summary>Kinds that cannot be called without a key (local and self-hosted endpoints may not need one).</summary>
-    public bool RequiresApiKey => Kind is ProviderKind.Anthropic or ProviderKind.OpenAI or ProviderKind.AzureOpenAI;
+    public bool RequiresApiKey => Kind.RequiresApiKey();
 
     /// <summary>Names the provider without its key material (not even the ciphertext).</summary>
     public override string ToString() => $"ProviderConfig {{ Id = {Id}, Name = {Name}, Kind = {Kind.ToName()}, BaseUrl = {BaseUrl}, ApiKey = {ApiKeyMask ?? "(none)"} }}";

@@ -27,6 +27,9 @@ public static class ProviderKinds
 
     public static string ToName(this ProviderKind kind) => Names.First(n => n.Kind == kind).Name;
 
+    /// <summary>Kinds that cannot be called without a key (local and self-hosted endpoints may not need one).</summary>
+    public static bool RequiresApiKey(this ProviderKind kind) => kind is ProviderKind.Anthropic or ProviderKind.OpenAI or ProviderKind.AzureOpenAI;
+
     public static bool TryParse(string? name, out ProviderKind kind)
     {
         foreach (var (k, n) in Names)

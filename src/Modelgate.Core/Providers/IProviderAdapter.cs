@@ -16,4 +16,10 @@ public interface IProviderAdapter
 
     /// <summary>An embedding generator, or null when the provider kind has no embeddings API.</summary>
     IEmbeddingGenerator<string, Embedding<float>>? CreateEmbeddingGenerator(ResolvedModel resolved, HttpMessageHandler handler);
+
+    /// <summary>
+    /// The model names the provider lists for this key: the smallest authenticated call there is (no tokens spent),
+    /// used to test a provider's connection.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListModelsAsync(ProviderConfig provider, string? apiKey, HttpMessageHandler handler, CancellationToken cancellationToken);
 }

@@ -42,6 +42,10 @@ public sealed class ResolutionTable
     /// <summary>The purposes with an entry of their own: chat, agents, embeddings and every configured agent type.</summary>
     public IEnumerable<KeyValuePair<string, ResolutionEntry>> Known => _known;
 
+    /// <summary><see cref="Known"/> in reading order: chat, agents and embeddings first, then agent types by name.</summary>
+    public IEnumerable<KeyValuePair<string, ResolutionEntry>> KnownInOrder =>
+        _known.OrderBy(k => k.Key.Contains('/', StringComparison.Ordinal) ? 1 : 0).ThenBy(k => k.Key, StringComparer.Ordinal);
+
     /// <summary>The resolution for the purpose, or a <see cref="ModelgateConfigurationException"/> saying what to configure.</summary>
     public ResolvedModel Resolve(Purpose purpose) => Entry(purpose).Model ?? throw new ModelgateConfigurationException(purpose.Name, Entry(purpose).Error!);
 

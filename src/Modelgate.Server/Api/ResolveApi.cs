@@ -43,9 +43,7 @@ internal static class ResolveApi
                 : JsonBody.Invalid("purpose", error);
         }
 
-        var all = state.Resolutions.Known
-            .OrderBy(k => k.Key.Contains('/', StringComparison.Ordinal) ? 1 : 0).ThenBy(k => k.Key, StringComparer.Ordinal)
-            .ToDictionary(k => k.Key, k => View(Purpose.TryParse(k.Key, out var p, out _) ? p : default, k.Value, state.Snapshot.Version), StringComparer.Ordinal);
+        var all = state.Resolutions.KnownInOrder.ToDictionary(k => k.Key, k => View(Purpose.TryParse(k.Key, out var p, out _) ? p : default, k.Value, state.Snapshot.Version), StringComparer.Ordinal);
         return TypedResults.Ok(all);
     }
 

@@ -22,6 +22,11 @@ internal sealed class AdminTokenVerifier
         }
 
         var hash = Hash(presented);
-        return CryptographicOperations.FixedTimeEquals(hash, expected) ? "admin-token:" + Convert.ToHexStringLower(hash)[..8] : null;
+        return CryptographicOperations.FixedTimeEquals(hash, expected) ? ActorOf(hash) : null;
     }
+
+    /// <summary>Whether an actor name still belongs to the accepted token (false once the token was changed).</summary>
+    public bool IsCurrent(string actor) => _expected is { } expected && actor == ActorOf(expected);
+
+    private static string ActorOf(byte[] hash) => "admin-token:" + Convert.ToHexStringLower(hash)[..8];
 }

@@ -5,6 +5,8 @@ using Modelgate.Core.Secrets;
 using Modelgate.Server.Api;
 using Modelgate.Server.Auth;
 using Modelgate.Server.Gateway;
+using Modelgate.Server.Ui;
+using Modelgate.Server.Ui.Security;
 using Modelgate.Server.Gateway.Translation;
 using Modelgate.Core.Pipeline;
 using Modelgate.Core.Providers;
@@ -73,6 +75,8 @@ internal static class ModelgateServerExtensions
             sp.GetRequiredService<CurrentCatalog>().Changed += _ => cache.Clear();
             return cache;
         });
+        services.AddSingleton(sp => new ProviderConnectionTest(
+            sp.GetRequiredService<ProviderAdapters>(), sp.GetRequiredService<SecretProtector>(), sp.GetRequiredService<SocketsHttpHandler>()));
         services.AddSingleton<TranslatingChat>();
         services.AddSingleton<ProviderResilience>();
         services.AddSingleton<ProviderRateLimits>();
@@ -95,10 +99,18 @@ internal static class ModelgateServerExtensions
         // only scheme the default), a gateway request's virtual key is never checked as an admin token, nor logged as
         // a failed admin sign-in.
         AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+        // The admin API takes the token as a bearer header and nothing else (so no cross-site request can use it);
+        // the console has its own cookie session with CSRF tokens.
         services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, AdminTokenAuthenticationHandler>(AdminTokenAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization(o => o.DefaultPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(AdminTokenAuthenticationHandler.SchemeName)
-            .RequireAuthenticatedUser().Build());
+            .AddScheme<AuthenticationSchemeOptions, AdminTokenAuthenticationHandler>(AdminTokenAuthenticationHandler.SchemeName, null)
+            .AddAdminSession();
+        services.AddAuthorization(o =>
+        {
+            o.DefaultPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(AdminTokenAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser().Build();
+            o.AddPolicy(AdminSession.Policy, p => p.AddAuthenticationSchemes(AdminSession.Scheme).RequireAuthenticatedUser());
+        });
+        services.AddModelgateUi();
         services.AddProblemDetails();
         services.AddExceptionHandler<ErrorHandling>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
@@ -113,6 +125,7 @@ internal static class ModelgateServerExtensions
         app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapModelgateUi();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapFallbacksApi().MapResolveApi().MapConfigVersionsApi().MapInstancesApi().MapKeysApi().MapAuditApi().MapSecretsApi().MapUsageApi();
@@ -128,7 +141,6 @@ internal static class ModelgateServerExtensions
         {
             metrics.RequireAuthorization();
         }
-        app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
         return app;
     }
 }

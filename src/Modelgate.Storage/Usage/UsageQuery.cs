@@ -107,6 +107,14 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
         return ModelScorecard.From(hours, groups?.FirstOrDefault()?.Totals);
     }
 
+    /// <summary>Every model's scorecard over the same window, from one grouped query (models without calls are absent).</summary>
+    public async Task<IReadOnlyDictionary<Guid, ModelScorecard>> ScorecardsAsync(DateTimeOffset now, int hours, CancellationToken cancellationToken)
+    {
+        var (groups, _) = await RunAsync(new UsageRequest(now.AddHours(-hours), now, [UsageDimension.Model]), cancellationToken);
+        return (groups ?? []).Where(g => Guid.TryParse(g.Keys["model_id"], out _))
+            .ToDictionary(g => Guid.Parse(g.Keys["model_id"]!), g => ModelScorecard.From(hours, g.Totals));
+    }
+
     internal static async Task<int> RawSinceDayAsync(ModelgateDbContext db, CancellationToken cancellationToken) =>
         await db.Settings.AsNoTracking().Where(s => s.Key == RawSinceSetting).Select(s => s.Value).SingleOrDefaultAsync(cancellationToken) is { } text
         && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var day) ? day : 0;

@@ -17,18 +17,23 @@ internal sealed class AnthropicAdapter : IProviderAdapter
 
     public ProviderKind Kind => ProviderKind.Anthropic;
 
-    public IChatClient CreateChatClient(ResolvedModel resolved, HttpMessageHandler handler)
-    {
-        var client = new AnthropicClient
-        {
-            // Always explicit: the SDK would otherwise look for ANTHROPIC_API_KEY itself, a silent fallback Modelgate must not have.
-            ApiKey = resolved.ApiKey ?? "",
-            HttpClient = ProviderHttp.Client(handler),
-            MaxRetries = 0,
-            BaseUrl = AnthropicEndpoint.RootUrl(resolved.BaseUrl),
-        };
-        return client.AsIChatClient(resolved.Model.ModelId, resolved.Parameters.MaxTokens ?? FallbackMaxTokens);
-    }
+    public IChatClient CreateChatClient(ResolvedModel resolved, HttpMessageHandler handler) =>
+        Create(resolved.BaseUrl, resolved.ApiKey, handler).AsIChatClient(resolved.Model.ModelId, resolved.Parameters.MaxTokens ?? FallbackMaxTokens);
 
     public IEmbeddingGenerator<string, Embedding<float>>? CreateEmbeddingGenerator(ResolvedModel resolved, HttpMessageHandler handler) => null;
+
+    public async Task<IReadOnlyList<string>> ListModelsAsync(ProviderConfig provider, string? apiKey, HttpMessageHandler handler, CancellationToken cancellationToken)
+    {
+        var page = await Create(provider.BaseUrl, apiKey, handler).Models.List(cancellationToken: cancellationToken);
+        return [.. page.Items.Select(m => m.ID)];
+    }
+
+    private static AnthropicClient Create(string? baseUrl, string? apiKey, HttpMessageHandler handler) => new()
+    {
+        // Always explicit: the SDK would otherwise look for ANTHROPIC_API_KEY itself, a silent fallback Modelgate must not have.
+        ApiKey = apiKey ?? "",
+        HttpClient = ProviderHttp.Client(handler),
+        MaxRetries = 0,
+        BaseUrl = AnthropicEndpoint.RootUrl(baseUrl),
+    };
 }

@@ -16,15 +16,21 @@ internal sealed class OllamaAdapter : IProviderAdapter
 
     public IEmbeddingGenerator<string, Embedding<float>>? CreateEmbeddingGenerator(ResolvedModel resolved, HttpMessageHandler handler) => Create(resolved, handler);
 
-    private static OllamaApiClient Create(ResolvedModel resolved, HttpMessageHandler handler)
+    public async Task<IReadOnlyList<string>> ListModelsAsync(ProviderConfig provider, string? apiKey, HttpMessageHandler handler, CancellationToken cancellationToken) =>
+        [.. (await Create(provider.BaseUrl, apiKey, handler, "").ListLocalModelsAsync(cancellationToken)).Select(m => m.Name)];
+
+    private static OllamaApiClient Create(ResolvedModel resolved, HttpMessageHandler handler) =>
+        Create(resolved.BaseUrl, resolved.ApiKey, handler, resolved.Model.ModelId);
+
+    private static OllamaApiClient Create(string? baseUrl, string? apiKey, HttpMessageHandler handler, string model)
     {
         // OllamaSharp takes its address from the HttpClient it is given.
-        var http = ProviderHttp.Client(handler, new Uri(resolved.BaseUrl ?? DefaultBaseUrl));
-        if (resolved.ApiKey is { } key)
+        var http = ProviderHttp.Client(handler, new Uri(baseUrl ?? DefaultBaseUrl));
+        if (apiKey is not null)
         {
-            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
         }
 
-        return new OllamaApiClient(http, resolved.Model.ModelId);
+        return new OllamaApiClient(http, model);
     }
 }

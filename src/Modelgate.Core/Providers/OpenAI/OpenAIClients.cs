@@ -9,19 +9,22 @@ namespace Modelgate.Core.Providers.OpenAI;
 /// <summary>Builds official OpenAI SDK clients for any endpoint that speaks the OpenAI API (OpenAI, Azure v1, compatible servers).</summary>
 internal static class OpenAIClients
 {
-    public static OpenAIClient Create(ResolvedModel resolved, HttpMessageHandler handler, string keyPlaceholder = "")
+    public static OpenAIClient Create(ResolvedModel resolved, HttpMessageHandler handler, string keyPlaceholder = "") =>
+        Create(resolved.BaseUrl, resolved.ApiKey, handler, keyPlaceholder);
+
+    public static OpenAIClient Create(string? baseUrl, string? apiKey, HttpMessageHandler handler, string keyPlaceholder = "")
     {
         var options = new OpenAIClientOptions
         {
             Transport = new HttpClientPipelineTransport(ProviderHttp.Client(handler)),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
         };
-        if (resolved.BaseUrl is { } baseUrl)
+        if (baseUrl is not null)
         {
             options.Endpoint = new Uri(baseUrl);
         }
 
-        return new OpenAIClient(new ApiKeyCredential(resolved.ApiKey ?? keyPlaceholder), options);
+        return new OpenAIClient(new ApiKeyCredential(apiKey ?? keyPlaceholder), options);
     }
 
     public static IChatClient Chat(ResolvedModel resolved, HttpMessageHandler handler, string keyPlaceholder = "") =>

@@ -13,4 +13,10 @@ internal abstract class OpenAIProtocolAdapter(ProviderKind kind, string keyPlace
 
     public IEmbeddingGenerator<string, Embedding<float>>? CreateEmbeddingGenerator(ResolvedModel resolved, HttpMessageHandler handler) =>
         OpenAIClients.Embeddings(resolved, handler, keyPlaceholder);
+
+    public async Task<IReadOnlyList<string>> ListModelsAsync(ProviderConfig provider, string? apiKey, HttpMessageHandler handler, CancellationToken cancellationToken)
+    {
+        var models = await OpenAIClients.Create(provider.BaseUrl, apiKey, handler, keyPlaceholder).GetOpenAIModelClient().GetModelsAsync(cancellationToken);
+        return [.. models.Value.Select(m => m.Id)];
+    }
 }

@@ -1,0 +1,50 @@
+using System.Globalization;
+using Modelgate.Core.Catalog;
+
+namespace Modelgate.Server.Ui;
+
+/// <summary>
+/// Reads a form's text fields as the numbers the catalog expects (empty means "none"), collecting a message per
+/// field that is not a number, keyed by the same field names the admin API uses.
+/// </summary>
+internal sealed class FormInput
+{
+    private readonly Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
+
+    public CatalogError? Error => _errors.Count == 0
+        ? null
+        : new CatalogError(CatalogErrorKind.Invalid, "The form is not valid", string.Join(" ", _errors.Select(e => $"{e.Key}: {e.Value[0]}")), _errors);
+
+    public int? Int(string? text, string field) => Read(text, field, "a whole number",
+        (string s, out int v) => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out v));
+
+    public long? Long(string? text, string field) => Read(text, field, "a whole number",
+        (string s, out long v) => long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out v));
+
+    public double? Double(string? text, string field) => Read(text, field, "a number",
+        (string s, out double v) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out v));
+
+    public decimal? Decimal(string? text, string field) => Read(text, field, "a number such as 2.50",
+        (string s, out decimal v) => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out v));
+
+    /// <summary>Shows a number in a form field the way <see cref="Read"/> reads it back.</summary>
+    public static string? Show<T>(T? value) where T : struct, IFormattable => value?.ToString(null, CultureInfo.InvariantCulture);
+
+    private delegate bool Parser<T>(string text, out T value);
+
+    private T? Read<T>(string? text, string field, string expected, Parser<T> parse) where T : struct
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (parse(text.Trim(), out var value))
+        {
+            return value;
+        }
+
+        _errors[field] = [$"'{text.Trim()}' is not {expected}; enter {expected} or leave it empty"];
+        return null;
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Modelgate.Core.Catalog;
+using Modelgate.Server.Auth;
+
+namespace Modelgate.Server.Ui.Pages;
+
+/// <summary>
+/// What every console page shares: who is acting (the same actor name the admin API records), a notice carried
+/// across a redirect, and the server's refusal of the last change, shown next to the fields it names.
+/// </summary>
+internal abstract class ConsolePage : PageModel
+{
+    public const string NoticeKey = "notice";
+
+    /// <summary>The refusal of the change just attempted, if any; nothing was written when there is one.</summary>
+    public CatalogError? Refusal { get; private set; }
+
+    protected string Actor => User.Actor();
+
+    /// <summary>The server's message for one form field, or null.</summary>
+    public string? ErrorFor(string field) =>
+        Refusal?.Errors is { } errors && errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+
+    /// <summary>Shows the refusal on the page the form was on (status 400/404/409 as the API would answer).</summary>
+    protected IActionResult Refused(CatalogError error)
+    {
+        Refusal = error;
+        Response.StatusCode = error.Kind switch
+        {
+            CatalogErrorKind.NotFound => StatusCodes.Status404NotFound,
+            CatalogErrorKind.Conflict => StatusCodes.Status409Conflict,
+            CatalogErrorKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+            _ => StatusCodes.Status400BadRequest,
+        };
+        return Page();
+    }
+
+    /// <summary>Post/redirect/get: the notice is shown once on the page redirected to.</summary>
+    protected IActionResult Done(string notice, string location)
+    {
+        TempData[NoticeKey] = notice;
+        return LocalRedirect(location);
+    }
+}

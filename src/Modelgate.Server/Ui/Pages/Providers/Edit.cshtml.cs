@@ -1,0 +1,126 @@
+using Microsoft.AspNetCore.Mvc;
+using Modelgate.Core.Catalog;
+using Modelgate.Storage.Catalog;
+
+namespace Modelgate.Server.Ui.Pages.Providers;
+
+/// <summary>
+/// Adds or edits a provider through the same store, rules and audit trail as the admin API. The key field is
+/// write-only: empty keeps the stored key, a value replaces it, "remove" clears it.
+/// </summary>
+internal sealed class ProviderEditModel(ProviderStore store) : ConsolePage
+{
+    public static readonly (string Value, string Label)[] Types =
+    [
+        ("openai", "OpenAI"),
+        ("anthropic", "Anthropic"),
+        ("azure-openai", "Azure OpenAI"),
+        ("ollama", "Ollama"),
+        ("openai-compatible", "OpenAI-compatible"),
+    ];
+
+    [BindProperty(SupportsGet = true)] public string Id { get; set; } = "new";
+    [BindProperty(Name = "name")] public string? Name { get; set; }
+    [BindProperty(Name = "type")] public string? Type { get; set; } = "openai";
+    [BindProperty(Name = "base_url")] public string? BaseUrl { get; set; }
+    [BindProperty(Name = "api_key")] public string? ApiKey { get; set; }
+    [BindProperty(Name = "clear_api_key")] public bool ClearApiKey { get; set; }
+    [BindProperty(Name = "requests_per_minute")] public string? RequestsPerMinute { get; set; }
+    [BindProperty(Name = "tokens_per_minute")] public string? TokensPerMinute { get; set; }
+    [BindProperty(Name = "is_active")] public bool IsActive { get; set; } = true;
+    [BindProperty(Name = "is_default")] public bool IsDefault { get; set; }
+    [BindProperty(Name = "revision")] public int? Revision { get; set; }
+    [BindProperty(Name = "force")] public bool Force { get; set; }
+
+    public ProviderView? Existing { get; private set; }
+
+    public bool IsNew => Id == "new";
+
+    /// <summary>Whether to offer deleting the provider together with its models (after a plain delete was refused).</summary>
+    public bool OfferForce { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        if (IsNew)
+        {
+            return Page();
+        }
+
+        if (!await LoadAsync())
+        {
+            return NotFound();
+        }
+
+        var p = Existing!;
+        (Name, Type, BaseUrl, IsActive, IsDefault, Revision) = (p.Name, p.Type, p.BaseUrl, p.IsActive, p.IsDefault, p.Revision);
+        (RequestsPerMinute, TokensPerMinute) = (FormInput.Show(p.RequestsPerMinute), FormInput.Show(p.TokensPerMinute));
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!IsNew && !await LoadAsync())
+        {
+            return NotFound();
+        }
+
+        var input = new FormInput();
+        var changes = new ProviderChanges
+        {
+            Name = Name?.Trim(),
+            Type = Type,
+            BaseUrl = string.IsNullOrWhiteSpace(BaseUrl) ? null : BaseUrl.Trim(),
+            RequestsPerMinute = input.Int(RequestsPerMinute, "requests_per_minute"),
+            TokensPerMinute = input.Long(TokensPerMinute, "tokens_per_minute"),
+            IsActive = IsActive,
+            IsDefault = IsDefault,
+        };
+        if (!string.IsNullOrEmpty(ApiKey))
+        {
+            changes = changes with { ApiKey = ApiKey.Trim() };
+        }
+        else if (ClearApiKey)
+        {
+            changes = changes with { ApiKey = null };
+        }
+
+        ApiKey = null; // never sent back to the browser, even when the form is shown again with errors
+        if (input.Error is { } invalid)
+        {
+            return Refused(invalid);
+        }
+
+        var result = IsNew
+            ? await store.CreateAsync(changes, Actor, HttpContext.RequestAborted)
+            : await store.UpdateAsync(Existing!.Id, changes, Revision, force: false, Actor, HttpContext.RequestAborted);
+        return result.Value is { } saved
+            ? Done($"Provider {saved.Name} {(IsNew ? "added" : "saved")}.", "/providers")
+            : Refused(result.Error!);
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync()
+    {
+        if (!await LoadAsync())
+        {
+            return NotFound();
+        }
+
+        var result = await store.DeleteAsync(Existing!.Id, Revision, Force, Actor, HttpContext.RequestAborted);
+        if (result.IsSuccess)
+        {
+            return Done($"Provider {Existing.Name} deleted.", "/providers");
+        }
+
+        OfferForce = result.Error!.Kind == CatalogErrorKind.Conflict && Existing.ModelCount > 0;
+        var p = Existing;
+        (Name, Type, BaseUrl, IsActive, IsDefault, Revision) = (p.Name, p.Type, p.BaseUrl, p.IsActive, p.IsDefault, p.Revision);
+        (RequestsPerMinute, TokensPerMinute) = (FormInput.Show(p.RequestsPerMinute), FormInput.Show(p.TokensPerMinute));
+        return Refused(result.Error!);
+    }
+
+    private async Task<bool> LoadAsync()
+    {
+        Existing = Guid.TryParse(Id, out var id) ? await store.GetAsync(id, HttpContext.RequestAborted) : null;
+        return Existing is not null;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Modelgate.Server.Ui;
+
+/// <summary>The console's sections, in the order the navigation shows them.</summary>
+internal static class UiNavigation
+{
+    public static readonly (string Name, string Href)[] Sections =
+    [
+        ("Overview", "/"),
+        ("Providers", "/providers"),
+        ("Models", "/models"),
+        ("Defaults", "/defaults"),
+        ("Usage", "/usage"),
+        ("History", "/history"),
+        ("Audit log", "/audit"),
+        ("Instances", "/instances"),
+    ];
+}
