@@ -12,7 +12,7 @@ public readonly partial record struct Purpose
     public const string ChatName = "chat";
     public const string AgentsName = "agents";
     public const string EmbeddingsName = "embeddings";
-    private const string AgentTypePrefix = "agents/";
+    public const string AgentTypePrefix = "agents/";
 
     public static readonly Purpose Chat = new(ChatName);
     public static readonly Purpose Agents = new(AgentsName);

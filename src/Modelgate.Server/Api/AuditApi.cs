@@ -18,7 +18,7 @@ internal static class AuditApi
     {
         var query = new QueryReader(context.Request.Query);
         var (limit, offset) = query.Paging();
-        var entityType = query.OneOf("entity_type", ["provider", "model", "default", "fallbacks", "master_key", "config_version", "virtual_key"]);
+        var entityType = query.OneOf("entity_type", AuditQuery.EntityTypes);
         var entityId = query.Text("entity_id", 200);
         return query.HasErrors ? query.Error : TypedResults.Ok(await audit.ListAsync(limit, offset, entityType, entityId, context.RequestAborted));
     }

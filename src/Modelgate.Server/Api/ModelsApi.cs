@@ -14,7 +14,7 @@ internal static class ModelsApi
     public static RouteGroupBuilder MapModelsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/llm-models").WithTags("Models");
-        group.MapGet("/", ListAsync).WithName("ListModels").WithSummary("List models (paged), filtered by type, provider_id and is_active.")
+        group.MapGet("/", ListAsync).WithName("ListModels").WithSummary("List models (paged), filtered by type, provider_id, is_active and search (in model_id or display_name).")
             .Produces<Page<ModelView>>().ProducesValidationProblem();
         group.MapPost("/", CreateAsync).WithName("CreateModel")
             .WithSummary("Create a model. provider_id defaults to the provider marked is_default; is_default_for_* flags make it a purpose's default.")
@@ -39,7 +39,8 @@ internal static class ModelsApi
     {
         var query = new QueryReader(context.Request.Query);
         var (limit, offset) = query.Paging();
-        var filter = new ModelFilter(query.OneOf("type", ModelKinds.AllNames), query.Id("provider_id"), query.Bool("is_active"));
+        var search = context.Request.Query["search"].ToString().Trim();
+        var filter = new ModelFilter(query.OneOf("type", ModelKinds.AllNames), query.Id("provider_id"), query.Bool("is_active"), search.Length == 0 ? null : search);
         return query.HasErrors ? query.Error : TypedResults.Ok(await store.ListAsync(filter, limit, offset, context.RequestAborted));
     }
 

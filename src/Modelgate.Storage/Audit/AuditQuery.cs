@@ -9,6 +9,9 @@ public sealed record AuditEntryView(long Id, DateTime At, string Actor, string A
 /// <summary>Pages through the audit log, newest first.</summary>
 public sealed class AuditQuery(CatalogTransaction transactions)
 {
+    /// <summary>The kinds of thing the log records changes of.</summary>
+    public static readonly string[] EntityTypes = ["provider", "model", "default", "fallbacks", "master_key", "config_version", "virtual_key"];
+
     public Task<Page<AuditEntryView>> ListAsync(int limit, int offset, string? entityType, string? entityId, CancellationToken cancellationToken) =>
         transactions.ReadAsync(async db =>
         {

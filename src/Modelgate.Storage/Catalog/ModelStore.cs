@@ -30,6 +30,12 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
                 query = query.Where(m => m.IsActive == active);
             }
 
+            if (filter.Search is { Length: > 0 } search)
+            {
+                var text = search.ToLowerInvariant();
+                query = query.Where(m => m.ModelId.ToLower().Contains(text) || (m.DisplayName != null && m.DisplayName.ToLower().Contains(text)));
+            }
+
             var total = await query.CountAsync(cancellationToken);
             var rows = await query.OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).Skip(offset).Take(limit).ToListAsync(cancellationToken);
             var byModel = await ModelViews.DefaultsByModelAsync(db, cancellationToken);

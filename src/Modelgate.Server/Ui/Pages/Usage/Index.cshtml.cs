@@ -1,0 +1,99 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Modelgate.Core.Catalog;
+using Modelgate.Server.Ui.Charts;
+using Modelgate.Storage.Usage;
+
+namespace Modelgate.Server.Ui.Pages.Usage;
+
+/// <summary>Cost, requests, tokens and latency for a time range: a chart and its table for each.</summary>
+internal sealed class UsageModel(UsageQuery usage, TimeProvider time) : ConsolePage
+{
+    public static readonly (string Value, string Label, TimeSpan Span)[] Ranges =
+    [
+        ("24h", "24 hours", TimeSpan.FromHours(24)),
+        ("7d", "7 days", TimeSpan.FromDays(7)),
+        ("30d", "30 days", TimeSpan.FromDays(30)),
+        ("90d", "90 days", TimeSpan.FromDays(90)),
+    ];
+
+    public const int MaxDays = 366;
+
+    [BindProperty(SupportsGet = true, Name = "range")] public string? Range { get; set; }
+    [BindProperty(SupportsGet = true, Name = "from")] public string? From { get; set; }
+    [BindProperty(SupportsGet = true, Name = "to")] public string? To { get; set; }
+
+    public UsageReport? Report { get; private set; }
+
+    public string Described { get; private set; } = "";
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        var now = time.GetUtcNow();
+        DateTimeOffset start, end;
+        if (!string.IsNullOrEmpty(From) || !string.IsNullOrEmpty(To))
+        {
+            if (ReadDay(From, "from") is not { } first || ReadDay(To, "to") is not { } last)
+            {
+                return Refused(CatalogError.Invalid(string.IsNullOrEmpty(From) || ReadDay(From, "from") is null ? "from" : "to", "enter a date as YYYY-MM-DD"));
+            }
+
+            if (last < first || last.DayNumber - first.DayNumber + 1 > MaxDays)
+            {
+                return Refused(CatalogError.Invalid("to", $"the last day must be on or after the first, and the range at most {MaxDays} days"));
+            }
+
+            (start, end) = (Midnight(first), Midnight(last.AddDays(1)));
+            Range = "custom";
+            Described = $"{first:yyyy-MM-dd} to {last:yyyy-MM-dd} (UTC)";
+        }
+        else
+        {
+            var preset = Ranges.FirstOrDefault(r => r.Value == Range);
+            if (preset.Value is null)
+            {
+                preset = Ranges[1];
+            }
+
+            Range = preset.Value;
+            (start, end) = (now - preset.Span, now);
+            Described = $"the last {preset.Label}";
+            (From, To) = (DateOnly.FromDateTime(start.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), DateOnly.FromDateTime(end.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+
+        var hourly = end - start <= TimeSpan.FromHours(48);
+        var (groups, error) = await usage.RunAsync(new UsageRequest(start, end, [hourly ? UsageDimension.Hour : UsageDimension.Day, UsageDimension.Model]), HttpContext.RequestAborted);
+        if (error is not null)
+        {
+            return Refused(CatalogError.Invalid("from", error));
+        }
+
+        Report = new UsageReport(groups!, start, end, hourly);
+        return Page();
+    }
+
+    public BarChart CostChart => Report!.ByModel("cost-chart", $"Cost per {Period} by model", t => (double)t.CostUsd, v => Format.Usd((decimal)v));
+
+    public BarChart RequestsChart => Report!.ByModel("requests-chart", $"Requests per {Period} by model", t => t.Requests, v => Format.Count((long)Math.Round(v)));
+
+    public BarChart TokensChart => new("tokens-chart", $"Tokens per {Period}", Report!.Periods,
+    [
+        new ChartSeries("Input", Palette.At(0), [.. Report.Periods.Select(p => Report.PeriodTotal(p, t => t.InputTokens - t.CachedInputTokens))]),
+        new ChartSeries("Cached input", Palette.At(4), [.. Report.Periods.Select(p => Report.PeriodTotal(p, t => t.CachedInputTokens))]),
+        new ChartSeries("Output", Palette.At(1), [.. Report.Periods.Select(p => Report.PeriodTotal(p, t => t.OutputTokens))]),
+    ], stacked: true, v => Format.Count((long)Math.Round(v)));
+
+    public BarChart LatencyChart => new("latency-chart", "Latency percentiles by model", [.. Report!.PerModel.Select(m => m.Name)],
+    [
+        new ChartSeries("p50", Palette.At(2), [.. Report.PerModel.Select(m => m.Totals.Latency.Percentile(0.5) ?? 0)]),
+        new ChartSeries("p95", Palette.At(1), [.. Report.PerModel.Select(m => m.Totals.Latency.Percentile(0.95) ?? 0)]),
+        new ChartSeries("p99", Palette.At(5), [.. Report.PerModel.Select(m => m.Totals.Latency.Percentile(0.99) ?? 0)]),
+    ], stacked: false, v => Format.Ms(v));
+
+    public string Period => Report!.Hourly ? "hour" : "day";
+
+    private static DateTimeOffset Midnight(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    private static DateOnly? ReadDay(string? text, string _) =>
+        DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+}

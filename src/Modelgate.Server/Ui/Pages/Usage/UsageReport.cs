@@ -1,0 +1,100 @@
+using System.Globalization;
+using Modelgate.Core.Usage;
+using Modelgate.Server.Ui.Charts;
+using Modelgate.Storage.Usage;
+
+namespace Modelgate.Server.Ui.Pages.Usage;
+
+/// <summary>
+/// Usage of a time range shaped for the console: per period (hour or day) and model, the models with the most
+/// traffic named and the rest summed as "other models", every period present even when it had no calls.
+/// </summary>
+internal sealed class UsageReport
+{
+    public const int NamedModels = 7;
+
+    public UsageReport(IReadOnlyList<UsageGroup> groups, DateTimeOffset from, DateTimeOffset to, bool hourly)
+    {
+        Hourly = hourly;
+        var periodKey = hourly ? "hour" : "day";
+        Periods = [.. PeriodsBetween(from, to, hourly)];
+        var byModel = groups.GroupBy(ModelName).Select(g =>
+        {
+            var totals = new UsageTotals();
+            foreach (var group in g)
+            {
+                totals.Merge(group.Totals);
+                Total.Merge(group.Totals);
+            }
+
+            return (Name: g.Key, Totals: totals);
+        }).OrderByDescending(m => m.Totals.CostPicos).ThenByDescending(m => m.Totals.Requests).ThenBy(m => m.Name, StringComparer.Ordinal).ToList();
+
+        Models = [.. byModel.Take(NamedModels).Select(m => m.Name)];
+        if (byModel.Count > NamedModels)
+        {
+            Models.Add(OtherModels);
+        }
+
+        PerModel = byModel.Select(m => (m.Name, m.Totals)).ToList();
+        var cell = new Dictionary<(string Period, string Model), UsageTotals>();
+        foreach (var group in groups)
+        {
+            var key = (Period(group.Keys[periodKey]), Series(ModelName(group)));
+            if (!cell.TryGetValue(key, out var totals))
+            {
+                cell[key] = totals = new UsageTotals();
+            }
+
+            totals.Merge(group.Totals);
+        }
+
+        Cells = cell;
+    }
+
+    public const string OtherModels = "other models";
+
+    public bool Hourly { get; }
+
+    /// <summary>Period labels in order: "2026-11-25" by day, "11-25 14:00" by hour.</summary>
+    public IReadOnlyList<string> Periods { get; }
+
+    /// <summary>The series shown: the named models, then "other models" when there are more.</summary>
+    public List<string> Models { get; }
+
+    public IReadOnlyList<(string Name, UsageTotals Totals)> PerModel { get; }
+
+    public UsageTotals Total { get; } = new();
+
+    public IReadOnlyDictionary<(string Period, string Model), UsageTotals> Cells { get; }
+
+    public double Value(string period, string model, Func<UsageTotals, double> measure) =>
+        Cells.TryGetValue((period, model), out var totals) ? measure(totals) : 0;
+
+    public double PeriodTotal(string period, Func<UsageTotals, double> measure) => Models.Sum(m => Value(period, m, measure));
+
+    /// <summary>A stacked chart of one measure per period, one series per model.</summary>
+    public BarChart ByModel(string id, string title, Func<UsageTotals, double> measure, Func<double, string> format) =>
+        new(id, title, Periods, [.. Models.Select((m, i) => new ChartSeries(m, m == OtherModels ? Palette.Other : Palette.At(i), [.. Periods.Select(p => Value(p, m, measure))]))],
+            stacked: true, format);
+
+    private string Series(string model) => Models.Contains(model) ? model : OtherModels;
+
+    private static string ModelName(UsageGroup g) => g.Keys.GetValueOrDefault("model") ?? "(unknown)";
+
+    private string Period(string? key) => Hourly
+        ? DateTimeOffset.Parse(key!, CultureInfo.InvariantCulture).ToString("MM-dd HH:00", CultureInfo.InvariantCulture)
+        : key!;
+
+    private static IEnumerable<string> PeriodsBetween(DateTimeOffset from, DateTimeOffset to, bool hourly)
+    {
+        var step = hourly ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
+        var start = hourly
+            ? new DateTimeOffset(from.UtcDateTime.Date.AddHours(from.UtcDateTime.Hour), TimeSpan.Zero)
+            : new DateTimeOffset(from.UtcDateTime.Date, TimeSpan.Zero);
+        for (var at = start; at < to; at += step)
+        {
+            yield return at.ToString(hourly ? "MM-dd HH:00" : "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+    }
+}
