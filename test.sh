@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test of Modelgate against real servers: SQLite, plus a throwaway PostgreSQL on loopback
-# that this script installs (Debian package) if missing and starts itself. Prints "N passed, N failed".
+# that this script installs (Debian package) if missing and starts itself, and the admin console in
+# Debian's headless Chromium (installed if missing). Prints "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/test-services.sh
 trap stop_services EXIT
 
 start_postgres
+ensure_chromium
 
 results=TestResults
 rm -rf "$results"

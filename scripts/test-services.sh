@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the real servers the tests need, on loopback, in throwaway folders: PostgreSQL (installed from
-# Debian's packages when missing). Sourced by test.sh; exports MODELGATE_TEST_POSTGRES and registers cleanup.
+# Debian's packages when missing); and makes sure Debian's Chromium is there for the browser tests.
+# Sourced by test.sh; exports MODELGATE_TEST_POSTGRES and MODELGATE_CHROMIUM, and registers cleanup.
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -30,6 +31,16 @@ start_postgres() {
   PG_STOP=("${run[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -m immediate stop)
   export MODELGATE_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
   echo "test.sh: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+}
+
+# The console's browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+ensure_chromium() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "test.sh: installing Chromium (Debian package)"
+    apt_install chromium
+  fi
+  export MODELGATE_CHROMIUM; MODELGATE_CHROMIUM=$(command -v chromium)
+  echo "test.sh: $("$MODELGATE_CHROMIUM" --version 2>/dev/null | head -n 1)"
 }
 
 stop_services() {

@@ -44,6 +44,12 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>Token usage to report instead of the counts the fake works out (Prompt includes Cached, as in OpenAI's usage).</summary>
     public (int Prompt, int Completion, int Cached)? Usage { get; set; }
 
+    /// <summary>The models the fake lists (<c>GET /v1/models</c>, <c>GET /api/tags</c>).</summary>
+    public IReadOnlyList<string> ListedModels { get; set; } = ["fake-chat-large", "fake-chat-small", "fake-embed"];
+
+    /// <summary>When set, model listings refuse any other key with the API's 401 (chat and embeddings do not check keys).</summary>
+    public string? RequiredKey { get; set; }
+
     internal static FakeUpstream? Of(HttpContext context) => context.RequestServices.GetService(typeof(FakeUpstream)) as FakeUpstream;
 
     public static async Task<FakeUpstream> StartAsync()
@@ -65,6 +71,9 @@ public sealed class FakeUpstream : IAsyncDisposable
         app.MapPost("/v1/messages", upstream.Answer((c, r) => AnthropicWire.WriteMessageAsync(c, r, upstream.ToolCall)));
         app.MapPost("/api/chat", upstream.Answer(OllamaWire.WriteChatAsync));
         app.MapPost("/api/embed", upstream.Answer(OllamaWire.WriteEmbedAsync));
+        app.MapGet("/v1/models", upstream.ListModels);
+        app.MapGet("/openai/v1/models", upstream.ListModels);
+        app.MapGet("/api/tags", upstream.ListModels);
         await app.StartAsync();
         upstream.Url = app.Urls.First().TrimEnd('/');
         return upstream;
@@ -84,6 +93,27 @@ public sealed class FakeUpstream : IAsyncDisposable
     public static string ReplyText(string? model) => $"Hello from {model}";
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task ListModels(HttpContext context)
+    {
+        var headers = context.Request.Headers;
+        var format = context.Request.Path.StartsWithSegments("/api") ? "ollama" : ModelListWire.IsAnthropic(context.Request) ? "anthropic" : "openai";
+        var presented = format == "anthropic" ? headers["x-api-key"].FirstOrDefault()
+            : headers["api-key"].FirstOrDefault() ?? headers.Authorization.FirstOrDefault()?.Replace("Bearer ", "", StringComparison.Ordinal);
+        Requests.Enqueue(new RecordedRequest(context.Request.Path, headers.Authorization.FirstOrDefault(), headers["x-api-key"].FirstOrDefault(), headers["api-key"].FirstOrDefault(), default));
+        if (RequiredKey is { } required && presented != required)
+        {
+            await ModelListWire.WriteWrongKeyAsync(context, presented, format);
+            return;
+        }
+
+        await (format switch
+        {
+            "ollama" => ModelListWire.WriteOllamaAsync(context, ListedModels),
+            "anthropic" => ModelListWire.WriteAnthropicAsync(context, ListedModels),
+            _ => ModelListWire.WriteOpenAIAsync(context, ListedModels),
+        });
+    }
 
     private async Task<(RecordedRequest Request, bool Failed)> RecordAsync(HttpContext context)
     {

@@ -11,13 +11,16 @@ internal sealed class BarChart
 {
     public const double Width = 900, Height = 260, Left = 64, Right = 12, Top = 12, Bottom = 36;
 
-    public BarChart(string id, string title, IReadOnlyList<string> categories, IReadOnlyList<ChartSeries> series, bool stacked, Func<double, string> format)
+    public BarChart(string id, string title, IReadOnlyList<string> categories, IReadOnlyList<ChartSeries> series, bool stacked, Func<double, string> format, bool counts = false)
     {
         (Id, Title, Categories, Series, Stacked, FormatValue) = (id, title, categories, series, stacked, format);
         var top = categories.Count == 0 ? 0 : Enumerable.Range(0, categories.Count)
             .Max(i => stacked ? series.Sum(s => s.Values[i]) : series.Select(s => s.Values[i]).DefaultIfEmpty(0).Max());
-        Max = NiceCeiling(top);
+        Max = top <= 0 ? 0 : TickCount * NiceStep(top / TickCount, counts);
     }
+
+    /// <summary>Gridlines above the axis.</summary>
+    public const int TickCount = 4;
 
     public string Id { get; }
     public string Title { get; }
@@ -26,7 +29,7 @@ internal sealed class BarChart
     public bool Stacked { get; }
     public Func<double, string> FormatValue { get; }
 
-    /// <summary>The top of the y axis: the largest bar rounded up to 1, 2, 2.5 or 5 times a power of ten.</summary>
+    /// <summary>The top of the y axis: four steps of 1, 2, 2.5 or 5 times a power of ten (whole steps for counts).</summary>
     public double Max { get; }
 
     public bool IsEmpty => Categories.Count == 0 || Max <= 0;
@@ -35,7 +38,7 @@ internal sealed class BarChart
     public double PlotHeight => Height - Top - Bottom;
 
     public IEnumerable<(double Y, string Label)> Ticks =>
-        Enumerable.Range(0, 5).Select(i => (Top + PlotHeight - PlotHeight * i / 4, FormatValue(Max * i / 4)));
+        Enumerable.Range(0, TickCount + 1).Select(i => (Top + PlotHeight - PlotHeight * i / TickCount, FormatValue(Max * i / TickCount)));
 
     /// <summary>Every bar as a rectangle with its tooltip.</summary>
     public IEnumerable<(double X, double Y, double W, double H, string Color, string Tip)> Bars()
@@ -72,14 +75,15 @@ internal sealed class BarChart
         }
     }
 
-    private static double NiceCeiling(double value)
+    private static double NiceStep(double value, bool counts)
     {
-        if (value <= 0)
+        if (counts && value <= 1)
         {
-            return 0;
+            return 1;
         }
 
         var power = Math.Pow(10, Math.Floor(Math.Log10(value)));
-        return new[] { 1, 2, 2.5, 5, 10 }.Select(f => f * power).First(v => v >= value);
+        double[] factors = counts && power < 10 ? [1, 2, 5, 10] : [1, 2, 2.5, 5, 10];
+        return factors.Select(f => f * power).First(v => v >= value * (1 - 1e-9));
     }
 }

@@ -22,17 +22,13 @@ internal abstract class ConsolePage : PageModel
     public string? ErrorFor(string field) =>
         Refusal?.Errors is { } errors && errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
-    /// <summary>Shows the refusal on the page the form was on (status 400/404/409 as the API would answer).</summary>
+    /// <summary>
+    /// Shows the refusal on the page the form was on. The page itself is answered with 200: the refusal is its
+    /// content (a 4xx document would be a console error in the browser); the admin API answers with the status codes.
+    /// </summary>
     protected IActionResult Refused(CatalogError error)
     {
         Refusal = error;
-        Response.StatusCode = error.Kind switch
-        {
-            CatalogErrorKind.NotFound => StatusCodes.Status404NotFound,
-            CatalogErrorKind.Conflict => StatusCodes.Status409Conflict,
-            CatalogErrorKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
-            _ => StatusCodes.Status400BadRequest,
-        };
         return Page();
     }
 

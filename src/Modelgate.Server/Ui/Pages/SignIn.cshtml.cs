@@ -22,7 +22,6 @@ internal sealed class SignInModel(AdminTokenVerifier verifier, SignInThrottle th
         if (!throttle.TryAttempt(HttpContext.Connection.RemoteIpAddress))
         {
             Error = $"Too many sign-in attempts from your address: at most {SignInThrottle.AttemptsPerMinute} a minute. Wait a minute and try again.";
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
 
@@ -30,7 +29,6 @@ internal sealed class SignInModel(AdminTokenVerifier verifier, SignInThrottle th
         {
             logger.LogWarning("A console sign-in was refused: the token is not the admin token.");
             Error = "That is not the admin token. Check for a missing character, or ask whoever runs the server.";
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
 

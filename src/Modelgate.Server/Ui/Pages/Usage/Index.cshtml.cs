@@ -74,14 +74,14 @@ internal sealed class UsageModel(UsageQuery usage, TimeProvider time) : ConsoleP
 
     public BarChart CostChart => Report!.ByModel("cost-chart", $"Cost per {Period} by model", t => (double)t.CostUsd, v => Format.Usd((decimal)v));
 
-    public BarChart RequestsChart => Report!.ByModel("requests-chart", $"Requests per {Period} by model", t => t.Requests, v => Format.Count((long)Math.Round(v)));
+    public BarChart RequestsChart => Report!.ByModel("requests-chart", $"Requests per {Period} by model", t => t.Requests, v => Format.Count((long)Math.Round(v)), counts: true);
 
     public BarChart TokensChart => new("tokens-chart", $"Tokens per {Period}", Report!.Periods,
     [
         new ChartSeries("Input", Palette.At(0), [.. Report.Periods.Select(p => Report.PeriodTotal(p, t => t.InputTokens - t.CachedInputTokens))]),
         new ChartSeries("Cached input", Palette.At(4), [.. Report.Periods.Select(p => Report.PeriodTotal(p, t => t.CachedInputTokens))]),
         new ChartSeries("Output", Palette.At(1), [.. Report.Periods.Select(p => Report.PeriodTotal(p, t => t.OutputTokens))]),
-    ], stacked: true, v => Format.Count((long)Math.Round(v)));
+    ], stacked: true, v => Format.Count((long)Math.Round(v)), counts: true);
 
     public BarChart LatencyChart => new("latency-chart", "Latency percentiles by model", [.. Report!.PerModel.Select(m => m.Name)],
     [

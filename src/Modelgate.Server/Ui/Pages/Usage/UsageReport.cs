@@ -74,9 +74,9 @@ internal sealed class UsageReport
     public double PeriodTotal(string period, Func<UsageTotals, double> measure) => Models.Sum(m => Value(period, m, measure));
 
     /// <summary>A stacked chart of one measure per period, one series per model.</summary>
-    public BarChart ByModel(string id, string title, Func<UsageTotals, double> measure, Func<double, string> format) =>
+    public BarChart ByModel(string id, string title, Func<UsageTotals, double> measure, Func<double, string> format, bool counts = false) =>
         new(id, title, Periods, [.. Models.Select((m, i) => new ChartSeries(m, m == OtherModels ? Palette.Other : Palette.At(i), [.. Periods.Select(p => Value(p, m, measure))]))],
-            stacked: true, format);
+            stacked: true, format, counts);
 
     private string Series(string model) => Models.Contains(model) ? model : OtherModels;
 
