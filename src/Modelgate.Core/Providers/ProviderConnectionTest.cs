@@ -49,10 +49,25 @@ public sealed class ProviderConnectionTest(ProviderAdapters adapters, SecretProt
         _ when ModelgateProviderException.StatusOf(error) is 404 =>
             "Nothing answers at this base URL's models endpoint (HTTP 404). Check the base URL.",
         _ when ModelgateProviderException.StatusOf(error) is { } status => $"The provider answered HTTP {status}.",
-        OperationCanceledException or TimeoutException => $"No answer within {Timeout.TotalSeconds:0} seconds. Check the base URL and the network.",
-        HttpRequestException http => $"Could not reach the provider: {http.Message}",
+        _ when Find<OperationCanceledException>(error) is not null || Find<TimeoutException>(error) is not null =>
+            $"No answer within {Timeout.TotalSeconds:0} seconds. Check the base URL and the network.",
+        _ when Find<HttpRequestException>(error) is { } http => $"Could not reach the provider: {http.Message}",
         _ => $"The call failed: {error.GetType().Name}.",
     };
+
+    // SDKs wrap transport failures in their own exception types (System.ClientModel's ClientResultException, ...).
+    private static T? Find<T>(Exception error) where T : Exception
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
 
     private static string Scrub(string message, string? key, string? mask) =>
         key is { Length: > 0 } ? message.Replace(key, mask ?? "(key)", StringComparison.Ordinal) : message;

@@ -98,8 +98,9 @@ public sealed class FakeUpstream : IAsyncDisposable
     {
         var headers = context.Request.Headers;
         var format = context.Request.Path.StartsWithSegments("/api") ? "ollama" : ModelListWire.IsAnthropic(context.Request) ? "anthropic" : "openai";
-        var presented = format == "anthropic" ? headers["x-api-key"].FirstOrDefault()
-            : headers["api-key"].FirstOrDefault() ?? headers.Authorization.FirstOrDefault()?.Replace("Bearer ", "", StringComparison.Ordinal);
+        // Anthropic takes x-api-key or (as its current SDK sends an API key) Authorization: Bearer; Azure api-key or Bearer.
+        var bearer = headers.Authorization.FirstOrDefault()?.Replace("Bearer ", "", StringComparison.Ordinal);
+        var presented = (format == "anthropic" ? headers["x-api-key"].FirstOrDefault() : headers["api-key"].FirstOrDefault()) ?? bearer;
         Requests.Enqueue(new RecordedRequest(context.Request.Path, headers.Authorization.FirstOrDefault(), headers["x-api-key"].FirstOrDefault(), headers["api-key"].FirstOrDefault(), default));
         if (RequiredKey is { } required && presented != required)
         {
