@@ -26,6 +26,7 @@ public abstract class ModelgateDbContext(DbContextOptions options) : DbContext(o
     public DbSet<KeySpendEntity> KeySpend => Set<KeySpendEntity>();
     public DbSet<ModelPriceEntity> ModelPrices => Set<ModelPriceEntity>();
     public DbSet<DataProtectionKeyEntity> DataProtectionKeys => Set<DataProtectionKeyEntity>();
+    public DbSet<AdminSessionEntity> AdminSessions => Set<AdminSessionEntity>();
 
     public abstract DatabaseKind Kind { get; }
 

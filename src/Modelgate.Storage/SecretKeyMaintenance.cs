@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using Microsoft.EntityFrameworkCore;
 using Modelgate.Core.Catalog;
 using Modelgate.Core.Secrets;
@@ -86,12 +87,39 @@ public sealed class SecretKeyMaintenance(IDbContextFactory<ModelgateDbContext> c
             {
                 ApiKeyCiphertext = protector.Protect(protector.Unprotect(p.ApiKeyCiphertext, SecretContext.ProviderApiKey(p.Id)), SecretContext.ProviderApiKey(p.Id)),
             });
-            version.Snapshot = CatalogSnapshotJson.ToGzip(new CatalogSnapshot(snapshot.Version, snapshot.PublishedAt, reEncrypted, snapshot.Models.Values, snapshot.Defaults));
+            version.Snapshot = CatalogSnapshotJson.ToGzip(new CatalogSnapshot(
+                snapshot.Version, snapshot.PublishedAt, reEncrypted, snapshot.Models.Values, snapshot.Defaults, snapshot.VirtualKeys.Values, snapshot.Fallbacks));
+        }
+
+        // The console's session-signing keys are encrypted with the master key too.
+        foreach (var key in await db.DataProtectionKeys.ToListAsync(cancellationToken))
+        {
+            key.Xml = ReEncryptKeyXml(key.Xml);
         }
 
         var outcome = new RotationResult(previous, ring.Primary.Id, providers.Count, ring.Source == MasterKeySourceKind.KeyFile ? "key-file" : "environment");
         AuditTrail.Record(db, actor, "secrets.rotate", "master_key", ring.Primary.Id, new { key_id = previous }, outcome, time.UtcNow());
         return outcome;
+    }
+
+    // A key the current ring cannot read (written under a master key since dropped) stays as it is: it is unusable
+    // either way, and Data Protection makes a new one.
+    private string ReEncryptKeyXml(string xml)
+    {
+        var element = XElement.Parse(xml);
+        foreach (var value in element.Descendants(DataProtectionKeyStore.EncryptedElement).Select(e => e.Element("value")).OfType<XElement>())
+        {
+            try
+            {
+                value.Value = protector.Protect(protector.Unprotect(value.Value, SecretContext.DataProtectionKeyRing), SecretContext.DataProtectionKeyRing);
+            }
+            catch (SecretDecryptionException)
+            {
+                return xml;
+            }
+        }
+
+        return element.ToString(SaveOptions.DisableFormatting);
     }
 }
 

@@ -28,6 +28,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<FallbackStore>();
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<DataProtectionKeyStore>();
+        services.AddSingleton<AdminSessionStore>();
         services.AddSingleton<SecretKeyMaintenance>();
         services.AddSingleton<DatabaseInitializer>();
         return services;

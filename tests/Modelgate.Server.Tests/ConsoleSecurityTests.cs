@@ -169,10 +169,17 @@ public sealed class ConsoleSessionTests
     }
 
     [Fact]
-    public async Task Sign_in_attempts_are_limited_per_address_even_with_the_right_token()
+    public async Task Failed_sign_ins_are_limited_per_address_and_then_even_the_right_token_waits()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
         await using var app = new ModelgateApp(db.Options, db.DataDirectory.Path);
+        // Successful sign-ins do not count towards the limit.
+        for (var i = 0; i < 12; i++)
+        {
+            using var fine = ConsoleClient.For(app);
+            Assert.Equal(HttpStatusCode.Redirect, (await fine.SignInAsync()).StatusCode);
+        }
+
         using var console = ConsoleClient.For(app);
         for (var i = 0; i < 10; i++)
         {
@@ -182,7 +189,7 @@ public sealed class ConsoleSessionTests
 
         using var blocked = await console.SignInAsync();
         Assert.Equal(HttpStatusCode.OK, blocked.StatusCode);
-        Assert.Contains("Too many sign-in attempts", await blocked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Too many failed sign-ins", await blocked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await console.Http.GetAsync("/")).StatusCode);
     }
 

@@ -30,7 +30,6 @@ public sealed class AdminFlowTests(ConsoleFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("That is not the admin token");
         await session.SignInAsync();
-        await session.ScreenshotAsync("overview");
 
         // A provider with its key: the list shows the mask, never the key.
         await session.OpenAsync("/providers", "Providers");
@@ -91,10 +90,14 @@ public sealed class AdminFlowTests(ConsoleFixture fixture)
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Flow Small" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Flow Large" })).ToHaveCountAsync(0);
         await session.OpenAsync("/models", "Models");
-        await session.ScreenshotAsync("models");
         await page.GetByRole(AriaRole.Link, new() { Name = "Flow Large" }).ClickAsync();
         await Expect(page.GetByLabel("Input", new() { Exact = true })).ToHaveValueAsync("2.5");
         await session.ScreenshotAsync("model-edit");
+
+        // An embedding model and a retired chat model exist too: neither may be offered as a chat default.
+        var flowProvider = large.Str("provider_id");
+        await (await fixture.Admin.PostJsonAsync("/api/v1/llm-models", new { provider_id = flowProvider, model_id = "fake-embed", display_name = "Flow Embed", type = "embedding" })).ExpectAsync(System.Net.HttpStatusCode.Created);
+        await (await fixture.Admin.PostJsonAsync("/api/v1/llm-models", new { provider_id = flowProvider, model_id = "fake-chat-retired", display_name = "Flow Retired", is_active = false })).ExpectAsync(System.Net.HttpStatusCode.Created);
 
         // Agents default: one choice and one click; the API and the resolution agree at once.
         await session.OpenAsync("/defaults", "Defaults");
@@ -116,7 +119,9 @@ public sealed class AdminFlowTests(ConsoleFixture fixture)
         await session.OpenAsync("/defaults", "Defaults");
         var chatChoices = await page.Locator("tr[data-purpose='chat'] select option").AllInnerTextsAsync();
         Assert.Contains("Flow Small (openai-flow)", chatChoices);
-        Assert.DoesNotContain(chatChoices, c => c.Contains("embed", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain("Flow Embed (openai-flow)", chatChoices);
+        Assert.DoesNotContain("Flow Retired (openai-flow)", chatChoices);
+        Assert.Contains("Flow Embed (openai-flow)", await page.Locator("tr[data-purpose='embeddings'] select option").AllInnerTextsAsync());
         await session.ScreenshotAsync("defaults");
 
         // Change it back: unset (after a confirmation) and the API agrees.
@@ -144,6 +149,7 @@ public sealed class AdminFlowTests(ConsoleFixture fixture)
         // The models list shows each row's scorecard.
         await session.OpenAsync("/models", "Models");
         await Expect(page.Locator("tr[data-model='fake-chat-large']")).ToContainTextAsync("100%");
+        await session.ScreenshotAsync("models");
 
         // Roll back to the version where Flow Large was the agents default, after confirming.
         await session.OpenAsync("/history", "Configuration history");
@@ -169,6 +175,8 @@ public sealed class AdminFlowTests(ConsoleFixture fixture)
         await Expect(page.Locator("#instances")).ToContainTextAsync("this one");
         await Expect(page.Locator("#instances")).ToContainTextAsync("current");
         await session.ScreenshotAsync("instances");
+        await session.OpenAsync("/", "Overview");
+        await session.ScreenshotAsync("overview");
 
         // Signing out ends the session.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();

@@ -8,5 +8,8 @@ public readonly record struct SecretContext(string Table, string Column, string 
 {
     public static SecretContext ProviderApiKey(Guid providerId) => new("llm_providers", "api_key", providerId.ToString("D"));
 
+    /// <summary>The admin console's session-signing keys (ASP.NET Core Data Protection), one context for the ring.</summary>
+    public static readonly SecretContext DataProtectionKeyRing = new("data_protection_keys", "xml", "key-ring");
+
     public override string ToString() => $"{Table}.{Column}[{RowId}]";
 }

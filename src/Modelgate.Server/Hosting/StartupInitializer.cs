@@ -1,5 +1,6 @@
 using Modelgate.Core.Secrets;
 using Modelgate.Server.Auth;
+using Modelgate.Server.Ui.Security;
 using Modelgate.Storage;
 using Modelgate.Storage.Catalog;
 
@@ -7,7 +8,7 @@ namespace Modelgate.Server.Hosting;
 
 /// <summary>
 /// Runs before the server accepts requests: migrates the schema, loads and verifies the master key, sets up
-/// the admin token and puts the latest catalog version in effect. If the database cannot be reached and a
+/// the admin token, puts the latest catalog version in effect and makes sure the console has a signing key. If the database cannot be reached and a
 /// last-known-good snapshot exists, the server starts on that (degraded) and finishes this work once the
 /// database is back; any other failure stops the start with a message that says what to fix.
 /// </summary>
@@ -18,6 +19,7 @@ internal sealed partial class StartupInitializer(
     AdminTokenBootstrapper adminToken,
     CatalogTransaction transactions,
     CatalogMonitor monitor,
+    FirstSigningKey signingKey,
     ModelgateSettings settings,
     ILogger<StartupInitializer> logger) : IHostedLifecycleService
 {
@@ -52,6 +54,7 @@ internal sealed partial class StartupInitializer(
         await adminToken.InitializeAsync(cancellationToken);
         await transactions.EnsurePublishedAsync(cancellationToken);
         await monitor.LoadLatestAsync(cancellationToken);
+        await signingKey.EnsureAsync(cancellationToken);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

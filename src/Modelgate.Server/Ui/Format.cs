@@ -8,6 +8,7 @@ internal static class Format
     public static string Usd(decimal amount) => amount switch
     {
         0m => "$0",
+        > 0m and < 0.000001m => "< $0.000001",
         < 0.01m => "$" + amount.ToString("0.######", CultureInfo.InvariantCulture),
         _ => amount.ToString("$#,0.00##", CultureInfo.InvariantCulture),
     };

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.FileProviders;
@@ -29,6 +30,9 @@ internal static class UiExtensions
             o.FormFieldName = "__csrf";
         });
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<FirstSigningKey>();
+        services.AddOptions<CookieAuthenticationOptions>(AdminSession.Scheme)
+            .Configure<AdminSessionStore>((o, sessions) => o.SessionStore = new DatabaseTicketStore(sessions));
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Ui/Pages";

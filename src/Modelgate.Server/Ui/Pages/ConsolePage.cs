@@ -22,6 +22,12 @@ internal abstract class ConsolePage : PageModel
     public string? ErrorFor(string field) =>
         Refusal?.Errors is { } errors && errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 
+    /// <summary><c>aria-invalid</c> for a field: "true" when it has an error, else absent.</summary>
+    public string? Invalid(string field) => ErrorFor(field) is null ? null : "true";
+
+    /// <summary><c>aria-describedby</c> for a field: its error message's id when it has one, else absent.</summary>
+    public string? DescribedBy(string field) => ErrorFor(field) is null ? null : field + "-error";
+
     /// <summary>
     /// Shows the refusal on the page the form was on. The page itself is answered with 200: the refusal is its
     /// content (a 4xx document would be a console error in the browser); the admin API answers with the status codes.

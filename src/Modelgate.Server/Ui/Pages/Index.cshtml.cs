@@ -10,6 +10,7 @@ internal sealed class OverviewModel(CurrentCatalog catalog, InstanceRegistry ins
 {
     public long Version { get; private set; }
     public string Origin { get; private set; } = "";
+    public string Source { get; private set; } = "";
     public int Providers { get; private set; }
     public int ActiveProviders { get; private set; }
     public int Models { get; private set; }
@@ -22,15 +23,26 @@ internal sealed class OverviewModel(CurrentCatalog catalog, InstanceRegistry ins
     {
         var state = catalog.State;
         Version = state.Snapshot.Version;
-        Origin = $"from the {state.Origin.ToName()}, published {Format.When(state.Snapshot.PublishedAt)}";
+        Source = state.Origin.ToName();
+        Origin = $"from the {Source}, published {Format.When(state.Snapshot.PublishedAt)}";
         Providers = state.Snapshot.Providers.Count;
         ActiveProviders = state.Snapshot.Providers.Values.Count(p => p.IsActive);
         Models = state.Snapshot.Models.Count;
         ActiveModels = state.Snapshot.Models.Values.Count(m => m.IsActive);
         Resolutions = ResolutionRow.From(state);
-        Fleet = await instances.ListAsync(HttpContext.RequestAborted);
-        var now = time.GetUtcNow();
-        var (groups, _) = await usage.RunAsync(new UsageRequest(now.AddHours(-24), now, []), HttpContext.RequestAborted);
-        Last24h = groups is [var all, ..] ? all.Totals : new UsageTotals();
+        try
+        {
+            Fleet = await instances.ListAsync(HttpContext.RequestAborted);
+            var now = time.GetUtcNow();
+            var (groups, _) = await usage.RunAsync(new UsageRequest(now.AddHours(-24), now, []), HttpContext.RequestAborted);
+            Last24h = groups is [var all, ..] ? all.Totals : new UsageTotals();
+        }
+        catch (Exception e) when (CatalogMonitor.IsDatabaseUnavailable(e))
+        {
+            // The catalog in effect is in memory; only the fleet and the traffic need the database.
+            DatabaseUnavailable = true;
+        }
     }
+
+    public bool DatabaseUnavailable { get; private set; }
 }

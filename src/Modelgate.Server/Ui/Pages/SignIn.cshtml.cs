@@ -19,14 +19,16 @@ internal sealed class SignInModel(AdminTokenVerifier verifier, SignInThrottle th
 
     public async Task<IActionResult> OnPostAsync([FromForm] string? token)
     {
-        if (!throttle.TryAttempt(HttpContext.Connection.RemoteIpAddress))
+        var address = HttpContext.Connection.RemoteIpAddress;
+        if (throttle.IsBlocked(address))
         {
-            Error = $"Too many sign-in attempts from your address: at most {SignInThrottle.AttemptsPerMinute} a minute. Wait a minute and try again.";
+            Error = $"Too many failed sign-ins from your address: at most {SignInThrottle.FailuresPerMinute} a minute. Wait a minute and try again.";
             return Page();
         }
 
         if (string.IsNullOrWhiteSpace(token) || verifier.Verify(token.Trim()) is not { } actor)
         {
+            throttle.Failed(address);
             logger.LogWarning("A console sign-in was refused: the token is not the admin token.");
             Error = "That is not the admin token. Check for a missing character, or ask whoever runs the server.";
             return Page();

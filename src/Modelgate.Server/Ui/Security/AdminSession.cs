@@ -5,8 +5,9 @@ using Modelgate.Server.Auth;
 namespace Modelgate.Server.Ui.Security;
 
 /// <summary>
-/// The admin console's session: a cookie issued after signing in with the admin token. It is HttpOnly,
-/// SameSite=Strict, Secure over HTTPS, lasts 8 hours of inactivity, and dies when the admin token changes.
+/// The admin console's session: a cookie issued after signing in with the admin token, holding only the id of a
+/// session kept in the database (<see cref="DatabaseTicketStore"/>). It is HttpOnly, SameSite=Strict, Secure over
+/// HTTPS; it ends at sign-out (everywhere), after 8 idle hours, 12 hours after sign-in, or when the admin token changes.
 /// </summary>
 internal static class AdminSession
 {

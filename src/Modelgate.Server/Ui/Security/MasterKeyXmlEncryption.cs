@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Modelgate.Core.Secrets;
+using Modelgate.Storage;
 
 namespace Modelgate.Server.Ui.Security;
 
@@ -10,18 +11,22 @@ namespace Modelgate.Server.Ui.Security;
 /// </summary>
 internal sealed class MasterKeyXmlEncryptor(SecretProtector protector) : IXmlEncryptor
 {
-    internal static readonly SecretContext Context = new("data_protection_keys", "xml", "key-ring");
+    /// <summary>The element holding the ciphertext (in <c>value</c>); master key rotation re-encrypts it in place.</summary>
+    public const string ElementName = DataProtectionKeyStore.EncryptedElement;
 
     public EncryptedXmlInfo Encrypt(XElement plaintextElement) =>
-        new(new XElement("encryptedKey",
+        new(new XElement(ElementName,
                 new XComment(" Encrypted with Modelgate's master key. "),
-                new XElement("value", protector.Protect(plaintextElement.ToString(SaveOptions.DisableFormatting), Context))),
+                new XElement("value", protector.Protect(plaintextElement.ToString(SaveOptions.DisableFormatting), SecretContext.DataProtectionKeyRing))),
             typeof(MasterKeyXmlDecryptor));
 }
 
-/// <summary>The reverse of <see cref="MasterKeyXmlEncryptor"/>; Data Protection creates it by type name from the stored XML.</summary>
+/// <summary>
+/// The reverse of <see cref="MasterKeyXmlEncryptor"/>. Data Protection creates it by the type name written in the
+/// stored XML: renaming or moving this class makes the stored keys unreadable (everyone then signs in again).
+/// </summary>
 internal sealed class MasterKeyXmlDecryptor(IServiceProvider services) : IXmlDecryptor
 {
     public XElement Decrypt(XElement encryptedElement) =>
-        XElement.Parse(services.GetRequiredService<SecretProtector>().Unprotect((string?)encryptedElement.Element("value") ?? "", MasterKeyXmlEncryptor.Context));
+        XElement.Parse(services.GetRequiredService<SecretProtector>().Unprotect((string?)encryptedElement.Element("value") ?? "", SecretContext.DataProtectionKeyRing));
 }

@@ -3,24 +3,31 @@ using System.Threading.RateLimiting;
 
 namespace Modelgate.Server.Ui.Security;
 
-/// <summary>Limits sign-in attempts per client address (10 a minute), so the admin token cannot be guessed at speed.</summary>
+/// <summary>
+/// Limits failed sign-ins per client address (10 a minute), so the admin token cannot be guessed at speed.
+/// Successful sign-ins do not count. Behind a reverse proxy, enable forwarded headers so the address is the client's.
+/// </summary>
 internal sealed class SignInThrottle : IDisposable
 {
-    public const int AttemptsPerMinute = 10;
+    public const int FailuresPerMinute = 10;
 
-    private readonly PartitionedRateLimiter<IPAddress> _limiter = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address =>
+    private readonly PartitionedRateLimiter<IPAddress> _failures = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address =>
         RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
         {
-            PermitLimit = AttemptsPerMinute,
+            PermitLimit = FailuresPerMinute,
             Window = TimeSpan.FromMinutes(1),
             QueueLimit = 0,
         }));
 
-    public bool TryAttempt(IPAddress? address)
+    /// <summary>Whether the address has failed too often in the current minute (then no token is even checked).</summary>
+    public bool IsBlocked(IPAddress? address) => _failures.GetStatistics(Key(address))?.CurrentAvailablePermits <= 0;
+
+    public void Failed(IPAddress? address)
     {
-        using var lease = _limiter.AttemptAcquire(address ?? IPAddress.None);
-        return lease.IsAcquired;
+        using var lease = _failures.AttemptAcquire(Key(address));
     }
 
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose() => _failures.Dispose();
+
+    private static IPAddress Key(IPAddress? address) => address ?? IPAddress.None;
 }

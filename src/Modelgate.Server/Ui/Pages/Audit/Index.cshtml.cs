@@ -22,7 +22,7 @@ internal sealed class AuditModel(AuditQuery audit) : ConsolePage
     public async Task OnGetAsync()
     {
         EntityType = AuditQuery.EntityTypes.Contains(EntityType) ? EntityType : null;
-        Entries = await audit.ListAsync(PageSize, Math.Max(0, Offset), EntityType, null, HttpContext.RequestAborted);
+        Entries = await audit.ListAsync(PageSize, Pager.Clamp(Offset), EntityType, null, HttpContext.RequestAborted);
     }
 
     public static string Pretty(JsonElement json) => JsonSerializer.Serialize(json, Indented);

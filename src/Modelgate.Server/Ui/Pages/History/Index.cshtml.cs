@@ -14,5 +14,5 @@ internal sealed class HistoryModel(ConfigVersionStore store) : ConsolePage
 
     public Pager Pager => new(Versions.Total, Versions.Limit, Versions.Offset, "/history");
 
-    public async Task OnGetAsync() => Versions = await store.ListAsync(PageSize, Math.Max(0, Offset), HttpContext.RequestAborted);
+    public async Task OnGetAsync() => Versions = await store.ListAsync(PageSize, Pager.Clamp(Offset), HttpContext.RequestAborted);
 }

@@ -11,35 +11,53 @@ internal sealed class RollbackModel(ConfigVersionStore store) : ConsolePage
 
     [BindProperty(SupportsGet = true)] public long Version { get; set; }
 
+    /// <summary>The latest version when the confirmation was shown: the rollback undoes only what was listed.</summary>
+    [BindProperty(Name = "head")] public long Head { get; set; }
+
     public ConfigVersionView? Target { get; private set; }
 
     public IReadOnlyList<ConfigVersionView> Undone { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync()
+    public async Task<IActionResult> OnGetAsync() => await ShowAsync() ?? Page();
+
+    public async Task<IActionResult> OnPostAsync()
     {
-        var versions = (await store.ListAsync(MaxListed, 0, HttpContext.RequestAborted)).Data;
+        var shownHead = Head;
+        if (await ShowAsync() is { } refused)
+        {
+            return refused;
+        }
+
+        if (Head != shownHead)
+        {
+            // Someone published since the confirmation was shown: confirm again with the new list.
+            return Refused(CatalogError.Conflict($"The configuration changed since this page was shown (now v{Head}). Check the list of changes a rollback undoes, then confirm again."));
+        }
+
+        var result = await store.RollbackAsync(Version, Actor, HttpContext.RequestAborted);
+        return result.Value is { } published
+            ? Done($"Rolled back to v{Version}: published as v{published.Version}.", "/history")
+            : Refused(result.Error!);
+    }
+
+    private async Task<IActionResult?> ShowAsync()
+    {
         var diff = await store.DiffAsync(Version, HttpContext.RequestAborted);
         if (diff.Value is null)
         {
             return Refused(diff.Error!);
         }
 
+        var versions = (await store.ListAsync(MaxListed, 0, HttpContext.RequestAborted)).Data;
         Target = diff.Value.Version;
+        Head = versions.Count > 0 ? versions[0].Version : Version;
         Undone = [.. versions.Where(v => v.Version > Version)];
-        return Target.IsCurrent ? Refused(CatalogError.Conflict($"v{Version} is already the current version; there is nothing to roll back")) : Page();
-    }
+        if (Target.IsCurrent)
+        {
+            Target = null;
+            return Refused(CatalogError.Conflict($"v{Version} is already the current version; there is nothing to roll back"));
+        }
 
-    public async Task<IActionResult> OnPostAsync()
-    {
-        var result = await store.RollbackAsync(Version, Actor, HttpContext.RequestAborted);
-        return result.Value is { } published
-            ? Done($"Rolled back to v{Version}: published as v{published.Version}.", "/history")
-            : await RefusedWithPageAsync(result.Error!);
-    }
-
-    private async Task<IActionResult> RefusedWithPageAsync(CatalogError error)
-    {
-        Target = (await store.DiffAsync(Version, HttpContext.RequestAborted)).Value?.Version;
-        return Refused(error);
+        return null;
     }
 }

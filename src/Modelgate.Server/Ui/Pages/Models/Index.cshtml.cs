@@ -45,7 +45,7 @@ internal sealed class ModelsModel(ModelStore store, ProviderStore providers, Usa
         var type = Type is "chat" or "embedding" ? Type : null;
         bool? active = Status switch { "active" => true, "inactive" => false, _ => null };
         var search = string.IsNullOrWhiteSpace(Search) ? null : Search.Trim();
-        Models = await store.ListAsync(new ModelFilter(type, ProviderId, active, search), PageSize, Math.Max(0, Offset), HttpContext.RequestAborted);
+        Models = await store.ListAsync(new ModelFilter(type, ProviderId, active, search), PageSize, Pager.Clamp(Offset), HttpContext.RequestAborted);
         ProviderChoices = (await providers.ListAsync(500, 0, HttpContext.RequestAborted)).Data;
         _scorecards = await usage.ScorecardsAsync(time.GetUtcNow(), ScorecardHours, HttpContext.RequestAborted);
     }

@@ -20,7 +20,7 @@ internal sealed class ProvidersModel(ProviderStore store, CurrentCatalog catalog
     [BindProperty(SupportsGet = true, Name = "offset")]
     public int Offset { get; set; }
 
-    public async Task OnGetAsync() => Providers = await store.ListAsync(PageSize, Math.Max(0, Offset), HttpContext.RequestAborted);
+    public async Task OnGetAsync() => Providers = await store.ListAsync(PageSize, Pager.Clamp(Offset), HttpContext.RequestAborted);
 
     public async Task<IActionResult> OnPostTestAsync(Guid id)
     {

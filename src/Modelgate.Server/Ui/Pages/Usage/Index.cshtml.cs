@@ -38,9 +38,9 @@ internal sealed class UsageModel(UsageQuery usage, TimeProvider time) : ConsoleP
                 return Refused(CatalogError.Invalid(string.IsNullOrEmpty(From) || ReadDay(From, "from") is null ? "from" : "to", "enter a date as YYYY-MM-DD"));
             }
 
-            if (last < first || last.DayNumber - first.DayNumber + 1 > MaxDays)
+            if (last < first || last.DayNumber - first.DayNumber + 1 > MaxDays || last.Year > 9000)
             {
-                return Refused(CatalogError.Invalid("to", $"the last day must be on or after the first, and the range at most {MaxDays} days"));
+                return Refused(CatalogError.Invalid("to", $"the last day must be on or after the first, and the range at most {MaxDays} days (and before the year 9000)"));
             }
 
             (start, end) = (Midnight(first), Midnight(last.AddDays(1)));
@@ -63,6 +63,13 @@ internal sealed class UsageModel(UsageQuery usage, TimeProvider time) : ConsoleP
 
         var hourly = end - start <= TimeSpan.FromHours(48);
         var (groups, error) = await usage.RunAsync(new UsageRequest(start, end, [hourly ? UsageDimension.Hour : UsageDimension.Day, UsageDimension.Model]), HttpContext.RequestAborted);
+        if (error is not null && hourly)
+        {
+            // Days already rolled up have no hours left: show them by day.
+            hourly = false;
+            (groups, error) = await usage.RunAsync(new UsageRequest(start, end, [UsageDimension.Day, UsageDimension.Model]), HttpContext.RequestAborted);
+        }
+
         if (error is not null)
         {
             return Refused(CatalogError.Invalid("from", error));

@@ -7,7 +7,9 @@ namespace Modelgate.Server.Ui.Pages.Usage;
 
 /// <summary>
 /// Usage of a time range shaped for the console: per period (hour or day) and model, the models with the most
-/// traffic named and the rest summed as "other models", every period present even when it had no calls.
+/// traffic named and the rest summed as "other models", every period present even when it had no calls. Models
+/// are told apart by id (as the models list's scorecards are); two models of the same name are labelled with their
+/// providers.
 /// </summary>
 internal sealed class UsageReport
 {
@@ -18,7 +20,8 @@ internal sealed class UsageReport
         Hourly = hourly;
         var periodKey = hourly ? "hour" : "day";
         Periods = [.. PeriodsBetween(from, to, hourly)];
-        var byModel = groups.GroupBy(ModelName).Select(g =>
+        var labels = Labels(groups);
+        var byModel = groups.GroupBy(g => labels[ModelKey(g)]).Select(g =>
         {
             var totals = new UsageTotals();
             foreach (var group in g)
@@ -40,7 +43,7 @@ internal sealed class UsageReport
         var cell = new Dictionary<(string Period, string Model), UsageTotals>();
         foreach (var group in groups)
         {
-            var key = (Period(group.Keys[periodKey]), Series(ModelName(group)));
+            var key = (Period(group.Keys[periodKey]), Series(labels[ModelKey(group)]));
             if (!cell.TryGetValue(key, out var totals))
             {
                 cell[key] = totals = new UsageTotals();
@@ -80,7 +83,17 @@ internal sealed class UsageReport
 
     private string Series(string model) => Models.Contains(model) ? model : OtherModels;
 
+    private static string ModelKey(UsageGroup g) => g.Keys.GetValueOrDefault("model_id") ?? "name:" + ModelName(g);
+
     private static string ModelName(UsageGroup g) => g.Keys.GetValueOrDefault("model") ?? "(unknown)";
+
+    // A model's label is its name, or "name (provider)" when another model in the range has the same name.
+    private static Dictionary<string, string> Labels(IReadOnlyList<UsageGroup> groups)
+    {
+        var models = groups.GroupBy(ModelKey).Select(g => (Key: g.Key, Name: ModelName(g.First()), Provider: g.First().Keys.GetValueOrDefault("provider"))).ToList();
+        var shared = models.GroupBy(m => m.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        return models.ToDictionary(m => m.Key, m => shared.Contains(m.Name) ? $"{m.Name} ({m.Provider ?? "?"})" : m.Name, StringComparer.Ordinal);
+    }
 
     private string Period(string? key) => Hourly
         ? DateTimeOffset.Parse(key!, CultureInfo.InvariantCulture).ToString("MM-dd HH:00", CultureInfo.InvariantCulture)

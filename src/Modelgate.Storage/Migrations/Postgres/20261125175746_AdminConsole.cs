@@ -7,11 +7,25 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Modelgate.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class AdminSessions : Migration
+    public partial class AdminConsole : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "admin_sessions",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ticket = table.Column<byte[]>(type: "bytea", nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_admin_sessions", x => x.id);
+                });
+
             migrationBuilder.CreateTable(
                 name: "data_protection_keys",
                 columns: table => new
@@ -28,6 +42,11 @@ namespace Modelgate.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_admin_sessions_expires_at",
+                table: "admin_sessions",
+                column: "expires_at");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_data_protection_keys_friendly_name",
                 table: "data_protection_keys",
                 column: "friendly_name",
@@ -37,6 +56,9 @@ namespace Modelgate.Storage.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "admin_sessions");
+
             migrationBuilder.DropTable(
                 name: "data_protection_keys");
         }

@@ -6,11 +6,25 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Modelgate.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class AdminSessions : Migration
+    public partial class AdminConsole : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "admin_sessions",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ticket = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_admin_sessions", x => x.id);
+                });
+
             migrationBuilder.CreateTable(
                 name: "data_protection_keys",
                 columns: table => new
@@ -27,6 +41,11 @@ namespace Modelgate.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_admin_sessions_expires_at",
+                table: "admin_sessions",
+                column: "expires_at");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_data_protection_keys_friendly_name",
                 table: "data_protection_keys",
                 column: "friendly_name",
@@ -36,6 +55,9 @@ namespace Modelgate.Storage.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "admin_sessions");
+
             migrationBuilder.DropTable(
                 name: "data_protection_keys");
         }
