@@ -1,9 +1,6 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
-using Modelgate.Core.Secrets;
 using Modelgate.Server.Tests.Support;
-using Modelgate.Storage;
-using Modelgate.Testing;
 
 namespace Modelgate.Server.Tests;
 
@@ -144,69 +141,4 @@ public sealed class ConsoleSecurityTests(SqliteServer server) : IClassFixture<Sq
     {
         ["name"] = name, ["type"] = "openai", ["base_url"] = baseUrl, ["api_key"] = Key, ["is_active"] = "true",
     };
-}
-
-/// <summary>Sessions across instances and token changes, and the sign-in throttle (each test on servers of its own).</summary>
-public sealed class ConsoleSessionTests
-{
-    [Fact]
-    public async Task A_session_from_one_instance_is_accepted_by_another_and_ends_when_the_admin_token_changes()
-    {
-        await using var db = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
-        var masterKey = MasterKey.Generate().ToBase64();
-        await using var first = new ModelgateApp(db.Options, db.DataDirectory.Path, new Dictionary<string, string?> { ["MODELGATE_MASTER_KEY"] = masterKey });
-        var cookie = await SessionCookieAsync(first);
-        Assert.Equal(HttpStatusCode.OK, await GetWithCookieAsync(first, cookie));
-
-        await using var second = new ModelgateApp(db.Options, db.DataDirectory.Path, new Dictionary<string, string?> { ["MODELGATE_MASTER_KEY"] = masterKey });
-        Assert.Equal(HttpStatusCode.OK, await GetWithCookieAsync(second, cookie));
-
-        await using var rotated = new ModelgateApp(db.Options, db.DataDirectory.Path, new Dictionary<string, string?>
-        {
-            ["MODELGATE_MASTER_KEY"] = masterKey, ["MODELGATE_ADMIN_TOKEN"] = "mg-a-new-admin-token-after-rotation-000",
-        });
-        Assert.Equal(HttpStatusCode.Redirect, await GetWithCookieAsync(rotated, cookie));
-    }
-
-    [Fact]
-    public async Task Failed_sign_ins_are_limited_per_address_and_then_even_the_right_token_waits()
-    {
-        await using var db = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
-        await using var app = new ModelgateApp(db.Options, db.DataDirectory.Path);
-        // Successful sign-ins do not count towards the limit.
-        for (var i = 0; i < 12; i++)
-        {
-            using var fine = ConsoleClient.For(app);
-            Assert.Equal(HttpStatusCode.Redirect, (await fine.SignInAsync()).StatusCode);
-        }
-
-        using var console = ConsoleClient.For(app);
-        for (var i = 0; i < 10; i++)
-        {
-            using var wrong = await console.SignInAsync("mg-guess-" + i);
-            Assert.Contains("That is not the admin token", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        }
-
-        using var blocked = await console.SignInAsync();
-        Assert.Equal(HttpStatusCode.OK, blocked.StatusCode);
-        Assert.Contains("Too many failed sign-ins", await blocked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Redirect, (await console.Http.GetAsync("/")).StatusCode);
-    }
-
-    private static async Task<string> SessionCookieAsync(ModelgateApp app)
-    {
-        using var console = ConsoleClient.For(app);
-        using var response = await console.SignInAsync();
-        var header = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("modelgate_session=", StringComparison.Ordinal));
-        return header[..header.IndexOf(';', StringComparison.Ordinal)];
-    }
-
-    private static async Task<HttpStatusCode> GetWithCookieAsync(ModelgateApp app, string cookie)
-    {
-        using var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
-        request.Headers.Add("Cookie", cookie);
-        using var response = await client.SendAsync(request);
-        return response.StatusCode;
-    }
 }

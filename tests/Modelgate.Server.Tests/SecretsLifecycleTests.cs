@@ -99,6 +99,27 @@ public abstract class SecretsLifecycleTests(DatabaseKind kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rotation_KeepsVirtualKeysAndFallbacksInStoredVersions_SoARollbackAfterItLosesNothing()
+    {
+        await using var app = App();
+        var admin = app.CreateAdminClient();
+        var provider = await admin.CreateProviderAsync("anthropic", apiKey: Secret + "vk");
+        var first = await admin.CreateModelAsync(provider.Str("id"));
+        var second = await admin.CreateModelAsync(provider.Str("id"));
+        await (await admin.PutJsonAsync("/api/v1/llm-fallbacks/chat", new { model_ids = new[] { first.Str("id"), second.Str("id") } })).ExpectAsync(HttpStatusCode.OK);
+        var key = await (await admin.PostJsonAsync("/api/v1/keys", new { name = Catalog.Unique("kept") })).ExpectAsync(HttpStatusCode.Created);
+        var version = (await (await admin.GetAsync("/api/v1/config/versions?limit=1")).JsonAsync()).GetProperty("data")[0].GetProperty("version").GetInt64();
+
+        await (await admin.PostAsync("/api/v1/secrets/rotate-master-key", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await admin.PostAsync($"/api/v1/config/versions/{version}/rollback", null)).ExpectAsync(HttpStatusCode.OK);
+
+        var keys = await (await admin.GetAsync("/api/v1/keys?limit=200")).JsonAsync();
+        Assert.Contains(keys.GetProperty("data").EnumerateArray(), k => k.Str("id") == key.GetProperty("virtual_key").Str("id"));
+        var fallbacks = await (await admin.GetAsync("/api/v1/llm-fallbacks")).JsonAsync();
+        Assert.Equal(2, fallbacks.GetProperty("chat").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Rotation_WithEnvironmentKeys_MovesEverythingToTheNewKey()
     {
         var oldKey = MasterKey.Generate();

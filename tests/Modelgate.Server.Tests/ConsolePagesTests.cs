@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Modelgate.Core.Usage;
+using Modelgate.Server.Tests.Support;
+
+namespace Modelgate.Server.Tests;
+
+/// <summary>Console pages' behaviour that is easier to pin down over HTTP than in a browser.</summary>
+public sealed partial class ConsolePagesTests(SqliteServer server) : IClassFixture<SqliteServer>
+{
+    [Fact]
+    public async Task A_browser_gets_an_HTML_error_page_for_a_console_address_and_the_API_keeps_its_problem_JSON()
+    {
+        using var console = ConsoleClient.For(server.App);
+        await console.SignInAsync();
+        console.Http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
+
+        using var missing = await console.Http.GetAsync("/providers/not-a-provider");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("text/html", missing.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("There is nothing at this address", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var stale = await console.PostFormAsync("/providers/new", new Dictionary<string, string> { ["name"] = "x" }, withCsrf: false);
+        Assert.Equal(HttpStatusCode.BadRequest, stale.StatusCode);
+        Assert.Contains("The form could not be accepted", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var api = await server.Admin.GetAsync("/api/v1/no-such-thing");
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_rollback_confirmed_on_a_page_that_is_out_of_date_is_refused_and_changes_nothing()
+    {
+        var admin = server.Admin;
+        await admin.CreateProviderAsync("ollama");
+        var target = await LatestVersionAsync();
+        await admin.CreateProviderAsync("ollama");
+        using var console = ConsoleClient.For(server.App);
+        await console.SignInAsync();
+        var (_, page) = await console.GetAsync($"/history/{target}/rollback");
+        var shownHead = HeadField().Match(page).Groups[1].Value;
+        Assert.Equal((target + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), shownHead);
+
+        await admin.CreateProviderAsync("ollama"); // published after the page was shown
+        var before = await LatestVersionAsync();
+        using var confirm = await console.PostFormAsync($"/history/{target}/rollback", new Dictionary<string, string> { ["head"] = shownHead });
+        Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
+        Assert.Contains("The configuration changed since this page was shown", await confirm.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, await LatestVersionAsync());
+
+        // Confirming the page as it is now rolls back.
+        var (_, fresh) = await console.GetAsync($"/history/{target}/rollback");
+        using var done = await console.PostFormAsync($"/history/{target}/rollback", new Dictionary<string, string> { ["head"] = HeadField().Match(fresh).Groups[1].Value });
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Equal(before + 1, await LatestVersionAsync());
+    }
+
+    [Fact]
+    public async Task Two_models_with_the_same_name_on_different_providers_stay_apart_on_the_usage_page()
+    {
+        var recorder = server.App.Services.GetRequiredService<IUsageRecorder>();
+        var name = Catalog.Unique("twin");
+        foreach (var (provider, calls) in new[] { ("alpha-x", 3), ("beta-x", 5) })
+        {
+            var modelId = Guid.NewGuid();
+            for (var i = 0; i < calls; i++)
+            {
+                recorder.Record(new UsageRecord
+                {
+                    RequestId = Guid.CreateVersion7(), At = DateTimeOffset.UtcNow.AddMinutes(-5), ProviderId = Guid.NewGuid(), ProviderName = provider,
+                    ModelId = modelId, ModelName = name, Tokens = new TokenCounts(10, 5), Cost = 0.5m, LatencyMs = 100,
+                });
+            }
+        }
+
+        using var console = ConsoleClient.For(server.App);
+        await console.SignInAsync();
+        string html = "";
+        for (var attempt = 0; attempt < 100 && !html.Contains($"{name} (beta-x)", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(100);
+            html = WebUtility.HtmlDecode((await console.GetAsync("/usage?range=24h")).Html);
+        }
+
+        Assert.Matches(new Regex($@"<th scope=""row"">{name} \(alpha-x\)</th><td class=""num"">3</td>"), html);
+        Assert.Matches(new Regex($@"<th scope=""row"">{name} \(beta-x\)</th><td class=""num"">5</td>"), html);
+    }
+
+    private async Task<long> LatestVersionAsync() =>
+        (await (await server.Admin.GetAsync("/api/v1/config/versions?limit=1")).JsonAsync()).GetProperty("data")[0].GetProperty("version").GetInt64();
+
+    [GeneratedRegex("name=\"head\" value=\"(\\d+)\"")]
+    private static partial Regex HeadField();
+}
