@@ -7,5 +7,11 @@ if (args is ["usage-writer", ..])
     return await Modelgate.Benchmarks.UsageWriterBench.RunAsync(args);
 }
 
+// bench/console/run.sh runs: ... -- console-seed <sqlite connection> <models file> <records> <days>
+if (args is ["console-seed", ..])
+{
+    return await Modelgate.Benchmarks.ConsoleSeed.RunAsync(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -30,7 +30,7 @@ internal static class UsageWriterBench
 
         // Warm-up: the series and the EF model, outside the measurement.
         await writer.StartAsync(CancellationToken.None);
-        foreach (var record in Records(2_000))
+        foreach (var record in SyntheticUsage.Records(2_000, SyntheticUsage.DefaultModels, DateTimeOffset.UtcNow.AddHours(-1), TimeSpan.FromMilliseconds(1)))
         {
             writer.Record(record);
         }
@@ -46,7 +46,7 @@ internal static class UsageWriterBench
             sizeBefore = await SizeAsync(before, kind);
         }
 
-        var records = Records(count).ToList();
+        var records = SyntheticUsage.Records(count, SyntheticUsage.DefaultModels, DateTimeOffset.UtcNow.AddHours(-1), TimeSpan.FromMilliseconds(1)).ToList();
         var clock = Stopwatch.StartNew();
         foreach (var record in records)
         {
@@ -80,29 +80,6 @@ internal static class UsageWriterBench
             ? $"row size       {total / (double)rows:F0} bytes/row, table and indexes (file growth over {rows:N0} rows)"
             : $"row size       {table / (double)rows:F0} bytes/row table only, {total / (double)rows:F0} bytes/row with indexes ({rows:N0} rows)");
         return metrics.Dropped == 0 && metrics.Spilled == 0 ? 0 : 1;
-    }
-
-    private static IEnumerable<UsageRecord> Records(int count)
-    {
-        var random = new Random(42);
-        var keys = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid()).ToArray();
-        var models = new[] { (Guid.NewGuid(), "gpt-4o-mini"), (Guid.NewGuid(), "claude-sonnet-4-20250514"), (Guid.NewGuid(), "text-embedding-3-small") };
-        var provider = Guid.NewGuid();
-        var start = DateTimeOffset.UtcNow.AddHours(-1);
-        for (var i = 0; i < count; i++)
-        {
-            var (modelId, model) = models[random.Next(models.Length)];
-            var input = random.Next(10, 20_000);
-            var output = random.Next(0, 2_000);
-            yield return new UsageRecord
-            {
-                RequestId = Guid.CreateVersion7(), At = start.AddMilliseconds(i), KeyId = keys[random.Next(keys.Length)], Purpose = i % 3 == 0 ? "agents/researcher" : "chat",
-                ProviderId = provider, ProviderName = "openai-main", ModelId = modelId, ModelName = model,
-                Tokens = new TokenCounts(input, output, random.Next(0, input / 2)), Cost = Cost.Of(new Core.Catalog.Pricing(0.15m, 0.6m, 0.075m), new TokenCounts(input, output)),
-                LatencyMs = random.Next(50, 5_000), TimeToFirstTokenMs = i % 2 == 0 ? random.Next(20, 800) : null, Streamed = i % 2 == 0,
-                Status = i % 50 == 0 ? 502 : 200, ErrorClass = i % 50 == 0 ? "upstream_error" : null, ConfigVersion = 17,
-            };
-        }
     }
 
     // Bytes on disk for usage_records: the table alone, and with its indexes.

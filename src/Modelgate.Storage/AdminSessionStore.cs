@@ -13,14 +13,18 @@ public sealed class AdminSessionStore(IDbContextFactory<ModelgateDbContext> cont
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromHours(12);
 
-    public async Task<string> CreateAsync(byte[] ticket, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    /// <summary>How recent a sign-in must be for a renewal of a missing session to start it again (see <see cref="RenewAsync"/>).</summary>
+    private static readonly TimeSpan FreshSignIn = TimeSpan.FromMinutes(1);
+
+    public async Task<string> CreateAsync(byte[] ticket, DateTimeOffset signedInAt, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         var now = time.UtcNow();
         await using var db = contexts.CreateDbContext();
         // Sessions past their end go as new ones come: the table holds only live sessions and a few stale ones.
         await db.AdminSessions.Where(s => s.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
         var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        db.AdminSessions.Add(new AdminSessionEntity { Id = id, Ticket = ticket, CreatedAt = now, ExpiresAt = Cap(now, expiresAt) });
+        var createdAt = Clock.Stored(signedInAt.UtcDateTime);
+        db.AdminSessions.Add(new AdminSessionEntity { Id = id, Ticket = ticket, CreatedAt = createdAt, ExpiresAt = Cap(createdAt, expiresAt) });
         await db.SaveChangesAsync(cancellationToken);
         return id;
     }
@@ -34,16 +38,31 @@ public sealed class AdminSessionStore(IDbContextFactory<ModelgateDbContext> cont
         return session is not null && session.ExpiresAt > now ? session.Ticket : null;
     }
 
-    public async Task RenewAsync(string id, byte[] ticket, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Extends a session. A sign-in made while a session cookie was present arrives here too, with its new sign-in
+    /// time: the session then starts again from that time, and is created again if it had just been ended (an admin
+    /// token change). A renewal of an ended session without a fresh sign-in leaves it ended.
+    /// </summary>
+    public async Task RenewAsync(string id, byte[] ticket, DateTimeOffset signedInAt, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
+        var signedIn = Clock.Stored(signedInAt.UtcDateTime);
         await using var db = contexts.CreateDbContext();
         var session = await db.AdminSessions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
-        if (session is not null)
+        if (session is null)
         {
-            session.Ticket = ticket;
-            session.ExpiresAt = Cap(session.CreatedAt, expiresAt);
-            await db.SaveChangesAsync(cancellationToken);
+            if (time.UtcNow() - signedIn > FreshSignIn)
+            {
+                return;
+            }
+
+            session = new AdminSessionEntity { Id = id, Ticket = ticket, CreatedAt = signedIn };
+            db.AdminSessions.Add(session);
         }
+
+        session.CreatedAt = signedIn > session.CreatedAt ? signedIn : session.CreatedAt;
+        session.Ticket = ticket;
+        session.ExpiresAt = Cap(session.CreatedAt, expiresAt);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     public async Task EndAsync(string id, CancellationToken cancellationToken)

@@ -12,12 +12,6 @@ public sealed class DataProtectionKeyStore(IDbContextFactory<ModelgateDbContext>
     /// <summary>The element of a stored key that holds its master-key ciphertext (in a child <c>value</c>).</summary>
     public const string EncryptedElement = "encryptedKey";
 
-    public bool Any()
-    {
-        using var db = contexts.CreateDbContext();
-        return db.DataProtectionKeys.Any();
-    }
-
     public IReadOnlyList<string> All()
     {
         using var db = contexts.CreateDbContext();

@@ -47,7 +47,7 @@ public sealed partial class ConsolePagesTests(SqliteServer server) : IClassFixtu
         var before = await LatestVersionAsync();
         using var confirm = await console.PostFormAsync($"/history/{target}/rollback", new Dictionary<string, string> { ["head"] = shownHead });
         Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
-        Assert.Contains("The configuration changed since this page was shown", await confirm.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("The configuration changed since the rollback was reviewed", await confirm.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(before, await LatestVersionAsync());
 
         // Confirming the page as it is now rolls back.

@@ -102,9 +102,75 @@ public sealed class ConsoleSessionLifecycleTests
         Assert.Equal(HttpStatusCode.Redirect, (await console.Http.GetAsync("/")).StatusCode);
     }
 
+    [Fact]
+    public async Task While_the_database_is_away_a_signed_in_administrator_still_sees_what_is_in_effect()
+    {
+        await using var postgres = await PrivatePostgres.StartAsync();
+        using var data = new TempDirectory();
+        await using var app = new ModelgateApp(new DatabaseOptions(DatabaseKind.Postgres, postgres.ConnectionString), data.Path,
+            new Dictionary<string, string?> { ["MODELGATE_MASTER_KEY"] = Core.Secrets.MasterKey.Generate().ToBase64() });
+        using var console = ConsoleClient.For(app);
+        await console.SignInAsync();
+        console.Http.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+
+        await postgres.StopAsync();
+        var (status, html) = await console.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("The database cannot be reached", html, StringComparison.Ordinal);
+        var (listStatus, list) = await console.GetAsync("/providers");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, listStatus);
+        Assert.Contains("The catalog database cannot be reached", list, StringComparison.Ordinal);
+
+        await postgres.StartAgainAsync();
+        Assert.Equal(HttpStatusCode.OK, (await console.GetAsync("/providers")).Status);
+    }
+
+    [Fact]
+    public async Task Signing_in_again_restarts_the_session_clock_and_works_after_the_token_changed()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        var masterKey = Core.Secrets.MasterKey.Generate().ToBase64();
+        await using var first = new ModelgateApp(db.Options, db.DataDirectory.Path, new Dictionary<string, string?> { ["MODELGATE_MASTER_KEY"] = masterKey });
+        using var console = ConsoleClient.For(first);
+        var oldSession = SessionCookie(await console.SignInAsync());
+        var created = await ScalarAsync(db, "SELECT created_at FROM admin_sessions");
+        await Task.Delay(50);
+        using var again = await console.PostFormAsync("/", new Dictionary<string, string> { ["token"] = ModelgateApp.AdminToken }, action: "/sign-in"); // with the session cookie still present
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal(1L, await CountAsync(db, "admin_sessions"));
+        Assert.NotEqual(created, await ScalarAsync(db, "SELECT created_at FROM admin_sessions"));
+
+        // The token changes while the sign-in page is open: the form is sent with the old session cookie, which is
+        // refused and ended in that request; the sign-in with the new token still gives a working session.
+        const string newToken = "mg-the-token-after-the-change-0000";
+        await using var changed = new ModelgateApp(db.Options, db.DataDirectory.Path, new Dictionary<string, string?> { ["MODELGATE_MASTER_KEY"] = masterKey, ["MODELGATE_ADMIN_TOKEN"] = newToken });
+        using var browser = changed.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var form = await browser.GetAsync("/sign-in");
+        var csrfCookie = form.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("modelgate_csrf=", StringComparison.Ordinal));
+        var csrf = System.Text.RegularExpressions.Regex.Match(await form.Content.ReadAsStringAsync(), "name=\"__csrf\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/sign-in")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = newToken, ["__csrf"] = WebUtility.HtmlDecode(csrf) }),
+        };
+        post.Headers.Add("Cookie", $"{oldSession}; {csrfCookie[..csrfCookie.IndexOf(';', StringComparison.Ordinal)]}");
+        using var signedIn = await browser.SendAsync(post);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await GetWithCookieAsync(changed, SessionCookie(signedIn)));
+    }
+
+    private static async Task<string?> ScalarAsync(TestDatabase db, string sql)
+    {
+        await using var connection = new SqliteConnection(db.Options.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (await command.ExecuteScalarAsync())?.ToString();
+    }
+
     private static string SessionCookie(HttpResponseMessage signIn)
     {
-        var header = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("modelgate_session=", StringComparison.Ordinal));
+        // The last one counts, as in a browser (a refused old session is deleted in the same answer).
+        var header = signIn.Headers.GetValues("Set-Cookie").Last(c => c.StartsWith("modelgate_session=", StringComparison.Ordinal));
         return header[..header.IndexOf(';', StringComparison.Ordinal)];
     }
 

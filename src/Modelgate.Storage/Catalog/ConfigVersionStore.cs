@@ -41,9 +41,11 @@ public sealed class ConfigVersionStore(CatalogTransaction transactions, SecretPr
 
     /// <summary>
     /// Makes the catalog equal to version <paramref name="version"/> again (keys included) and publishes that as a
-    /// new version. Entities keep their ids; keys are re-encrypted under the current master key.
+    /// new version. Entities keep their ids; keys are re-encrypted under the current master key. With
+    /// <paramref name="expectedLatest"/>, refused when another version was published since the caller looked
+    /// (checked inside the serialized write, so nothing unseen is undone).
     /// </summary>
-    public async Task<CatalogResult<ConfigVersionView>> RollbackAsync(long version, string actor, CancellationToken cancellationToken)
+    public async Task<CatalogResult<ConfigVersionView>> RollbackAsync(long version, string actor, CancellationToken cancellationToken, long? expectedLatest = null)
     {
         var (result, published) = await transactions.RunAndPublishAsync<bool>(async db =>
         {
@@ -69,6 +71,11 @@ public sealed class ConfigVersionStore(CatalogTransaction transactions, SecretPr
 
             var now = time.UtcNow();
             var current = await db.ConfigVersions.MaxAsync(v => v.Version, cancellationToken);
+            if (expectedLatest is { } expected && expected != current)
+            {
+                return CatalogError.Conflict($"The configuration changed since the rollback was reviewed (now v{current}, then v{expected}). Check the list of changes a rollback undoes, then confirm again.");
+            }
+
             await CatalogRestore.ApplyAsync(db, target, keys, now, cancellationToken);
             AuditTrail.Record(db, actor, "config.rollback", "config_version", version.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 new { version = current }, new { version, summary = $"rollback to v{version}" }, now);

@@ -4,18 +4,18 @@ using Modelgate.Storage.Entities;
 namespace Modelgate.Storage.Usage;
 
 /// <summary>What a sum needs of a raw usage row (read without the request id).</summary>
-internal sealed record RawUsage(long AtMs, int SeriesId, long InputTokens, long OutputTokens, long CachedTokens, long? CostPicos, int LatencyMs, int? TtftMs, int Status, string? ErrorClass, int Flags);
+internal readonly record struct RawUsage(long AtMs, int SeriesId, long InputTokens, long OutputTokens, long CachedTokens, long? CostPicos, int LatencyMs, int? TtftMs, bool Failed, int Flags);
 
 /// <summary>Folds stored usage — raw rows and daily rollups — into <see cref="UsageTotals"/>, the same way wherever it is summed.</summary>
 internal static class UsageAggregation
 {
     public static IQueryable<RawUsage> Raw(this IQueryable<UsageRecordEntity> rows) =>
-        rows.Select(r => new RawUsage(r.AtMs, r.SeriesId, r.InputTokens, r.OutputTokens, r.CachedTokens, r.CostPicos, r.LatencyMs, r.TtftMs, r.Status, r.ErrorClass, r.Flags));
+        rows.Select(r => new RawUsage(r.AtMs, r.SeriesId, r.InputTokens, r.OutputTokens, r.CachedTokens, r.CostPicos, r.LatencyMs, r.TtftMs, r.Status >= 400 || r.ErrorClass != null, r.Flags));
 
     public static void Add(this UsageTotals totals, RawUsage r)
     {
         var flags = (UsageFlags)r.Flags;
-        totals.Add(r.InputTokens, r.OutputTokens, r.CachedTokens, r.CostPicos, r.LatencyMs, r.TtftMs, r.Status >= 400 || r.ErrorClass is not null,
+        totals.Add(r.InputTokens, r.OutputTokens, r.CachedTokens, r.CostPicos, r.LatencyMs, r.TtftMs, r.Failed,
             flags.HasFlag(UsageFlags.Streamed), flags.HasFlag(UsageFlags.Estimated));
     }
 

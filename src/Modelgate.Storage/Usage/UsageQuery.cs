@@ -53,6 +53,21 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
 
         var series = (await db.UsageSeries.AsNoTracking().ToListAsync(cancellationToken)).Where(s => Matches(s, request)).ToDictionary(s => s.Id);
         var groups = new Dictionary<string, UsageGroup>(StringComparer.Ordinal);
+
+        // A row's group depends only on its series and its hour or day: found once per pair, not built per row.
+        var bucketMs = request.GroupBy.Contains(UsageDimension.Hour) ? 3_600_000L : request.GroupBy.Contains(UsageDimension.Day) ? 86_400_000L : long.MaxValue;
+        var known = new Dictionary<(int Series, long Bucket), UsageGroup>();
+        UsageGroup Group(UsageSeriesEntity s, long atMs)
+        {
+            var key = (s.Id, atMs / bucketMs);
+            if (!known.TryGetValue(key, out var group))
+            {
+                known[key] = group = GroupOf(groups, request.GroupBy, s, atMs);
+            }
+
+            return group;
+        }
+
         if (series.Count == 0)
         {
             return ([], null);
@@ -76,7 +91,7 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
             {
                 if (series.TryGetValue(r.SeriesId, out var s))
                 {
-                    GroupOf(groups, request.GroupBy, s, r.Day * 86_400_000L).Totals.Add(r);
+                    Group(s, r.Day * 86_400_000L).Totals.Add(r);
                 }
             }
         }
@@ -93,7 +108,7 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
         {
             if (series.TryGetValue(r.SeriesId, out var s))
             {
-                GroupOf(groups, request.GroupBy, s, r.AtMs).Totals.Add(r);
+                Group(s, r.AtMs).Totals.Add(r);
             }
         }
 

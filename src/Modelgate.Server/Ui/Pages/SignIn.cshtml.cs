@@ -7,7 +7,7 @@ using Modelgate.Server.Ui.Security;
 namespace Modelgate.Server.Ui.Pages;
 
 /// <summary>Exchanges the admin token for a session cookie; the token itself is never stored in the browser.</summary>
-internal sealed class SignInModel(AdminTokenVerifier verifier, SignInThrottle throttle, ILogger<SignInModel> logger) : PageModel
+internal sealed class SignInModel(AdminTokenVerifier verifier, SignInThrottle throttle, TimeProvider time, ILogger<SignInModel> logger) : PageModel
 {
     public string? Error { get; private set; }
 
@@ -34,7 +34,7 @@ internal sealed class SignInModel(AdminTokenVerifier verifier, SignInThrottle th
             return Page();
         }
 
-        await HttpContext.SignInAsync(AdminSession.Scheme, AdminSession.Principal(actor));
+        await HttpContext.SignInAsync(AdminSession.Scheme, AdminSession.Principal(actor), AdminSession.NewSession(time.GetUtcNow()));
         logger.LogInformation("{Actor} signed in to the console.", actor);
         return LocalRedirect(Target);
     }

@@ -39,6 +39,10 @@ internal static class AdminSession
             };
         });
 
+    /// <summary>A sign-in's properties: when it happened, which starts the session's 12-hour limit afresh.</summary>
+    public static AuthenticationProperties NewSession(DateTimeOffset now) =>
+        new(new Dictionary<string, string?> { [DatabaseTicketStore.SignedInItem] = now.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
     /// <summary>The principal a signed-in administrator carries: the same actor name the admin API records.</summary>
     public static ClaimsPrincipal Principal(string actor) =>
         new(new ClaimsIdentity([new Claim(AdminTokenAuthenticationHandler.ActorClaim, actor)], Scheme));

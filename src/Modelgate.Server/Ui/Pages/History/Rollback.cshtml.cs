@@ -22,22 +22,14 @@ internal sealed class RollbackModel(ConfigVersionStore store) : ConsolePage
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var shownHead = Head;
-        if (await ShowAsync() is { } refused)
+        // Refused if anyone published since the confirmation was shown: it is shown again with the new list.
+        var result = await store.RollbackAsync(Version, Actor, HttpContext.RequestAborted, expectedLatest: Head);
+        if (result.Value is { } published)
         {
-            return refused;
+            return Done($"Rolled back to v{Version}: published as v{published.Version}.", "/history");
         }
 
-        if (Head != shownHead)
-        {
-            // Someone published since the confirmation was shown: confirm again with the new list.
-            return Refused(CatalogError.Conflict($"The configuration changed since this page was shown (now v{Head}). Check the list of changes a rollback undoes, then confirm again."));
-        }
-
-        var result = await store.RollbackAsync(Version, Actor, HttpContext.RequestAborted);
-        return result.Value is { } published
-            ? Done($"Rolled back to v{Version}: published as v{published.Version}.", "/history")
-            : Refused(result.Error!);
+        return await ShowAsync() ?? Refused(result.Error!);
     }
 
     private async Task<IActionResult?> ShowAsync()
