@@ -5,7 +5,8 @@ namespace Modelgate.Server.Ui;
 
 /// <summary>
 /// The error page a browser gets for a console address (an unknown page, an expired form, an unreachable database)
-/// instead of the API's problem JSON: what went wrong and a way back. No details of the failure.
+/// instead of the API's problem JSON: what went wrong and a way back. The same sentence the API would give (never a
+/// stack trace or internals; the master key messages name what to configure, not a secret).
 /// </summary>
 internal static class ConsoleErrorPage
 {

@@ -87,12 +87,19 @@ internal sealed class UsageReport
 
     private static string ModelName(UsageGroup g) => g.Keys.GetValueOrDefault("model") ?? "(unknown)";
 
-    // A model's label is its name, or "name (provider)" when another model in the range has the same name.
+    // A model's label is its name; "name (provider)" when another model in the range has the same name; and with
+    // the start of its id too when even that is shared (a model deleted and created again under the same name).
     private static Dictionary<string, string> Labels(IReadOnlyList<UsageGroup> groups)
     {
         var models = groups.GroupBy(ModelKey).Select(g => (Key: g.Key, Name: ModelName(g.First()), Provider: g.First().Keys.GetValueOrDefault("provider"))).ToList();
-        var shared = models.GroupBy(m => m.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
-        return models.ToDictionary(m => m.Key, m => shared.Contains(m.Name) ? $"{m.Name} ({m.Provider ?? "?"})" : m.Name, StringComparer.Ordinal);
+        var labels = Disambiguate(models.ToDictionary(m => m.Key, m => m.Name, StringComparer.Ordinal), m => $"{m.Value} ({models.First(x => x.Key == m.Key).Provider ?? "?"})");
+        return Disambiguate(labels, m => $"{m.Value} #{m.Key.Replace("name:", "", StringComparison.Ordinal)[..Math.Min(8, m.Key.Length)]}");
+    }
+
+    private static Dictionary<string, string> Disambiguate(Dictionary<string, string> labels, Func<KeyValuePair<string, string>, string> longer)
+    {
+        var shared = labels.Values.GroupBy(v => v, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        return labels.ToDictionary(m => m.Key, m => shared.Contains(m.Value) ? longer(m) : m.Value, StringComparer.Ordinal);
     }
 
     private string Period(string? key) => Hourly
