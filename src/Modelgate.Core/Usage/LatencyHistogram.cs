@@ -12,7 +12,8 @@ public sealed class LatencyHistogram
 {
     private const double Gamma = 1.04;
     private static readonly double LogGamma = Math.Log(Gamma);
-    private readonly SortedDictionary<int, long> _buckets = [];
+    // A hash map, sorted only when read in order: adding is the hot path (once per call summed).
+    private readonly Dictionary<int, long> _buckets = [];
 
     public long Count { get; private set; }
 
@@ -46,7 +47,7 @@ public sealed class LatencyHistogram
         // The nearest-rank method: the smallest value with at least q of all values at or below it.
         var rank = Math.Max(1, (long)Math.Ceiling(q * Count));
         long seen = 0;
-        foreach (var (bucket, count) in _buckets)
+        foreach (var (bucket, count) in InOrder())
         {
             seen += count;
             if (seen >= rank)
@@ -55,14 +56,14 @@ public sealed class LatencyHistogram
             }
         }
 
-        return Value(_buckets.Keys.Last());
+        return Value(_buckets.Keys.Max());
     }
 
     /// <summary>As stored: <c>bucket:count</c> pairs separated by commas.</summary>
     public override string ToString()
     {
         var text = new StringBuilder();
-        foreach (var (bucket, count) in _buckets)
+        foreach (var (bucket, count) in InOrder())
         {
             text.Append(text.Length == 0 ? "" : ",").Append(bucket.ToString(CultureInfo.InvariantCulture)).Append(':').Append(count.ToString(CultureInfo.InvariantCulture));
         }
@@ -90,9 +91,11 @@ public sealed class LatencyHistogram
 
     private void Add(int bucket, long count)
     {
-        _buckets[bucket] = _buckets.GetValueOrDefault(bucket) + count;
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_buckets, bucket, out _) += count;
         Count += count;
     }
+
+    private IEnumerable<KeyValuePair<int, long>> InOrder() => _buckets.OrderBy(b => b.Key);
 
     // Bucket i holds (γ^(i-1), γ^i]; values up to 1 ms are bucket 0.
     private static int Bucket(double milliseconds) => milliseconds <= 1 ? 0 : (int)Math.Ceiling(Math.Log(milliseconds) / LogGamma);

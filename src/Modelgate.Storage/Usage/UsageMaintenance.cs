@@ -84,8 +84,7 @@ public sealed partial class UsageMaintenance(
     {
         var (fromMs, toMs) = (day * 86_400_000L, (day + 1) * 86_400_000L);
         var totals = new Dictionary<int, UsageTotals>();
-        var rows = db.UsageRecords.AsNoTracking().Where(r => r.AtMs >= fromMs && r.AtMs < toMs).Raw();
-        await foreach (var r in rows.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await UsageAggregation.ReadRawAsync(db, fromMs, toMs, null, r =>
         {
             if (!totals.TryGetValue(r.SeriesId, out var sum))
             {
@@ -93,7 +92,7 @@ public sealed partial class UsageMaintenance(
             }
 
             sum.Add(r);
-        }
+        }, cancellationToken);
 
         // A day rolled up before (records replayed late) adds to its existing rows.
         var existing = await db.UsageRollups.Where(r => r.Day == day).ToDictionaryAsync(r => r.SeriesId, cancellationToken);

@@ -98,19 +98,13 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
 
         var fromMs = Math.Max(request.From.ToUnixTimeMilliseconds(), rawSinceDay * 86_400_000L);
         var toMs = request.To.ToUnixTimeMilliseconds();
-        var raw = db.UsageRecords.AsNoTracking().Where(r => r.AtMs >= fromMs && r.AtMs < toMs);
-        if (filtered)
-        {
-            raw = raw.Where(r => ids.Contains(r.SeriesId));
-        }
-
-        await foreach (var r in raw.Raw().AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await UsageAggregation.ReadRawAsync(db, fromMs, toMs, filtered ? ids : null, r =>
         {
             if (series.TryGetValue(r.SeriesId, out var s))
             {
                 Group(s, r.AtMs).Totals.Add(r);
             }
-        }
+        }, cancellationToken);
 
         return ([.. groups.Values], null);
     }
