@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 using Modelgate.Server.Tests.Support;
 
 namespace Modelgate.Server.Tests;
@@ -115,19 +114,7 @@ public sealed class ConsoleSecurityTests(SqliteServer server) : IClassFixture<Sq
     {
         using var console = ConsoleClient.For(server.App);
         await console.SignInAsync();
-        await using var connection = new SqliteConnection(server.Database.Options.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT xml FROM data_protection_keys";
-        var rows = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                rows.Add(reader.GetString(0));
-            }
-        }
-
+        var rows = await SqliteRows.ReadAsync(server.Database, "SELECT xml FROM data_protection_keys");
         Assert.NotEmpty(rows);
         Assert.All(rows, xml =>
         {

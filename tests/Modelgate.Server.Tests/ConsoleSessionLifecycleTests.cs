@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Modelgate.Server.Tests.Support;
 using Modelgate.Storage;
 using Modelgate.Testing;
@@ -158,14 +157,11 @@ public sealed class ConsoleSessionLifecycleTests
         Assert.Equal(HttpStatusCode.OK, await GetWithCookieAsync(changed, SessionCookie(signedIn)));
     }
 
-    private static async Task<string?> ScalarAsync(TestDatabase db, string sql)
-    {
-        await using var connection = new SqliteConnection(db.Options.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (await command.ExecuteScalarAsync())?.ToString();
-    }
+    private static async Task<long> CountAsync(TestDatabase db, string table) => long.Parse((await SqliteRows.ReadAsync(db, $"SELECT COUNT(*) FROM {table}"))[0]!, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<string?> ScalarAsync(TestDatabase db, string sql) => (await SqliteRows.ReadAsync(db, sql)).FirstOrDefault();
+
+    private static async Task<List<string?>> XmlAsync(TestDatabase db) => await SqliteRows.ReadAsync(db, "SELECT xml FROM data_protection_keys");
 
     private static string SessionCookie(HttpResponseMessage signIn)
     {
@@ -183,28 +179,4 @@ public sealed class ConsoleSessionLifecycleTests
         return response.StatusCode;
     }
 
-    private static async Task<long> CountAsync(TestDatabase db, string table)
-    {
-        await using var connection = new SqliteConnection(db.Options.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {table}";
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task<List<string>> XmlAsync(TestDatabase db)
-    {
-        await using var connection = new SqliteConnection(db.Options.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT xml FROM data_protection_keys";
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(reader.GetString(0));
-        }
-
-        return rows;
-    }
 }
