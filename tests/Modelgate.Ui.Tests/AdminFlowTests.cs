@@ -175,7 +175,9 @@ public sealed class AdminFlowTests(ConsoleFixture fixture)
         await Expect(page.Locator("#instances")).ToContainTextAsync("this one");
         await Expect(page.Locator("#instances")).ToContainTextAsync("current");
         await session.ScreenshotAsync("instances");
+        await (await fixture.Admin.PutJsonAsync("/api/v1/llm-defaults/chat", new { model_id = small.Str("id") })).ExpectAsync(System.Net.HttpStatusCode.OK);
         await session.OpenAsync("/", "Overview");
+        await Expect(page.Locator("tr[data-purpose='chat']")).ToContainTextAsync("Flow Small");
         await session.ScreenshotAsync("overview");
 
         // Signing out ends the session.

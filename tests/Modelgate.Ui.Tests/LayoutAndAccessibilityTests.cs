@@ -51,8 +51,8 @@ public sealed class LayoutAndAccessibilityTests(ConsoleFixture fixture)
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("main")).ToBeFocusedAsync();
 
-        // Tabbing through the navigation reaches "Providers"; Enter follows it.
-        await page.Locator("body").FocusAsync();
+        // From the top of a freshly loaded page, tabbing through the navigation reaches "Providers"; Enter follows it.
+        await page.GotoAsync("/");
         for (var i = 0; i < 10 && await page.EvaluateAsync<string>("() => document.activeElement?.textContent?.trim() ?? ''") != "Providers"; i++)
         {
             await page.Keyboard.PressAsync("Tab");
