@@ -88,9 +88,88 @@ public sealed partial class ConsolePagesTests(SqliteServer server) : IClassFixtu
         Assert.Matches(new Regex($@"<th scope=""row"">{name} \(beta-x\)</th><td class=""num"">5</td>"), html);
     }
 
+    [Fact]
+    public async Task The_key_field_can_clear_a_stored_key_and_an_empty_field_keeps_it()
+    {
+        var provider = await server.Admin.CreateProviderAsync("openai", apiKey: "sk-console-clear-000000000000000000");
+        var id = provider.Str("id");
+        using var console = ConsoleClient.For(server.App);
+        await console.SignInAsync();
+        var form = new Dictionary<string, string> { ["name"] = provider.Str("name"), ["type"] = "openai", ["is_active"] = "true", ["api_key"] = "" };
+
+        Assert.Equal(HttpStatusCode.Redirect, (await console.PostFormAsync($"/providers/{id}", form)).StatusCode);
+        Assert.True((await (await server.Admin.GetAsync($"/api/v1/llm-providers/{id}")).JsonAsync()).GetProperty("has_api_key").GetBoolean());
+
+        form["clear_api_key"] = "true";
+        Assert.Equal(HttpStatusCode.Redirect, (await console.PostFormAsync($"/providers/{id}", form)).StatusCode);
+        Assert.False((await (await server.Admin.GetAsync($"/api/v1/llm-providers/{id}")).JsonAsync()).GetProperty("has_api_key").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Deactivating_a_default_model_is_refused_readably_until_forced_and_forcing_clears_the_default()
+    {
+        var provider = await server.Admin.CreateProviderAsync("ollama");
+        var model = await server.Admin.CreateModelAsync(provider.Str("id"));
+        var agentType = Catalog.Unique("deact");
+        await (await server.Admin.PutJsonAsync($"/api/v1/llm-defaults/agents/{agentType}", new { model_id = model.Str("id") })).ExpectAsync(HttpStatusCode.OK);
+        using var console = ConsoleClient.For(server.App);
+        await console.SignInAsync();
+
+        using var refused = await console.PostFormAsync("/models", new Dictionary<string, string> { ["active"] = "false" }, action: $"/models?handler=Activation&id={model.Str("id")}");
+        var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Contains("Deactivate anyway and clear its defaults", html, StringComparison.Ordinal);
+        Assert.True((await (await server.Admin.GetAsync($"/api/v1/llm-models/{model.Str("id")}")).JsonAsync()).GetProperty("is_active").GetBoolean());
+
+        using var forced = await console.PostFormAsync("/models", new Dictionary<string, string> { ["active"] = "false", ["force"] = "true" }, action: $"/models?handler=Activation&id={model.Str("id")}");
+        Assert.Equal(HttpStatusCode.Redirect, forced.StatusCode);
+        var after = await (await server.Admin.GetAsync($"/api/v1/llm-models/{model.Str("id")}")).JsonAsync();
+        Assert.False(after.GetProperty("is_active").GetBoolean());
+        Assert.Empty(after.GetProperty("default_for_agent_types").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task The_defaults_page_shows_the_stores_refusal_when_a_chosen_model_cannot_serve()
+    {
+        var provider = await server.Admin.CreateProviderAsync("ollama");
+        var embedding = await server.Admin.CreateModelAsync(provider.Str("id"), type: "embedding");
+        using var console = ConsoleClient.For(server.App);
+        await console.SignInAsync();
+        using var response = await console.PostFormAsync("/defaults", new Dictionary<string, string> { ["purpose"] = "chat", ["model_id"] = embedding.Str("id") }, action: "/defaults?handler=Set");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains("is an embedding model and cannot be the default for 'chat'", html, StringComparison.Ordinal);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await (await server.Admin.GetAsync("/api/v1/llm-defaults")).JsonAsync()).GetProperty("chat").ValueKind);
+    }
+
+    [Fact]
+    public async Task The_audit_log_pages_fifty_entries_at_a_time()
+    {
+        for (var i = 0; i < 55; i++)
+        {
+            await server.Admin.CreateProviderAsync("ollama");
+        }
+
+        using var console = ConsoleClient.For(server.App);
+        await console.SignInAsync();
+        var (_, first) = await console.GetAsync("/audit?entity_type=provider");
+        Assert.Equal(50, AuditRows().Matches(first).Count);
+        var next = NextLink().Match(first);
+        Assert.True(next.Success, "the first page links to the next one");
+        var (_, second) = await console.GetAsync(WebUtility.HtmlDecode(next.Groups[1].Value));
+        Assert.Contains("entity_type=provider", WebUtility.HtmlDecode(next.Groups[1].Value), StringComparison.Ordinal);
+        Assert.InRange(AuditRows().Matches(second).Count, 5, 50);
+        Assert.Contains("rel=\"prev\"", second, StringComparison.Ordinal);
+    }
+
     private async Task<long> LatestVersionAsync() =>
         (await (await server.Admin.GetAsync("/api/v1/config/versions?limit=1")).JsonAsync()).GetProperty("data")[0].GetProperty("version").GetInt64();
 
     [GeneratedRegex("name=\"head\" value=\"(\\d+)\"")]
     private static partial Regex HeadField();
+
+    [GeneratedRegex("<td class=\"mono\">provider\\.[a-z]+</td>")]
+    private static partial Regex AuditRows();
+
+    [GeneratedRegex("href=\"([^\"]+)\" rel=\"next\"")]
+    private static partial Regex NextLink();
 }

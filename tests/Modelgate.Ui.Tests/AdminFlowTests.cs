@@ -150,6 +150,12 @@ public sealed class AdminFlowTests(ConsoleFixture fixture)
         await session.OpenAsync("/models", "Models");
         await Expect(page.Locator("tr[data-model='fake-chat-large']")).ToContainTextAsync("100%");
         await session.ScreenshotAsync("models");
+        await page.Locator("tr[data-model='fake-chat-small']").GetByRole(AriaRole.Button, new() { Name = "Deactivate" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Model Flow Small deactivated.");
+        await Expect(page.Locator("tr[data-model='fake-chat-small']")).ToContainTextAsync("inactive");
+        Assert.False((await fixture.Admin.GetFromJsonAsync<JsonElement>("/api/v1/llm-models/" + small.Str("id"))).GetProperty("is_active").GetBoolean());
+        await page.Locator("tr[data-model='fake-chat-small']").GetByRole(AriaRole.Button, new() { Name = "Activate" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Model Flow Small activated.");
 
         // Roll back to the version where Flow Large was the agents default, after confirming.
         await session.OpenAsync("/history", "Configuration history");
