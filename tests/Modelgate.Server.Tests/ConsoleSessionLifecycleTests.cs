@@ -77,7 +77,7 @@ public sealed class ConsoleSessionLifecycleTests
     }
 
     [Fact]
-    public async Task Failed_sign_ins_are_limited_per_address_and_then_even_the_right_token_waits()
+    public async Task Failed_sign_ins_are_limited_and_then_even_the_right_token_waits_out_the_minute()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
         await using var app = new ModelgateApp(db.Options, db.DataDirectory.Path);

@@ -22,12 +22,6 @@ internal sealed partial class ErrorHandling(IProblemDetailsService problems, ILo
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "Something went wrong on the server; the error has been logged with the trace id."),
         };
         LogFailure(logger, exception.GetType().Name, context.Request.Path, exception);
-        if (Ui.ConsoleErrorPage.Applies(context))
-        {
-            await Ui.ConsoleErrorPage.WriteAsync(context, status, title, detail);
-            return true;
-        }
-
         context.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {

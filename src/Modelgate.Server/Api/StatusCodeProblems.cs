@@ -11,13 +11,6 @@ internal static class StatusCodeProblems
     public static async Task WriteAsync(StatusCodeContext context)
     {
         var http = context.HttpContext;
-        if (Ui.ConsoleErrorPage.Applies(http))
-        {
-            var status = http.Response.StatusCode;
-            await Ui.ConsoleErrorPage.WriteAsync(http, status, status == StatusCodes.Status404NotFound ? "Not found" : "That did not work", Ui.ConsoleErrorPage.DetailFor(status));
-            return;
-        }
-
         var detail = http.Response.StatusCode switch
         {
             StatusCodes.Status404NotFound => "Nothing is at this path. The API is described at /openapi/v1.json and browsable at /scalar.",

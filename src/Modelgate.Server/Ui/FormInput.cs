@@ -1,5 +1,6 @@
 using System.Globalization;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Validation;
 
 namespace Modelgate.Server.Ui;
 
@@ -9,11 +10,9 @@ namespace Modelgate.Server.Ui;
 /// </summary>
 internal sealed class FormInput
 {
-    private readonly Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
+    private readonly ValidationErrors _errors = new();
 
-    public CatalogError? Error => _errors.Count == 0
-        ? null
-        : new CatalogError(CatalogErrorKind.Invalid, "The form is not valid", string.Join(" ", _errors.Select(e => $"{e.Key}: {e.Value[0]}")), _errors);
+    public CatalogError? Error => _errors.IsEmpty ? null : CatalogError.Invalid(_errors);
 
     public int? Int(string? text, string field) => Read(text, field, "a whole number",
         (string s, out int v) => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out v));
@@ -44,7 +43,7 @@ internal sealed class FormInput
             return value;
         }
 
-        _errors[field] = [$"'{text.Trim()}' is not {expected}; enter {expected} or leave it empty"];
+        _errors.Add(field, $"'{text.Trim()}' is not {expected}; enter {expected} or leave it empty");
         return null;
     }
 }

@@ -29,6 +29,8 @@ internal static class UiExtensions
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.FormFieldName = "__csrf";
         });
+        // Ahead of the JSON writer (AddProblemDetails comes later): browsers on console addresses get an HTML page.
+        services.AddSingleton<IProblemDetailsWriter, ConsoleProblemWriter>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<FirstSigningKey>();
         services.AddOptions<CookieAuthenticationOptions>(AdminSession.Scheme)

@@ -24,6 +24,21 @@ public sealed class ConfigVersionStore(CatalogTransaction transactions, SecretPr
             return new Page<ConfigVersionView>([.. rows.Select(r => new ConfigVersionView(r.Version, r.PublishedAt, r.Actor, r.Summary, r.Version == latest))], total, limit, offset);
         });
 
+    /// <summary>One version as the list shows it (no snapshot read), or why not.</summary>
+    public Task<CatalogResult<ConfigVersionView>> GetAsync(long version, CancellationToken cancellationToken) =>
+        transactions.ReadAsync<CatalogResult<ConfigVersionView>>(async db =>
+        {
+            var row = await db.ConfigVersions.AsNoTracking().Where(v => v.Version == version)
+                .Select(v => new { v.Version, v.PublishedAt, v.Actor, v.Summary }).SingleOrDefaultAsync(cancellationToken);
+            if (row is null)
+            {
+                return CatalogError.NotFound($"no catalog version {version}; GET /api/v1/config/versions lists them");
+            }
+
+            var latest = await db.ConfigVersions.MaxAsync(v => v.Version, cancellationToken);
+            return new ConfigVersionView(row.Version, row.PublishedAt, row.Actor, row.Summary, row.Version == latest);
+        });
+
     public Task<CatalogResult<ConfigVersionDiff>> DiffAsync(long version, CancellationToken cancellationToken) =>
         transactions.ReadAsync<CatalogResult<ConfigVersionDiff>>(async db =>
         {

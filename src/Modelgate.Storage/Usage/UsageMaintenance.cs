@@ -84,7 +84,7 @@ public sealed partial class UsageMaintenance(
     {
         var (fromMs, toMs) = (day * 86_400_000L, (day + 1) * 86_400_000L);
         var totals = new Dictionary<int, UsageTotals>();
-        await UsageAggregation.ReadRawAsync(db, fromMs, toMs, null, r =>
+        await UsageRows.ReadAsync(db, fromMs, toMs, null, r =>
         {
             if (!totals.TryGetValue(r.SeriesId, out var sum))
             {

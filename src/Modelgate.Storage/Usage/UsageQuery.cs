@@ -23,6 +23,9 @@ public enum UsageDimension
 public sealed record UsageRequest(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<UsageDimension> GroupBy)
 {
     public Guid? ModelId { get; init; }
+
+    /// <summary>Only these models (e.g. the ones a page shows), when set.</summary>
+    public IReadOnlySet<Guid>? ModelIds { get; init; }
     public Guid? ProviderId { get; init; }
     public Guid? KeyId { get; init; }
     public string? Purpose { get; init; }
@@ -73,7 +76,7 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
             return ([], null);
         }
 
-        var filtered = request.ModelId is not null || request.ProviderId is not null || request.KeyId is not null || request.Purpose is not null;
+        var filtered = request.ModelId is not null || request.ModelIds is not null || request.ProviderId is not null || request.KeyId is not null || request.Purpose is not null;
         var ids = series.Keys.ToList();
 
         // Days before the raw records start: from the rollups, whole days.
@@ -98,7 +101,7 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
 
         var fromMs = Math.Max(request.From.ToUnixTimeMilliseconds(), rawSinceDay * 86_400_000L);
         var toMs = request.To.ToUnixTimeMilliseconds();
-        await UsageAggregation.ReadRawAsync(db, fromMs, toMs, filtered ? ids : null, r =>
+        await UsageRows.ReadAsync(db, fromMs, toMs, filtered ? ids : null, r =>
         {
             if (series.TryGetValue(r.SeriesId, out var s))
             {
@@ -116,12 +119,20 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
         return ModelScorecard.From(hours, groups?.FirstOrDefault()?.Totals);
     }
 
-    /// <summary>Every model's scorecard over the same window, from one grouped query (models without calls are absent).</summary>
-    public async Task<IReadOnlyDictionary<Guid, ModelScorecard>> ScorecardsAsync(DateTimeOffset now, int hours, CancellationToken cancellationToken)
+    /// <summary>These models' scorecards over the same window, from one grouped query (models without calls are absent).</summary>
+    public async Task<IReadOnlyDictionary<Guid, ModelScorecard>> ScorecardsAsync(IReadOnlySet<Guid> modelIds, DateTimeOffset now, int hours, CancellationToken cancellationToken)
     {
-        var (groups, _) = await RunAsync(new UsageRequest(now.AddHours(-hours), now, [UsageDimension.Model]), cancellationToken);
-        return (groups ?? []).Where(g => Guid.TryParse(g.Keys["model_id"], out _))
-            .ToDictionary(g => Guid.Parse(g.Keys["model_id"]!), g => ModelScorecard.From(hours, g.Totals));
+        var (groups, _) = await RunAsync(new UsageRequest(now.AddHours(-hours), now, [UsageDimension.Model]) { ModelIds = modelIds }, cancellationToken);
+        var scorecards = new Dictionary<Guid, ModelScorecard>();
+        foreach (var group in groups ?? [])
+        {
+            if (Guid.TryParse(group.Keys["model_id"], out var id))
+            {
+                scorecards[id] = ModelScorecard.From(hours, group.Totals);
+            }
+        }
+
+        return scorecards;
     }
 
     internal static async Task<int> RawSinceDayAsync(ModelgateDbContext db, CancellationToken cancellationToken) =>
@@ -129,7 +140,7 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
         && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var day) ? day : 0;
 
     private static bool Matches(UsageSeriesEntity s, UsageRequest r) =>
-        (r.ModelId is null || s.ModelId == r.ModelId) && (r.ProviderId is null || s.ProviderId == r.ProviderId)
+        (r.ModelId is null || s.ModelId == r.ModelId) && (r.ModelIds is null || r.ModelIds.Contains(s.ModelId)) && (r.ProviderId is null || s.ProviderId == r.ProviderId)
         && (r.KeyId is null || s.KeyId == r.KeyId) && (r.Purpose is null || s.Purpose == r.Purpose);
 
     private static UsageGroup GroupOf(Dictionary<string, UsageGroup> groups, IReadOnlyList<UsageDimension> by, UsageSeriesEntity s, long atMs)

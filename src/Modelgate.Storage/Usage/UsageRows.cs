@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Modelgate.Storage.Entities;
 using Npgsql;
 using NpgsqlTypes;
@@ -7,7 +9,7 @@ using NpgsqlTypes;
 namespace Modelgate.Storage.Usage;
 
 /// <summary>
-/// Inserts usage rows the fast way each engine offers, inside the caller's transaction: on SQLite one prepared
+/// Usage rows in plain ADO.NET, for speed. Inserts the fast way each engine offers, inside the caller's transaction: on SQLite one prepared
 /// statement executed per row; on PostgreSQL one statement over arrays (<c>unnest</c>), one round trip per batch.
 /// A request id already stored is skipped (<c>ON CONFLICT DO NOTHING</c>), so a replayed spill file never counts a
 /// call twice. EF Core's change tracking would cost several times more CPU per row, and the usage writer shares the
@@ -98,6 +100,37 @@ internal static class UsageRows
 
         return [.. rows.Select(r => added.Contains(Convert.ToHexString(r.RequestId)))];
     }
+
+    /// <summary>
+    /// Reads the raw rows in [<paramref name="fromMs"/>, <paramref name="toMs"/>) — of the given series only, when
+    /// given — with a plain data reader in the context's connection and transaction. Summing is per row, so this
+    /// avoids EF Core's per-row materialization, which cost more than the summing itself.
+    /// </summary>
+    public static async Task ReadAsync(ModelgateDbContext db, long fromMs, long toMs, IReadOnlyCollection<int>? seriesIds, Action<RawUsage> visit, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        // Series ids are integers from this database, written into the text as such.
+        var series = seriesIds is null ? "" : $" AND series_id IN ({string.Join(',', seriesIds.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
+        // "Failed" as UsageRecord.IsError defines it: an error status or an error class.
+        command.CommandText = "SELECT at_ms, series_id, input_tokens, output_tokens, cached_tokens, cost_picos, latency_ms, ttft_ms, "
+            + "CASE WHEN status >= 400 OR error_class IS NOT NULL THEN 1 ELSE 0 END, flags FROM usage_records WHERE at_ms >= @from AND at_ms < @to" + series;
+        Add(command, "@from", fromMs);
+        Add(command, "@to", toMs);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            visit(new RawUsage(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+                reader.IsDBNull(5) ? null : reader.GetInt64(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.GetInt32(8) != 0, reader.GetInt32(9)));
+        }
+    }
+
 
     private static void Add(DbCommand command, string name, object value)
     {

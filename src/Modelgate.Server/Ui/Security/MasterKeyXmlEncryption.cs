@@ -11,11 +11,9 @@ namespace Modelgate.Server.Ui.Security;
 /// </summary>
 internal sealed class MasterKeyXmlEncryptor(SecretProtector protector) : IXmlEncryptor
 {
-    /// <summary>The element holding the ciphertext (in <c>value</c>); master key rotation re-encrypts it in place.</summary>
-    public const string ElementName = DataProtectionKeyStore.EncryptedElement;
 
     public EncryptedXmlInfo Encrypt(XElement plaintextElement) =>
-        new(new XElement(ElementName,
+        new(new XElement(DataProtectionKeyStore.EncryptedElement,
                 new XComment(" Encrypted with Modelgate's master key. "),
                 new XElement("value", protector.Protect(plaintextElement.ToString(SaveOptions.DisableFormatting), SecretContext.DataProtectionKeyRing))),
             typeof(MasterKeyXmlDecryptor));

@@ -34,14 +34,14 @@ internal sealed class RollbackModel(ConfigVersionStore store) : ConsolePage
 
     private async Task<IActionResult?> ShowAsync()
     {
-        var diff = await store.DiffAsync(Version, HttpContext.RequestAborted);
-        if (diff.Value is null)
+        var target = await store.GetAsync(Version, HttpContext.RequestAborted);
+        if (target.Value is null)
         {
-            return Refused(diff.Error!);
+            return Refused(target.Error!);
         }
 
         var versions = (await store.ListAsync(MaxListed, 0, HttpContext.RequestAborted)).Data;
-        Target = diff.Value.Version;
+        Target = target.Value;
         Head = versions.Count > 0 ? versions[0].Version : Version;
         Undone = [.. versions.Where(v => v.Version > Version)];
         if (Target.IsCurrent)

@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Resolution;
 using Modelgate.Storage.Catalog;
 using Modelgate.Storage.Usage;
 
 namespace Modelgate.Server.Ui.Pages.Models;
 
 /// <summary>Adds or edits a model (parameters, prices, context window, dimensions) through the admin API's store and rules.</summary>
-internal sealed class ModelEditModel(ModelStore store, ProviderStore providers, UsageQuery usage, TimeProvider time) : ConsolePage
+internal sealed class ModelEditModel(ModelStore store, CurrentCatalog catalog, UsageQuery usage, TimeProvider time) : ConsolePage
 {
     [BindProperty(SupportsGet = true)] public string Id { get; set; } = "new";
     [BindProperty(Name = "provider_id")] public Guid? ProviderId { get; set; }
@@ -26,7 +27,7 @@ internal sealed class ModelEditModel(ModelStore store, ProviderStore providers, 
     [BindProperty(Name = "force")] public bool Force { get; set; }
 
     public ModelView? Existing { get; private set; }
-    public IReadOnlyList<ProviderView> ProviderChoices { get; private set; } = [];
+    public IReadOnlyList<ProviderConfig> ProviderChoices { get; private set; } = [];
     public ModelScorecard Card { get; private set; } = ModelScorecard.From(24, null);
     public IReadOnlyList<ModelPriceView> Prices { get; private set; } = [];
     public bool IsNew => Id == "new";
@@ -42,6 +43,7 @@ internal sealed class ModelEditModel(ModelStore store, ProviderStore providers, 
         if (Existing is { } m)
         {
             Show(m);
+            await LoadRecordAsync(m);
         }
         else
         {
@@ -77,15 +79,28 @@ internal sealed class ModelEditModel(ModelStore store, ProviderStore providers, 
         };
         if (input.Error is { } invalid)
         {
+            if (Existing is { } shown)
+            {
+                await LoadRecordAsync(shown);
+            }
+
             return Refused(invalid);
         }
 
         var result = IsNew
             ? await store.CreateAsync(changes, Actor, HttpContext.RequestAborted)
             : await store.UpdateAsync(Existing!.Id.ToString(), changes, Revision, force: false, Actor, HttpContext.RequestAborted);
-        return result.Value is { } saved
-            ? Done($"Model {saved.DisplayName ?? saved.ModelId} {(IsNew ? "added" : "saved")}.", "/models")
-            : Refused(result.Error!);
+        if (result.Value is { } saved)
+        {
+            return Done($"Model {saved.DisplayName ?? saved.ModelId} {(IsNew ? "added" : "saved")}.", "/models");
+        }
+
+        if (Existing is { } existing)
+        {
+            await LoadRecordAsync(existing);
+        }
+
+        return Refused(result.Error!);
     }
 
     public async Task<IActionResult> OnPostDeleteAsync()
@@ -102,6 +117,7 @@ internal sealed class ModelEditModel(ModelStore store, ProviderStore providers, 
         }
 
         Show(Existing);
+        await LoadRecordAsync(Existing);
         OfferForce = result.Error!.Kind == CatalogErrorKind.Conflict;
         return Refused(result.Error!);
     }
@@ -116,20 +132,20 @@ internal sealed class ModelEditModel(ModelStore store, ProviderStore providers, 
 
     private async Task<bool> LoadAsync()
     {
-        ProviderChoices = (await providers.ListAsync(500, 0, HttpContext.RequestAborted)).Data;
+        ProviderChoices = [.. catalog.State.Snapshot.Providers.Values.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)];
         if (IsNew)
         {
             return true;
         }
 
-        if (!Guid.TryParse(Id, out var id) || (await store.GetAsync(id.ToString(), HttpContext.RequestAborted)).Value is not { } model)
-        {
-            return false;
-        }
+        Existing = Guid.TryParse(Id, out var id) ? (await store.GetAsync(id.ToString(), HttpContext.RequestAborted)).Value : null;
+        return Existing is not null;
+    }
 
-        Existing = model;
+    // What only the page shows (not needed to save): the scorecard and the price history.
+    private async Task LoadRecordAsync(ModelView model)
+    {
         Card = await usage.ScorecardAsync(model.Id, time.GetUtcNow(), 24, HttpContext.RequestAborted);
         Prices = (await store.PricesAsync(model.Id.ToString(), HttpContext.RequestAborted)).Value ?? [];
-        return true;
     }
 }

@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Resolution;
 using Modelgate.Storage.Catalog;
 using Modelgate.Storage.Usage;
 
 namespace Modelgate.Server.Ui.Pages.Models;
 
 /// <summary>Models with filters, each with its scorecard of the last 24 hours (one grouped usage query for the page).</summary>
-internal sealed class ModelsModel(ModelStore store, ProviderStore providers, UsageQuery usage, TimeProvider time) : ConsolePage
+internal sealed class ModelsModel(ModelStore store, CurrentCatalog catalog, UsageQuery usage, TimeProvider time) : ConsolePage
 {
     public const int PageSize = 50;
     public const int ScorecardHours = 24;
@@ -21,7 +22,7 @@ internal sealed class ModelsModel(ModelStore store, ProviderStore providers, Usa
 
     public Page<ModelView> Models { get; private set; } = new([], 0, PageSize, 0);
 
-    public IReadOnlyList<ProviderView> ProviderChoices { get; private set; } = [];
+    public IReadOnlyList<ProviderConfig> ProviderChoices { get; private set; } = [];
 
     /// <summary>The model whose deactivation was refused because it is a default: offer to force it.</summary>
     public Guid? OfferForceFor { get; private set; }
@@ -38,16 +39,16 @@ internal sealed class ModelsModel(ModelStore store, ProviderStore providers, Usa
 
     public static IEnumerable<string> DefaultFor(ModelView m) =>
         new[] { (m.IsDefaultForChat, "chat"), (m.IsDefaultForAgents, "agents"), (m.IsDefaultForEmbeddings, "embeddings") }
-            .Where(d => d.Item1).Select(d => d.Item2).Concat(m.DefaultForAgentTypes.Select(t => "agents/" + t));
+            .Where(d => d.Item1).Select(d => d.Item2).Concat(m.DefaultForAgentTypes.Select(t => Purpose.AgentTypePrefix + t));
 
     public async Task OnGetAsync()
     {
-        var type = Type is "chat" or "embedding" ? Type : null;
+        var type = ModelKinds.AllNames.Contains(Type) ? Type : null;
         bool? active = Status switch { "active" => true, "inactive" => false, _ => null };
         var search = string.IsNullOrWhiteSpace(Search) ? null : Search.Trim();
         Models = await store.ListAsync(new ModelFilter(type, ProviderId, active, search), PageSize, Pager.Clamp(Offset), HttpContext.RequestAborted);
-        ProviderChoices = (await providers.ListAsync(500, 0, HttpContext.RequestAborted)).Data;
-        _scorecards = await usage.ScorecardsAsync(time.GetUtcNow(), ScorecardHours, HttpContext.RequestAborted);
+        ProviderChoices = [.. catalog.State.Snapshot.Providers.Values.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)];
+        _scorecards = await usage.ScorecardsAsync(Models.Data.Select(m => m.Id).ToHashSet(), time.GetUtcNow(), ScorecardHours, HttpContext.RequestAborted);
     }
 
     /// <summary>Activates or deactivates one model; deactivating a default is refused unless forced (which clears the default).</summary>

@@ -51,9 +51,7 @@ internal sealed class ProviderEditModel(ProviderStore store) : ConsolePage
             return NotFound();
         }
 
-        var p = Existing!;
-        (Name, Type, BaseUrl, IsActive, IsDefault, Revision) = (p.Name, p.Type, p.BaseUrl, p.IsActive, p.IsDefault, p.Revision);
-        (RequestsPerMinute, TokensPerMinute) = (FormInput.Show(p.RequestsPerMinute), FormInput.Show(p.TokensPerMinute));
+        Show(Existing!);
         return Page();
     }
 
@@ -112,10 +110,14 @@ internal sealed class ProviderEditModel(ProviderStore store) : ConsolePage
         }
 
         OfferForce = result.Error!.Kind == CatalogErrorKind.Conflict && Existing.ModelCount > 0;
-        var p = Existing;
+        Show(Existing);
+        return Refused(result.Error!);
+    }
+
+    private void Show(ProviderView p)
+    {
         (Name, Type, BaseUrl, IsActive, IsDefault, Revision) = (p.Name, p.Type, p.BaseUrl, p.IsActive, p.IsDefault, p.Revision);
         (RequestsPerMinute, TokensPerMinute) = (FormInput.Show(p.RequestsPerMinute), FormInput.Show(p.TokensPerMinute));
-        return Refused(result.Error!);
     }
 
     private async Task<bool> LoadAsync()

@@ -39,8 +39,8 @@ internal sealed class ProvidersModel(ProviderStore store, CurrentCatalog catalog
     public static string Limits(ProviderView p) => (p.RequestsPerMinute, p.TokensPerMinute) switch
     {
         (null, null) => "none",
-        ({ } rpm, null) => $"{rpm:N0} req/min",
-        (null, { } tpm) => $"{tpm:N0} tokens/min",
-        ({ } rpm, { } tpm) => $"{rpm:N0} req/min, {tpm:N0} tokens/min",
+        ({ } rpm, null) => $"{Format.Count(rpm)} req/min",
+        (null, { } tpm) => $"{Format.Count(tpm)} tokens/min",
+        ({ } rpm, { } tpm) => $"{Format.Count(rpm)} req/min, {Format.Count(tpm)} tokens/min",
     };
 }

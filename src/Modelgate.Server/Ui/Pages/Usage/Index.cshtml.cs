@@ -33,17 +33,18 @@ internal sealed class UsageModel(UsageQuery usage, TimeProvider time) : ConsoleP
         DateTimeOffset start, end;
         if (!string.IsNullOrEmpty(From) || !string.IsNullOrEmpty(To))
         {
-            if (ReadDay(From, "from") is not { } first || ReadDay(To, "to") is not { } last)
+            var (first, last) = (ReadDay(From), ReadDay(To));
+            if (first is null || last is null)
             {
-                return Refused(CatalogError.Invalid(string.IsNullOrEmpty(From) || ReadDay(From, "from") is null ? "from" : "to", "enter a date as YYYY-MM-DD"));
+                return Refused(CatalogError.Invalid(first is null ? "from" : "to", "enter a date as YYYY-MM-DD"));
             }
 
-            if (last < first || last.DayNumber - first.DayNumber + 1 > MaxDays || last.Year > 9000)
+            if (last < first || last.Value.DayNumber - first.Value.DayNumber + 1 > MaxDays || last.Value.Year > 9000)
             {
                 return Refused(CatalogError.Invalid("to", $"the last day must be on or after the first, and the range at most {MaxDays} days (and before the year 9000)"));
             }
 
-            (start, end) = (Midnight(first), Midnight(last.AddDays(1)));
+            (start, end) = (Midnight(first.Value), Midnight(last.Value.AddDays(1)));
             Range = "custom";
             Described = $"{first:yyyy-MM-dd} to {last:yyyy-MM-dd} (UTC)";
         }
@@ -101,6 +102,6 @@ internal sealed class UsageModel(UsageQuery usage, TimeProvider time) : ConsoleP
 
     private static DateTimeOffset Midnight(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
-    private static DateOnly? ReadDay(string? text, string _) =>
+    private static DateOnly? ReadDay(string? text) =>
         DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
 }
