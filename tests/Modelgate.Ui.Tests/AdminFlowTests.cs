@@ -92,6 +92,7 @@ public sealed class AdminFlowTests(ConsoleFixture fixture)
         await session.OpenAsync("/models", "Models");
         await page.GetByRole(AriaRole.Link, new() { Name = "Flow Large" }).ClickAsync();
         await Expect(page.GetByLabel("Input", new() { Exact = true })).ToHaveValueAsync("2.5");
+        await Expect(page.GetByLabel("Output", new() { Exact = true })).ToHaveValueAsync("10"); // as typed, not as stored ("10.0")
         await session.ScreenshotAsync("model-edit");
 
         // An embedding model and a retired chat model exist too: neither may be offered as a chat default.
@@ -149,6 +150,8 @@ public sealed class AdminFlowTests(ConsoleFixture fixture)
         // The models list shows each row's scorecard.
         await session.OpenAsync("/models", "Models");
         await Expect(page.Locator("tr[data-model='fake-chat-large']")).ToContainTextAsync("100%");
+        Assert.True(await page.EvaluateAsync<bool>("() => { const w = document.querySelector('.table-wrap'); return w.scrollWidth <= w.clientWidth; }"),
+            "At laptop width the models table fits without scrolling sideways.");
         await session.ScreenshotAsync("models");
         await page.Locator("tr[data-model='fake-chat-small']").GetByRole(AriaRole.Button, new() { Name = "Deactivate" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Model Flow Small deactivated.");

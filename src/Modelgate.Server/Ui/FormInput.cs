@@ -29,6 +29,9 @@ internal sealed class FormInput
     /// <summary>Shows a number in a form field the way <see cref="Read"/> reads it back.</summary>
     public static string? Show<T>(T? value) where T : struct, IFormattable => value?.ToString(null, CultureInfo.InvariantCulture);
 
+    /// <summary>Shows an amount without the trailing zeros its stored scale may carry (SQLite keeps 10 as "10.0").</summary>
+    public static string? Show(decimal? value) => value?.ToString("0.############################", CultureInfo.InvariantCulture);
+
     private delegate bool Parser<T>(string text, out T value);
 
     private T? Read<T>(string? text, string field, string expected, Parser<T> parse) where T : struct
