@@ -13,25 +13,48 @@ public sealed class LayoutAndAccessibilityTests(ConsoleFixture fixture)
     [InlineData(390, 844)]
     public async Task No_page_scrolls_sideways_and_the_navigation_stays_reachable(int width, int height)
     {
-        await using var session = await fixture.OpenAsync(width, height);
-        await session.SignInAsync();
-        foreach (var (path, heading) in ConsolePages.All)
+        // A provider and a model with long names give the tables rows to lay out; they are removed again afterwards.
+        var provider = await fixture.Admin.CreateProviderAsync("openai", apiKey: "sk-layout-0123456789abcdef",
+            baseUrl: "https://a-rather-long-resource-name.example.com/openai/v1/");
+        await fixture.Admin.CreateModelAsync(provider.Str("id"), modelId: "a-very-long-model-id-2025-10-01-with-a-deployment-suffix");
+        try
         {
-            await session.OpenAsync(path, heading);
-            var overflow = await session.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-            var culprits = overflow <= 0 ? "" : await session.Page.EvaluateAsync<string>(
-                "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.table-wrap')).slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id).join(', ')");
-            Assert.True(overflow <= 0, $"{path} at {width}px is {overflow}px wider than the window: {culprits}");
-            await Expect(session.Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Usage" })).ToBeVisibleAsync();
-        }
+            await using var session = await fixture.OpenAsync(width, height);
+            await session.SignInAsync();
+            foreach (var (path, heading) in ConsolePages.All)
+            {
+                await session.OpenAsync(path, heading);
+                var overflow = await session.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                var culprits = overflow <= 0 ? "" : await session.Page.EvaluateAsync<string>(
+                    "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.table-wrap')).slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id).join(', ')");
+                Assert.True(overflow <= 0, $"{path} at {width}px is {overflow}px wider than the window: {culprits}");
+                await Expect(session.Page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Usage" })).ToBeVisibleAsync();
 
-        if (width < 500)
+                if (width < 500)
+                {
+                    // On a phone the catalog's tables become one card per row instead of scrolling sideways.
+                    var scrolling = await session.Page.EvaluateAsync<string>(
+                        "() => [...document.querySelectorAll('.table-wrap')].filter(w => w.querySelector('table.stack') && w.scrollWidth > w.clientWidth).map(w => w.querySelector('thead th')?.textContent ?? '?').join(', ')");
+                    Assert.True(scrolling == "", $"{path} at {width}px has tables that scroll sideways instead of stacking (first column: {scrolling})");
+                }
+            }
+
+            if (width < 500)
+            {
+                await session.OpenAsync("/models", "Models");
+                await Expect(session.Page.Locator("td[data-label='Provider']").Filter(new() { HasText = provider.Str("name") })).ToBeVisibleAsync();
+                await session.ScreenshotAsync("narrow-models");
+                await session.OpenAsync("/defaults", "Defaults");
+                await Expect(session.Page.Locator("tr[data-purpose='chat']").GetByLabel("Default model for chat")).ToBeInViewportAsync();
+                await session.ScreenshotAsync("narrow-defaults");
+            }
+
+            Assert.Empty(session.Errors);
+        }
+        finally
         {
-            await session.OpenAsync("/models", "Models");
-            await session.ScreenshotAsync("narrow-models");
+            (await fixture.Admin.DeleteAsync($"/api/v1/llm-providers/{provider.Str("id")}?force=true")).EnsureSuccessStatusCode();
         }
-
-        Assert.Empty(session.Errors);
     }
 
     [Fact]
