@@ -167,7 +167,7 @@ public sealed partial class ConsolePagesTests(SqliteServer server) : IClassFixtu
     [GeneratedRegex("name=\"head\" value=\"(\\d+)\"")]
     private static partial Regex HeadField();
 
-    [GeneratedRegex("<td class=\"mono\">provider\\.[a-z]+</td>")]
+    [GeneratedRegex("<td data-label=\"Action\" class=\"mono\">provider\\.[a-z]+</td>")]
     private static partial Regex AuditRows();
 
     [GeneratedRegex("href=\"([^\"]+)\" rel=\"next\"")]

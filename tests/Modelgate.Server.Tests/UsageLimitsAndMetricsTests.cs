@@ -38,12 +38,15 @@ public abstract class UsageLimitsAndMetricsTests<TServer>(TServer server) : Usag
         var provider = await Admin.CreateProviderAsync("openai", apiKey: "sk-upstream-0000000000000000TPM", baseUrl: Upstream.Url + "/v1");
         await (await Admin.PutJsonAsync($"/api/v1/llm-providers/{provider.Str("id")}", new { tokens_per_minute = 1500 })).ExpectAsync(HttpStatusCode.OK);
         var model = (await Admin.CreateModelAsync(provider.Str("id"), modelId: Catalog.Unique("tpm"))).Str("model_id");
-        var (secret, _) = await KeyAsync();
+        var (secret, keyId) = await KeyAsync();
         Upstream.Usage = (Prompt: 1000, Completion: 200, Cached: 0);
         using var caller = Caller(secret);
 
         await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.OK);
         await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model, stream: true))).Content.ReadAsStringAsync();
+        // A call's tokens count once it is over, after its last byte reached the caller (with its usage record):
+        // the caller may be quicker than that, so wait for both records before the call that must be refused.
+        await UsageAsync(keyId, 2);
         var refused = await caller.PostJsonAsync("/v1/chat/completions", Chat(model));
 
         var error = (await refused.ExpectAsync(HttpStatusCode.TooManyRequests)).GetProperty("error");
