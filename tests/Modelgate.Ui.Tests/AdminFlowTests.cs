@@ -70,10 +70,33 @@ public sealed class AdminFlowTests(ConsoleFixture fixture)
         await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Provider openai-flow saved.");
 
+        // A limit that is not a number is refused as typed (never saved as "no limit"); unticking Active deactivates.
+        await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "openai-flow" }).GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+        await page.GetByLabel("Requests per minute").FillAsync("10k");
+        await page.GetByLabel("Active (its models can be used)").UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.Locator("#requests_per_minute-error")).ToContainTextAsync("'10k' is not a whole number");
+        var flow = (await fixture.Admin.GetFromJsonAsync<JsonElement>("/api/v1/llm-providers")).GetProperty("data").EnumerateArray().Single(p => p.Str("name") == "openai-flow");
+        Assert.True(flow.GetProperty("is_active").GetBoolean());
+        await page.GetByLabel("Requests per minute").FillAsync("");
+        await Expect(page.GetByLabel("Active (its models can be used)")).Not.ToBeCheckedAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Provider openai-flow saved.");
+        Assert.False((await ProviderAsync(flow.Str("id"))).GetProperty("is_active").GetBoolean());
+        await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "openai-flow" }).GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+        await page.GetByLabel("Active (its models can be used)").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Provider openai-flow saved.");
+        Assert.True((await ProviderAsync(flow.Str("id"))).GetProperty("is_active").GetBoolean());
+
         // Two models; a bad price is refused next to its field and nothing is written.
         await AddModelAsync(session, "fake-chat-large", "Flow Large", input: "-1");
         await Expect(page.Locator("#input_price_per_million-error")).ToContainTextAsync("must not be negative");
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Not saved");
+        Assert.Empty(await ModelsNamedAsync("fake-chat-large"));
+        await page.GetByLabel("Input", new() { Exact = true }).FillAsync("2,50"); // a decimal comma is refused, not read as 250
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add model" }).ClickAsync();
+        await Expect(page.Locator("#input_price_per_million-error")).ToContainTextAsync("'2,50' is not a number such as 2.50");
         Assert.Empty(await ModelsNamedAsync("fake-chat-large"));
         await page.GetByLabel("Input", new() { Exact = true }).FillAsync("2.5");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add model" }).ClickAsync();
@@ -94,6 +117,15 @@ public sealed class AdminFlowTests(ConsoleFixture fixture)
         await Expect(page.GetByLabel("Input", new() { Exact = true })).ToHaveValueAsync("2.5");
         await Expect(page.GetByLabel("Output", new() { Exact = true })).ToHaveValueAsync("10"); // as typed, not as stored ("10.0")
         await session.ScreenshotAsync("model-edit");
+        await page.GetByLabel("Active", new() { Exact = true }).UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Model Flow Large saved.");
+        Assert.False((await fixture.Admin.GetFromJsonAsync<JsonElement>("/api/v1/llm-models/" + large.Str("id"))).GetProperty("is_active").GetBoolean());
+        await page.GetByRole(AriaRole.Link, new() { Name = "Flow Large" }).ClickAsync();
+        await page.GetByLabel("Active", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Model Flow Large saved.");
+        Assert.True((await fixture.Admin.GetFromJsonAsync<JsonElement>("/api/v1/llm-models/" + large.Str("id"))).GetProperty("is_active").GetBoolean());
 
         // An embedding model and a retired chat model exist too: neither may be offered as a chat default.
         var flowProvider = large.Str("provider_id");
@@ -217,6 +249,8 @@ public sealed class AdminFlowTests(ConsoleFixture fixture)
         var list = await fixture.Admin.GetFromJsonAsync<JsonElement>("/api/v1/llm-models?limit=200&search=" + modelId);
         return [.. list.GetProperty("data").EnumerateArray().Where(m => m.Str("model_id") == modelId)];
     }
+
+    private async Task<JsonElement> ProviderAsync(string id) => await fixture.Admin.GetFromJsonAsync<JsonElement>("/api/v1/llm-providers/" + id);
 
     private async Task<JsonElement> DefaultsAsync() => await fixture.Admin.GetFromJsonAsync<JsonElement>("/api/v1/llm-defaults");
 

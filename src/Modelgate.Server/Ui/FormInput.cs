@@ -10,6 +10,10 @@ namespace Modelgate.Server.Ui;
 /// </summary>
 internal sealed class FormInput
 {
+    // A plain number with a point: no thousands separators, so a comma typed as a decimal mark ("2,50") is refused
+    // rather than read as 250.
+    private const NumberStyles Plain = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
+
     private readonly ValidationErrors _errors = new();
 
     public CatalogError? Error => _errors.IsEmpty ? null : CatalogError.Invalid(_errors);
@@ -21,10 +25,10 @@ internal sealed class FormInput
         (string s, out long v) => long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out v));
 
     public double? Double(string? text, string field) => Read(text, field, "a number",
-        (string s, out double v) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out v));
+        (string s, out double v) => double.TryParse(s, Plain | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out v)); // as Show writes 1E-05
 
     public decimal? Decimal(string? text, string field) => Read(text, field, "a number such as 2.50",
-        (string s, out decimal v) => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out v));
+        (string s, out decimal v) => decimal.TryParse(s, Plain, CultureInfo.InvariantCulture, out v));
 
     /// <summary>Shows a number in a form field the way <see cref="Read"/> reads it back.</summary>
     public static string? Show<T>(T? value) where T : struct, IFormattable => value?.ToString(null, CultureInfo.InvariantCulture);
