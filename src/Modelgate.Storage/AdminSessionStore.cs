@@ -13,9 +13,6 @@ public sealed class AdminSessionStore(IDbContextFactory<ModelgateDbContext> cont
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromHours(12);
 
-    /// <summary>How recent a sign-in must be for a renewal of a missing session to start it again (see <see cref="RenewAsync"/>).</summary>
-    private static readonly TimeSpan FreshSignIn = TimeSpan.FromMinutes(1);
-
     public async Task<string> CreateAsync(byte[] ticket, DateTimeOffset signedInAt, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         var now = time.UtcNow();
@@ -39,27 +36,17 @@ public sealed class AdminSessionStore(IDbContextFactory<ModelgateDbContext> cont
     }
 
     /// <summary>
-    /// Extends a session. A sign-in made while a session cookie was present arrives here too, with its new sign-in
-    /// time: the session then starts again from that time, and is created again if it had just been ended (an admin
-    /// token change). A renewal of an ended session without a fresh sign-in leaves it ended.
+    /// Extends a session that is still there (never past <see cref="MaxAge"/> from its sign-in). An ended session stays
+    /// ended: a sign-in always starts a new session with a new id.
     /// </summary>
-    public async Task RenewAsync(string id, byte[] ticket, DateTimeOffset signedInAt, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    public async Task RenewAsync(string id, byte[] ticket, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        var signedIn = Clock.Stored(signedInAt.UtcDateTime);
         await using var db = contexts.CreateDbContext();
-        var session = await db.AdminSessions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
-        if (session is null)
+        if (await db.AdminSessions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken) is not { } session)
         {
-            if (time.UtcNow() - signedIn > FreshSignIn)
-            {
-                return;
-            }
-
-            session = new AdminSessionEntity { Id = id, Ticket = ticket, CreatedAt = signedIn };
-            db.AdminSessions.Add(session);
+            return;
         }
 
-        session.CreatedAt = signedIn > session.CreatedAt ? signedIn : session.CreatedAt;
         session.Ticket = ticket;
         session.ExpiresAt = Cap(session.CreatedAt, expiresAt);
         await db.SaveChangesAsync(cancellationToken);

@@ -125,36 +125,75 @@ public sealed class ConsoleSessionLifecycleTests
     }
 
     [Fact]
-    public async Task Signing_in_again_restarts_the_session_clock_and_works_after_the_token_changed()
+    public async Task Signing_in_again_starts_a_new_session_and_the_old_cookie_never_comes_back()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
         var masterKey = Core.Secrets.MasterKey.Generate().ToBase64();
         await using var first = new ModelgateApp(db.Options, db.DataDirectory.Path, new Dictionary<string, string?> { ["MODELGATE_MASTER_KEY"] = masterKey });
         using var console = ConsoleClient.For(first);
         var oldSession = SessionCookie(await console.SignInAsync());
-        var created = await ScalarAsync(db, "SELECT created_at FROM admin_sessions");
-        await Task.Delay(50);
-        using var again = await console.PostFormAsync("/", new Dictionary<string, string> { ["token"] = ModelgateApp.AdminToken }, action: "/sign-in"); // with the session cookie still present
+        var oldId = await ScalarAsync(db, "SELECT id FROM admin_sessions");
+        using var again = await SignInFromAnOpenFormAsync(first, ModelgateApp.AdminToken, oldSession); // a sign-in page left open in another tab
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        var secondSession = SessionCookie(again);
         Assert.Equal(1L, await CountAsync(db, "admin_sessions"));
-        Assert.NotEqual(created, await ScalarAsync(db, "SELECT created_at FROM admin_sessions"));
+        Assert.NotEqual(oldId, await ScalarAsync(db, "SELECT id FROM admin_sessions"));
+        Assert.Equal(HttpStatusCode.Redirect, await GetWithCookieAsync(first, oldSession));
+        Assert.Equal(HttpStatusCode.OK, await GetWithCookieAsync(first, secondSession));
 
-        // The token changes while the sign-in page is open: the form is sent with the old session cookie, which is
-        // refused and ended in that request; the sign-in with the new token still gives a working session.
+        // The token changes (to shut out a copied cookie) while the sign-in page is open: the form is sent with the
+        // old session cookie. The sign-in with the new token gives a new working session, and the copied cookie stays dead.
         const string newToken = "mg-the-token-after-the-change-0000";
         await using var changed = new ModelgateApp(db.Options, db.DataDirectory.Path, new Dictionary<string, string?> { ["MODELGATE_MASTER_KEY"] = masterKey, ["MODELGATE_ADMIN_TOKEN"] = newToken });
-        using var browser = changed.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var signedIn = await SignInFromAnOpenFormAsync(changed, newToken, secondSession);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await GetWithCookieAsync(changed, SessionCookie(signedIn)));
+        Assert.Equal(HttpStatusCode.Redirect, await GetWithCookieAsync(changed, secondSession));
+    }
+
+    [Fact]
+    public async Task Signing_out_while_the_database_is_away_ends_the_session_everywhere_once_it_is_back()
+    {
+        await using var postgres = await PrivatePostgres.StartAsync();
+        using var data = new TempDirectory();
+        var settings = new Dictionary<string, string?> { ["MODELGATE_MASTER_KEY"] = Core.Secrets.MasterKey.Generate().ToBase64() };
+        var options = new DatabaseOptions(DatabaseKind.Postgres, postgres.ConnectionString);
+        await using var app = new ModelgateApp(options, data.Path, settings);
+        await using var other = new ModelgateApp(options, data.Path, settings);
+        using var console = ConsoleClient.For(app);
+        var copied = SessionCookie(await console.SignInAsync());
+        Assert.Equal(HttpStatusCode.OK, await GetWithCookieAsync(other, copied));
+
+        await postgres.StopAsync();
+        using var signOut = await console.PostFormAsync("/", new Dictionary<string, string>(), action: "/sign-out");
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, await GetWithCookieAsync(app, copied));
+
+        await postgres.StartAgainAsync();
+        var refused = false;
+        for (var i = 0; i < 100 && !refused; i++)
+        {
+            refused = await GetWithCookieAsync(other, copied) == HttpStatusCode.Redirect;
+            await Task.Delay(refused ? 0 : 200);
+        }
+
+        Assert.True(refused, "the other instance refuses the copied cookie once the database is back");
+        Assert.Equal(HttpStatusCode.Redirect, await GetWithCookieAsync(app, copied));
+    }
+
+    // The sign-in form as a browser got it (no session then), sent with the session cookie the browser holds now.
+    private static async Task<HttpResponseMessage> SignInFromAnOpenFormAsync(ModelgateApp app, string token, string sessionCookie)
+    {
+        using var browser = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         using var form = await browser.GetAsync("/sign-in");
         var csrfCookie = form.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("modelgate_csrf=", StringComparison.Ordinal));
         var csrf = System.Text.RegularExpressions.Regex.Match(await form.Content.ReadAsStringAsync(), "name=\"__csrf\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
         using var post = new HttpRequestMessage(HttpMethod.Post, "/sign-in")
         {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = newToken, ["__csrf"] = WebUtility.HtmlDecode(csrf) }),
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token, ["__csrf"] = WebUtility.HtmlDecode(csrf) }),
         };
-        post.Headers.Add("Cookie", $"{oldSession}; {csrfCookie[..csrfCookie.IndexOf(';', StringComparison.Ordinal)]}");
-        using var signedIn = await browser.SendAsync(post);
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, await GetWithCookieAsync(changed, SessionCookie(signedIn)));
+        post.Headers.Add("Cookie", $"{sessionCookie}; {csrfCookie[..csrfCookie.IndexOf(';', StringComparison.Ordinal)]}");
+        return await browser.SendAsync(post);
     }
 
     private static async Task<long> CountAsync(TestDatabase db, string table) => long.Parse((await SqliteRows.ReadAsync(db, $"SELECT COUNT(*) FROM {table}"))[0]!, System.Globalization.CultureInfo.InvariantCulture);

@@ -34,6 +34,7 @@ internal sealed class SignInModel(AdminTokenVerifier verifier, SignInThrottle th
             return Page();
         }
 
+        await AdminSession.EndPresentedAsync(HttpContext);
         await HttpContext.SignInAsync(AdminSession.Scheme, AdminSession.Principal(actor), AdminSession.NewSession(time.GetUtcNow()));
         logger.LogInformation("{Actor} signed in to the console.", actor);
         return LocalRedirect(Target);

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
 using Modelgate.Server.Auth;
 
 namespace Modelgate.Server.Ui.Security;
@@ -14,6 +16,10 @@ internal static class AdminSession
     public const string Scheme = "AdminSession";
     public const string Policy = "AdminConsole";
     public const string CookieName = "modelgate_session";
+    public const string SignInPath = "/sign-in";
+
+    // The claim in which the cookie handler keeps the id of a session held by a ticket store.
+    private const string SessionIdClaim = "Microsoft.AspNetCore.Authentication.Cookies-SessionId";
 
     public static AuthenticationBuilder AddAdminSession(this AuthenticationBuilder authentication) =>
         authentication.AddCookie(Scheme, o =>
@@ -22,9 +28,10 @@ internal static class AdminSession
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.LoginPath = "/sign-in";
+            o.LoginPath = SignInPath;
             o.LogoutPath = "/sign-out";
-            o.AccessDeniedPath = "/sign-in";
+            o.AccessDeniedPath = SignInPath;
+            o.CookieManager = new FreshSignInCookieManager();
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
             o.Events.OnValidatePrincipal = async context =>
@@ -42,6 +49,20 @@ internal static class AdminSession
     /// <summary>A sign-in's properties: when it happened, which starts the session's 12-hour limit afresh.</summary>
     public static AuthenticationProperties NewSession(DateTimeOffset now) =>
         new(new Dictionary<string, string?> { [DatabaseTicketStore.SignedInItem] = now.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+    /// <summary>
+    /// Ends the session whose cookie came with this request, if any: a new sign-in replaces it rather than renewing it
+    /// (see <see cref="FreshSignInCookieManager"/>).
+    /// </summary>
+    public static async Task EndPresentedAsync(HttpContext context)
+    {
+        var options = context.RequestServices.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(Scheme);
+        if (options.CookieManager is FreshSignInCookieManager cookies && cookies.Presented(context) is { } cookie
+            && options.TicketDataFormat.Unprotect(cookie)?.Principal.FindFirst(SessionIdClaim)?.Value is { } id && options.SessionStore is { } store)
+        {
+            await store.RemoveAsync(id, context, context.RequestAborted);
+        }
+    }
 
     /// <summary>The principal a signed-in administrator carries: the same actor name the admin API records.</summary>
     public static ClaimsPrincipal Principal(string actor) =>
