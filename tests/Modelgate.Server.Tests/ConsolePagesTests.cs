@@ -106,6 +106,57 @@ public sealed partial class ConsolePagesTests(SqliteServer server) : IClassFixtu
     }
 
     [Fact]
+    public async Task Unticking_Active_on_a_provider_serving_a_default_is_refused_in_the_console_s_words_until_saved_anyway()
+    {
+        var provider = await server.Admin.CreateProviderAsync("ollama");
+        var model = await server.Admin.CreateModelAsync(provider.Str("id"));
+        var agentType = Catalog.Unique("edit");
+        await (await server.Admin.PutJsonAsync($"/api/v1/llm-defaults/agents/{agentType}", new { model_id = model.Str("id") })).ExpectAsync(HttpStatusCode.OK);
+        using var console = ConsoleClient.For(server.App);
+        await console.SignInAsync();
+        var (_, page) = await console.GetAsync($"/providers/{provider.Str("id")}");
+        var form = new Dictionary<string, string>
+        {
+            ["name"] = provider.Str("name"), ["type"] = "ollama", ["is_active"] = "false", ["revision"] = RevisionField().Match(page).Groups[1].Value,
+        };
+
+        using var refused = await console.PostFormAsync($"/providers/{provider.Str("id")}", form);
+        var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("use the button below to deactivate it and clear those defaults", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("?force=true", html, StringComparison.Ordinal);
+        Assert.Contains("Save anyway and clear those defaults", html, StringComparison.Ordinal);
+        Assert.True((await (await server.Admin.GetAsync($"/api/v1/llm-providers/{provider.Str("id")}")).JsonAsync()).GetProperty("is_active").GetBoolean());
+
+        form["force"] = "true";
+        Assert.Equal(HttpStatusCode.Redirect, (await console.PostFormAsync($"/providers/{provider.Str("id")}", form)).StatusCode);
+        Assert.False((await (await server.Admin.GetAsync($"/api/v1/llm-providers/{provider.Str("id")}")).JsonAsync()).GetProperty("is_active").GetBoolean());
+        Assert.Empty((await (await server.Admin.GetAsync($"/api/v1/llm-models/{model.Str("id")}")).JsonAsync()).GetProperty("default_for_agent_types").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_form_saved_over_someone_else_s_change_is_refused_and_shows_the_current_values()
+    {
+        var provider = await server.Admin.CreateProviderAsync("ollama");
+        using var console = ConsoleClient.For(server.App);
+        await console.SignInAsync();
+        var (_, page) = await console.GetAsync($"/providers/{provider.Str("id")}");
+        var opened = RevisionField().Match(page).Groups[1].Value;
+        await (await server.Admin.PutJsonAsync($"/api/v1/llm-providers/{provider.Str("id")}", new { requests_per_minute = 77 })).ExpectAsync(HttpStatusCode.OK);
+
+        using var refused = await console.PostFormAsync($"/providers/{provider.Str("id")}", new Dictionary<string, string>
+        {
+            ["name"] = provider.Str("name"), ["type"] = "ollama", ["is_active"] = "true", ["requests_per_minute"] = "5", ["revision"] = opened,
+        });
+        var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Contains("Someone else changed it after you opened this page", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("ETag", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"77\"", html, StringComparison.Ordinal);
+        Assert.NotEqual(opened, RevisionField().Match(html).Groups[1].Value);
+        Assert.Equal(77, (await (await server.Admin.GetAsync($"/api/v1/llm-providers/{provider.Str("id")}")).JsonAsync()).GetProperty("requests_per_minute").GetInt32());
+    }
+
+    [Fact]
     public async Task Deactivating_a_default_model_is_refused_readably_until_forced_and_forcing_clears_the_default()
     {
         var provider = await server.Admin.CreateProviderAsync("ollama");
@@ -169,6 +220,9 @@ public sealed partial class ConsolePagesTests(SqliteServer server) : IClassFixtu
 
     [GeneratedRegex("<td data-label=\"Action\" class=\"mono\">provider\\.[a-z]+</td>")]
     private static partial Regex AuditRows();
+
+    [GeneratedRegex("name=\"revision\" value=\"(\\d+)\"")]
+    private static partial Regex RevisionField();
 
     [GeneratedRegex("href=\"([^\"]+)\" rel=\"next\"")]
     private static partial Regex NextLink();

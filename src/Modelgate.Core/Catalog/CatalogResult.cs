@@ -21,6 +21,9 @@ public enum CatalogErrorKind
 /// <summary>A refusal with a short title, a sentence saying what to do, and per-field messages where they apply.</summary>
 public sealed record CatalogError(CatalogErrorKind Kind, string Title, string Detail, IDictionary<string, string[]>? Errors = null)
 {
+    /// <summary>Whether repeating the change with force would be accepted (see <see cref="Forceable"/>).</summary>
+    public bool CanForce { get; init; }
+
     public static CatalogError Invalid(ValidationErrors errors) =>
         new(CatalogErrorKind.Invalid, "The request is not valid", errors.ToString(), errors.ToDictionary());
 
@@ -31,6 +34,9 @@ public sealed record CatalogError(CatalogErrorKind Kind, string Title, string De
 
     public static CatalogError Conflict(string detail, string? field = null) =>
         new(CatalogErrorKind.Conflict, "Conflict", detail, field is null ? null : new Dictionary<string, string[]> { [field] = [detail] });
+
+    /// <summary>A conflict that the same change made with force (<c>?force=true</c>) would settle, at the cost the detail names.</summary>
+    public static CatalogError Forceable(string detail, string? field = null) => Conflict(detail, field) with { CanForce = true };
 
     public static CatalogError Stale(string entity, int current) =>
         new(CatalogErrorKind.PreconditionFailed, "Precondition failed", $"The {entity} was changed by someone else (now at revision {current}); fetch it again and retry with the new ETag.");

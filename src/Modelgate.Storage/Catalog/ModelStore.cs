@@ -183,7 +183,7 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
             var dependents = await db.PurposeDefaults.Where(d => d.ModelId == model.Id).ToListAsync(cancellationToken);
             if (dependents.Count > 0 && !force)
             {
-                return CatalogError.Conflict(
+                return CatalogError.Forceable(
                     $"model '{model.ModelId}' is the default for {ProviderStore.Purposes(dependents)}; set other defaults first, or pass ?force=true to delete it and clear those defaults");
             }
 
@@ -259,7 +259,7 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
             && DefaultEligibility.Check(purpose, model.ModelId, kind, model.IsActive, provider.Name, provider.IsActive, p) is not null).ToList();
         if (lost.Count > 0 && !force)
         {
-            return CatalogError.Conflict(
+            return CatalogError.Forceable(
                 $"model '{model.ModelId}' is the default for {string.Join(", ", lost.Select(p => $"'{p}'"))} and could no longer serve it after this change; set other defaults first, or pass ?force=true to clear them",
                 changes.IsActive.HasValue ? "is_active" : "type");
         }

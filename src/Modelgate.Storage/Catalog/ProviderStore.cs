@@ -132,7 +132,7 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
                 var dependents = await db.PurposeDefaults.Where(d => d.Model!.ProviderId == id).ToListAsync(cancellationToken);
                 if (dependents.Count > 0 && !force)
                 {
-                    return CatalogError.Conflict(
+                    return CatalogError.Forceable(
                         $"provider '{provider.Name}' serves the default model for {Purposes(dependents)}; set other defaults first, or pass ?force=true to deactivate it and clear those defaults",
                         "is_active");
                 }
@@ -181,7 +181,7 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
             {
                 var names = string.Join(", ", provider.Models.Take(5).Select(m => $"'{m.ModelId}'")) + (provider.Models.Count > 5 ? ", ..." : "");
                 var purposes = dependents.Count > 0 ? $"; they are the default for {Purposes(dependents)}" : "";
-                return CatalogError.Conflict(
+                return CatalogError.Forceable(
                     $"provider '{provider.Name}' has {provider.Models.Count} model(s) ({names}){purposes}. Delete them first, or pass ?force=true to delete the provider with its models and clear those defaults");
             }
 

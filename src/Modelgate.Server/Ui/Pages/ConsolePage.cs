@@ -38,6 +38,18 @@ internal abstract class ConsolePage : PageModel
         return Page();
     }
 
+    /// <summary>
+    /// A refusal's sentence as the console says it: the admin API's own remedies (<c>?force=true</c>, ETags) become
+    /// what to do on the page.
+    /// </summary>
+    public static string Describe(CatalogError refusal) => refusal switch
+    {
+        { Kind: CatalogErrorKind.PreconditionFailed } =>
+            "Someone else changed it after you opened this page. The form now shows the current values: make your change again.",
+        { CanForce: true } => refusal.Detail.Replace("pass ?force=true to", "use the button below to", StringComparison.Ordinal),
+        _ => refusal.Detail,
+    };
+
     /// <summary>Post/redirect/get: the notice is shown once on the page redirected to.</summary>
     protected IActionResult Done(string notice, string location)
     {

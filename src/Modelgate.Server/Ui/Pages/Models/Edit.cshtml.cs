@@ -33,6 +33,9 @@ internal sealed class ModelEditModel(ModelStore store, CurrentCatalog catalog, U
     public bool IsNew => Id == "new";
     public bool OfferForce { get; private set; }
 
+    /// <summary>The save was refused for the defaults it would break: offer to save anyway and clear them.</summary>
+    public bool OfferForceSave { get; private set; }
+
     public async Task<IActionResult> OnGetAsync([FromQuery(Name = "provider_id")] Guid? providerId)
     {
         if (!await LoadAsync())
@@ -89,10 +92,15 @@ internal sealed class ModelEditModel(ModelStore store, CurrentCatalog catalog, U
 
         var result = IsNew
             ? await store.CreateAsync(changes, Actor, HttpContext.RequestAborted)
-            : await store.UpdateAsync(Existing!.Id.ToString(), changes, Revision, force: false, Actor, HttpContext.RequestAborted);
+            : await store.UpdateAsync(Existing!.Id.ToString(), changes, Revision, Force, Actor, HttpContext.RequestAborted);
         if (result.Value is { } saved)
         {
             return Done($"Model {saved.DisplayName ?? saved.ModelId} {(IsNew ? "added" : "saved")}.", "/models");
+        }
+
+        if (result.Error!.Kind == CatalogErrorKind.PreconditionFailed && await LoadAsync())
+        {
+            Show(Existing!); // changed meanwhile: the form shows what is there now
         }
 
         if (Existing is { } existing)
@@ -100,7 +108,8 @@ internal sealed class ModelEditModel(ModelStore store, CurrentCatalog catalog, U
             await LoadRecordAsync(existing);
         }
 
-        return Refused(result.Error!);
+        OfferForceSave = result.Error.CanForce;
+        return Refused(result.Error);
     }
 
     public async Task<IActionResult> OnPostDeleteAsync()

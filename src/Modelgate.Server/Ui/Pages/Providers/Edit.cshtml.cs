@@ -10,14 +10,8 @@ namespace Modelgate.Server.Ui.Pages.Providers;
 /// </summary>
 internal sealed class ProviderEditModel(ProviderStore store) : ConsolePage
 {
-    public static readonly (string Value, string Label)[] Types =
-    [
-        ("openai", "OpenAI"),
-        ("anthropic", "Anthropic"),
-        ("azure-openai", "Azure OpenAI"),
-        ("ollama", "Ollama"),
-        ("openai-compatible", "OpenAI-compatible"),
-    ];
+    /// <summary>Every provider kind the catalog knows (a new kind appears here by itself, under its wire name until it gets a label).</summary>
+    public static readonly (string Value, string Label)[] Types = [.. Enum.GetValues<ProviderKind>().Select(k => (k.ToName(), Label(k)))];
 
     [BindProperty(SupportsGet = true)] public string Id { get; set; } = "new";
     [BindProperty(Name = "name")] public string? Name { get; set; }
@@ -38,6 +32,9 @@ internal sealed class ProviderEditModel(ProviderStore store) : ConsolePage
 
     /// <summary>Whether to offer deleting the provider together with its models (after a plain delete was refused).</summary>
     public bool OfferForce { get; private set; }
+
+    /// <summary>The save was refused for the defaults it would break: offer to save anyway and clear them.</summary>
+    public bool OfferForceSave { get; private set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -90,10 +87,19 @@ internal sealed class ProviderEditModel(ProviderStore store) : ConsolePage
 
         var result = IsNew
             ? await store.CreateAsync(changes, Actor, HttpContext.RequestAborted)
-            : await store.UpdateAsync(Existing!.Id, changes, Revision, force: false, Actor, HttpContext.RequestAborted);
-        return result.Value is { } saved
-            ? Done($"Provider {saved.Name} {(IsNew ? "added" : "saved")}.", "/providers")
-            : Refused(result.Error!);
+            : await store.UpdateAsync(Existing!.Id, changes, Revision, Force, Actor, HttpContext.RequestAborted);
+        if (result.Value is { } saved)
+        {
+            return Done($"Provider {saved.Name} {(IsNew ? "added" : "saved")}.", "/providers");
+        }
+
+        if (result.Error!.Kind == CatalogErrorKind.PreconditionFailed && await LoadAsync())
+        {
+            Show(Existing!); // changed meanwhile: the form shows what is there now
+        }
+
+        OfferForceSave = result.Error.CanForce;
+        return Refused(result.Error);
     }
 
     public async Task<IActionResult> OnPostDeleteAsync()
@@ -125,4 +131,14 @@ internal sealed class ProviderEditModel(ProviderStore store) : ConsolePage
         Existing = Guid.TryParse(Id, out var id) ? await store.GetAsync(id, HttpContext.RequestAborted) : null;
         return Existing is not null;
     }
+
+    private static string Label(ProviderKind kind) => kind switch
+    {
+        ProviderKind.OpenAI => "OpenAI",
+        ProviderKind.Anthropic => "Anthropic",
+        ProviderKind.AzureOpenAI => "Azure OpenAI",
+        ProviderKind.Ollama => "Ollama",
+        ProviderKind.OpenAICompatible => "OpenAI-compatible",
+        _ => kind.ToName(),
+    };
 }
