@@ -31,6 +31,24 @@ public sealed partial class ConsolePagesTests(SqliteServer server) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_rollback_over_more_changes_than_it_lists_says_how_many_more_it_undoes()
+    {
+        var target = await LatestVersionAsync();
+        for (var i = 0; i < 205; i++)
+        {
+            await server.Admin.CreateProviderAsync("ollama");
+        }
+
+        using var console = ConsoleClient.For(server.App);
+        await console.SignInAsync();
+        var (_, page) = await console.GetAsync($"/history/{target}/rollback");
+        var undone = long.Parse(HeadField().Match(page).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - target;
+        Assert.InRange(undone, 205, long.MaxValue);
+        Assert.Equal(200, Regex.Matches(page, "<li>v\\d+: ").Count);
+        Assert.Contains($"and {undone - 200:N0} earlier changes after v{target}, {undone:N0} in all", WebUtility.HtmlDecode(page), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_rollback_confirmed_on_a_page_that_is_out_of_date_is_refused_and_changes_nothing()
     {
         var admin = server.Admin;

@@ -18,6 +18,9 @@ internal sealed class RollbackModel(ConfigVersionStore store) : ConsolePage
 
     public IReadOnlyList<ConfigVersionView> Undone { get; private set; } = [];
 
+    /// <summary>How many later versions the rollback undoes in all (versions are numbered one after another); at most <see cref="MaxListed"/> are listed.</summary>
+    public long UndoneCount => Head - Version;
+
     public async Task<IActionResult> OnGetAsync() => await ShowAsync() ?? Page();
 
     public async Task<IActionResult> OnPostAsync()
