@@ -16,6 +16,9 @@ public sealed record ModelgateSettings(
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
+    /// <summary>The shortest admin token accepted: it opens the admin API and the console, so it must not be guessable.</summary>
+    public const int MinAdminTokenLength = 20;
+
     public static ModelgateSettings From(IConfiguration configuration)
     {
         var dataDir = Path.GetFullPath(configuration["MODELGATE_DATA_DIR"] is { Length: > 0 } dir ? dir : "data");
@@ -26,7 +29,7 @@ public sealed record ModelgateSettings(
         return new ModelgateSettings(
             dataDir,
             DatabaseOptions.From(configuration["MODELGATE_DATABASE"], dataDir),
-            configuration["MODELGATE_ADMIN_TOKEN"] is { Length: > 0 } token ? token : null,
+            AdminTokenFrom(configuration["MODELGATE_ADMIN_TOKEN"]),
             new MasterKeyOptions
             {
                 EnvironmentKey = configuration["MODELGATE_MASTER_KEY"],
@@ -35,6 +38,15 @@ public sealed record ModelgateSettings(
             },
             allowPrivate);
     }
+
+    // Never echoes the token: the message says only how long it is.
+    private static string? AdminTokenFrom(string? token) => token switch
+    {
+        null or "" => null,
+        { Length: < MinAdminTokenLength } => throw new InvalidOperationException(
+            $"MODELGATE_ADMIN_TOKEN is {token.Length} characters long; use at least {MinAdminTokenLength} random ones (e.g. the output of 'openssl rand -base64 24'), or leave it unset to have one generated."),
+        _ => token,
+    };
 
     /// <summary>Hides the admin token and master key so the settings can be logged.</summary>
     public override string ToString() => $"data={DataDirectory}, database={Database}, admin_token={(AdminToken is null ? "generated" : "from environment")}";
