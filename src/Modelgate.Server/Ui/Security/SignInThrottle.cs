@@ -4,7 +4,8 @@ using System.Threading.RateLimiting;
 namespace Modelgate.Server.Ui.Security;
 
 /// <summary>
-/// Limits failed sign-ins per client address (10 a minute), so the admin token cannot be guessed at speed.
+/// Limits failed sign-ins per client address (10 a minute; an IPv6 client's whole /64 counts as one), so the admin
+/// token cannot be guessed at speed.
 /// Successful sign-ins do not count. Behind a reverse proxy, enable forwarded headers so the address is the client's.
 /// </summary>
 internal sealed class SignInThrottle : IDisposable
@@ -29,5 +30,12 @@ internal sealed class SignInThrottle : IDisposable
 
     public void Dispose() => _failures.Dispose();
 
-    private static IPAddress Key(IPAddress? address) => address ?? IPAddress.None;
+    // One budget per IPv6 /64 (what one client is given, so it cannot take a fresh address per guess), per IPv4 address.
+    private static IPAddress Key(IPAddress? address) => address switch
+    {
+        null => IPAddress.None,
+        { IsIPv4MappedToIPv6: true } => address.MapToIPv4(),
+        { AddressFamily: System.Net.Sockets.AddressFamily.InterNetworkV6 } => new IPAddress([.. address.GetAddressBytes().AsSpan(0, 8), .. new byte[8]]),
+        _ => address,
+    };
 }
