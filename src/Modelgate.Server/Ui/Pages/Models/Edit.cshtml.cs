@@ -127,7 +127,7 @@ internal sealed class ModelEditModel(ModelStore store, CurrentCatalog catalog, U
 
         Show(Existing);
         await LoadRecordAsync(Existing);
-        OfferForce = result.Error!.Kind == CatalogErrorKind.Conflict;
+        OfferForce = result.Error!.CanForce;
         return Refused(result.Error!);
     }
 

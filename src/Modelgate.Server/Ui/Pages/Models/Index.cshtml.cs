@@ -61,7 +61,7 @@ internal sealed class ModelsModel(ModelStore store, CurrentCatalog catalog, Usag
         }
 
         await OnGetAsync();
-        OfferForceFor = !active && result.Error!.Kind == CatalogErrorKind.Conflict ? id : null;
+        OfferForceFor = result.Error!.CanForce ? id : null;
         return Refused(result.Error!);
     }
 }

@@ -115,7 +115,7 @@ internal sealed class ProviderEditModel(ProviderStore store) : ConsolePage
             return Done($"Provider {Existing.Name} deleted.", "/providers");
         }
 
-        OfferForce = result.Error!.Kind == CatalogErrorKind.Conflict && Existing.ModelCount > 0;
+        OfferForce = result.Error!.CanForce;
         Show(Existing);
         return Refused(result.Error!);
     }
