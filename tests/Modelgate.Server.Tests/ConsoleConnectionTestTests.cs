@@ -77,6 +77,33 @@ public sealed class ConsoleConnectionTestTests(SqliteServer server) : IClassFixt
         Assert.Contains("no provider with id", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_key_replaced_on_another_instance_is_the_one_tested_at_once()
+    {
+        await using var db = await Modelgate.Testing.TestDatabase.CreateAsync(Modelgate.Storage.DatabaseKind.Sqlite);
+        var settings = new Dictionary<string, string?>
+        {
+            ["MODELGATE_MASTER_KEY"] = Core.Secrets.MasterKey.Generate().ToBase64(), ["MODELGATE_ALLOW_PRIVATE_BASE_URLS"] = "true",
+        };
+        await using var first = new ModelgateApp(db.Options, db.DataDirectory.Path, settings);
+        await using var second = new ModelgateApp(db.Options, db.DataDirectory.Path, settings);
+        using var console = ConsoleClient.For(second);
+        await console.SignInAsync();
+        using var admin = first.CreateAdminClient();
+        var provider = await admin.CreateProviderAsync("openai", apiKey: "sk-the-old-key-00000000000000000000", baseUrl: _upstream.Url + "/v1");
+
+        for (var round = 0; round < 5; round++)
+        {
+            // Replaced on the first instance, tested on the second straight away.
+            var key = $"{Key}-{round}";
+            _upstream.RequiredKey = key;
+            await (await admin.PutJsonAsync($"/api/v1/llm-providers/{provider.Str("id")}", new { api_key = key })).ExpectAsync(HttpStatusCode.OK);
+            using var response = await console.PostFormAsync("/providers", new Dictionary<string, string>(), action: $"/providers?handler=Test&id={provider.Str("id")}");
+            var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+            Assert.True(html.Contains(": connected", StringComparison.Ordinal), $"round {round}: the second instance tested an older key");
+        }
+    }
+
     private async Task<string> TestAsync(string kind, string baseUrl, string? apiKey)
     {
         var provider = await server.Admin.CreateProviderAsync(kind, apiKey: apiKey, baseUrl: baseUrl);

@@ -7,7 +7,7 @@ using Modelgate.Storage.Catalog;
 namespace Modelgate.Server.Ui.Pages.Providers;
 
 /// <summary>The providers with status, masked key and limits; each can be tested with a real call.</summary>
-internal sealed class ProvidersModel(ProviderStore store, CurrentCatalog catalog, ProviderConnectionTest tester) : ConsolePage
+internal sealed class ProvidersModel(ProviderStore store, CurrentCatalog catalog, CatalogMonitor monitor, ProviderConnectionTest tester) : ConsolePage
 {
     public const int PageSize = 50;
 
@@ -25,6 +25,8 @@ internal sealed class ProvidersModel(ProviderStore store, CurrentCatalog catalog
     public async Task<IActionResult> OnPostTestAsync(Guid id)
     {
         await OnGetAsync();
+        // Test what is saved now: a key just replaced on another instance may not have reached this one's catalog yet.
+        await monitor.LoadLatestAsync(HttpContext.RequestAborted);
         if (!catalog.State.Snapshot.Providers.TryGetValue(id, out var provider))
         {
             return Refused(CatalogError.NotFound($"no provider with id '{id}'; it may have been deleted"));
