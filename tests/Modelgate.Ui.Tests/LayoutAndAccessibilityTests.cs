@@ -86,10 +86,12 @@ public sealed class LayoutAndAccessibilityTests(ConsoleFixture fixture)
         Assert.Empty(session.Errors);
     }
 
-    [Fact]
-    public async Task Axe_finds_no_serious_accessibility_violation_on_any_page()
+    [Theory]
+    [InlineData(1366, 900)]
+    [InlineData(390, 844)] // the phone layout, where tables are cards
+    public async Task Axe_finds_no_serious_accessibility_violation_on_any_page(int width, int height)
     {
-        await using var session = await fixture.OpenAsync();
+        await using var session = await fixture.OpenAsync(width, height);
         await session.SignInAsync();
         var found = new List<string>();
         foreach (var (path, heading) in ConsolePages.All.Append(("/sign-in", "Overview")))
