@@ -126,10 +126,7 @@ public sealed partial class ConsolePagesTests(SqliteServer server) : IClassFixtu
     [Fact]
     public async Task Unticking_Active_on_a_provider_serving_a_default_is_refused_in_the_console_s_words_until_saved_anyway()
     {
-        var provider = await server.Admin.CreateProviderAsync("ollama");
-        var model = await server.Admin.CreateModelAsync(provider.Str("id"));
-        var agentType = Catalog.Unique("edit");
-        await (await server.Admin.PutJsonAsync($"/api/v1/llm-defaults/agents/{agentType}", new { model_id = model.Str("id") })).ExpectAsync(HttpStatusCode.OK);
+        var (provider, model) = await ModelServingAnAgentTypeAsync("edit");
         using var console = ConsoleClient.For(server.App);
         await console.SignInAsync();
         var (_, page) = await console.GetAsync($"/providers/{provider.Str("id")}");
@@ -177,10 +174,7 @@ public sealed partial class ConsolePagesTests(SqliteServer server) : IClassFixtu
     [Fact]
     public async Task Deactivating_a_default_model_is_refused_readably_until_forced_and_forcing_clears_the_default()
     {
-        var provider = await server.Admin.CreateProviderAsync("ollama");
-        var model = await server.Admin.CreateModelAsync(provider.Str("id"));
-        var agentType = Catalog.Unique("deact");
-        await (await server.Admin.PutJsonAsync($"/api/v1/llm-defaults/agents/{agentType}", new { model_id = model.Str("id") })).ExpectAsync(HttpStatusCode.OK);
+        var (provider, model) = await ModelServingAnAgentTypeAsync("deact");
         using var console = ConsoleClient.For(server.App);
         await console.SignInAsync();
 
@@ -228,6 +222,15 @@ public sealed partial class ConsolePagesTests(SqliteServer server) : IClassFixtu
         Assert.Contains("entity_type=provider", WebUtility.HtmlDecode(next.Groups[1].Value), StringComparison.Ordinal);
         Assert.InRange(AuditRows().Matches(second).Count, 5, 50);
         Assert.Contains("rel=\"prev\"", second, StringComparison.Ordinal);
+    }
+
+    // An Ollama provider with one model, the default of a new agent type.
+    private async Task<(System.Text.Json.JsonElement Provider, System.Text.Json.JsonElement Model)> ModelServingAnAgentTypeAsync(string prefix)
+    {
+        var provider = await server.Admin.CreateProviderAsync("ollama");
+        var model = await server.Admin.CreateModelAsync(provider.Str("id"));
+        await (await server.Admin.PutJsonAsync($"/api/v1/llm-defaults/agents/{Catalog.Unique(prefix)}", new { model_id = model.Str("id") })).ExpectAsync(HttpStatusCode.OK);
+        return (provider, model);
     }
 
     private async Task<long> LatestVersionAsync() =>
