@@ -176,6 +176,26 @@ public abstract class UsageTests<TServer>(TServer server) : UsageTestBase<TServe
     }
 
     [Fact]
+    public async Task DegeneratePromptOfAStreamCutShort_IsCountedWithinBounds_AndRecorded()
+    {
+        // One letter a million times: a single piece to the tokenizer, which took hours counted whole (quadratic).
+        var (model, _) = await ModelAsync("openai", new { input_price_per_million = 1m, output_price_per_million = 1m });
+        var (secret, keyId) = await KeyAsync();
+        using var caller = Caller(secret);
+        Upstream.Faults.Enqueue(UpstreamFault.DropMidStream);
+        var prompt = new string('a', 1_000_000);
+
+        var response = await caller.PostJsonAsync("/v1/chat/completions", new { model, stream = true, messages = new[] { new { role = "user", content = prompt } } });
+        await response.Content.ReadAsStringAsync();
+
+        var totals = (await UsageAsync(keyId, 1)).GetProperty("totals");
+        Assert.Equal(1, totals.GetProperty("estimated_requests").GetInt64());
+        // o200k takes 8 to 16 a's per token; the count beyond the exact part follows the rate of the part counted.
+        Assert.InRange(totals.GetProperty("input_tokens").GetInt64(), prompt.Length / 16, prompt.Length / 4);
+        Assert.True(Guid.TryParse(response.Headers.GetValues("x-modelgate-request-id").Single(), out _));
+    }
+
+    [Fact]
     public async Task FailedCall_IsRecordedAsAnError_ThatCostsNothing()
     {
         var (model, _) = await ModelAsync("openai", new { input_price_per_million = 1m, output_price_per_million = 1m });

@@ -21,8 +21,8 @@ public sealed class UsageWriterTests
         return (database, contexts);
     }
 
-    private static UsageWriter Writer(ModelgateDbContextFactory contexts, TimeProvider time, string spill, int capacity = 1000, UsageMetrics? metrics = null) =>
-        new(contexts, new UsageOptions { SpillPath = spill, QueueCapacity = capacity, BatchSize = 100, ReplayInterval = TimeSpan.FromMilliseconds(100) },
+    private static UsageWriter Writer(ModelgateDbContextFactory contexts, TimeProvider time, string spill, int capacity = 1000, UsageMetrics? metrics = null, TimeSpan? replay = null) =>
+        new(contexts, new UsageOptions { SpillPath = spill, QueueCapacity = capacity, BatchSize = 100, ReplayInterval = replay ?? TimeSpan.FromMilliseconds(100) },
             metrics ?? new UsageMetrics(), new SpendLedger(contexts, time), time, NullLogger<UsageWriter>.Instance);
 
     private static UsageRecord Call(DateTimeOffset at, string model = "gpt-x", long input = 100, long output = 10, decimal? cost = 0.0001m, int latency = 50, int status = 200) => new()
@@ -106,6 +106,109 @@ public sealed class UsageWriterTests
         await Eventually(() => Task.FromResult(!File.Exists(spill) && !File.Exists(spill + ".replaying")));
         await writer.StoppedAsync(CancellationToken.None);
         Assert.Equal(20, await RowsAsync(contexts));
+    }
+
+    [Fact]
+    public async Task PostgresRestarted_WhileRecordsKeepComing_IsWrittenToAgainWithoutWaitingForALull()
+    {
+        await using var postgres = await PrivatePostgres.StartAsync();
+        using var dataDirectory = new TempDirectory();
+        var options = DatabaseOptions.From(postgres.ConnectionString, dataDirectory.Path);
+        var contexts = new ModelgateDbContextFactory(options);
+        await new DatabaseInitializer(contexts, options).MigrateAsync(CancellationToken.None);
+        var metrics = new UsageMetrics();
+        var writer = Writer(contexts, TimeProvider.System, Path.Combine(dataDirectory.Path, "spill.jsonl"), capacity: 100_000, metrics,
+            replay: TimeSpan.FromSeconds(1));
+        await writer.StartAsync(CancellationToken.None);
+        var recorded = 0;
+        using var stop = new CancellationTokenSource();
+        // Steady traffic throughout: a record every 5 ms, before, during and after the outage, so the writer spills a batch
+        // every linger (100 ms), well inside the replay interval (1 s).
+        var traffic = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                writer.Record(Call(Now.AddMilliseconds(recorded)));
+                Interlocked.Increment(ref recorded);
+                await Task.Delay(5);
+            }
+        });
+
+        await Task.Delay(300);
+        await postgres.StopAsync();
+        await Eventually(() => Task.FromResult(metrics.Spilled > 50));
+        await postgres.StartAgainAsync();
+        var beforeRestart = Volatile.Read(ref recorded);
+
+        // Everything recorded until the restart reaches the database while records still arrive.
+        await Eventually(async () => await RowsOrZeroAsync(contexts) >= beforeRestart);
+        Assert.False(traffic.IsCompleted);
+        await stop.CancelAsync();
+        await traffic;
+        await writer.StoppedAsync(CancellationToken.None);
+        Assert.Equal(recorded, await RowsAsync(contexts));
+    }
+
+    private static async Task<long> RowsOrZeroAsync(ModelgateDbContextFactory contexts)
+    {
+        try
+        {
+            return await RowsAsync(contexts);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            return 0;
+        }
+    }
+
+    [Fact]
+    public async Task JournalOfAProcessThatDied_IsReplayedAtTheNextStart_WithoutCountingAnythingTwice()
+    {
+        var (database, contexts) = await DatabaseAsync(DatabaseKind.Sqlite);
+        await using var _ = database;
+        var spill = Path.Combine(database.DataDirectory.Path, "spill.jsonl");
+        var calls = Enumerable.Range(0, 30).Select(i => Call(Now.AddSeconds(i))).ToList();
+        // The dead process had written the first ten; its journal still held all thirty, the last line cut by the kill.
+        var writer = Writer(contexts, TimeProvider.System, spill);
+        await writer.WriteAsync(calls[..10], CancellationToken.None);
+        var lines = calls.Select(c => System.Text.Json.JsonSerializer.Serialize(c, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
+        await File.WriteAllTextAsync(Path.Combine(database.DataDirectory.Path, "usage-journal-4242-0badf00d-000003.jsonl"), string.Join('\n', lines) + "\n{\"requestId\":\"");
+
+        await writer.StartAsync(CancellationToken.None);
+        await writer.StoppedAsync(CancellationToken.None);
+
+        Assert.Equal(30, await RowsAsync(contexts));
+        Assert.Empty(Directory.GetFiles(database.DataDirectory.Path, "usage-journal-*"));
+    }
+
+    [Fact]
+    public async Task JournalOfALiveWriter_IsLeftToIt_AndGoneOnceItsRecordsAreWritten()
+    {
+        var (database, contexts) = await DatabaseAsync(DatabaseKind.Sqlite);
+        await using var _ = database;
+        var spill = Path.Combine(database.DataDirectory.Path, "spill.jsonl");
+        var first = Writer(contexts, TimeProvider.System, spill);
+        for (var i = 0; i < 5; i++)
+        {
+            first.Record(Call(Now.AddSeconds(i)));
+        }
+
+        // Held open by its writer: no other process may read or take it.
+        var journal = Assert.Single(Directory.GetFiles(database.DataDirectory.Path, "usage-journal-*"));
+        Assert.Throws<IOException>(() => File.ReadAllLines(journal));
+
+        // Another process sharing the data folder starts: the first writer's journal is not its to take.
+        var second = Writer(contexts, TimeProvider.System, spill);
+        await second.StartAsync(CancellationToken.None);
+        await second.StoppedAsync(CancellationToken.None);
+        Assert.True(File.Exists(journal));
+        Assert.False(File.Exists(spill));
+        Assert.Equal(0, await RowsAsync(contexts));
+
+        await first.StartAsync(CancellationToken.None);
+        await first.StoppedAsync(CancellationToken.None);
+        Assert.Equal(5, await RowsAsync(contexts));
+        Assert.Empty(Directory.GetFiles(database.DataDirectory.Path, "usage-journal-*"));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.AI;
 using Modelgate.Core.Resolution;
 
@@ -13,7 +12,7 @@ internal sealed class ClientCall(ResolvedModel resolved, string operation, TimeP
     private readonly DateTimeOffset _at = time.GetUtcNow();
     private readonly CallClock _clock = new();
     private UsageDetails? _usage;
-    private StringBuilder? _text;
+    private TextSample? _text;
 
     /// <summary>Notes a stream update's usage and text.</summary>
     public void Observe(ChatResponseUpdate update)
@@ -27,7 +26,7 @@ internal sealed class ClientCall(ResolvedModel resolved, string operation, TimeP
             }
             else if (content is TextContent text)
             {
-                (_text ??= new StringBuilder()).Append(text.Text);
+                (_text ??= new TextSample()).Append(text.Text);
             }
         }
     }
@@ -35,11 +34,17 @@ internal sealed class ClientCall(ResolvedModel resolved, string operation, TimeP
     public UsageRecord Finish(IEnumerable<string> prompt, UsageDetails? usage, string? output, Exception? error, bool streamed)
     {
         usage ??= _usage;
-        output ??= _text?.ToString();
+        var answer = _text ?? new TextSample();
+        if (output is not null)
+        {
+            answer = new TextSample();
+            answer.Append(output);
+        }
+
         var tokens = (error is null ? TokenCounts.From(usage, requireOutput: operation == UsageOperations.Chat) : null)
-            ?? (error is not null && output is null ? TokenCounts.None
+            ?? (error is not null && output is null && _text is null ? TokenCounts.None
             : operation == UsageOperations.Embeddings ? TokenEstimator.EstimateInputs(prompt)
-            : TokenEstimator.Estimate(prompt, output));
+            : TokenEstimator.Estimate(prompt, answer));
         _clock.Ended();
         return new UsageRecord
         {

@@ -22,17 +22,20 @@ internal static class GatewayApi
 
     /// <summary>
     /// Serves one call and records it: one usage record per call of a known key (success or failure, whatever the
-    /// status), handed to the background writer without waiting, and the same figures as OpenTelemetry metrics.
+    /// status), handed to the background writer without waiting, and the same figures as OpenTelemetry metrics. A
+    /// whole answer is recorded before its last bytes go out (<see cref="GatewayCall.Complete"/>); anything else when
+    /// the response is over. The caller gets the record's id in <c>x-modelgate-request-id</c>.
     /// </summary>
     private static async Task RecordedAsync(HttpContext context, GatewayServices services, string operation, Func<GatewayCall, Task> serve)
     {
         var call = new GatewayCall(operation, services.Time.GetUtcNow(), services.Catalog.State.Snapshot.Version);
         context.Features.Set(call);
+        context.Response.Headers[RequestIdHeader] = call.RequestId.ToString();
         var activity = GatewayTelemetry.Start(operation, context.Request.Path.Value ?? "");
-        // Made once the answer has reached the caller: counting tokens and handing over the record add nothing to its wait.
+        call.OnComplete(c => Record(context, services, c, activity));
         context.Response.OnCompleted(() =>
         {
-            Record(context, services, call, activity);
+            call.Complete();
             return Task.CompletedTask;
         });
         try
@@ -50,17 +53,34 @@ internal static class GatewayApi
         }
     }
 
+    /// <summary>The response header that carries the id of the call's usage record.</summary>
+    public const string RequestIdHeader = "x-modelgate-request-id";
+
     private static void Record(HttpContext context, GatewayServices services, GatewayCall call, System.Diagnostics.Activity? activity)
+    {
+        if (call.Key is null)
+        {
+            // Unauthenticated traffic is not recorded: it would let anyone fill the usage table.
+            activity?.Dispose();
+            return;
+        }
+
+        var status = context.Response.StatusCode;
+        if (call.CountsLater)
+        {
+            // The tokenizer's work never runs on a request's thread.
+            services.Counting.Enqueue(exactChars => Record(services, call, status, exactChars, activity));
+            return;
+        }
+
+        Record(services, call, status, TokenEstimator.ExactChars, activity);
+    }
+
+    private static void Record(GatewayServices services, GatewayCall call, int status, int exactChars, System.Diagnostics.Activity? activity)
     {
         using (activity)
         {
-            if (call.Key is null)
-            {
-                // Unauthenticated traffic is not recorded: it would let anyone fill the usage table.
-                return;
-            }
-
-            var record = call.ToRecord(context.Response.StatusCode);
+            var record = call.ToRecord(status, exactChars);
             if (call.Model is { } served)
             {
                 services.Limits.Spent(served, record.Tokens.Total);

@@ -20,4 +20,5 @@ internal sealed record GatewayServices(
     IUsageRecorder Usage,
     SpendLedger Spend,
     GatewayTelemetry Telemetry,
-    ProviderRateLimits Limits);
+    ProviderRateLimits Limits,
+    TokenCounting Counting);

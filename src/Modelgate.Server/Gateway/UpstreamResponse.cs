@@ -129,9 +129,10 @@ internal static partial class UpstreamResponse
         using (body)
         {
             var reported = new ReportedUsage();
+            var text = new Core.Usage.TextSample();
             try
             {
-                UsageScanner.Scan(body.Memory.Span, ref reported, text: null);
+                UsageScanner.Scan(body.Memory.Span, ref reported, text);
             }
             catch (JsonException)
             {
@@ -147,26 +148,19 @@ internal static partial class UpstreamResponse
                 }
                 else
                 {
-                    var answer = body.Memory.ToArray();
-                    call.CountLater(() => Estimate(answer, call, usage));
+                    // Only a sample of the answer's text is kept for counting, never the answer itself.
+                    var prompt = call.Request?.Body;
+                    call.CountLater(exactChars => new Core.Usage.TokenCounts(
+                        prompt is null ? 0 : PromptTokens.Estimate(prompt, exactChars), usage == UsageRule.OpenAIEmbeddings ? 0 : text.CountTokens(exactChars), 0, Estimated: true));
                 }
             }
 
             CopyHeaders(context, response);
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = body.Memory.Length;
+            GatewayCall.Of(context)?.Complete();
             await context.Response.Body.WriteAsync(body.Memory, context.RequestAborted);
         }
-    }
-
-    // No usage in the answer: the prompt and the answer's text through the tokenizer.
-    private static Core.Usage.TokenCounts Estimate(ReadOnlySpan<byte> answer, GatewayCall call, UsageRule usage)
-    {
-        var text = new System.Text.StringBuilder();
-        var ignored = new ReportedUsage();
-        UsageScanner.Scan(answer, ref ignored, text);
-        var input = call.Request is { } request ? PromptTokens.Estimate(request.Body) : 0;
-        return new Core.Usage.TokenCounts(input, usage == UsageRule.OpenAIEmbeddings ? 0 : Core.Usage.TokenEstimator.Count(text.ToString()), 0, Estimated: true);
     }
 
     private static async Task<IResult> FailureAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format)

@@ -64,6 +64,7 @@ internal static partial class UpstreamResponse
                         buffer[carry++] = (byte)'\n';
                         end.Observe(buffer.AsSpan(0, carry));
                         var last = Skipped(buffer.AsSpan(0, carry), usage);
+                        CompleteIfEnded(call, end, usage);
                         await WriteExceptAsync(context, buffer.AsMemory(0, carry), last);
                     }
 
@@ -89,6 +90,7 @@ internal static partial class UpstreamResponse
                     end.Observe(buffer.AsSpan(0, complete));
                     var skip = Skipped(buffer.AsSpan(0, complete), usage);
                     call?.FirstByte();
+                    CompleteIfEnded(call, end, usage);
                     await WriteExceptAsync(context, buffer.AsMemory(0, complete), skip);
                     await context.Response.Body.FlushAsync(context.RequestAborted);
                     buffer.AsSpan(complete, filled - complete).CopyTo(buffer);
@@ -117,13 +119,33 @@ internal static partial class UpstreamResponse
         {
             idle.Dispose();
             ArrayPool<byte>.Shared.Return(buffer);
-            if (call is not null)
+            if (call is { IsCompleted: false })
             {
-                var complete = end.Seen && call.ErrorClass is null;
-                var request = call.Request?.Body;
-                call.CountLater(() => usage.Tokens(complete, request));
+                Count(call, usage, complete: end.Seen && call.ErrorClass is null);
             }
         }
+    }
+
+    // The end marker is in the events about to be written: the call is recorded before the caller has them.
+    private static void CompleteIfEnded(GatewayCall? call, StreamEndMarker end, StreamUsage usage)
+    {
+        if (call is { IsCompleted: false } && end.Seen)
+        {
+            Count(call, usage, complete: true);
+            call.Complete();
+        }
+    }
+
+    private static void Count(GatewayCall call, StreamUsage usage, bool complete)
+    {
+        if (usage.Reported(complete) is { } reported)
+        {
+            call.Tokens = reported;
+            return;
+        }
+
+        var request = call.Request?.Body;
+        call.CountLater(exactChars => usage.Tokens(complete, request, exactChars));
     }
 
     // The events of a run of whole events to leave out, as (start, length); usually none.

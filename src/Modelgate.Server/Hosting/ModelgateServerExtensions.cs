@@ -86,6 +86,8 @@ internal static class ModelgateServerExtensions
         services.AddSingleton<OpenAIPassthrough>();
         services.AddSingleton<AnthropicPassthrough>();
         services.AddSingleton<TranslatingEmbeddings>();
+        services.AddSingleton<TokenCounting>();
+        services.AddHostedService(sp => sp.GetRequiredService<TokenCounting>());
         services.AddSingleton<GatewayServices>();
         services.AddSingleton<AdminTokenVerifier>();
         services.AddSingleton<AdminTokenBootstrapper>();

@@ -17,13 +17,17 @@ internal static class UsageSettings
             SpendRefreshInterval = TimeSpan.FromSeconds(Number(configuration, "MODELGATE_USAGE_SPEND_REFRESH_SECONDS", (int)defaults.SpendRefreshInterval.TotalSeconds)),
             ReplayInterval = TimeSpan.FromSeconds(Number(configuration, "MODELGATE_USAGE_REPLAY_SECONDS", (int)defaults.ReplayInterval.TotalSeconds)),
             MaintenanceInterval = TimeSpan.FromMinutes(Number(configuration, "MODELGATE_USAGE_MAINTENANCE_MINUTES", (int)defaults.MaintenanceInterval.TotalMinutes)),
+            Journal = Flag(configuration, "MODELGATE_USAGE_JOURNAL"),
         };
     }
 
     /// <summary>MODELGATE_USAGE_ENABLED: true unless set to false.</summary>
-    public static bool Enabled(IConfiguration configuration) =>
-        configuration["MODELGATE_USAGE_ENABLED"] is not { Length: > 0 } text
-        || (bool.TryParse(text, out var enabled) ? enabled : throw new InvalidOperationException($"MODELGATE_USAGE_ENABLED must be true or false, not '{text}'."));
+    public static bool Enabled(IConfiguration configuration) => Flag(configuration, "MODELGATE_USAGE_ENABLED");
+
+    // A switch that is on unless set to false.
+    private static bool Flag(IConfiguration configuration, string name) =>
+        configuration[name] is not { Length: > 0 } text
+        || (bool.TryParse(text, out var on) ? on : throw new InvalidOperationException($"{name} must be true or false, not '{text}'."));
 
     private static int Number(IConfiguration configuration, string name, int fallback) =>
         configuration[name] is not { Length: > 0 } text ? fallback

@@ -15,6 +15,12 @@ public sealed record UsageOptions
     /// <summary>Where batches go while the database cannot take them; replayed when it can.</summary>
     public required string SpillPath { get; init; }
 
+    /// <summary>
+    /// Every record is written to a journal file of this process as it is handed over, so a killed process loses
+    /// none (see <see cref="UsageJournal"/>). Off only where the data folder cannot be written.
+    /// </summary>
+    public bool Journal { get; init; } = true;
+
     /// <summary>How often a spill file is tried again.</summary>
     public TimeSpan ReplayInterval { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -77,6 +77,15 @@ internal sealed class UsageSpill(string path)
         }
 
         using var reader = new StreamReader(Open(ReplayingPath, FileMode.Open, FileAccess.Read));
+        foreach (var record in ReadLines(reader))
+        {
+            yield return record;
+        }
+    }
+
+    /// <summary>The records of a file of JSON lines; a line cut by a crash mid-write is passed over.</summary>
+    public static IEnumerable<UsageRecord> ReadLines(StreamReader reader)
+    {
         while (reader.ReadLine() is { } line)
         {
             UsageRecord? record = null;

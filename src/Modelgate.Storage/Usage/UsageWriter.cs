@@ -15,7 +15,9 @@ namespace Modelgate.Storage.Usage;
 /// than a record) and writes up to a batch in one transaction. If the database cannot take it, the batch goes to a
 /// spill file in the data folder and the loop carries on, so the queue keeps draining; the spill file is replayed
 /// when the database is back (and at the next start). A graceful stop writes everything still queued — after the
-/// web server has finished its requests — or spills it.
+/// web server has finished its requests — or spills it. Every queued record is also in this process's journal
+/// (<see cref="UsageJournal"/>) from the moment <see cref="Record"/> returns, so a killed process loses none: the next
+/// start replays what its journal held.
 /// </summary>
 public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleService, IAsyncDisposable
 {
@@ -28,6 +30,10 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
     private readonly ILogger<UsageWriter> _logger;
     private readonly UsageSeriesCache _series = new();
     private readonly UsageSpill _spill;
+    private readonly UsageJournal? _journal;
+    private readonly Func<UsageRecord, bool> _enqueue;
+    private long _handled;
+    private long _lastJournalWarning;
     private readonly CancellationTokenSource _abort = new();
     private Task? _loop;
     private DateTimeOffset _nextReplay = DateTimeOffset.MinValue;
@@ -43,7 +49,9 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         _time = time;
         _logger = logger;
         _spill = new UsageSpill(options.SpillPath);
+        _journal = options.Journal ? new UsageJournal(options.SpillPath) : null;
         _queue = Channel.CreateBounded<UsageRecord>(new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _enqueue = _queue.Writer.TryWrite;
     }
 
     /// <summary>Records waiting to be written.</summary>
@@ -53,7 +61,7 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
     {
         // Counted as pending before the writer can see it, so its write always finds it pending.
         _ledger.Recorded(record);
-        if (_queue.Writer.TryWrite(record))
+        if (Enqueue(record))
         {
             return;
         }
@@ -68,10 +76,40 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         }
     }
 
+    // Queued and journaled together; a journal that cannot be written costs durability, never the record.
+    private bool Enqueue(UsageRecord record)
+    {
+        if (_journal is null)
+        {
+            return _queue.Writer.TryWrite(record);
+        }
+
+        try
+        {
+            return _journal.Append(record, _enqueue);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var now = Environment.TickCount64;
+            var last = Interlocked.Read(ref _lastJournalWarning);
+            if (now - last > 60_000 && Interlocked.CompareExchange(ref _lastJournalWarning, now, last) == last)
+            {
+                LogJournalFailed(_logger, e.GetType().Name, Path.GetDirectoryName(Path.GetFullPath(_options.SpillPath))!);
+            }
+
+            return true;
+        }
+    }
+
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_loop is null && _journal is not null)
+        {
+            RecoverJournals();
+        }
+
         _loop ??= Task.Factory.StartNew(() => Run(_abort.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return Task.CompletedTask;
     }
@@ -114,6 +152,23 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         _abort.Dispose();
     }
 
+    // What a killed process (this one's predecessor, or another sharing the data folder) left in its journal goes to
+    // the spill file, which the loop replays first.
+    private void RecoverJournals()
+    {
+        try
+        {
+            if (UsageJournal.Recover(_options.SpillPath, _spill) is > 0 and var recovered)
+            {
+                LogJournalRecovered(_logger, recovered);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogJournalFailed(_logger, e.GetType().Name, Path.GetDirectoryName(Path.GetFullPath(_options.SpillPath))!);
+        }
+    }
+
     private void Run(CancellationToken abort)
     {
         var batch = new List<UsageRecord>(_options.BatchSize);
@@ -142,22 +197,37 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
                 batch.Add(record);
                 if (batch.Count == _options.BatchSize)
                 {
-                    WriteOrSpill(batch, abort);
-                    batch.Clear();
+                    Handle(batch, abort);
                 }
             }
 
             if (batch.Count > 0)
             {
-                WriteOrSpill(batch, abort);
-                batch.Clear();
+                Handle(batch, abort);
             }
 
             if (!more)
             {
                 ReplayIfDue(abort, force: true);
+                _journal?.Dispose();
                 return;
             }
+        }
+    }
+
+    // Written or spilled, the batch's records are safe: the journal lets go of them.
+    private void Handle(List<UsageRecord> batch, CancellationToken abort)
+    {
+        WriteOrSpill(batch, abort);
+        _handled += batch.Count;
+        batch.Clear();
+        try
+        {
+            _journal?.Handled(_handled);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A segment left behind is replayed at the next start; the database skips what it already has.
         }
     }
 
@@ -221,7 +291,12 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
             LogSpillFailed(_logger, batch.Count, e.GetType().Name);
         }
 
-        _nextReplay = _time.GetUtcNow() + _options.ReplayInterval;
+        // Only a failed try puts the next one off: a batch spilled without trying (the database failed a moment ago)
+        // must not, or steady traffic would keep the writer from ever trying the database again.
+        if (cause is not null)
+        {
+            _nextReplay = _time.GetUtcNow() + _options.ReplayInterval;
+        }
     }
 
     private void ReplayIfDue(CancellationToken abort, bool force = false)
@@ -373,6 +448,12 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The database refuses usage record {RequestId} ({Error}); it is set aside in {RejectedPath}.")]
     private static partial void LogRejected(ILogger logger, Guid requestId, string error, string rejectedPath);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The usage journal in {Directory} cannot be written ({Error}): records are still written to the database, but a killed process would lose those not yet written.")]
+    private static partial void LogJournalFailed(ILogger logger, string error, string directory);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Count} usage records from the journal of a process that did not stop cleanly; they are replayed into the database (records it already has are skipped).")]
+    private static partial void LogJournalRecovered(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Count} usage records could neither be written nor spilled ({Error}); they are lost and counted as dropped.")]
     private static partial void LogSpillFailed(ILogger logger, int count, string error);

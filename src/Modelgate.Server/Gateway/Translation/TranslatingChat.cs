@@ -64,11 +64,12 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
                 else
                 {
                     var answer = response.Text;
-                    call.CountLater(() => TokenEstimator.Estimate(messages.Select(m => m.Text), answer));
+                    call.CountLater(exactChars => TokenEstimator.Estimate(messages.Select(m => m.Text), answer, exactChars));
                 }
             }
 
             GatewayErrors.ServedBy(context, resolved);
+            GatewayCall.Of(context)?.Complete();
             var body = format == GatewayFormat.OpenAI
                 ? OpenAIResponseWriter.Completion(response, resolved.Model.ModelId)
                 : AnthropicResponseWriter.Message(response, resolved.Model.ModelId);
@@ -121,7 +122,7 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
 
         call.Streamed = true;
         UsageDetails? usage = null;
-        var text = new System.Text.StringBuilder();
+        var text = new TextSample();
         var complete = false;
         try
         {
@@ -158,7 +159,13 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
             }
             else
             {
-                call.CountLater(() => TokenEstimator.Estimate(messages.Select(m => m.Text), text.ToString()));
+                call.CountLater(exactChars => TokenEstimator.Estimate(messages.Select(m => m.Text), text, exactChars));
+            }
+
+            if (complete)
+            {
+                // Before the writer sends its last events: the record is kept before the caller has the whole answer.
+                call.Complete();
             }
         }
     }

@@ -60,12 +60,13 @@ internal sealed class TranslatingEmbeddings(ProviderClientCache clients, Provide
             }
             else
             {
-                call.CountLater(() => Core.Usage.TokenEstimator.EstimateInputs(inputs));
+                call.CountLater(exactChars => Core.Usage.TokenEstimator.EstimateInputs(inputs, exactChars));
             }
         }
 
         // The caller's usage field: as reported, or counted now when the provider gave none.
         var tokens = reported ?? Core.Usage.TokenEstimator.EstimateInputs(inputs).Input;
+        Usage.GatewayCall.Of(context)?.Complete();
         await context.Response.WriteAsJsonAsync(new
         {
             @object = "list",

@@ -11,7 +11,9 @@ namespace Modelgate.Server.Gateway.Usage;
 internal sealed class GatewayCall(string operation, DateTimeOffset at, long configVersion)
 {
     private readonly CallClock _clock = new();
-    private Func<TokenCounts>? _count;
+    private Func<int, TokenCounts>? _count;
+    private Action<GatewayCall>? _complete;
+    private int _completed;
 
     public Guid RequestId { get; } = RequestIds.Next(at);
     public string Operation { get; } = operation;
@@ -30,13 +32,34 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
     public static GatewayCall? Of(HttpContext context) => context.Features.Get<GatewayCall>();
 
     /// <summary>
-    /// Tokens to be counted with the tokenizer when the record is made — after the answer has reached the caller, so
-    /// the counting never adds to the caller's wait.
+    /// Tokens to be counted with the tokenizer when the record is made, off the request's thread (see
+    /// <see cref="TokenCounting"/>); the function is given how many characters it may put through the tokenizer.
     /// </summary>
-    public void CountLater(Func<TokenCounts> count)
+    public void CountLater(Func<int, TokenCounts> count)
     {
         Tokens = null;
         _count = count;
+    }
+
+    /// <summary>The tokens are still to be counted (the provider reported none).</summary>
+    public bool CountsLater => Tokens is null && _count is not null;
+
+    /// <summary>What <see cref="Complete"/> does: hand the call's record over (set once, when the call starts).</summary>
+    public void OnComplete(Action<GatewayCall> complete) => _complete = complete;
+
+    /// <summary>
+    /// The answer is whole: the call is recorded now, once — before its last bytes go to the caller where the gateway
+    /// can, so a record is in the usage journal before the caller has its answer; otherwise when the response is over.
+    /// </summary>
+    public bool IsCompleted => Volatile.Read(ref _completed) == 1;
+
+    public void Complete()
+    {
+        if (Interlocked.Exchange(ref _completed, 1) == 0)
+        {
+            _clock.Ended();
+            _complete?.Invoke(this);
+        }
     }
 
     /// <summary>The answer is complete (the time it took ends here, even if the record is made later).</summary>
@@ -46,11 +69,11 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
     public void FirstByte() => _clock.FirstByte();
 
     // Counting must never cost the record: whatever the tokenizer or an odd request body does, the call is recorded.
-    private TokenCounts CountNow()
+    private TokenCounts CountNow(int exactChars)
     {
         try
         {
-            return _count?.Invoke() ?? TokenCounts.None;
+            return _count?.Invoke(exactChars) ?? TokenCounts.None;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or System.Text.Json.JsonException)
         {
@@ -58,9 +81,10 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
         }
     }
 
-    public UsageRecord ToRecord(int status)
+    /// <summary>The call's record; tokens still to be counted go through the tokenizer up to <paramref name="exactChars"/> characters a part.</summary>
+    public UsageRecord ToRecord(int status, int exactChars = TokenEstimator.ExactChars)
     {
-        var tokens = Tokens ?? CountNow();
+        var tokens = Tokens ?? CountNow(exactChars);
         var model = Model;
         var purpose = Request?.Requested is { } requested && Purpose.TryParse(requested, out _) ? requested : null;
         return new UsageRecord

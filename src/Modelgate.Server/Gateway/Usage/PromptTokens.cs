@@ -7,7 +7,7 @@ namespace Modelgate.Server.Gateway.Usage;
 /// <summary>Counts the tokens of a request's prompt (either wire format) with the tokenizer, for calls whose provider reported none.</summary>
 internal static class PromptTokens
 {
-    public static long Estimate(JsonObject body)
+    public static long Estimate(JsonObject body, int exactChars = TokenEstimator.ExactChars)
     {
         var texts = new List<string>();
         Collect(body["system"], texts);
@@ -41,10 +41,10 @@ internal static class PromptTokens
                 }
             }
 
-            return tokenArrays + TokenEstimator.EstimateInputs(texts).Input;
+            return tokenArrays + TokenEstimator.EstimateInputs(texts, exactChars).Input;
         }
 
-        return texts.Count == 0 ? 0 : TokenEstimator.CountMessages(texts);
+        return texts.Count == 0 ? 0 : TokenEstimator.CountMessages(texts, exactChars);
     }
 
     private static void Collect(JsonNode? node, List<string> texts)

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Modelgate.Core.Usage;
@@ -12,7 +11,7 @@ namespace Modelgate.Server.Gateway.Usage;
 /// </summary>
 internal sealed class StreamUsage(UsageRule rule, bool dropUsageChunk)
 {
-    private readonly StringBuilder _text = new();
+    private readonly TextSample _text = new();
     private ReportedUsage _usage;
 
     /// <summary>Reads one whole event; true when it must not reach the caller.</summary>
@@ -49,18 +48,21 @@ internal sealed class StreamUsage(UsageRule rule, bool dropUsageChunk)
         return drop;
     }
 
+    /// <summary>The call's tokens as the provider reported them, when the stream ended properly with usage.</summary>
+    public TokenCounts? Reported(bool complete) => complete ? _usage.Counts(rule) : null;
+
     /// <summary>
     /// The call's tokens: as reported, when the stream ended properly with usage; otherwise counted from the prompt
     /// and the text relayed so far, and marked estimated.
     /// </summary>
-    public TokenCounts Tokens(bool complete, JsonObject? request)
+    public TokenCounts Tokens(bool complete, JsonObject? request, int exactChars = TokenEstimator.ExactChars)
     {
         if (complete && _usage.Counts(rule) is { } reported)
         {
             return reported;
         }
 
-        var input = _usage.Input(rule) ?? (request is null ? 0 : PromptTokens.Estimate(request));
-        return new TokenCounts(input, TokenEstimator.Count(_text.ToString()), 0, Estimated: true);
+        var input = _usage.Input(rule) ?? (request is null ? 0 : PromptTokens.Estimate(request, exactChars));
+        return new TokenCounts(input, _text.CountTokens(exactChars), 0, Estimated: true);
     }
 }

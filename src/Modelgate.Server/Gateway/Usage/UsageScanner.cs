@@ -52,7 +52,7 @@ internal static class UsageScanner
     public readonly record struct Found(bool Usage, bool EmptyChoices);
 
     /// <exception cref="JsonException">The JSON is malformed.</exception>
-    public static Found Scan(ReadOnlySpan<byte> json, ref ReportedUsage usage, StringBuilder? text)
+    public static Found Scan(ReadOnlySpan<byte> json, ref ReportedUsage usage, TextSample? text)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 128 });
         var (sawUsage, emptyChoices) = (false, false);
@@ -102,10 +102,17 @@ internal static class UsageScanner
         return new Found(sawUsage, emptyChoices);
     }
 
-    // Stream deltas are short: unescaped on the stack rather than as a new string each.
-    private static void AppendString(ref Utf8JsonReader reader, StringBuilder text)
+    // Stream deltas are short: unescaped on the stack rather than as a new string each. Once the sample is full, text
+    // is only measured (escapes counted as written: the count is an estimate).
+    private static void AppendString(ref Utf8JsonReader reader, TextSample text)
     {
         var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (text.IsFull && !reader.HasValueSequence)
+        {
+            text.Skip(Encoding.UTF8.GetCharCount(reader.ValueSpan));
+            return;
+        }
+
         if (length > 512)
         {
             text.Append(reader.GetString());

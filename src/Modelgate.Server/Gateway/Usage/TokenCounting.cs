@@ -1,0 +1,105 @@
+using System.Threading.Channels;
+using Modelgate.Core.Usage;
+using Modelgate.Server.Hosting;
+
+namespace Modelgate.Server.Gateway.Usage;
+
+/// <summary>
+/// Counts the tokens of calls whose provider reported none (a cut stream, a caller who left, an answer without usage)
+/// and then records them — on one background thread of the lowest priority, never on a request's thread. The work is
+/// bounded three ways: each count puts at most <see cref="TokenEstimator.ExactChars"/> characters a part through the
+/// tokenizer; one thread does all of it, yielding to requests; and at most <see cref="Capacity"/> calls wait. A call
+/// that finds the queue full is counted at once by length alone (no tokenizer), so a flood of such calls costs the
+/// server no more than reading their lengths.
+/// </summary>
+internal sealed partial class TokenCounting : IHostedService, IDisposable
+{
+    public const int Capacity = 512;
+
+    private readonly Channel<Action<int>> _queue = Channel.CreateBounded<Action<int>>(new BoundedChannelOptions(Capacity));
+    private readonly ILogger<TokenCounting> _logger;
+    private readonly Thread _thread;
+    private long _byLength;
+    private volatile bool _stopping;
+
+    public TokenCounting(ILogger<TokenCounting> logger)
+    {
+        _logger = logger;
+        _thread = new Thread(Run) { IsBackground = true, Name = "Modelgate token counting" };
+    }
+
+    /// <summary>Calls counted by length because the queue was full.</summary>
+    public long CountedByLength => Interlocked.Read(ref _byLength);
+
+    /// <summary>
+    /// Runs <paramref name="count"/> on the counting thread with the tokenizer budget, or here with a budget of 0
+    /// (length only) when the queue is full or stopped.
+    /// </summary>
+    public void Enqueue(Action<int> count)
+    {
+        if (_queue.Writer.TryWrite(count))
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _byLength) % 1000 == 1)
+        {
+            LogByLength(_logger, Capacity);
+        }
+
+        count(0);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _thread.Start();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>After the web server has finished its requests: what waits is counted by length, so the records reach the writer before it stops.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        _queue.Writer.TryComplete();
+        if (_thread.IsAlive)
+        {
+            _thread.Join(TimeSpan.FromSeconds(5));
+        }
+
+        while (_queue.Reader.TryRead(out var count))
+        {
+            count(0);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _queue.Writer.TryComplete();
+
+    private void Run()
+    {
+        LowPriority.ForCurrentThread();
+        var reader = _queue.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (reader.TryRead(out var count))
+            {
+                try
+                {
+                    count(_stopping ? 0 : TokenEstimator.ExactChars);
+                }
+                catch (Exception e)
+                {
+                    // A record that cannot be made must not stop the counting of the others.
+                    LogFailed(_logger, e.GetType().Name);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "More than {Capacity} calls wait for their tokens to be counted: calls are being counted by length alone (marked estimated).")]
+    private static partial void LogByLength(ILogger logger, int capacity);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A call's usage record could not be made after counting its tokens ({Error}).")]
+    private static partial void LogFailed(ILogger logger, string error);
+}

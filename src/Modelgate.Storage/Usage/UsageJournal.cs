@@ -1,0 +1,161 @@
+using System.Text.Json;
+using Modelgate.Core.Usage;
+
+namespace Modelgate.Storage.Usage;
+
+/// <summary>
+/// Makes a usage record durable the moment it is handed over: each record is written to a journal file of this
+/// process (one write to the operating system, which keeps it even if the process is killed) before
+/// <see cref="UsageWriter.Record"/> returns, and the writer deletes a journal segment once every record in it is in
+/// the database or the spill file. At the next start, segments a dead process left behind are moved into the spill
+/// file and replayed; the database skips request ids it already has, so nothing is counted twice.
+/// </summary>
+/// <remarks>
+/// Segments are named <c>usage-journal-{process}-{n}.jsonl</c> beside the spill file and held open exclusively, so
+/// processes sharing a data folder (applications in direct mode) never take each other's live journal. Records get
+/// sequence numbers in the order the writer's queue receives them, so the writer knows which segments it has finished.
+/// </remarks>
+internal sealed class UsageJournal : IDisposable
+{
+    private const string Prefix = "usage-journal-";
+    private const long SegmentBytes = 256 * 1024;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly object _lock = new();
+    private readonly string _directory;
+    private readonly string _process = Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly Queue<(string Path, long End)> _closed = new();
+    private FileStream? _segment;
+    private string? _segmentPath;
+    private int _segmentNumber;
+    private long _appended;
+
+    public UsageJournal(string spillPath) => _directory = Path.GetDirectoryName(Path.GetFullPath(spillPath))!;
+
+    /// <summary>Records given a sequence number (and, unless the journal failed, written) so far.</summary>
+    public long Appended => Interlocked.Read(ref _appended);
+
+    /// <summary>
+    /// Hands the record to <paramref name="enqueue"/> and, when it took it, writes it to the journal, both under one
+    /// lock so journal order is queue order. False when the queue refused it (then nothing is written).
+    /// </summary>
+    /// <exception cref="IOException">The journal could not be written (the record is queued all the same).</exception>
+    public bool Append(UsageRecord record, Func<UsageRecord, bool> enqueue)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(record, Json);
+        // One write a record, line end included: a kill lands between records, not inside one.
+        var line = new byte[json.Length + 1];
+        json.CopyTo(line, 0);
+        line[^1] = (byte)'\n';
+        lock (_lock)
+        {
+            if (!enqueue(record))
+            {
+                return false;
+            }
+
+            Interlocked.Increment(ref _appended);
+            try
+            {
+                (_segment ??= Open()).Write(line);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A fresh segment next time; this one goes once its records are handled.
+                CloseSegment();
+                throw;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Called by the writer with how many records (in queue order) are now in the database or the spill file: a full
+    /// segment, or any when the writer has caught up, is closed, and closed segments whose records are all handled are deleted.
+    /// </summary>
+    public void Handled(long handled)
+    {
+        lock (_lock)
+        {
+            if (_segment is not null && (_segment.Length >= SegmentBytes || handled >= _appended))
+            {
+                CloseSegment();
+            }
+
+            while (_closed.TryPeek(out var closed) && closed.End <= handled)
+            {
+                File.Delete(closed.Path);
+                _closed.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves what dead processes left in their journals into the spill file (for replay), then deletes those journals.
+    /// A journal still held by a live process is left alone.
+    /// </summary>
+    public static int Recover(string spillPath, UsageSpill spill)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(spillPath))!;
+        if (!Directory.Exists(directory))
+        {
+            return 0;
+        }
+
+        var recovered = 0;
+        foreach (var file in Directory.EnumerateFiles(directory, Prefix + "*.jsonl").Order(StringComparer.Ordinal))
+        {
+            FileStream stream;
+            try
+            {
+                stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.None);
+            }
+            catch (IOException)
+            {
+                // Another live process's journal (held open exclusively).
+                continue;
+            }
+
+            using (stream)
+            {
+                var records = UsageSpill.ReadLines(new StreamReader(stream)).ToList();
+                spill.Append(records);
+                recovered += records.Count;
+            }
+
+            // After the spill file has them: a crash in between leaves both, and the replay skips what it already wrote.
+            File.Delete(file);
+        }
+
+        return recovered;
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _segment?.Dispose();
+            _segment = null;
+        }
+    }
+
+    private void CloseSegment()
+    {
+        if (_segmentPath is not null)
+        {
+            _segment?.Dispose();
+            _segment = null;
+            _closed.Enqueue((_segmentPath, _appended));
+            _segmentPath = null;
+        }
+    }
+
+    private FileStream Open()
+    {
+        Directory.CreateDirectory(_directory);
+        _segmentPath = Path.Combine(_directory, $"{Prefix}{_process}-{++_segmentNumber:D6}.jsonl");
+        // Unbuffered: each record is its own write to the operating system, durable against a killed process at once.
+        return new FileStream(_segmentPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+    }
+}
