@@ -10,7 +10,7 @@ public sealed class UpstreamHttpTests
     [Fact]
     public async Task MetadataAddress_IsRefusedAtConnectTime()
     {
-        using var client = new HttpClient(UpstreamHttp.CreateHandler(new BaseUrlPolicy()));
+        using var client = new HttpClient(UpstreamHttp.CreateHandler(new BaseUrlPolicy(), 512));
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("http://169.254.169.254/latest/meta-data/"));
 
@@ -23,8 +23,8 @@ public sealed class UpstreamHttpTests
         await using var upstream = await FakeUpstream.StartAsync();
         var url = $"http://localhost:{new Uri(upstream.Url).Port}/v1/chat/completions";
         static HttpContent Body() => System.Net.Http.Json.JsonContent.Create(new { model = "m", messages = new[] { new { role = "user", content = "hi" } } });
-        using var strict = new HttpClient(UpstreamHttp.CreateHandler(new BaseUrlPolicy(allowPrivateNetworks: false)));
-        using var lenient = new HttpClient(UpstreamHttp.CreateHandler(new BaseUrlPolicy(allowPrivateNetworks: true)));
+        using var strict = new HttpClient(UpstreamHttp.CreateHandler(new BaseUrlPolicy(allowPrivateNetworks: false), 512));
+        using var lenient = new HttpClient(UpstreamHttp.CreateHandler(new BaseUrlPolicy(allowPrivateNetworks: true), 512));
 
         // The handler does not trust the check made when the URL was saved: the address the name resolves to now is checked.
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => strict.PostAsync(url, Body()));

@@ -6,7 +6,12 @@ namespace Modelgate.Server.Gateway;
 /// <param name="FirstByteTimeout">How long one attempt may take to produce its first byte.</param>
 /// <param name="RequestTimeout">How long a request may take to get its first byte across every retry and fallback.</param>
 /// <param name="MaxConcurrentRequests">How many gateway requests (streams included) one instance serves at once.</param>
-internal sealed record GatewayOptions(long MaxResponseBytes, TimeSpan StreamIdleTimeout, TimeSpan FirstByteTimeout, TimeSpan RequestTimeout, int MaxConcurrentRequests)
+/// <param name="MaxConnectionsPerProvider">Open connections to one provider address at most; more requests wait for one.</param>
+/// <param name="ClientWriteTimeout">How long a caller may leave a stream unread before the gateway closes its connection.</param>
+/// <param name="DrainTimeout">How long a stopping server lets calls in progress finish before it ends their streams.</param>
+internal sealed record GatewayOptions(
+    long MaxResponseBytes, TimeSpan StreamIdleTimeout, TimeSpan FirstByteTimeout, TimeSpan RequestTimeout, int MaxConcurrentRequests,
+    int MaxConnectionsPerProvider, TimeSpan ClientWriteTimeout, TimeSpan DrainTimeout)
 {
     /// <summary>The most messages one request may carry (checked before anything is sent).</summary>
     public const int MaxMessages = 2000;
@@ -16,7 +21,10 @@ internal sealed record GatewayOptions(long MaxResponseBytes, TimeSpan StreamIdle
         Seconds(configuration["MODELGATE_GATEWAY_STREAM_IDLE_SECONDS"], 120),
         Seconds(configuration["MODELGATE_GATEWAY_FIRST_BYTE_TIMEOUT_SECONDS"], 120),
         Seconds(configuration["MODELGATE_GATEWAY_REQUEST_TIMEOUT_SECONDS"], 300),
-        int.TryParse(configuration["MODELGATE_GATEWAY_MAX_CONCURRENT_REQUESTS"], out var concurrent) && concurrent > 0 ? concurrent : 4096);
+        int.TryParse(configuration["MODELGATE_GATEWAY_MAX_CONCURRENT_REQUESTS"], out var concurrent) && concurrent > 0 ? concurrent : 4096,
+        int.TryParse(configuration["MODELGATE_GATEWAY_MAX_CONNECTIONS_PER_PROVIDER"], out var connections) && connections > 0 ? connections : 512,
+        Seconds(configuration["MODELGATE_GATEWAY_CLIENT_WRITE_TIMEOUT_SECONDS"], 30),
+        Seconds(configuration["MODELGATE_SHUTDOWN_DRAIN_SECONDS"], 30));
 
     private static TimeSpan Seconds(string? value, double fallback) =>
         TimeSpan.FromSeconds(double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : fallback);

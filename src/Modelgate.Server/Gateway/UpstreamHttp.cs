@@ -10,8 +10,12 @@ namespace Modelgate.Server.Gateway;
 /// </summary>
 internal static class UpstreamHttp
 {
-    public static SocketsHttpHandler CreateHandler(BaseUrlPolicy policy) => new()
+    public static SocketsHttpHandler CreateHandler(BaseUrlPolicy policy, int maxConnectionsPerProvider) => new()
     {
+        // A burst must not leave thousands of sockets (and their buffers) open to one provider: beyond the cap requests
+        // wait for a connection, and connections left idle after the burst are closed within 20 s.
+        MaxConnectionsPerServer = maxConnectionsPerProvider,
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(20),
         AllowAutoRedirect = false,
         // A proxy from the environment would make the connect-time check look at the proxy, not the provider.
         UseProxy = false,

@@ -9,7 +9,10 @@ internal static partial class UpstreamResponse
 {
     // Whole events go to the caller as they arrive (SSE needs it); a part event waits for the rest of it. A provider
     // that goes quiet, sends without end, or stops without its end marker ([DONE] / message_stop) gets a terminal error
-    // event: after the first byte nothing can be retried or replayed, and a cut answer must not pass for a whole one.
+    // event: after the first byte nothing can be retried or replayed, and a cut answer must not pass for a whole one. So
+    // does a stream still running when a stopping server's drain time is over. A caller that leaves a write unread for
+    // the client write timeout has its connection closed: what waits for it is never more than one event and Kestrel's
+    // response buffer.
     private static async Task RelayStreamAsync(HttpContext context, HttpResponseMessage response, GatewayFormat format, GatewayOptions options, StreamUsage usage)
     {
         var call = GatewayCall.Of(context);
@@ -24,7 +27,9 @@ internal static partial class UpstreamResponse
         long total = 0;
         // Bytes at the start of the buffer that belong to an event not yet complete.
         var carry = 0;
-        var idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var drain = context.RequestServices.GetRequiredService<GatewayDrain>().Ended;
+        var idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain);
+        using var slowReader = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         try
         {
             while (true)
@@ -42,11 +47,11 @@ internal static partial class UpstreamResponse
                 idle.CancelAfter(options.StreamIdleTimeout);
                 var read = await stream.ReadAsync(buffer.AsMemory(carry), idle.Token);
                 idle.CancelAfter(Timeout.InfiniteTimeSpan);
-                if (idle.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+                if (idle.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested && !drain.IsCancellationRequested)
                 {
                     // The timer fired just as the read completed: data did arrive, so start a fresh idle timer.
                     idle.Dispose();
-                    idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+                    idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain);
                 }
 
                 if (read == 0)
@@ -65,7 +70,8 @@ internal static partial class UpstreamResponse
                         end.Observe(buffer.AsSpan(0, carry));
                         var last = Skipped(buffer.AsSpan(0, carry), usage);
                         CompleteIfEnded(call, end, usage);
-                        await WriteExceptAsync(context, buffer.AsMemory(0, carry), last);
+                        slowReader.CancelAfter(options.ClientWriteTimeout);
+                        await WriteExceptAsync(context, buffer.AsMemory(0, carry), last, slowReader.Token);
                     }
 
                     if (!end.Seen)
@@ -91,8 +97,10 @@ internal static partial class UpstreamResponse
                     var skip = Skipped(buffer.AsSpan(0, complete), usage);
                     call?.FirstByte();
                     CompleteIfEnded(call, end, usage);
-                    await WriteExceptAsync(context, buffer.AsMemory(0, complete), skip);
-                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                    slowReader.CancelAfter(options.ClientWriteTimeout);
+                    await WriteExceptAsync(context, buffer.AsMemory(0, complete), skip, slowReader.Token);
+                    await context.Response.Body.FlushAsync(slowReader.Token);
+                    slowReader.CancelAfter(Timeout.InfiniteTimeSpan);
                     buffer.AsSpan(complete, filled - complete).CopyTo(buffer);
                 }
 
@@ -106,6 +114,20 @@ internal static partial class UpstreamResponse
             {
                 call.ErrorClass ??= "client_closed";
             }
+        }
+        catch (OperationCanceledException) when (slowReader.IsCancellationRequested)
+        {
+            // The caller stopped reading: its connection goes, and with it everything held for it.
+            if (call is not null)
+            {
+                call.ErrorClass ??= "client_slow";
+            }
+
+            context.Abort();
+        }
+        catch (OperationCanceledException) when (drain.IsCancellationRequested)
+        {
+            await TerminalErrorAsync(context, format, $"The gateway is shutting down: the answer was cut after its drain time of {options.DrainTimeout.TotalSeconds:F0} s.", "shutdown");
         }
         catch (OperationCanceledException)
         {
@@ -172,11 +194,11 @@ internal static partial class UpstreamResponse
         return skip;
     }
 
-    private static async Task WriteExceptAsync(HttpContext context, ReadOnlyMemory<byte> events, List<(int Start, int Length)>? skip)
+    private static async Task WriteExceptAsync(HttpContext context, ReadOnlyMemory<byte> events, List<(int Start, int Length)>? skip, CancellationToken cancellationToken)
     {
         if (skip is null)
         {
-            await context.Response.Body.WriteAsync(events, context.RequestAborted);
+            await context.Response.Body.WriteAsync(events, cancellationToken);
             return;
         }
 
@@ -185,7 +207,7 @@ internal static partial class UpstreamResponse
         {
             if (start > at)
             {
-                await context.Response.Body.WriteAsync(events[at..start], context.RequestAborted);
+                await context.Response.Body.WriteAsync(events[at..start], cancellationToken);
             }
 
             at = start + length;
@@ -193,7 +215,7 @@ internal static partial class UpstreamResponse
 
         if (at < events.Length)
         {
-            await context.Response.Body.WriteAsync(events[at..], context.RequestAborted);
+            await context.Response.Body.WriteAsync(events[at..], cancellationToken);
         }
     }
 

@@ -65,7 +65,11 @@ internal static class ModelgateServerExtensions
         services.AddSingleton(new CatalogMonitorOptions(Path.Combine(settings.DataDirectory, LastKnownGoodFile.FileName)));
         services.AddSingleton<CatalogMonitor>();
 
-        services.AddSingleton(sp => UpstreamHttp.CreateHandler(sp.GetRequiredService<BaseUrlPolicy>()));
+        var gatewayOptions = GatewayOptions.From(builder.Configuration);
+        services.AddSingleton(sp => UpstreamHttp.CreateHandler(sp.GetRequiredService<BaseUrlPolicy>(), gatewayOptions.MaxConnectionsPerProvider));
+        // Streams get the drain time, then the usage writer its flush time; past both the host gives up.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = gatewayOptions.DrainTimeout + TimeSpan.FromSeconds(25));
+        services.AddSingleton<GatewayDrain>();
         services.AddSingleton(sp => new HttpMessageInvoker(sp.GetRequiredService<SocketsHttpHandler>(), disposeHandler: false));
         services.AddSingleton(ProviderAdapters.Default);
         services.AddSingleton(sp =>
@@ -80,7 +84,6 @@ internal static class ModelgateServerExtensions
         services.AddSingleton<TranslatingChat>();
         services.AddSingleton<ProviderResilience>();
         services.AddSingleton<ProviderRateLimits>();
-        var gatewayOptions = GatewayOptions.From(builder.Configuration);
         services.AddSingleton(gatewayOptions);
         services.AddSingleton<GatewayConcurrency>();
         services.AddSingleton<OpenAIPassthrough>();

@@ -78,6 +78,20 @@ internal sealed class ServerProcess : IAsyncDisposable
         return client;
     }
 
+    /// <summary>SIGTERM: the graceful stop a service manager asks for (the process is not waited for).</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>The process's exit code, once it has exited.</summary>
+    public async Task<int> ExitCodeAsync()
+    {
+        await _process.WaitForExitAsync();
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no shutdown, no flush, no finally.</summary>
     public async Task KillAsync()
     {

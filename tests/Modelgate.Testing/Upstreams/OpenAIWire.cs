@@ -11,7 +11,7 @@ internal static class OpenAIWire
         var model = request.Model;
         var id = "chatcmpl-" + Guid.NewGuid().ToString("N")[..24];
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var text = FakeUpstream.ReplyText(model);
+        var text = FakeUpstream.Of(context)?.Reply ?? FakeUpstream.ReplyText(model);
         var set = FakeUpstream.Of(context)?.Usage;
         var promptTokens = set?.Prompt ?? WireText.PromptTokens(request.Body);
         var completionTokens = set?.Completion ?? WireText.Words(text);
