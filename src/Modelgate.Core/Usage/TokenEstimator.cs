@@ -85,12 +85,14 @@ public static class TokenEstimator
         {
             if (char.IsWhiteSpace(text[i]))
             {
-                run = 0;
-                if (i - start >= ChunkChars)
+                // Only where a word ends: a cut inside a run of spaces or line ends would change how they are counted.
+                if (run > 0 && i - start >= ChunkChars)
                 {
                     tokens += tokenizer.CountTokens(text[start..i]);
                     start = i;
                 }
+
+                run = 0;
             }
             else if (++run > MaxPiece && !char.IsLowSurrogate(text[i]))
             {

@@ -32,7 +32,7 @@ internal static class GatewayApi
         context.Features.Set(call);
         context.Response.Headers[RequestIdHeader] = call.RequestId.ToString();
         var activity = GatewayTelemetry.Start(operation, context.Request.Path.Value ?? "");
-        call.OnComplete(c => Record(context, services, c, activity));
+        call.OnComplete(c => RecordSafely(context, services, c, activity));
         context.Response.OnCompleted(() =>
         {
             call.Complete();
@@ -55,6 +55,21 @@ internal static class GatewayApi
 
     /// <summary>The response header that carries the id of the call's usage record.</summary>
     public const string RequestIdHeader = "x-modelgate-request-id";
+
+    // Recording runs before the answer's last bytes on the request path: whatever goes wrong in it must not cost the
+    // caller an answer that was served. It is logged once, without the request.
+    private static void RecordSafely(HttpContext context, GatewayServices services, GatewayCall call, System.Diagnostics.Activity? activity)
+    {
+        try
+        {
+            Record(context, services, call, activity);
+        }
+        catch (Exception e)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Modelgate.Gateway.Usage")
+                .LogError("The usage record of call {RequestId} could not be made ({Error}).", call.RequestId, e.GetType().Name);
+        }
+    }
 
     private static void Record(HttpContext context, GatewayServices services, GatewayCall call, System.Diagnostics.Activity? activity)
     {

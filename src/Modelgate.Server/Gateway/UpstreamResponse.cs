@@ -129,10 +129,9 @@ internal static partial class UpstreamResponse
         using (body)
         {
             var reported = new ReportedUsage();
-            var text = new Core.Usage.TextSample();
             try
             {
-                UsageScanner.Scan(body.Memory.Span, ref reported, text);
+                UsageScanner.Scan(body.Memory.Span, ref reported, text: null);
             }
             catch (JsonException)
             {
@@ -149,6 +148,9 @@ internal static partial class UpstreamResponse
                 else
                 {
                     // Only a sample of the answer's text is kept for counting, never the answer itself.
+                    var text = new Core.Usage.TextSample();
+                    var ignored = new ReportedUsage();
+                    UsageScanner.Scan(body.Memory.Span, ref ignored, text);
                     var prompt = call.Request?.Body;
                     call.CountLater(exactChars => new Core.Usage.TokenCounts(
                         prompt is null ? 0 : PromptTokens.Estimate(prompt, exactChars), usage == UsageRule.OpenAIEmbeddings ? 0 : text.CountTokens(exactChars), 0, Estimated: true));

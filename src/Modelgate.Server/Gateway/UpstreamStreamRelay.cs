@@ -68,7 +68,7 @@ internal static partial class UpstreamResponse
 
                         buffer[carry++] = (byte)'\n';
                         end.Observe(buffer.AsSpan(0, carry));
-                        var last = Skipped(buffer.AsSpan(0, carry), usage);
+                        var last = Skipped(buffer.AsSpan(0, carry), usage, call);
                         CompleteIfEnded(call, end, usage);
                         slowReader.CancelAfter(options.ClientWriteTimeout);
                         await WriteExceptAsync(context, buffer.AsMemory(0, carry), last, slowReader.Token);
@@ -94,7 +94,7 @@ internal static partial class UpstreamResponse
                 if (complete > 0)
                 {
                     end.Observe(buffer.AsSpan(0, complete));
-                    var skip = Skipped(buffer.AsSpan(0, complete), usage);
+                    var skip = Skipped(buffer.AsSpan(0, complete), usage, call);
                     call?.FirstByte();
                     CompleteIfEnded(call, end, usage);
                     slowReader.CancelAfter(options.ClientWriteTimeout);
@@ -170,9 +170,15 @@ internal static partial class UpstreamResponse
         call.CountLater(exactChars => usage.Tokens(complete, request, exactChars));
     }
 
-    // The events of a run of whole events to leave out, as (start, length); usually none.
-    private static List<(int Start, int Length)>? Skipped(ReadOnlySpan<byte> events, StreamUsage usage)
+    // The events of a run of whole events to leave out, as (start, length); usually none. Nothing after the end
+    // marker is read for usage: the call is recorded by then, maybe on the counting thread.
+    private static List<(int Start, int Length)>? Skipped(ReadOnlySpan<byte> events, StreamUsage usage, GatewayCall? call)
     {
+        if (call is { IsCompleted: true })
+        {
+            return null;
+        }
+
         List<(int, int)>? skip = null;
         var start = 0;
         while (start < events.Length)

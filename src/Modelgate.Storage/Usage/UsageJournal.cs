@@ -24,7 +24,8 @@ internal sealed class UsageJournal : IDisposable
     private readonly object _lock = new();
     private readonly string _directory;
     private readonly string _process = Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly Queue<(string Path, long End)> _closed = new();
+    // Closed segments stay open (and so locked) until deleted: another process must not take records still queued here.
+    private readonly Queue<(string Path, long End, FileStream File)> _closed = new();
     private FileStream? _segment;
     private string? _segmentPath;
     private int _segmentNumber;
@@ -78,13 +79,19 @@ internal sealed class UsageJournal : IDisposable
     {
         lock (_lock)
         {
-            if (_segment is not null && (_segment.Length >= SegmentBytes || handled >= _appended))
+            if (_segment is not null && handled >= _appended)
+            {
+                // Caught up (no append can come while the lock is held): the segment starts again empty, no new file.
+                _segment.SetLength(0);
+            }
+            else if (_segment is not null && _segment.Length >= SegmentBytes)
             {
                 CloseSegment();
             }
 
             while (_closed.TryPeek(out var closed) && closed.End <= handled)
             {
+                closed.File.Dispose();
                 File.Delete(closed.Path);
                 _closed.Dequeue();
             }
@@ -131,24 +138,46 @@ internal sealed class UsageJournal : IDisposable
         return recovered;
     }
 
+    /// <summary>The writer has stopped: segments whose records are all handled go; the rest stay for the next start.</summary>
+    public void Finish(long handled)
+    {
+        lock (_lock)
+        {
+            if (_segment is not null && handled >= _appended)
+            {
+                _segment.Dispose();
+                File.Delete(_segmentPath!);
+                _segment = null;
+                _segmentPath = null;
+            }
+        }
+
+        Handled(handled);
+        Dispose();
+    }
+
     public void Dispose()
     {
         lock (_lock)
         {
             _segment?.Dispose();
             _segment = null;
+            foreach (var closed in _closed)
+            {
+                closed.File.Dispose();
+            }
         }
     }
 
     private void CloseSegment()
     {
-        if (_segmentPath is not null)
+        if (_segmentPath is not null && _segment is not null)
         {
-            _segment?.Dispose();
-            _segment = null;
-            _closed.Enqueue((_segmentPath, _appended));
-            _segmentPath = null;
+            _closed.Enqueue((_segmentPath, _appended, _segment));
         }
+
+        _segment = null;
+        _segmentPath = null;
     }
 
     private FileStream Open()

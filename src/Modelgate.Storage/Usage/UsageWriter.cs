@@ -33,6 +33,7 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
     private readonly UsageJournal? _journal;
     private readonly Func<UsageRecord, bool> _enqueue;
     private long _handled;
+    private bool _journalKept;
     private long _lastJournalWarning;
     private readonly CancellationTokenSource _abort = new();
     private Task? _loop;
@@ -132,6 +133,8 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         _queue.Writer.TryComplete();
         if (_loop is null)
         {
+            // Never started: what was recorded stays in the journal (unlocked now) for the next start.
+            _journal?.Dispose();
             return;
         }
 
@@ -165,7 +168,7 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LogJournalFailed(_logger, e.GetType().Name, Path.GetDirectoryName(Path.GetFullPath(_options.SpillPath))!);
+            LogJournalUnreadable(_logger, e.GetType().Name, Path.GetDirectoryName(Path.GetFullPath(_options.SpillPath))!);
         }
     }
 
@@ -209,17 +212,35 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
             if (!more)
             {
                 ReplayIfDue(abort, force: true);
-                _journal?.Dispose();
+                FinishJournal();
                 return;
             }
+        }
+    }
+
+    private void FinishJournal()
+    {
+        try
+        {
+            _journal?.Finish(_handled);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left behind, the segment is replayed at the next start; the database skips what it already has.
         }
     }
 
     // Written or spilled, the batch's records are safe: the journal lets go of them.
     private void Handle(List<UsageRecord> batch, CancellationToken abort)
     {
-        WriteOrSpill(batch, abort);
-        _handled += batch.Count;
+        // Records neither written nor spilled stay in the journal for the next start: from then on no segment is
+        // deleted (the count of handled records stops where the loss began).
+        _journalKept |= !WriteOrSpill(batch, abort);
+        if (!_journalKept)
+        {
+            _handled += batch.Count;
+        }
+
         batch.Clear();
         try
         {
@@ -231,13 +252,13 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         }
     }
 
-    private void WriteOrSpill(List<UsageRecord> batch, CancellationToken abort)
+    // True when the batch is in the database or the spill file.
+    private bool WriteOrSpill(List<UsageRecord> batch, CancellationToken abort)
     {
         if (_failing && _time.GetUtcNow() < _nextReplay)
         {
             // The database failed a moment ago: no batch waits on its timeouts until the next replay tries it again.
-            Spill(batch, null);
-            return;
+            return Spill(batch, null);
         }
 
         try
@@ -245,11 +266,12 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
             abort.ThrowIfCancellationRequested();
             Written(Write(batch));
             Recovered();
+            return true;
         }
         catch (Exception e)
         {
             // Whatever the database said, the loop carries on and the records are kept: it must never die.
-            Spill(batch, e);
+            return Spill(batch, e);
         }
     }
 
@@ -268,11 +290,13 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         }
     }
 
-    private void Spill(List<UsageRecord> batch, Exception? cause)
+    private bool Spill(List<UsageRecord> batch, Exception? cause)
     {
+        var spilled = false;
         try
         {
             _spill.Append(batch);
+            spilled = true;
             _metrics.OnSpilled(batch.Count);
             if (!_failing && cause is not null)
             {
@@ -297,6 +321,8 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         {
             _nextReplay = _time.GetUtcNow() + _options.ReplayInterval;
         }
+
+        return spilled;
     }
 
     private void ReplayIfDue(CancellationToken abort, bool force = false)
@@ -451,6 +477,9 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The usage journal in {Directory} cannot be written ({Error}): records are still written to the database, but a killed process would lose those not yet written.")]
     private static partial void LogJournalFailed(ILogger logger, string error, string directory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The usage journals in {Directory} could not be recovered ({Error}); they are tried again at the next start.")]
+    private static partial void LogJournalUnreadable(ILogger logger, string error, string directory);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {Count} usage records from the journal of a process that did not stop cleanly; they are replayed into the database (records it already has are skipped).")]
     private static partial void LogJournalRecovered(ILogger logger, int count);

@@ -69,10 +69,10 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
             }
 
             GatewayErrors.ServedBy(context, resolved);
-            GatewayCall.Of(context)?.Complete();
             var body = format == GatewayFormat.OpenAI
                 ? OpenAIResponseWriter.Completion(response, resolved.Model.ModelId)
                 : AnthropicResponseWriter.Message(response, resolved.Model.ModelId);
+            GatewayCall.Of(context)?.Complete();
             await context.Response.WriteAsJsonAsync(body, context.RequestAborted);
             return null;
         }

@@ -26,8 +26,20 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
     public TokenCounts? Tokens { get; set; }
     public bool Streamed { get; set; }
 
-    /// <summary>Set when the call failed, also after a 200 (a stream cut short).</summary>
-    public string? ErrorClass { get; set; }
+    /// <summary>Set when the call failed, also after a 200 (a stream cut short). Fixed once the call is complete: its record may still be in the making.</summary>
+    public string? ErrorClass
+    {
+        get => _errorClass;
+        set
+        {
+            if (!IsCompleted)
+            {
+                _errorClass = value;
+            }
+        }
+    }
+
+    private string? _errorClass;
 
     public static GatewayCall? Of(HttpContext context) => context.Features.Get<GatewayCall>();
 

@@ -107,7 +107,7 @@ internal static class UsageScanner
     private static void AppendString(ref Utf8JsonReader reader, TextSample text)
     {
         var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-        if (text.IsFull && !reader.HasValueSequence)
+        if (text.IsFull && !reader.HasValueSequence && !reader.ValueIsEscaped)
         {
             text.Skip(Encoding.UTF8.GetCharCount(reader.ValueSpan));
             return;
