@@ -1,5 +1,6 @@
 using Modelgate.Core.Resolution;
 using Modelgate.Core.Usage;
+using Modelgate.Server.Api;
 using Modelgate.Server.Gateway.Usage;
 
 namespace Modelgate.Server.Gateway;
@@ -42,9 +43,9 @@ internal static class GatewayApi
         {
             await serve(call);
         }
-        catch
+        catch (Exception e)
         {
-            call.ErrorClass ??= context.RequestAborted.IsCancellationRequested ? "client_closed" : "internal_error";
+            call.ErrorClass ??= context.RequestAborted.IsCancellationRequested || CallerLeft.Explains(e, context) ? "client_closed" : "internal_error";
             throw;
         }
         finally
