@@ -118,7 +118,7 @@ public sealed class ConsoleSessionLifecycleTests
         Assert.Contains("The database cannot be reached", html, StringComparison.Ordinal);
         var (listStatus, list) = await console.GetAsync("/providers");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, listStatus);
-        Assert.Contains("The catalog database cannot be reached", list, StringComparison.Ordinal);
+        Assert.Contains("This page cannot be shown now: the database is unreachable", list, StringComparison.Ordinal);
 
         await postgres.StartAgainAsync();
         Assert.Equal(HttpStatusCode.OK, (await console.GetAsync("/providers")).Status);

@@ -125,6 +125,33 @@ public sealed class FleetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task PostgresStopped_UsageRead_Is503SayingItCannotBeRead_WhileAWriteSaysItCannotBeSaved()
+    {
+        await using var postgres = await PrivatePostgres.StartAsync();
+        using var data = new TempDirectory();
+        await using var app = new ModelgateApp(new DatabaseOptions(DatabaseKind.Postgres, postgres.ConnectionString), data.Path,
+            new Dictionary<string, string?> { ["MODELGATE_MASTER_KEY"] = MasterKey.Generate().ToBase64() });
+        var admin = app.CreateAdminClient();
+        await (await admin.GetAsync("/api/v1/usage")).ExpectAsync(HttpStatusCode.OK);
+        using var console = Support.ConsoleClient.For(app);
+        await console.SignInAsync();
+        console.Http.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+
+        await postgres.StopAsync();
+        var read = await admin.GetAsync("/api/v1/usage");
+        var (pageStatus, page) = await console.GetAsync("/usage");
+        var write = await admin.PostJsonAsync("/api/v1/llm-providers", new { name = "while-down", type = "openai" });
+
+        Assert.Equal("application/problem+json", read.Content.Headers.ContentType?.MediaType);
+        var problem = await read.ExpectAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("Usage cannot be read now: the database is unreachable. It is shown again once the database is back (when /health reports Healthy).", problem.Str("detail"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, pageStatus);
+        Assert.Contains("This page cannot be shown now: the database is unreachable.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("saved", problem.Str("detail") + page, StringComparison.Ordinal);
+        Assert.Contains("changes cannot be saved now", (await write.ExpectAsync(HttpStatusCode.ServiceUnavailable)).Str("detail"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SqliteFileGoneMidRun_ServesLastKnownGood_AndRecoversWhenItIsBack()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
