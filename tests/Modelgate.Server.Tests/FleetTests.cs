@@ -3,6 +3,7 @@ using System.Net;
 using Modelgate.Core.Resolution;
 using Modelgate.Core.Secrets;
 using Modelgate.Storage;
+using Modelgate.Storage.Catalog;
 using Modelgate.Testing;
 using Xunit.Abstractions;
 
@@ -87,6 +88,50 @@ public sealed class FleetTests(ITestOutputHelper output)
             return instances.Count == expected && instances.All(i => i.GetProperty("lag").GetInt64() == 0 && i.GetProperty("config_version").GetInt64() == fleet.GetProperty("latest_version").GetInt64());
         }, "both instances report the latest version");
         return fleet;
+    }
+
+    [Fact]
+    public async Task InstanceStopped_LeavesTheFleetAtOnce_InsteadOfStayingAliveUntilItsHeartbeatAges()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseKind.Postgres);
+        var masterKey = new Dictionary<string, string?> { ["MODELGATE_MASTER_KEY"] = MasterKey.Generate().ToBase64() };
+        await using var staying = new ModelgateApp(db.Options, db.DataDirectory.Path, masterKey);
+        var leaving = new ModelgateApp(db.Options, db.DataDirectory.Path, masterKey);
+        var admin = staying.CreateAdminClient();
+        using (leaving.CreateClient())
+        {
+            await WaitForFleetAsync(admin, expected: 2);
+        }
+
+        var stop = Stopwatch.StartNew();
+        await leaving.DisposeAsync();
+        stop.Stop();
+
+        var instances = (await (await admin.GetAsync("/api/v1/instances")).ExpectAsync(HttpStatusCode.OK)).GetProperty("instances").EnumerateArray().ToList();
+        var self = Assert.Single(instances);
+        Assert.True(self.GetProperty("is_self").GetBoolean());
+        output.WriteLine($"the stopping instance took {stop.ElapsedMilliseconds} ms to stop");
+    }
+
+    [Fact]
+    public async Task InstanceStopped_WithPostgresDown_StopsPromptlyWithoutAnError()
+    {
+        await using var postgres = await PrivatePostgres.StartAsync();
+        using var data = new TempDirectory();
+        var app = new ModelgateApp(new DatabaseOptions(DatabaseKind.Postgres, postgres.ConnectionString), data.Path,
+            new Dictionary<string, string?> { ["MODELGATE_MASTER_KEY"] = MasterKey.Generate().ToBase64() });
+        using (app.CreateClient())
+        {
+        }
+
+        await postgres.StopAsync();
+        var logs = app.Logs;
+        var stop = Stopwatch.StartNew();
+        await app.DisposeAsync();
+
+        Assert.True(stop.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stop.Elapsed.TotalSeconds:F1} s");
+        Assert.Contains(logs.GetSnapshot(), r => r.Message.StartsWith("Instance row not removed at shutdown", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Error && r.Category == typeof(InstanceRegistry).FullName);
     }
 
     [Fact]

@@ -16,13 +16,15 @@ public sealed record FleetView(long LatestVersion, bool AllCurrent, IReadOnlyLis
 
 /// <summary>
 /// Reports this process in the <c>instances</c> table (at start, on every catalog change, and every few seconds)
-/// and lists the fleet. Rows not refreshed for a day are removed.
+/// and lists the fleet; removes its row on a graceful stop. Rows not refreshed for a day are removed.
 /// </summary>
 public sealed partial class InstanceRegistry(
     IDbContextFactory<ModelgateDbContext> contexts, CurrentCatalog catalog, TimeProvider time, ILogger<InstanceRegistry> logger) : BackgroundService
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan AliveWindow = TimeSpan.FromSeconds(30);
+    // Short, so that a database that does not answer never holds up a shutdown: the row then ages out of AliveWindow.
+    private static readonly TimeSpan DeregisterTimeout = TimeSpan.FromSeconds(2);
     private readonly SemaphoreSlim _wake = new(0);
     private readonly DateTime _startedAt = time.UtcNow();
 
@@ -86,6 +88,27 @@ public sealed partial class InstanceRegistry(
             }
         }
     }
+
+    /// <summary>Stops the heartbeat, then removes this instance's row, so the fleet stops listing it as alive at once.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        using var timeout = new CancellationTokenSource(DeregisterTimeout, time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await using var db = contexts.CreateDbContext();
+            await db.Instances.Where(i => i.Id == InstanceId).ExecuteDeleteAsync(bounded.Token);
+        }
+        catch (Exception e)
+        {
+            // Whatever the database does, the process stops; the row is then shown as not alive after AliveWindow.
+            LogDeregisterFailed(logger, e.Message, AliveWindow.TotalSeconds);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance row not removed at shutdown ({Error}); it shows as not alive once its last heartbeat is {AliveSeconds} s old")]
+    private static partial void LogDeregisterFailed(ILogger logger, string error, double aliveSeconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Instance heartbeat not written: {Error}")]
     private static partial void LogHeartbeatFailed(ILogger logger, string error);
