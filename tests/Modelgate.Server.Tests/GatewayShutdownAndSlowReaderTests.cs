@@ -14,15 +14,18 @@ namespace Modelgate.Server.Tests;
 /// </summary>
 public sealed class GatewayShutdownAndSlowReaderTests
 {
-    [Fact]
-    public async Task StreamLongerThanTheDrainTime_EndsWithAShutdownEvent_AndItsRecordSaysWhy()
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
+    public async Task StreamLongerThanTheDrainTime_EndsWithAShutdownEvent_AndItsRecordSaysWhy(string providerKind)
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
         await using var upstream = await FakeUpstream.StartAsync();
         // About six events a second apart: longer than the one-second drain.
         upstream.ChunkDelay = TimeSpan.FromSeconds(1);
         await using var server = await ServerProcess.StartAsync(database.DataDirectory.Path, database.Options.ConnectionString, new Dictionary<string, string> { ["MODELGATE_SHUTDOWN_DRAIN_SECONDS"] = "1" });
-        var (model, key) = await SetUpAsync(server, upstream);
+        // OpenAI to OpenAI is relayed as it comes; OpenAI to Anthropic is translated.
+        var (model, key) = await SetUpAsync(server, upstream, providerKind);
         using var caller = server.CreateClient(key);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
@@ -76,10 +79,10 @@ public sealed class GatewayShutdownAndSlowReaderTests
         Assert.Equal("client_slow", errorClass);
     }
 
-    private static async Task<(string Model, string Key)> SetUpAsync(ServerProcess server, FakeUpstream upstream)
+    private static async Task<(string Model, string Key)> SetUpAsync(ServerProcess server, FakeUpstream upstream, string kind = "openai")
     {
         using var admin = server.CreateClient(ModelgateApp.AdminToken);
-        var provider = await admin.CreateProviderAsync("openai", apiKey: "sk-upstream-drain-000000000000000", baseUrl: upstream.Url + "/v1");
+        var provider = await admin.CreateProviderAsync(kind, apiKey: "sk-upstream-drain-000000000000000", baseUrl: upstream.Url + (kind == "anthropic" ? "" : "/v1"));
         var model = (await admin.CreateModelAsync(provider.Str("id"), modelId: Catalog.Unique("gpt"))).Str("model_id");
         var key = (await (await admin.PostJsonAsync("/api/v1/keys", new { name = Catalog.Unique("k") })).ExpectAsync(HttpStatusCode.Created)).Str("key");
         return (model, key);

@@ -33,8 +33,14 @@ internal static class AnthropicWire
         }
 
         context.Response.ContentType = "text/event-stream";
+        var delay = FakeUpstream.Of(context)?.ChunkDelay ?? TimeSpan.Zero;
         async Task Send(string name, object data)
         {
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, context.RequestAborted);
+            }
+
             await context.Response.WriteAsync($"event: {name}\ndata: {JsonSerializer.Serialize(data)}\n\n");
             await context.Response.Body.FlushAsync();
         }

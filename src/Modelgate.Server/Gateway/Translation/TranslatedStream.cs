@@ -49,13 +49,19 @@ internal sealed class TranslatedStream : IAsyncDisposable
         }
     }
 
-    /// <summary>Every update, the first included, under the idle timeout and the size limit.</summary>
-    public async IAsyncEnumerable<ChatResponseUpdate> ReadAllAsync(GatewayOptions options)
+    /// <summary>
+    /// Every update, the first included, under the idle timeout and the size limit, until a stopping server's drain
+    /// time is over (<paramref name="drain"/>).
+    /// </summary>
+    public async IAsyncEnumerable<ChatResponseUpdate> ReadAllAsync(GatewayOptions options, GatewayDrain? drain = null)
     {
+        var drainEnded = drain?.Ended ?? CancellationToken.None;
         if (First is null)
         {
             yield break;
         }
+
+        using var draining = drainEnded.Register(static state => ((CancellationTokenSource)state!).Cancel(), _life);
 
         var total = SizeOf(First);
         var finished = First.FinishReason is not null;
@@ -67,6 +73,10 @@ internal sealed class TranslatedStream : IAsyncDisposable
             try
             {
                 more = await _updates.MoveNextAsync();
+            }
+            catch (OperationCanceledException) when (!_callerGone.IsCancellationRequested && drainEnded.IsCancellationRequested)
+            {
+                throw new UpstreamStreamException($"The gateway is shutting down: the answer was cut after its drain time of {options.DrainTimeout.TotalSeconds:F0} s.");
             }
             catch (OperationCanceledException) when (!_callerGone.IsCancellationRequested)
             {

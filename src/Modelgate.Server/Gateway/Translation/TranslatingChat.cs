@@ -12,7 +12,7 @@ namespace Modelgate.Server.Gateway.Translation;
 /// translated, streaming included. Failures before the first byte become errors with the right status in the
 /// caller's format; after it, the stream ends with an error event.
 /// </summary>
-internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResilience resilience, GatewayOptions gatewayOptions)
+internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResilience resilience, GatewayOptions gatewayOptions, GatewayDrain drain)
 {
     /// <summary>
     /// Tries one model of the chain: null when the caller got an answer, else the error if no fallback serves it.
@@ -91,7 +91,7 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
         await using (stream)
         {
             GatewayErrors.ServedBy(context, resolved);
-            var updates = Counted(stream.ReadAllAsync(gatewayOptions), GatewayCall.Of(context), messages, context.RequestAborted);
+            var updates = Counted(stream.ReadAllAsync(gatewayOptions, drain), GatewayCall.Of(context), messages, drain.Ended, context.RequestAborted);
             if (format == GatewayFormat.OpenAI)
             {
                 var includeUsage = request.Body["stream_options"] is System.Text.Json.Nodes.JsonObject streamOptions && streamOptions["include_usage"] is System.Text.Json.Nodes.JsonValue flag && flag.TryGetValue(out bool include) && include;
@@ -108,7 +108,9 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
 
     // Passes the updates on, noting the first one, the usage and the text, so the call's tokens are known at the end
     // — reported when the stream finished with usage, else counted (and marked estimated).
-    private static async IAsyncEnumerable<ChatResponseUpdate> Counted(IAsyncEnumerable<ChatResponseUpdate> updates, GatewayCall? call, List<ChatMessage> messages, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken callerGone = default)
+    private static async IAsyncEnumerable<ChatResponseUpdate> Counted(
+        IAsyncEnumerable<ChatResponseUpdate> updates, GatewayCall? call, List<ChatMessage> messages, CancellationToken drainEnded,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken callerGone = default)
     {
         if (call is null)
         {
@@ -150,7 +152,7 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
         {
             if (!complete)
             {
-                call.ErrorClass ??= callerGone.IsCancellationRequested ? "client_closed" : "stream_broken";
+                call.ErrorClass ??= callerGone.IsCancellationRequested ? "client_closed" : drainEnded.IsCancellationRequested ? "shutdown" : "stream_broken";
             }
 
             if ((complete ? TokenCounts.From(usage) : null) is { } counts)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Modelgate.Core.Usage;
 using Modelgate.Server.Hosting;
@@ -10,7 +12,8 @@ namespace Modelgate.Server.Gateway.Usage;
 /// bounded three ways: each count puts at most <see cref="TokenEstimator.ExactChars"/> characters a part through the
 /// tokenizer; one thread does all of it, yielding to requests; and at most <see cref="Capacity"/> calls wait. A call
 /// that finds the queue full is counted at once by length alone (no tokenizer), so a flood of such calls costs the
-/// server no more than reading their lengths.
+/// server no more than reading their lengths. Metrics: <c>modelgate.usage.token_counting.duration</c> (each count on the
+/// counting thread) and <c>modelgate.usage.counted_by_length</c>.
 /// </summary>
 internal sealed partial class TokenCounting : IHostedService, IDisposable
 {
@@ -22,9 +25,16 @@ internal sealed partial class TokenCounting : IHostedService, IDisposable
     private long _byLength;
     private volatile bool _stopping;
 
-    public TokenCounting(ILogger<TokenCounting> logger)
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _countedByLength;
+
+    public TokenCounting(ILogger<TokenCounting> logger, IMeterFactory meters)
     {
         _logger = logger;
+        var meter = meters.Create(GatewayTelemetry.Name);
+        _duration = meter.CreateHistogram("modelgate.usage.token_counting.duration", "ms", "Time the counting thread spent on one call's tokens.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100] });
+        _countedByLength = meter.CreateCounter<long>("modelgate.usage.counted_by_length", "{call}", "Calls counted by length alone because too many waited for the tokenizer.");
         _thread = new Thread(Run) { IsBackground = true, Name = "Modelgate token counting" };
     }
 
@@ -42,6 +52,7 @@ internal sealed partial class TokenCounting : IHostedService, IDisposable
             return;
         }
 
+        _countedByLength.Add(1);
         if (Interlocked.Increment(ref _byLength) % 1000 == 1)
         {
             LogByLength(_logger, Capacity);
@@ -84,9 +95,11 @@ internal sealed partial class TokenCounting : IHostedService, IDisposable
         {
             while (reader.TryRead(out var count))
             {
+                var started = Stopwatch.GetTimestamp();
                 try
                 {
                     count(_stopping ? 0 : TokenEstimator.ExactChars);
+                    _duration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
                 catch (Exception e)
                 {

@@ -1,0 +1,54 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Modelgate.Core.Usage;
+using Modelgate.Server.Gateway.Usage;
+
+namespace Modelgate.Server.Tests;
+
+/// <summary>Token counting happens on its own thread, never the caller's, and a full queue costs only a length count.</summary>
+public sealed class TokenCountingTests : IDisposable
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    private TokenCounting Create() => new(NullLogger<TokenCounting>.Instance, _services.GetRequiredService<IMeterFactory>());
+
+    [Fact]
+    public async Task Enqueue_CountsOnTheCountingThread_WithTheTokenizerBudget()
+    {
+        using var counting = Create();
+        await counting.StartAsync(CancellationToken.None);
+        var done = new TaskCompletionSource<(int Thread, string? Name, int Budget)>();
+
+        counting.Enqueue(budget => done.SetResult((Environment.CurrentManagedThreadId, Thread.CurrentThread.Name, budget)));
+
+        var (thread, name, exactChars) = await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.NotEqual(Environment.CurrentManagedThreadId, thread);
+        Assert.Equal("Modelgate token counting", name);
+        Assert.Equal(TokenEstimator.ExactChars, exactChars);
+        await counting.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Enqueue_WhenTheQueueIsFull_CountsByLengthAtOnce_AndAStopCountsWhatWaits()
+    {
+        using var counting = Create();
+        var budgets = new System.Collections.Concurrent.ConcurrentBag<int>();
+        for (var i = 0; i < TokenCounting.Capacity; i++)
+        {
+            counting.Enqueue(budgets.Add);
+        }
+
+        Assert.Empty(budgets);
+        var inline = -1;
+        counting.Enqueue(budget => inline = budget);
+
+        Assert.Equal(0, inline);
+        Assert.Equal(1, counting.CountedByLength);
+        await counting.StartAsync(CancellationToken.None);
+        await counting.StopAsync(CancellationToken.None);
+        Assert.Equal(TokenCounting.Capacity, budgets.Count);
+    }
+
+    public void Dispose() => _services.Dispose();
+}
