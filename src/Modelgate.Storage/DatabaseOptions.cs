@@ -27,6 +27,25 @@ public sealed record DatabaseOptions(DatabaseKind Kind, string ConnectionString)
         return new DatabaseOptions(isPostgres ? DatabaseKind.Postgres : DatabaseKind.Sqlite, connectionString);
     }
 
+    /// <summary>
+    /// What is wrong with the connection string by its driver's rules, or null: the drivers' messages name the keyword
+    /// at fault (<c>Couldn't set port</c>, <c>Keyword not supported: 'bogus'</c>), never its value.
+    /// </summary>
+    public string? Problem()
+    {
+        try
+        {
+            _ = Kind == DatabaseKind.Postgres
+                ? new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString)
+                : (System.Data.Common.DbConnectionStringBuilder)new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+    }
+
     /// <summary>Hides the password so the options can be logged.</summary>
     public override string ToString()
     {

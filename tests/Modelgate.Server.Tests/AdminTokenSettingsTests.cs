@@ -9,7 +9,7 @@ public sealed class AdminTokenSettingsTests
     [Fact]
     public void A_short_admin_token_stops_the_start_with_its_length_never_its_value()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Settings("hunter2-short-token"));
+        var error = Assert.Throws<StartupException>(() => Settings("hunter2-short-token"));
 
         Assert.Contains("MODELGATE_ADMIN_TOKEN is 19 characters long; use at least 20", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);

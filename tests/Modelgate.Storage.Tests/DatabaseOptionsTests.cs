@@ -33,4 +33,24 @@ public sealed class DatabaseOptionsTests
         Assert.DoesNotContain("s3cret", text, StringComparison.Ordinal);
         Assert.Contains("db", text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Host=db;Port=notaport;Password=s3cret", "port")]
+    [InlineData("Host=db;Bogus=1;Password=s3cret", "bogus")]
+    [InlineData("Data Source=/tmp/x.db;Bogus=s3cret", "bogus")]
+    public void Problem_MalformedConnectionString_NamesTheKeywordNeverAValue(string connectionString, string keyword)
+    {
+        var problem = DatabaseOptions.From(connectionString, "/data").Problem();
+
+        Assert.NotNull(problem);
+        Assert.Contains(keyword, problem, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("s3cret", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("notaport", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Database=modelgate;Username=mg;Password=s3cret;Timeout=3")]
+    [InlineData("Data Source=/tmp/x.db;Mode=ReadWrite")]
+    public void Problem_ValidConnectionString_IsNull(string connectionString) =>
+        Assert.Null(DatabaseOptions.From(connectionString, "/data").Problem());
 }

@@ -25,10 +25,16 @@ public sealed record ModelgateSettings(
         var allowPrivate = configuration["MODELGATE_ALLOW_PRIVATE_BASE_URLS"] is not { Length: > 0 } flag
             || (bool.TryParse(flag, out var parsed)
                 ? parsed
-                : throw new InvalidOperationException($"MODELGATE_ALLOW_PRIVATE_BASE_URLS must be true or false, not '{flag}'."));
+                : throw new StartupException($"MODELGATE_ALLOW_PRIVATE_BASE_URLS must be true or false, not '{flag}'.", StartupException.BadConfiguration));
+        var database = DatabaseOptions.From(configuration["MODELGATE_DATABASE"], dataDir);
+        if (database.Problem() is { } problem)
+        {
+            throw new StartupException($"MODELGATE_DATABASE is not a valid {database.Kind} connection string: {problem}", StartupException.BadConfiguration);
+        }
+
         return new ModelgateSettings(
             dataDir,
-            DatabaseOptions.From(configuration["MODELGATE_DATABASE"], dataDir),
+            database,
             AdminTokenFrom(configuration["MODELGATE_ADMIN_TOKEN"]),
             new MasterKeyOptions
             {
@@ -43,8 +49,9 @@ public sealed record ModelgateSettings(
     private static string? AdminTokenFrom(string? token) => token switch
     {
         null or "" => null,
-        { Length: < MinAdminTokenLength } => throw new InvalidOperationException(
-            $"MODELGATE_ADMIN_TOKEN is {token.Length} characters long; use at least {MinAdminTokenLength} random ones (e.g. the output of 'openssl rand -base64 24'), or leave it unset to have one generated."),
+        { Length: < MinAdminTokenLength } => throw new StartupException(
+            $"MODELGATE_ADMIN_TOKEN is {token.Length} characters long; use at least {MinAdminTokenLength} random ones (e.g. the output of 'openssl rand -base64 24'), or leave it unset to have one generated.",
+            StartupException.BadConfiguration),
         _ => token,
     };
 

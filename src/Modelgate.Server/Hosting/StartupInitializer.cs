@@ -10,7 +10,8 @@ namespace Modelgate.Server.Hosting;
 /// Runs before the server accepts requests: migrates the schema, loads and verifies the master key, sets up
 /// the admin token, puts the latest catalog version in effect and makes sure the console has a signing key. If the database cannot be reached and a
 /// last-known-good snapshot exists, the server starts on that (degraded) and finishes this work once the
-/// database is back; any other failure stops the start with a message that says what to fix.
+/// database is back. A wrong setting or master key, or an unreachable database without that snapshot, stops the
+/// start with a <see cref="StartupException"/> that says what to fix.
 /// </summary>
 internal sealed partial class StartupInitializer(
     DatabaseInitializer database,
@@ -28,6 +29,18 @@ internal sealed partial class StartupInitializer(
         LogStarting(logger, settings.ToString());
         try
         {
+            await InitializeOrStartDegradedAsync(cancellationToken);
+        }
+        catch (MasterKeyException e)
+        {
+            throw new StartupException(e.Message, StartupException.BadConfiguration, e);
+        }
+    }
+
+    private async Task InitializeOrStartDegradedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
             await InitializeAsync(cancellationToken);
         }
         catch (Exception e) when (CatalogMonitor.IsDatabaseUnavailable(e))
@@ -41,8 +54,10 @@ internal sealed partial class StartupInitializer(
             adminToken.InitializeOffline();
             if (!monitor.StartFromLastKnownGood(InitializeAsync))
             {
-                throw new InvalidOperationException(
-                    $"The catalog database cannot be reached ({e.Message}) and there is no last-known-good snapshot in {settings.DataDirectory} to serve meanwhile. Check MODELGATE_DATABASE and that the database is running.", e);
+                // The database as logged at start (without its password) and the driver's reason (a host and port, or a file).
+                throw new StartupException(
+                    $"The catalog database {settings.Database} cannot be reached ({e.Message}) and there is no last-known-good snapshot in {settings.DataDirectory} to serve meanwhile. Check MODELGATE_DATABASE and that the database is running.",
+                    StartupException.DatabaseUnreachable, e);
             }
         }
     }

@@ -27,10 +27,10 @@ internal static class UsageSettings
     // A switch that is on unless set to false.
     private static bool Flag(IConfiguration configuration, string name) =>
         configuration[name] is not { Length: > 0 } text
-        || (bool.TryParse(text, out var on) ? on : throw new InvalidOperationException($"{name} must be true or false, not '{text}'."));
+        || (bool.TryParse(text, out var on) ? on : throw new StartupException($"{name} must be true or false, not '{text}'.", StartupException.BadConfiguration));
 
     private static int Number(IConfiguration configuration, string name, int fallback) =>
         configuration[name] is not { Length: > 0 } text ? fallback
         : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value
-        : throw new InvalidOperationException($"{name} must be a positive whole number, not '{text}'.");
+        : throw new StartupException($"{name} must be a positive whole number, not '{text}'.", StartupException.BadConfiguration);
 }
