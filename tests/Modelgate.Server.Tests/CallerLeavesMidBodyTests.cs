@@ -56,21 +56,25 @@ public sealed class CallerLeavesMidBodyTests(ITestOutputHelper output) : IAsyncL
     }
 
     private List<string> Finished(string path) =>
-        [.. _app.Logs.GetSnapshot().Where(r => r.Message.StartsWith("Request finished", StringComparison.Ordinal) && r.Message.Contains(path, StringComparison.Ordinal)).Select(r => r.Message)];
+        [.. _app.Logs.GetSnapshot()
+            .Where(r => r.Message.StartsWith("Request finished", StringComparison.Ordinal) && r.Message.Contains(path, StringComparison.Ordinal))
+            .Select(r => r.Message)];
 
     private void AssertNothingLoggedAsAFailure()
     {
         var records = _app.Logs.GetSnapshot();
         Assert.DoesNotContain(records, r => r.Level >= LogLevel.Warning);
         // Kestrel's own debug lines may carry its exception; nothing of Modelgate's does, and nothing an operator sees.
-        Assert.DoesNotContain(records, r => r.Exception is not null && (r.Level >= LogLevel.Information || r.Category?.StartsWith("Modelgate", StringComparison.Ordinal) == true));
+        Assert.DoesNotContain(records, r => r.Exception is not null
+            && (r.Level >= LogLevel.Information || r.Category?.StartsWith("Modelgate", StringComparison.Ordinal) == true));
     }
 
     [Fact]
     public async Task GatewayCall_CallerLeavesMidBody_IsRecordedClientClosed_WithoutAnErrorLog()
     {
         using var admin = _app.CreateAdminClient();
-        var key = (await (await admin.PostJsonAsync("/api/v1/keys", new { name = "leaves-mid-body" })).ExpectAsync(HttpStatusCode.Created)).Str("key");
+        var created = await (await admin.PostJsonAsync("/api/v1/keys", new { name = "leaves-mid-body" })).ExpectAsync(HttpStatusCode.Created);
+        var key = created.Str("key");
 
         for (var i = 0; i < Callers; i++)
         {
@@ -78,7 +82,9 @@ public sealed class CallerLeavesMidBodyTests(ITestOutputHelper output) : IAsyncL
         }
 
         List<string?> rows = [];
-        await WaitForAsync(async () => (rows = await SqliteRows.ReadAsync(_database, "SELECT error_class || ' ' || status FROM usage_records")).Count == Callers, "every call is recorded");
+        await WaitForAsync(
+            async () => (rows = await SqliteRows.ReadAsync(_database, "SELECT error_class || ' ' || status FROM usage_records")).Count == Callers,
+            "every call is recorded");
         Assert.All(rows, row => Assert.StartsWith("client_closed ", row, StringComparison.Ordinal));
         AssertNothingLoggedAsAFailure();
         output.WriteLine(string.Join(", ", rows.GroupBy(r => r).Select(g => $"{g.Count()} × {g.Key}")));

@@ -107,8 +107,8 @@ public sealed class FleetTests(ITestOutputHelper output)
         await leaving.DisposeAsync();
         stop.Stop();
 
-        var instances = (await (await admin.GetAsync("/api/v1/instances")).ExpectAsync(HttpStatusCode.OK)).GetProperty("instances").EnumerateArray().ToList();
-        var self = Assert.Single(instances);
+        var fleet = await (await admin.GetAsync("/api/v1/instances")).ExpectAsync(HttpStatusCode.OK);
+        var self = Assert.Single(fleet.GetProperty("instances").EnumerateArray());
         Assert.True(self.GetProperty("is_self").GetBoolean());
         output.WriteLine($"the stopping instance took {stop.ElapsedMilliseconds} ms to stop");
     }
@@ -120,9 +120,8 @@ public sealed class FleetTests(ITestOutputHelper output)
         using var data = new TempDirectory();
         var app = new ModelgateApp(new DatabaseOptions(DatabaseKind.Postgres, postgres.ConnectionString), data.Path,
             new Dictionary<string, string?> { ["MODELGATE_MASTER_KEY"] = MasterKey.Generate().ToBase64() });
-        using (app.CreateClient())
-        {
-        }
+        // The factory starts the server with the first client.
+        app.CreateClient().Dispose();
 
         await postgres.StopAsync();
         var logs = app.Logs;
@@ -131,7 +130,8 @@ public sealed class FleetTests(ITestOutputHelper output)
 
         Assert.True(stop.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stop.Elapsed.TotalSeconds:F1} s");
         Assert.Contains(logs.GetSnapshot(), r => r.Message.StartsWith("Instance row not removed at shutdown", StringComparison.Ordinal));
-        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Error && r.Category == typeof(InstanceRegistry).FullName);
+        Assert.DoesNotContain(logs.GetSnapshot(),
+            r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Error && r.Category == typeof(InstanceRegistry).FullName);
     }
 
     [Fact]
@@ -189,11 +189,14 @@ public sealed class FleetTests(ITestOutputHelper output)
 
         Assert.Equal("application/problem+json", read.Content.Headers.ContentType?.MediaType);
         var problem = await read.ExpectAsync(HttpStatusCode.ServiceUnavailable);
-        Assert.Equal("Usage cannot be read now: the database is unreachable. It is shown again once the database is back (when /health reports Healthy).", problem.Str("detail"));
+        Assert.Equal(
+            "Usage cannot be read now: the database is unreachable. It is shown again once the database is back (when /health reports Healthy).",
+            problem.Str("detail"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, pageStatus);
         Assert.Contains("This page cannot be shown now: the database is unreachable.", page, StringComparison.Ordinal);
         Assert.DoesNotContain("saved", problem.Str("detail") + page, StringComparison.Ordinal);
-        Assert.Contains("changes cannot be saved now", (await write.ExpectAsync(HttpStatusCode.ServiceUnavailable)).Str("detail"), StringComparison.Ordinal);
+        var refused = await write.ExpectAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("changes cannot be saved now", refused.Str("detail"), StringComparison.Ordinal);
     }
 
     [Fact]

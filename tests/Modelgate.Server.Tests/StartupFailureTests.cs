@@ -76,7 +76,8 @@ public sealed class StartupFailureTests(ITestOutputHelper output)
     [Theory]
     [InlineData("MODELGATE_USAGE_ENABLED", "maybe", "MODELGATE_USAGE_ENABLED must be true or false, not 'maybe'.")]
     [InlineData("MODELGATE_ADMIN_TOKEN", "too-short", "MODELGATE_ADMIN_TOKEN is 9 characters long")]
-    [InlineData("MODELGATE_DATABASE", $"Host=127.0.0.1;Port=notaport;Password={Password}", "MODELGATE_DATABASE is not a valid Postgres connection string: Couldn't set port")]
+    [InlineData("MODELGATE_DATABASE", $"Host=127.0.0.1;Port=notaport;Password={Password}",
+        "MODELGATE_DATABASE is not a valid Postgres connection string: Couldn't set port")]
     [InlineData("MODELGATE_MASTER_KEY", Password, "The master key in MODELGATE_MASTER_KEY is not 32 bytes in base64 or hex.")]
     public async Task BadSetting_ExitsWith2SayingWhichOne(string name, string value, string expected)
     {

@@ -36,8 +36,8 @@ internal sealed partial class ErrorHandling(IProblemDetailsService problems, ILo
             MasterKeyException e => (StatusCodes.Status500InternalServerError, "Master key problem", e.Message),
             // Also what a caller still there gets for a body it could not send whole (the connection alone cannot tell).
             BadHttpRequestException e => (e.StatusCode, "Bad request", "The request could not be read."),
-            _ when CatalogMonitor.IsDatabaseUnavailable(exception) && IsRead(context.Request) => (StatusCodes.Status503ServiceUnavailable, "Database unavailable",
-                ReadRefusal(context)),
+            _ when CatalogMonitor.IsDatabaseUnavailable(exception) && IsRead(context.Request) =>
+                (StatusCodes.Status503ServiceUnavailable, "Database unavailable", ReadRefusal(context)),
             _ when CatalogMonitor.IsDatabaseUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "Catalog database unavailable",
                 "The catalog database cannot be reached, so changes cannot be saved now; resolution goes on from the last-known-good catalog. Retry when /health reports Healthy."),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "Something went wrong on the server; the error has been logged with the trace id."),
@@ -55,9 +55,14 @@ internal sealed partial class ErrorHandling(IProblemDetailsService problems, ILo
 
     // Names the API's resource by its OpenAPI tag (Usage, Providers, Audit, ...); a console page has none. The
     // exception handler has cleared the request's endpoint: the one that failed is kept on the handler's feature.
-    private static string ReadRefusal(HttpContext context) =>
-        (context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<ITagsMetadata>()?.Tags.FirstOrDefault() is { } resource ? $"{resource} cannot be read now" : "This page cannot be shown now")
-        + ": the database is unreachable. It is shown again once the database is back (when /health reports Healthy).";
+    private static string ReadRefusal(HttpContext context)
+    {
+        var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+        var refused = endpoint?.Metadata.GetMetadata<ITagsMetadata>()?.Tags.FirstOrDefault() is { } resource
+            ? $"{resource} cannot be read now"
+            : "This page cannot be shown now";
+        return refused + ": the database is unreachable. It is shown again once the database is back (when /health reports Healthy).";
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request failed with {ExceptionType} on {Path}")]
     private static partial void LogFailure(ILogger logger, string exceptionType, string path, Exception exception);

@@ -45,7 +45,8 @@ internal static class GatewayApi
         }
         catch (Exception e)
         {
-            call.ErrorClass ??= context.RequestAborted.IsCancellationRequested || CallerLeft.Explains(e, context) ? "client_closed" : "internal_error";
+            var callerLeft = context.RequestAborted.IsCancellationRequested || CallerLeft.Explains(e, context);
+            call.ErrorClass ??= callerLeft ? "client_closed" : "internal_error";
             throw;
         }
         finally

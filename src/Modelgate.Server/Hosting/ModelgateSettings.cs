@@ -25,11 +25,13 @@ public sealed record ModelgateSettings(
         var allowPrivate = configuration["MODELGATE_ALLOW_PRIVATE_BASE_URLS"] is not { Length: > 0 } flag
             || (bool.TryParse(flag, out var parsed)
                 ? parsed
-                : throw new StartupException($"MODELGATE_ALLOW_PRIVATE_BASE_URLS must be true or false, not '{flag}'.", StartupException.BadConfiguration));
+                : throw new StartupException(
+                    $"MODELGATE_ALLOW_PRIVATE_BASE_URLS must be true or false, not '{flag}'.", StartupException.BadConfiguration));
         var database = DatabaseOptions.From(configuration["MODELGATE_DATABASE"], dataDir);
         if (database.Problem() is { } problem)
         {
-            throw new StartupException($"MODELGATE_DATABASE is not a valid {database.Kind} connection string: {problem}", StartupException.BadConfiguration);
+            throw new StartupException(
+                $"MODELGATE_DATABASE is not a valid {database.Kind} connection string: {problem}", StartupException.BadConfiguration);
         }
 
         return new ModelgateSettings(
@@ -50,7 +52,8 @@ public sealed record ModelgateSettings(
     {
         null or "" => null,
         { Length: < MinAdminTokenLength } => throw new StartupException(
-            $"MODELGATE_ADMIN_TOKEN is {token.Length} characters long; use at least {MinAdminTokenLength} random ones (e.g. the output of 'openssl rand -base64 24'), or leave it unset to have one generated.",
+            $"MODELGATE_ADMIN_TOKEN is {token.Length} characters long; use at least {MinAdminTokenLength} random ones "
+            + "(e.g. the output of 'openssl rand -base64 24'), or leave it unset to have one generated.",
             StartupException.BadConfiguration),
         _ => token,
     };

@@ -56,7 +56,8 @@ internal sealed partial class StartupInitializer(
             {
                 // The database as logged at start (without its password) and the driver's reason (a host and port, or a file).
                 throw new StartupException(
-                    $"The catalog database {settings.Database} cannot be reached ({e.Message}) and there is no last-known-good snapshot in {settings.DataDirectory} to serve meanwhile. Check MODELGATE_DATABASE and that the database is running.",
+                    $"The catalog database {settings.Database} cannot be reached ({e.Message}) and there is no last-known-good snapshot "
+                    + $"in {settings.DataDirectory} to serve meanwhile. Check MODELGATE_DATABASE and that the database is running.",
                     StartupException.DatabaseUnreachable, e);
             }
         }

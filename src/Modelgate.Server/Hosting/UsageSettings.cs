@@ -27,7 +27,9 @@ internal static class UsageSettings
     // A switch that is on unless set to false.
     private static bool Flag(IConfiguration configuration, string name) =>
         configuration[name] is not { Length: > 0 } text
-        || (bool.TryParse(text, out var on) ? on : throw new StartupException($"{name} must be true or false, not '{text}'.", StartupException.BadConfiguration));
+        || (bool.TryParse(text, out var on)
+            ? on
+            : throw new StartupException($"{name} must be true or false, not '{text}'.", StartupException.BadConfiguration));
 
     private static int Number(IConfiguration configuration, string name, int fallback) =>
         configuration[name] is not { Length: > 0 } text ? fallback

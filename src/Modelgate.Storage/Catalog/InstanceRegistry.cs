@@ -107,7 +107,8 @@ public sealed partial class InstanceRegistry(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Instance row not removed at shutdown ({Error}); it shows as not alive once its last heartbeat is {AliveSeconds} s old")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Instance row not removed at shutdown ({Error}); it shows as not alive once its last heartbeat is {AliveSeconds} s old")]
     private static partial void LogDeregisterFailed(ILogger logger, string error, double aliveSeconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Instance heartbeat not written: {Error}")]
