@@ -37,6 +37,43 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(string dataDirectory, string database, IReadOnlyDictionary<string, string>? settings = null)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
+        var process = Process.Start(StartInfo(dataDirectory, url, database, settings)) ?? throw new InvalidOperationException("dotnet did not start");
+        var server = new ServerProcess(process, url);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await server.WaitHealthyAsync();
+        return server;
+    }
+
+    /// <summary>
+    /// Runs the server to its end, for a start that is to fail: its exit code and what it wrote on standard output and
+    /// on standard error; a test failure if it still runs after a minute.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunToExitAsync(
+        string dataDirectory, string database, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        using var process = Process.Start(StartInfo(dataDirectory, $"http://127.0.0.1:{FreePort()}", database, settings))
+            ?? throw new InvalidOperationException("dotnet did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await process.WaitForExitAsync(patience.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"The server still runs after a minute:\n{await output}\n{await error}");
+        }
+
+        return (process.ExitCode, await output, await error);
+    }
+
+    private static ProcessStartInfo StartInfo(string dataDirectory, string url, string database, IReadOnlyDictionary<string, string>? settings)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -57,14 +94,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var server = new ServerProcess(process, url);
-        process.OutputDataReceived += (_, e) => server.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await server.WaitHealthyAsync();
-        return server;
+        return start;
     }
 
     public HttpClient CreateClient(string? bearer = null)
