@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Hostile-load benchmark (issue 12): normal traffic through the shared harness, first alone, then beside hostile
 # callers that send degenerate prompts and drop their streams after the first byte (hostile-client.js), so the gateway
-# must count those prompts itself. Compares the normal calls' latency in the two runs (one invocation, one host), and
+# must count those prompts itself. The hostile callers' model is served by a second mock that streams its 20 chunks
+# 20 ms apart, so their streams really are cut mid-way. Compares the normal calls' latency in the two runs (one invocation, one host), and
 # reads the gateway's own figures on token counting from /metrics: how many calls were counted, how long each took
 # on the counting thread, and how many were counted by length because the queue was full. Request threads do no
 # counting by construction (TokenCounting).
@@ -12,36 +13,45 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 HARNESS="${HARNESS:-$ROOT/../shared/bench}"
 PORT="${PORT:-5080}"
 MOCK_PORT="${MOCK_PORT:-18080}"
+HOSTILE_MOCK_PORT="${HOSTILE_MOCK_PORT:-18081}"
 HOSTILE_RATE="${HOSTILE_RATE:-20}"
 PROMPT_CHARS="${PROMPT_CHARS:-100000}"
 export RATES="${RATES:-1000}" MAX="${MAX:-0}" SCENARIOS="${SCENARIOS:-chat stream}"
 WORK=$(mktemp -d /tmp/modelgate-hostile.XXXXXX)
 TOKEN="bench-admin-$(date +%s)-hostile"
 
+MOCK_PORT="$HOSTILE_MOCK_PORT" MOCK_CHUNK_DELAY_MS=20 taskset -c 0 node "$HARNESS/mock-upstream.js" >"$WORK/hostile-mock.log" 2>&1 &
+HOSTILE_MOCK=$!
+HOSTILE=
+trap 'kill $HOSTILE_MOCK $HOSTILE 2>/dev/null || true' EXIT
 dotnet publish "$ROOT/src/Modelgate.Server" -c Release -o "$WORK/app" --nologo -v quiet >/dev/null
 # Started from its own folder, as deployed: defaults, not this shell, decide its behaviour.
 (cd "$WORK" && MODELGATE_DATA_DIR="$WORK/data" MODELGATE_ADMIN_TOKEN="$TOKEN" MODELGATE_METRICS_PUBLIC=true Logging__LogLevel__Default=Warning \
   exec taskset -c 1 dotnet "$WORK/app/Modelgate.Server.dll" --urls "http://127.0.0.1:$PORT" >"$WORK/server.log" 2>&1) &
 PID=$!
-trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
+trap 'kill $PID $HOSTILE_MOCK $HOSTILE 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/health" && break; sleep 0.2; done
 
 api() { curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
 provider=$(api -d "{\"name\":\"mock\",\"type\":\"openai-compatible\",\"base_url\":\"http://127.0.0.1:$MOCK_PORT/v1\",\"api_key\":\"sk-mock\"}" \
   "http://127.0.0.1:$PORT/api/v1/llm-providers" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 api -d "{\"provider_id\":\"$provider\",\"model_id\":\"gpt-4o-mini\"}" "http://127.0.0.1:$PORT/api/v1/llm-models" >/dev/null
+slow=$(api -d "{\"name\":\"slow-mock\",\"type\":\"openai-compatible\",\"base_url\":\"http://127.0.0.1:$HOSTILE_MOCK_PORT/v1\",\"api_key\":\"sk-mock\"}" \
+  "http://127.0.0.1:$PORT/api/v1/llm-providers" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+api -d "{\"provider_id\":\"$slow\",\"model_id\":\"slow-mini\"}" "http://127.0.0.1:$PORT/api/v1/llm-models" >/dev/null
 key=$(api -d '{"name":"bench"}' "http://127.0.0.1:$PORT/api/v1/keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 hostile=$(api -d '{"name":"hostile"}' "http://127.0.0.1:$PORT/api/v1/keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 echo "modelgate pid=$PID on :$PORT (core 1), data in $WORK"
 run() { GATEWAY_PID="$PID" GATEWAY_AUTH="Bearer $key" MOCK_PORT="$MOCK_PORT" OUT_DIR="$WORK/$1" "$HARNESS/run.sh" "http://127.0.0.1:$PORT" "modelgate-$1"; }
 
+# First a run that is discarded (the first seconds after a start are measured, and reported, by bench/gateway), then
+# normal traffic alone, then beside the hostile callers, which run through every pass of that run.
+run warm-up >/dev/null
 run alone
-# The harness runs direct and gateway passes with warm-ups; the hostile callers cover all of them.
-seconds=$(( (${DURATION:-15} + ${WARMUP:-3}) * 2 * $(echo "$SCENARIOS" | wc -w) + 30 ))
-node "$ROOT/bench/hostile/hostile-client.js" "http://127.0.0.1:$PORT" "$hostile" gpt-4o-mini "$HOSTILE_RATE" "$seconds" "$PROMPT_CHARS" >"$WORK/hostile.json" &
+node "$ROOT/bench/hostile/hostile-client.js" "http://127.0.0.1:$PORT" "$hostile" slow-mini "$HOSTILE_RATE" "$PROMPT_CHARS" >"$WORK/hostile.json" &
 HOSTILE=$!
 run beside-hostile
-kill $HOSTILE 2>/dev/null || true; wait $HOSTILE 2>/dev/null || true
+kill -TERM $HOSTILE 2>/dev/null || true; wait $HOSTILE 2>/dev/null || true
 
 echo; echo "## normal traffic alone"; cat "$WORK/alone/table.md"
 echo; echo "## beside hostile callers ($HOSTILE_RATE req/s, $PROMPT_CHARS-character degenerate prompts, dropped after the first byte)"

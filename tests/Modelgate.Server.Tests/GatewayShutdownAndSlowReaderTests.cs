@@ -21,8 +21,9 @@ public sealed class GatewayShutdownAndSlowReaderTests
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
         await using var upstream = await FakeUpstream.StartAsync();
-        // About six events a second apart: longer than the one-second drain.
+        // Thirty events a second apart: far longer than the one-second drain.
         upstream.ChunkDelay = TimeSpan.FromSeconds(1);
+        upstream.Reply = string.Join(' ', Enumerable.Range(0, 30).Select(i => "word" + i));
         await using var server = await ServerProcess.StartAsync(database.DataDirectory.Path, database.Options.ConnectionString, new Dictionary<string, string> { ["MODELGATE_SHUTDOWN_DRAIN_SECONDS"] = "1" });
         // OpenAI to OpenAI is relayed as it comes; OpenAI to Anthropic is translated.
         var (model, key) = await SetUpAsync(server, upstream, providerKind);
@@ -52,7 +53,7 @@ public sealed class GatewayShutdownAndSlowReaderTests
         await using var upstream = await FakeUpstream.StartAsync();
         // 24 MB in 1 KB events: far more than the socket buffers between the gateway and a caller that reads nothing.
         upstream.Reply = string.Join(' ', Enumerable.Repeat(new string('x', 1000), 24_000));
-        await using var server = await ServerProcess.StartAsync(database.DataDirectory.Path, database.Options.ConnectionString, new Dictionary<string, string> { ["MODELGATE_GATEWAY_CLIENT_WRITE_TIMEOUT_SECONDS"] = "1" });
+        await using var server = await ServerProcess.StartAsync(database.DataDirectory.Path, database.Options.ConnectionString, new Dictionary<string, string> { ["MODELGATE_GATEWAY_CLIENT_WRITE_TIMEOUT_SECONDS"] = "8" });
         var (model, key) = await SetUpAsync(server, upstream);
 
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
@@ -62,7 +63,8 @@ public sealed class GatewayShutdownAndSlowReaderTests
         var head = $"POST /v1/chat/completions HTTP/1.1\r\nHost: {uri.Authority}\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n";
         await socket.SendAsync(Encoding.UTF8.GetBytes(head + body));
 
-        // Nothing is read from the socket. The gateway gives up on the caller and closes the provider's stream.
+        // Nothing is read from the socket. The gateway gives up on the caller after its write timeout (8 s: longer than
+        // the 5 s grace of Kestrel's own minimum data rate, which must not cut it first) and closes the provider's stream.
         for (var i = 0; i < 300 && upstream.AbortedStreams == 0; i++)
         {
             await Task.Delay(100);

@@ -149,7 +149,9 @@ internal static class GatewayApi
     /// </summary>
     private static async Task DispatchAsync(HttpContext context, GatewayRequest request, GatewayFormat format, GatewayOptions options, GatewayCall call, Func<ResolvedModel, CancellationToken, Task<IResult?>> attempt)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // A stopping server's drain time bounds the wait for a first byte too.
+        var drain = context.RequestServices.GetRequiredService<GatewayDrain>().Ended;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain);
         deadline.CancelAfter(options.RequestTimeout);
         IResult? failure = null;
         foreach (var candidate in request.Chain)
@@ -159,6 +161,13 @@ internal static class GatewayApi
             if (failure is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
             {
                 return;
+            }
+
+            if (drain.IsCancellationRequested)
+            {
+                call.ErrorClass ??= "shutdown";
+                failure = GatewayErrors.Write(format, 503, $"The gateway is shutting down: no model answered within its drain time of {options.DrainTimeout.TotalSeconds:F0} s. Send the request again.", code: "shutting_down", retryAfter: TimeSpan.FromSeconds(1));
+                break;
             }
 
             if (deadline.IsCancellationRequested)

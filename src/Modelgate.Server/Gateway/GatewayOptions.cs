@@ -22,12 +22,17 @@ internal sealed record GatewayOptions(
         Seconds(configuration["MODELGATE_GATEWAY_FIRST_BYTE_TIMEOUT_SECONDS"], 120),
         Seconds(configuration["MODELGATE_GATEWAY_REQUEST_TIMEOUT_SECONDS"], 300),
         int.TryParse(configuration["MODELGATE_GATEWAY_MAX_CONCURRENT_REQUESTS"], out var concurrent) && concurrent > 0 ? concurrent : 4096,
-        int.TryParse(configuration["MODELGATE_GATEWAY_MAX_CONNECTIONS_PER_PROVIDER"], out var connections) && connections > 0 ? connections : 512,
+        // No lower cap than the requests served at once by default: a request waiting for a connection would count as the
+        // provider's failure. Idle connections are closed after 20 s either way, which is what frees a burst's sockets.
+        int.TryParse(configuration["MODELGATE_GATEWAY_MAX_CONNECTIONS_PER_PROVIDER"], out var connections) && connections > 0 ? connections
+            : int.TryParse(configuration["MODELGATE_GATEWAY_MAX_CONCURRENT_REQUESTS"], out var served) && served > 0 ? served : 4096,
         Seconds(configuration["MODELGATE_GATEWAY_CLIENT_WRITE_TIMEOUT_SECONDS"], 30),
-        Seconds(configuration["MODELGATE_SHUTDOWN_DRAIN_SECONDS"], 30));
+        Seconds(configuration["MODELGATE_SHUTDOWN_DRAIN_SECONDS"], 30, allowZero: true));
 
-    private static TimeSpan Seconds(string? value, double fallback) =>
-        TimeSpan.FromSeconds(double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : fallback);
+    // At most a day: beyond it a timer cannot be set (and no operator means it).
+    private static TimeSpan Seconds(string? value, double fallback, bool allowZero = false) =>
+        TimeSpan.FromSeconds(double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && (seconds > 0 || (allowZero && seconds == 0))
+            ? Math.Min(seconds, 86_400) : fallback);
 }
 
 /// <summary>Where a provider's answer reports its token usage: which wire format, and chat or embeddings.</summary>

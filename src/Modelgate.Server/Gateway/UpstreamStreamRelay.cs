@@ -29,7 +29,15 @@ internal static partial class UpstreamResponse
         var carry = 0;
         var drain = context.RequestServices.GetRequiredService<GatewayDrain>().Ended;
         var idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain);
-        using var slowReader = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // Not linked to the caller's abort, so a write given up for slowness is told apart from a caller who left (Kestrel
+        // aborts the connection itself when a write is cancelled). The client write timeout is the rule for a stream:
+        // Kestrel's own minimum data rate (240 B/s after 5 s) would cut a reader of small events sooner.
+        var slowReader = new CancellationTokenSource();
+        if (context.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.IHttpMinResponseDataRateFeature>() is { } rate)
+        {
+            rate.MinDataRate = null;
+        }
+
         try
         {
             while (true)
@@ -100,19 +108,17 @@ internal static partial class UpstreamResponse
                     slowReader.CancelAfter(options.ClientWriteTimeout);
                     await WriteExceptAsync(context, buffer.AsMemory(0, complete), skip, slowReader.Token);
                     await context.Response.Body.FlushAsync(slowReader.Token);
-                    slowReader.CancelAfter(Timeout.InfiniteTimeSpan);
+                    if (!slowReader.TryReset())
+                    {
+                        // The timer fired just as the write completed: the caller did read, so a fresh timer.
+                        slowReader.Dispose();
+                        slowReader = new CancellationTokenSource();
+                    }
+
                     buffer.AsSpan(complete, filled - complete).CopyTo(buffer);
                 }
 
                 carry = filled - complete;
-            }
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The caller left: disposing the response closes the upstream request.
-            if (call is not null)
-            {
-                call.ErrorClass ??= "client_closed";
             }
         }
         catch (OperationCanceledException) when (slowReader.IsCancellationRequested)
@@ -124,6 +130,18 @@ internal static partial class UpstreamResponse
             }
 
             context.Abort();
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller left: disposing the response closes the upstream request.
+            if (call is not null)
+            {
+                call.ErrorClass ??= "client_closed";
+            }
+        }
+        catch (OperationCanceledException) when (end.Seen)
+        {
+            // The answer was whole (the end marker went out): nothing is added after it, whatever stopped the wait.
         }
         catch (OperationCanceledException) when (drain.IsCancellationRequested)
         {
@@ -140,6 +158,7 @@ internal static partial class UpstreamResponse
         finally
         {
             idle.Dispose();
+            slowReader.Dispose();
             ArrayPool<byte>.Shared.Return(buffer);
             if (call is { IsCompleted: false })
             {
@@ -225,6 +244,8 @@ internal static partial class UpstreamResponse
         }
     }
 
+    private static readonly TimeSpan TerminalWriteTimeout = TimeSpan.FromSeconds(5);
+
     // Only whole events have been relayed, so the error event starts on an event boundary and the caller's parser reads it whole.
     private static async Task TerminalErrorAsync(HttpContext context, GatewayFormat format, string message, string errorClass)
     {
@@ -236,7 +257,17 @@ internal static partial class UpstreamResponse
         var text = format == GatewayFormat.Anthropic
             ? $"event: error\ndata: {JsonSerializer.Serialize(new { type = "error", error = new { type = "api_error", message } })}\n\n"
             : $"data: {JsonSerializer.Serialize(new { error = new { message, type = "api_error", param = (string?)null, code = "upstream_error" } })}\n\n";
-        await context.Response.WriteAsync(text, context.RequestAborted);
-        await context.Response.Body.FlushAsync(context.RequestAborted);
+        // Bounded too: a caller who no longer reads must not keep a stopping server waiting for its last event.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        bounded.CancelAfter(TerminalWriteTimeout);
+        try
+        {
+            await context.Response.WriteAsync(text, bounded.Token);
+            await context.Response.Body.FlushAsync(bounded.Token);
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            context.Abort();
+        }
     }
 }

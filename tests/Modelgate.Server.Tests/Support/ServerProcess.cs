@@ -118,7 +118,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The process's exit code, once it has exited.</summary>
     public async Task<int> ExitCodeAsync()
     {
-        await _process.WaitForExitAsync();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         return _process.ExitCode;
     }
 

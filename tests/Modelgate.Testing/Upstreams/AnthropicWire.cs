@@ -10,7 +10,7 @@ internal static class AnthropicWire
     {
         var model = request.Model;
         var id = "msg_" + Guid.NewGuid().ToString("N")[..24];
-        var text = FakeUpstream.ReplyText(model);
+        var text = FakeUpstream.Of(context)?.Reply ?? FakeUpstream.ReplyText(model);
         // Anthropic's input_tokens leave out the tokens read from the cache.
         var set = FakeUpstream.Of(context)?.Usage;
         var cacheRead = set?.Cached ?? 0;

@@ -44,7 +44,7 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>Token usage to report instead of the counts the fake works out (Prompt includes Cached, as in OpenAI's usage).</summary>
     public (int Prompt, int Completion, int Cached)? Usage { get; set; }
 
-    /// <summary>When set, OpenAI chat answers say this (streamed a word an event) instead of <see cref="ReplyText"/>.</summary>
+    /// <summary>When set, OpenAI and Anthropic chat answers say this (streamed a word an event) instead of <see cref="ReplyText"/>.</summary>
     public string? Reply { get; set; }
 
     /// <summary>The models the fake lists (<c>GET /v1/models</c>, <c>GET /api/tags</c>).</summary>

@@ -69,10 +69,17 @@ internal sealed class TranslatedStream : IAsyncDisposable
         while (true)
         {
             bool more;
+            var cutAfterFinish = false;
             _life.CancelAfter(options.StreamIdleTimeout);
             try
             {
                 more = await _updates.MoveNextAsync();
+            }
+            catch (OperationCanceledException) when (!_callerGone.IsCancellationRequested && drainEnded.IsCancellationRequested && finished)
+            {
+                // After the finish reason only usage may still come: the answer itself is whole.
+                cutAfterFinish = true;
+                more = false;
             }
             catch (OperationCanceledException) when (!_callerGone.IsCancellationRequested && drainEnded.IsCancellationRequested)
             {
@@ -86,6 +93,11 @@ internal sealed class TranslatedStream : IAsyncDisposable
             {
                 // Only the wait for the provider counts as idle, not the time the caller takes to read.
                 _life.CancelAfter(Timeout.InfiniteTimeSpan);
+            }
+
+            if (cutAfterFinish)
+            {
+                yield break;
             }
 
             if (!more)

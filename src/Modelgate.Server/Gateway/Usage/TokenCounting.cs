@@ -32,7 +32,7 @@ internal sealed partial class TokenCounting : IHostedService, IDisposable
     {
         _logger = logger;
         var meter = meters.Create(GatewayTelemetry.Name);
-        _duration = meter.CreateHistogram("modelgate.usage.token_counting.duration", "ms", "Time the counting thread spent on one call's tokens.",
+        _duration = meter.CreateHistogram("modelgate.usage.token_counting.duration", "ms", "Time the counting thread spent on one call: counting its tokens and handing its record over.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100] });
         _countedByLength = meter.CreateCounter<long>("modelgate.usage.counted_by_length", "{call}", "Calls counted by length alone because too many waited for the tokenizer.");
         _thread = new Thread(Run) { IsBackground = true, Name = "Modelgate token counting" };

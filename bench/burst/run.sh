@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Memory after overload (issue 12): the published server, started from its own folder and pinned to core 1, takes a
+# burst of CONNECTIONS simultaneous streaming calls (the mock upstream answers each after MOCK_DELAY_MS, so they
+# overlap); RSS and the open connections to the provider are sampled before, at the peak, and every 10 s for 90 s after.
+# Usage (from the repository root; run nothing else meanwhile): taskset -c 0 bench/burst/run.sh
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+HARNESS="${HARNESS:-$ROOT/../shared/bench}"
+PORT="${PORT:-5080}"
+MOCK_PORT="${MOCK_PORT:-18080}"
+CONNECTIONS="${CONNECTIONS:-5000}"
+WORK=$(mktemp -d /tmp/modelgate-burst.XXXXXX)
+TOKEN="bench-admin-$(date +%s)-burst"
+ulimit -n 65536 2>/dev/null || { echo "bench/burst: cannot raise the open-file limit to 65536 (hard limit $(ulimit -Hn))" >&2; exit 1; }
+BURST=
+
+MOCK_PORT="$MOCK_PORT" MOCK_DELAY_MS="${MOCK_DELAY_MS:-1000}" node "$HARNESS/mock-upstream.js" >"$WORK/mock.log" 2>&1 &
+MOCK=$!
+dotnet publish "$ROOT/src/Modelgate.Server" -c Release -o "$WORK/app" --nologo -v quiet >/dev/null
+(cd "$WORK" && MODELGATE_DATA_DIR="$WORK/data" MODELGATE_ADMIN_TOKEN="$TOKEN" Logging__LogLevel__Default=Warning \
+  exec taskset -c 1 dotnet "$WORK/app/Modelgate.Server.dll" --urls "http://127.0.0.1:$PORT" >"$WORK/server.log" 2>&1) &
+PID=$!
+trap 'kill $PID $MOCK $BURST 2>/dev/null || true; wait $PID $MOCK 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/health" && break; sleep 0.2; done
+
+api() { curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
+provider=$(api -d "{\"name\":\"mock\",\"type\":\"openai-compatible\",\"base_url\":\"http://127.0.0.1:$MOCK_PORT/v1\",\"api_key\":\"sk-mock\"}" \
+  "http://127.0.0.1:$PORT/api/v1/llm-providers" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+api -d "{\"provider_id\":\"$provider\",\"model_id\":\"gpt-4o-mini\"}" "http://127.0.0.1:$PORT/api/v1/llm-models" >/dev/null
+key=$(api -d '{"name":"burst"}' "http://127.0.0.1:$PORT/api/v1/keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+
+rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$PID/status"; }
+upstream() { ss -Htn state established "( dport = :$MOCK_PORT )" | wc -l; }
+# Warm: a hundred ordinary calls, then a few seconds of quiet, as "before".
+node "$ROOT/bench/burst/burst-client.js" "http://127.0.0.1:$PORT" "$key" gpt-4o-mini 100 >/dev/null
+sleep 5
+before=$(rss)
+echo "before: RSS ${before} MB, upstream connections $(upstream)"
+node "$ROOT/bench/burst/burst-client.js" "http://127.0.0.1:$PORT" "$key" gpt-4o-mini "$CONNECTIONS" >"$WORK/burst.json" &
+BURST=$!
+peak=0; peak_conns=0
+while kill -0 $BURST 2>/dev/null; do r=$(rss); c=$(upstream); (( r > peak )) && peak=$r; (( c > peak_conns )) && peak_conns=$c; sleep 0.5; done
+echo "burst: $(cat "$WORK/burst.json")"
+echo "peak: RSS ${peak} MB, upstream connections ${peak_conns}"
+for s in 10 20 30 40 50 60 70 80 90; do sleep 10; echo "after ${s} s: RSS $(rss) MB, upstream connections $(upstream)"; done
+after=$(rss)
+echo "after 90 s: $(( (after - before) * 100 / before ))% above before (target: within 20% within a minute)"
