@@ -11,14 +11,16 @@ MOCK_PORT="${MOCK_PORT:-18080}"
 CONNECTIONS="${CONNECTIONS:-5000}"
 WORK=$(mktemp -d /tmp/modelgate-burst.XXXXXX)
 TOKEN="bench-admin-$(date +%s)-burst"
-ulimit -n 65536 2>/dev/null || { echo "bench/burst: cannot raise the open-file limit to 65536 (hard limit $(ulimit -Hn))" >&2; exit 1; }
+# Each call holds a socket in the client, the gateway and the mock: room for them all, as far as the hard limit allows.
+ulimit -n "$(ulimit -Hn)"
+(( $(ulimit -n) > CONNECTIONS * 2 )) || { echo "bench/burst: the open-file limit ($(ulimit -n)) is too low for $CONNECTIONS connections" >&2; exit 1; }
 BURST=
 
 MOCK_PORT="$MOCK_PORT" MOCK_DELAY_MS="${MOCK_DELAY_MS:-1000}" node "$HARNESS/mock-upstream.js" >"$WORK/mock.log" 2>&1 &
 MOCK=$!
 dotnet publish "$ROOT/src/Modelgate.Server" -c Release -o "$WORK/app" --nologo -v quiet >/dev/null
 (cd "$WORK" && MODELGATE_DATA_DIR="$WORK/data" MODELGATE_ADMIN_TOKEN="$TOKEN" Logging__LogLevel__Default=Warning \
-  exec taskset -c 1 dotnet "$WORK/app/Modelgate.Server.dll" --urls "http://127.0.0.1:$PORT" >"$WORK/server.log" 2>&1) &
+  exec env "Logging__LogLevel__Modelgate.Server.Hosting.MemoryTrimmer=Debug" taskset -c 1 dotnet "$WORK/app/Modelgate.Server.dll" --urls "http://127.0.0.1:$PORT" >"$WORK/server.log" 2>&1) &
 PID=$!
 trap 'kill $PID $MOCK $BURST 2>/dev/null || true; wait $PID $MOCK 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/health" && break; sleep 0.2; done

@@ -8,6 +8,13 @@ namespace Modelgate.Server.Gateway;
 internal sealed class GatewayConcurrency(GatewayOptions options)
 {
     private int _inFlight;
+    private long _served;
+
+    /// <summary>Gateway requests being served now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Gateway requests taken since the start (refused ones not counted).</summary>
+    public long Served => Interlocked.Read(ref _served);
 
     /// <summary>Runs <paramref name="serve"/> if the instance has room, else answers 429.</summary>
     public async Task ServeAsync(HttpContext context, GatewayFormat format, Func<Task> serve)
@@ -19,6 +26,7 @@ internal sealed class GatewayConcurrency(GatewayOptions options)
             return;
         }
 
+        Interlocked.Increment(ref _served);
         try
         {
             await serve();

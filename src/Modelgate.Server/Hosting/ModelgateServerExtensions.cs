@@ -86,6 +86,7 @@ internal static class ModelgateServerExtensions
         services.AddSingleton<ProviderRateLimits>();
         services.AddSingleton(gatewayOptions);
         services.AddSingleton<GatewayConcurrency>();
+        services.AddHostedService<MemoryTrimmer>();
         services.AddSingleton<OpenAIPassthrough>();
         services.AddSingleton<AnthropicPassthrough>();
         services.AddSingleton<TranslatingEmbeddings>();
