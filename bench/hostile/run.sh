@@ -16,6 +16,7 @@ MOCK_PORT="${MOCK_PORT:-18080}"
 HOSTILE_MOCK_PORT="${HOSTILE_MOCK_PORT:-18081}"
 HOSTILE_RATE="${HOSTILE_RATE:-20}"
 PROMPT_CHARS="${PROMPT_CHARS:-100000}"
+HOSTILE_PROMPTS="${HOSTILE_PROMPTS:-degenerate}"
 export RATES="${RATES:-1000}" MAX="${MAX:-0}" SCENARIOS="${SCENARIOS:-chat stream}"
 WORK=$(mktemp -d /tmp/modelgate-hostile.XXXXXX)
 TOKEN="bench-admin-$(date +%s)-hostile"
@@ -48,13 +49,13 @@ run() { GATEWAY_PID="$PID" GATEWAY_AUTH="Bearer $key" MOCK_PORT="$MOCK_PORT" OUT
 # normal traffic alone, then beside the hostile callers, which run through every pass of that run.
 run warm-up >/dev/null
 run alone
-node "$ROOT/bench/hostile/hostile-client.js" "http://127.0.0.1:$PORT" "$hostile" slow-mini "$HOSTILE_RATE" "$PROMPT_CHARS" >"$WORK/hostile.json" &
+node "$ROOT/bench/hostile/hostile-client.js" "http://127.0.0.1:$PORT" "$hostile" slow-mini "$HOSTILE_RATE" "$PROMPT_CHARS" "$HOSTILE_PROMPTS" >"$WORK/hostile.json" &
 HOSTILE=$!
 run beside-hostile
 kill -TERM $HOSTILE 2>/dev/null || true; wait $HOSTILE 2>/dev/null || true
 
 echo; echo "## normal traffic alone"; cat "$WORK/alone/table.md"
-echo; echo "## beside hostile callers ($HOSTILE_RATE req/s, $PROMPT_CHARS-character degenerate prompts, dropped after the first byte)"
+echo; echo "## beside hostile callers ($HOSTILE_RATE req/s, $PROMPT_CHARS-character $HOSTILE_PROMPTS prompts, dropped after the first byte)"
 cat "$WORK/beside-hostile/table.md"; cat "$WORK/hostile.json" 2>/dev/null || true
 echo; echo "## token counting in the gateway (/metrics)"
 curl -sf "http://127.0.0.1:$PORT/metrics" | grep -E '^modelgate_usage_token_counting|^modelgate_usage_counted_by_length' || echo "(no counting metrics)"
