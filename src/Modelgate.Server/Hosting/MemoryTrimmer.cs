@@ -10,9 +10,9 @@ namespace Modelgate.Server.Hosting;
 /// 64 MB and 32 MB more than the last trim left, one aggressive collection returns the rest to the system — at most once per
 /// <see cref="MinInterval"/>, and never under load, where its pause would be felt.
 /// </summary>
-internal sealed partial class MemoryTrimmer(GatewayConcurrency gateway, ILogger<MemoryTrimmer> logger) : BackgroundService
+internal sealed partial class MemoryTrimmer(GatewayConcurrency gateway, TimeProvider time, ILogger<MemoryTrimmer> logger) : BackgroundService
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MinInterval = TimeSpan.FromMinutes(2);
     private const long Slack = 32L * 1024 * 1024;
     private const long Floor = 64L * 1024 * 1024;
@@ -21,10 +21,10 @@ internal sealed partial class MemoryTrimmer(GatewayConcurrency gateway, ILogger<
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval);
+        using var timer = new PeriodicTimer(Interval, time);
         var lastServed = gateway.Served;
         var quietBefore = false;
-        var lastTrim = DateTime.MinValue;
+        var lastTrim = DateTimeOffset.MinValue;
         // What the heap came down to at the last trim: it is trimmed again only once it has grown well past that.
         long? settled = null;
         while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -35,9 +35,9 @@ internal sealed partial class MemoryTrimmer(GatewayConcurrency gateway, ILogger<
             var committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
             LogChecked(logger, quiet, committed / Megabyte, (settled ?? 0) / Megabyte, Environment.WorkingSet / Megabyte);
             // Well past what it came down to last time: what a busy spell leaves behind.
-            if (quiet && quietBefore && committed > Math.Max(Floor, (settled ?? 0) + Slack) && DateTime.UtcNow - lastTrim >= MinInterval)
+            if (quiet && quietBefore && committed > Math.Max(Floor, (settled ?? 0) + Slack) && time.GetUtcNow() - lastTrim >= MinInterval)
             {
-                lastTrim = DateTime.UtcNow;
+                lastTrim = time.GetUtcNow();
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 settled = GC.GetGCMemoryInfo().TotalCommittedBytes;
                 LogTrimmed(logger, committed / Megabyte, settled.Value / Megabyte);

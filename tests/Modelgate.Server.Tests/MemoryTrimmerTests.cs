@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using Modelgate.Server.Gateway;
+using Modelgate.Server.Hosting;
+
+namespace Modelgate.Server.Tests;
+
+/// <summary>Memory goes back after a busy spell, once the gateway is quiet, and never while it serves.</summary>
+public sealed class MemoryTrimmerTests
+{
+    [Fact]
+    public async Task QuietAfterTheHeapGrew_GivesMemoryBackOnce()
+    {
+        var (trimmer, time, logs, _) = Create();
+        await trimmer.StartAsync(CancellationToken.None);
+        var held = Grow();
+
+        // Two quiet checks in a row, then the trim; a third finds nothing grown since.
+        await TickAsync(time, logs, checks: 3);
+
+        var trims = logs.GetSnapshot().Where(r => r.Message.StartsWith("Quiet after a busy spell", StringComparison.Ordinal)).ToList();
+        Assert.Single(trims);
+        Assert.Equal(LogLevel.Information, trims[0].Level);
+        GC.KeepAlive(held);
+        await trimmer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task WhileARequestIsInFlight_NothingIsTrimmed()
+    {
+        var (trimmer, time, logs, gateway) = Create();
+        var release = new TaskCompletionSource();
+        var serving = gateway.ServeAsync(new Microsoft.AspNetCore.Http.DefaultHttpContext(), GatewayFormat.OpenAI, () => release.Task);
+        await trimmer.StartAsync(CancellationToken.None);
+        var held = Grow();
+
+        await TickAsync(time, logs, checks: 4);
+
+        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Message.StartsWith("Quiet after a busy spell", StringComparison.Ordinal));
+        var checks = logs.GetSnapshot().Where(r => r.Message.StartsWith("Memory check", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, checks.Count);
+        Assert.All(checks, r => Assert.Contains("quiet False", r.Message, StringComparison.Ordinal));
+        release.SetResult();
+        await serving;
+        GC.KeepAlive(held);
+        await trimmer.StopAsync(CancellationToken.None);
+    }
+
+    private static (MemoryTrimmer Trimmer, FakeTimeProvider Time, FakeLogCollector Logs, GatewayConcurrency Gateway) Create()
+    {
+        var logger = new FakeLogger<MemoryTrimmer>();
+        var gateway = new GatewayConcurrency(GatewayOptions.From(new ConfigurationBuilder().Build()));
+        var time = new FakeTimeProvider();
+        return (new MemoryTrimmer(gateway, time, logger), time, logger.Collector, gateway);
+    }
+
+    // 128 MB the GC must commit: well past the 64 MB floor and the 32 MB of room, whatever else the test process holds.
+    // The GC reports its figures as of its last collection, as it does after a burst, which makes it collect.
+    private static byte[][] Grow()
+    {
+        byte[][] held = [.. Enumerable.Range(0, 128).Select(_ => new byte[1024 * 1024])];
+        GC.Collect();
+        return held;
+    }
+
+    // Moves the clock a check at a time until that many checks have run (the service starts its timer on a thread of its
+    // own, so a first move can come before the timer exists).
+    private static async Task TickAsync(FakeTimeProvider time, FakeLogCollector logs, int checks)
+    {
+        int Done() => logs.GetSnapshot().Count(r => r.Message.StartsWith("Memory check", StringComparison.Ordinal));
+        for (var attempt = 0; attempt < 20 && Done() < checks; attempt++)
+        {
+            var before = Done();
+            time.Advance(MemoryTrimmer.Interval);
+            for (var wait = 0; wait < 40 && Done() == before; wait++)
+            {
+                await Task.Delay(25);
+            }
+        }
+
+        Assert.Equal(checks, Done());
+    }
+}
