@@ -3,6 +3,7 @@
 # burst of CONNECTIONS simultaneous streaming calls (the mock upstream answers each after MOCK_DELAY_MS, so they
 # overlap); RSS and the open connections to the provider are sampled before, at the peak, and every 10 s for 90 s after.
 # Usage (from the repository root; run nothing else meanwhile): taskset -c 0 bench/burst/run.sh
+# (MODELGATE_MEMORY_TRIM=false ... to measure without the memory trimmer)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 HARNESS="${HARNESS:-$ROOT/../shared/bench}"
@@ -19,7 +20,7 @@ BURST=
 MOCK_PORT="$MOCK_PORT" MOCK_DELAY_MS="${MOCK_DELAY_MS:-1000}" node "$HARNESS/mock-upstream.js" >"$WORK/mock.log" 2>&1 &
 MOCK=$!
 dotnet publish "$ROOT/src/Modelgate.Server" -c Release -o "$WORK/app" --nologo -v quiet >/dev/null
-(cd "$WORK" && MODELGATE_DATA_DIR="$WORK/data" MODELGATE_ADMIN_TOKEN="$TOKEN" Logging__LogLevel__Default=Warning \
+(cd "$WORK" && MODELGATE_DATA_DIR="$WORK/data" MODELGATE_ADMIN_TOKEN="$TOKEN" MODELGATE_MEMORY_TRIM="${MODELGATE_MEMORY_TRIM:-true}" Logging__LogLevel__Default=Warning \
   exec env "Logging__LogLevel__Modelgate.Server.Hosting.MemoryTrimmer=Debug" taskset -c 1 dotnet "$WORK/app/Modelgate.Server.dll" --urls "http://127.0.0.1:$PORT" >"$WORK/server.log" 2>&1) &
 PID=$!
 trap 'kill $PID $MOCK $BURST 2>/dev/null || true; wait $PID $MOCK 2>/dev/null || true' EXIT

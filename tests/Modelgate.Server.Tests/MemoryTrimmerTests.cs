@@ -11,14 +11,23 @@ namespace Modelgate.Server.Tests;
 public sealed class MemoryTrimmerTests
 {
     [Fact]
-    public async Task QuietAfterTheHeapGrew_GivesMemoryBackOnce()
+    public async Task QuietAfterABusySpell_GivesMemoryBackOnce()
     {
-        var (trimmer, time, logs, _) = Create();
+        var (trimmer, time, logs, gateway) = Create();
         await trimmer.StartAsync(CancellationToken.None);
         var held = Grow();
 
-        // Two quiet checks in a row, then the trim; a third finds nothing grown since.
-        await TickAsync(time, logs, checks: 3);
+        // Quiet from the start: nothing to give back, however large the heap (no busy spell came before).
+        await TickAsync(time, logs, more: 3);
+        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Message.StartsWith("Quiet after a busy spell", StringComparison.Ordinal));
+
+        // A busy check (a request in flight), then quiet ones: one trim.
+        var release = new TaskCompletionSource();
+        var serving = gateway.ServeAsync(new Microsoft.AspNetCore.Http.DefaultHttpContext(), GatewayFormat.OpenAI, () => release.Task);
+        await TickAsync(time, logs, more: 1);
+        release.SetResult();
+        await serving;
+        await TickAsync(time, logs, more: 3);
 
         var trims = logs.GetSnapshot().Where(r => r.Message.StartsWith("Quiet after a busy spell", StringComparison.Ordinal)).ToList();
         Assert.Single(trims);
@@ -36,11 +45,11 @@ public sealed class MemoryTrimmerTests
         await trimmer.StartAsync(CancellationToken.None);
         var held = Grow();
 
-        await TickAsync(time, logs, checks: 4);
+        await TickAsync(time, logs, more: 4);
 
         Assert.DoesNotContain(logs.GetSnapshot(), r => r.Message.StartsWith("Quiet after a busy spell", StringComparison.Ordinal));
         var checks = logs.GetSnapshot().Where(r => r.Message.StartsWith("Memory check", StringComparison.Ordinal)).ToList();
-        Assert.Equal(4, checks.Count);
+        Assert.True(checks.Count >= 4);
         Assert.All(checks, r => Assert.Contains("quiet False", r.Message, StringComparison.Ordinal));
         release.SetResult();
         await serving;
@@ -65,11 +74,12 @@ public sealed class MemoryTrimmerTests
         return held;
     }
 
-    // Moves the clock a check at a time until that many checks have run (the service starts its timer on a thread of its
-    // own, so a first move can come before the timer exists).
-    private static async Task TickAsync(FakeTimeProvider time, FakeLogCollector logs, int checks)
+    // Moves the clock a check at a time until that many more checks have run (the service starts its timer on a thread
+    // of its own, so a first move can come before the timer exists).
+    private static async Task TickAsync(FakeTimeProvider time, FakeLogCollector logs, int more)
     {
         int Done() => logs.GetSnapshot().Count(r => r.Message.StartsWith("Memory check", StringComparison.Ordinal));
+        var checks = Done() + more;
         for (var attempt = 0; attempt < 20 && Done() < checks; attempt++)
         {
             var before = Done();
@@ -80,6 +90,6 @@ public sealed class MemoryTrimmerTests
             }
         }
 
-        Assert.Equal(checks, Done());
+        Assert.True(Done() >= checks, $"{Done()} checks ran, not {checks}");
     }
 }

@@ -115,6 +115,13 @@ internal static partial class UpstreamResponse
                         slowReader = new CancellationTokenSource();
                     }
 
+                    if (end.Seen)
+                    {
+                        // The answer is whole: whatever the provider does after its end marker (more bytes, a reset)
+                        // is not the caller's concern; disposing the response closes its stream.
+                        return;
+                    }
+
                     buffer.AsSpan(complete, filled - complete).CopyTo(buffer);
                 }
 
@@ -265,7 +272,7 @@ internal static partial class UpstreamResponse
             await context.Response.WriteAsync(text, bounded.Token);
             await context.Response.Body.FlushAsync(bounded.Token);
         }
-        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (bounded.IsCancellationRequested)
         {
             context.Abort();
         }

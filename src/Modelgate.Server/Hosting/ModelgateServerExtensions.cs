@@ -86,7 +86,10 @@ internal static class ModelgateServerExtensions
         services.AddSingleton<ProviderRateLimits>();
         services.AddSingleton(gatewayOptions);
         services.AddSingleton<GatewayConcurrency>();
-        services.AddHostedService<MemoryTrimmer>();
+        if (!string.Equals(builder.Configuration["MODELGATE_MEMORY_TRIM"], "false", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddHostedService<MemoryTrimmer>();
+        }
         services.AddSingleton<OpenAIPassthrough>();
         services.AddSingleton<AnthropicPassthrough>();
         services.AddSingleton<TranslatingEmbeddings>();
