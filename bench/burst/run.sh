@@ -5,32 +5,20 @@
 # Usage (from the repository root; run nothing else meanwhile): taskset -c 0 bench/burst/run.sh
 # (MODELGATE_MEMORY_TRIM=false ... to measure without the memory trimmer)
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-HARNESS="${HARNESS:-$ROOT/../shared/bench}"
-PORT="${PORT:-5080}"
-MOCK_PORT="${MOCK_PORT:-18080}"
+source "$(dirname "$0")/../lib/modelgate.sh"
 CONNECTIONS="${CONNECTIONS:-5000}"
-WORK=$(mktemp -d /tmp/modelgate-burst.XXXXXX)
-TOKEN="bench-admin-$(date +%s)-burst"
 # Each call holds a socket in the client, the gateway and the mock: room for them all, as far as the hard limit allows.
 ulimit -n "$(ulimit -Hn)"
 (( $(ulimit -n) > CONNECTIONS * 2 )) || { echo "bench/burst: the open-file limit ($(ulimit -n)) is too low for $CONNECTIONS connections" >&2; exit 1; }
 BURST=
-
-MOCK_PORT="$MOCK_PORT" MOCK_DELAY_MS="${MOCK_DELAY_MS:-1000}" node "$HARNESS/mock-upstream.js" >"$WORK/mock.log" 2>&1 &
+PID=
+MOCK_PORT="$MOCK_PORT" MOCK_DELAY_MS="${MOCK_DELAY_MS:-1000}" node "$HARNESS/mock-upstream.js" >/dev/null 2>&1 &
 MOCK=$!
-dotnet publish "$ROOT/src/Modelgate.Server" -c Release -o "$WORK/app" --nologo -v quiet >/dev/null
-(cd "$WORK" && MODELGATE_DATA_DIR="$WORK/data" MODELGATE_ADMIN_TOKEN="$TOKEN" MODELGATE_MEMORY_TRIM="${MODELGATE_MEMORY_TRIM:-true}" Logging__LogLevel__Default=Warning \
-  exec env "Logging__LogLevel__Modelgate.Server.Hosting.MemoryTrimmer=Debug" taskset -c 1 dotnet "$WORK/app/Modelgate.Server.dll" --urls "http://127.0.0.1:$PORT" >"$WORK/server.log" 2>&1) &
-PID=$!
 trap 'kill $PID $MOCK $BURST 2>/dev/null || true; wait $PID $MOCK 2>/dev/null || true' EXIT
-for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/health" && break; sleep 0.2; done
-
-api() { curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
-provider=$(api -d "{\"name\":\"mock\",\"type\":\"openai-compatible\",\"base_url\":\"http://127.0.0.1:$MOCK_PORT/v1\",\"api_key\":\"sk-mock\"}" \
-  "http://127.0.0.1:$PORT/api/v1/llm-providers" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-api -d "{\"provider_id\":\"$provider\",\"model_id\":\"gpt-4o-mini\"}" "http://127.0.0.1:$PORT/api/v1/llm-models" >/dev/null
-key=$(api -d '{"name":"burst"}' "http://127.0.0.1:$PORT/api/v1/keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+MODELGATE_ENV="MODELGATE_MEMORY_TRIM=${MODELGATE_MEMORY_TRIM:-true} Logging__LogLevel__Modelgate.Server.Hosting.MemoryTrimmer=Debug" start_modelgate
+provider=$(add_provider mock "http://127.0.0.1:$MOCK_PORT/v1")
+add_model "$provider" gpt-4o-mini
+key=$(new_key burst)
 
 rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$PID/status"; }
 upstream() { ss -Htn state established "( dport = :$MOCK_PORT )" | wc -l; }

@@ -9,40 +9,24 @@
 # Usage (from the repository root; run nothing else meanwhile):
 #   DURATION=15 WARMUP=5 taskset -c 0 bench/hostile/run.sh
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-HARNESS="${HARNESS:-$ROOT/../shared/bench}"
-PORT="${PORT:-5080}"
-MOCK_PORT="${MOCK_PORT:-18080}"
+source "$(dirname "$0")/../lib/modelgate.sh"
 HOSTILE_MOCK_PORT="${HOSTILE_MOCK_PORT:-18081}"
 HOSTILE_RATE="${HOSTILE_RATE:-20}"
 PROMPT_CHARS="${PROMPT_CHARS:-100000}"
 HOSTILE_PROMPTS="${HOSTILE_PROMPTS:-degenerate}"
 export RATES="${RATES:-1000}" MAX="${MAX:-0}" SCENARIOS="${SCENARIOS:-chat stream}"
-WORK=$(mktemp -d /tmp/modelgate-hostile.XXXXXX)
-TOKEN="bench-admin-$(date +%s)-hostile"
-
-MOCK_PORT="$HOSTILE_MOCK_PORT" MOCK_CHUNK_DELAY_MS=20 taskset -c 0 node "$HARNESS/mock-upstream.js" >"$WORK/hostile-mock.log" 2>&1 &
+MOCK_PORT="$HOSTILE_MOCK_PORT" MOCK_CHUNK_DELAY_MS=20 taskset -c 0 node "$HARNESS/mock-upstream.js" >/dev/null 2>&1 &
 HOSTILE_MOCK=$!
 HOSTILE=
-trap 'kill $HOSTILE_MOCK $HOSTILE 2>/dev/null || true' EXIT
-dotnet publish "$ROOT/src/Modelgate.Server" -c Release -o "$WORK/app" --nologo -v quiet >/dev/null
-# Started from its own folder, as deployed: defaults, not this shell, decide its behaviour.
-(cd "$WORK" && MODELGATE_DATA_DIR="$WORK/data" MODELGATE_ADMIN_TOKEN="$TOKEN" MODELGATE_METRICS_PUBLIC=true Logging__LogLevel__Default=Warning \
-  exec taskset -c 1 dotnet "$WORK/app/Modelgate.Server.dll" --urls "http://127.0.0.1:$PORT" >"$WORK/server.log" 2>&1) &
-PID=$!
+PID=
 trap 'kill $PID $HOSTILE_MOCK $HOSTILE 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
-for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/health" && break; sleep 0.2; done
-
-api() { curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
-provider=$(api -d "{\"name\":\"mock\",\"type\":\"openai-compatible\",\"base_url\":\"http://127.0.0.1:$MOCK_PORT/v1\",\"api_key\":\"sk-mock\"}" \
-  "http://127.0.0.1:$PORT/api/v1/llm-providers" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-api -d "{\"provider_id\":\"$provider\",\"model_id\":\"gpt-4o-mini\"}" "http://127.0.0.1:$PORT/api/v1/llm-models" >/dev/null
-slow=$(api -d "{\"name\":\"slow-mock\",\"type\":\"openai-compatible\",\"base_url\":\"http://127.0.0.1:$HOSTILE_MOCK_PORT/v1\",\"api_key\":\"sk-mock\"}" \
-  "http://127.0.0.1:$PORT/api/v1/llm-providers" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-api -d "{\"provider_id\":\"$slow\",\"model_id\":\"slow-mini\"}" "http://127.0.0.1:$PORT/api/v1/llm-models" >/dev/null
-key=$(api -d '{"name":"bench"}' "http://127.0.0.1:$PORT/api/v1/keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
-hostile=$(api -d '{"name":"hostile"}' "http://127.0.0.1:$PORT/api/v1/keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
-echo "modelgate pid=$PID on :$PORT (core 1), data in $WORK"
+MODELGATE_ENV="MODELGATE_METRICS_PUBLIC=true" start_modelgate
+provider=$(add_provider mock "http://127.0.0.1:$MOCK_PORT/v1")
+add_model "$provider" gpt-4o-mini
+slow=$(add_provider slow-mock "http://127.0.0.1:$HOSTILE_MOCK_PORT/v1")
+add_model "$slow" slow-mini
+key=$(new_key bench)
+hostile=$(new_key hostile)
 run() { GATEWAY_PID="$PID" GATEWAY_AUTH="Bearer $key" MOCK_PORT="$MOCK_PORT" OUT_DIR="$WORK/$1" "$HARNESS/run.sh" "http://127.0.0.1:$PORT" "modelgate-$1"; }
 
 # First a run that is discarded (the first seconds after a start are measured, and reported, by bench/gateway), then
