@@ -22,7 +22,6 @@ internal sealed class UsageJournal : IDisposable
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly object _lock = new();
-    private readonly string _directory;
     private readonly string _process = Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8];
     // Closed segments stay open (and so locked) until deleted: another process must not take records still queued here.
     private readonly Queue<(string Path, long End, FileStream File)> _closed = new();
@@ -30,11 +29,13 @@ internal sealed class UsageJournal : IDisposable
     private string? _segmentPath;
     private int _segmentNumber;
     private long _appended;
+    private long _handled;
+    private bool _kept;
 
-    public UsageJournal(string spillPath) => _directory = Path.GetDirectoryName(Path.GetFullPath(spillPath))!;
+    public UsageJournal(string spillPath) => Directory = Path.GetDirectoryName(Path.GetFullPath(spillPath))!;
 
-    /// <summary>Records given a sequence number (and, unless the journal failed, written) so far.</summary>
-    public long Appended => Interlocked.Read(ref _appended);
+    /// <summary>The folder of the journals (the spill file's).</summary>
+    public string Directory { get; }
 
     /// <summary>
     /// Hands the record to <paramref name="enqueue"/> and, when it took it, writes it to the journal, both under one
@@ -55,7 +56,7 @@ internal sealed class UsageJournal : IDisposable
                 return false;
             }
 
-            Interlocked.Increment(ref _appended);
+            _appended++;
             try
             {
                 (_segment ??= Open()).Write(line);
@@ -72,10 +73,31 @@ internal sealed class UsageJournal : IDisposable
     }
 
     /// <summary>
-    /// Called by the writer with how many records (in queue order) are now in the database or the spill file: a full
-    /// segment, or any when the writer has caught up, is closed, and closed segments whose records are all handled are deleted.
+    /// Called by the writer for each batch, in queue order, with whether it is now in the database or the spill file.
+    /// A batch that is not (both failed) keeps the journal from then on: no segment is deleted, and the next start
+    /// replays them. Otherwise a full segment, or any once the writer has caught up, is closed, and closed segments
+    /// whose records are all handled are deleted. A file that cannot be deleted now is replayed at the next start,
+    /// where the database skips what it already has.
     /// </summary>
-    public void Handled(long handled)
+    public void Handled(int count, bool safe)
+    {
+        _kept |= !safe;
+        if (!_kept)
+        {
+            _handled += count;
+        }
+
+        try
+        {
+            Release(_handled);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left behind: replayed at the next start.
+        }
+    }
+
+    private void Release(long handled)
     {
         lock (_lock)
         {
@@ -102,16 +124,15 @@ internal sealed class UsageJournal : IDisposable
     /// Moves what dead processes left in their journals into the spill file (for replay), then deletes those journals.
     /// A journal still held by a live process is left alone.
     /// </summary>
-    public static int Recover(string spillPath, UsageSpill spill)
+    public int RecoverOthers(UsageSpill spill)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(spillPath))!;
-        if (!Directory.Exists(directory))
+        if (!System.IO.Directory.Exists(Directory))
         {
             return 0;
         }
 
         var recovered = 0;
-        foreach (var file in Directory.EnumerateFiles(directory, Prefix + "*.jsonl").Order(StringComparer.Ordinal))
+        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, Prefix + "*.jsonl").Order(StringComparer.Ordinal))
         {
             FileStream stream;
             try
@@ -139,20 +160,28 @@ internal sealed class UsageJournal : IDisposable
     }
 
     /// <summary>The writer has stopped: segments whose records are all handled go; the rest stay for the next start.</summary>
-    public void Finish(long handled)
+    public void Finish()
     {
-        lock (_lock)
+        try
         {
-            if (_segment is not null && handled >= _appended)
+            lock (_lock)
             {
-                _segment.Dispose();
-                File.Delete(_segmentPath!);
-                _segment = null;
-                _segmentPath = null;
+                if (_segment is not null && _handled >= _appended)
+                {
+                    _segment.Dispose();
+                    File.Delete(_segmentPath!);
+                    _segment = null;
+                    _segmentPath = null;
+                }
             }
+
+            Release(_handled);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left behind: replayed at the next start.
         }
 
-        Handled(handled);
         Dispose();
     }
 
@@ -182,8 +211,8 @@ internal sealed class UsageJournal : IDisposable
 
     private FileStream Open()
     {
-        Directory.CreateDirectory(_directory);
-        _segmentPath = Path.Combine(_directory, $"{Prefix}{_process}-{++_segmentNumber:D6}.jsonl");
+        System.IO.Directory.CreateDirectory(Directory);
+        _segmentPath = Path.Combine(Directory, $"{Prefix}{_process}-{++_segmentNumber:D6}.jsonl");
         // Unbuffered: each record is its own write to the operating system, durable against a killed process at once.
         return new FileStream(_segmentPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
     }

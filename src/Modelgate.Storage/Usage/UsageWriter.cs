@@ -32,14 +32,12 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
     private readonly UsageSpill _spill;
     private readonly UsageJournal? _journal;
     private readonly Func<UsageRecord, bool> _enqueue;
-    private long _handled;
-    private bool _journalKept;
-    private long _lastJournalWarning;
+    private readonly LogThrottle _journalWarnings = new();
     private readonly CancellationTokenSource _abort = new();
     private Task? _loop;
     private DateTimeOffset _nextReplay = DateTimeOffset.MinValue;
     private bool _failing;
-    private long _lastDropWarning;
+    private readonly LogThrottle _dropWarnings = new();
 
     public UsageWriter(IDbContextFactory<ModelgateDbContext> contexts, UsageOptions options, UsageMetrics metrics, SpendLedger ledger, TimeProvider time, ILogger<UsageWriter> logger)
     {
@@ -69,9 +67,7 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
 
         _ledger.Forget(record);
         _metrics.OnDropped();
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _lastDropWarning);
-        if (now - last > 60_000 && Interlocked.CompareExchange(ref _lastDropWarning, now, last) == last)
+        if (_dropWarnings.Allow())
         {
             LogDropping(_logger, _options.QueueCapacity, _metrics.Dropped);
         }
@@ -91,11 +87,9 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            var now = Environment.TickCount64;
-            var last = Interlocked.Read(ref _lastJournalWarning);
-            if (now - last > 60_000 && Interlocked.CompareExchange(ref _lastJournalWarning, now, last) == last)
+            if (_journalWarnings.Allow())
             {
-                LogJournalFailed(_logger, e.GetType().Name, Path.GetDirectoryName(Path.GetFullPath(_options.SpillPath))!);
+                LogJournalFailed(_logger, e.GetType().Name, _journal.Directory);
             }
 
             return true;
@@ -108,7 +102,7 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
     {
         if (_loop is null && _journal is not null)
         {
-            RecoverJournals();
+            RecoverJournals(_journal);
         }
 
         _loop ??= Task.Factory.StartNew(() => Run(_abort.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -157,18 +151,18 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
 
     // What a killed process (this one's predecessor, or another sharing the data folder) left in its journal goes to
     // the spill file, which the loop replays first.
-    private void RecoverJournals()
+    private void RecoverJournals(UsageJournal journal)
     {
         try
         {
-            if (UsageJournal.Recover(_options.SpillPath, _spill) is > 0 and var recovered)
+            if (journal.RecoverOthers(_spill) is > 0 and var recovered)
             {
                 LogJournalRecovered(_logger, recovered);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            LogJournalUnreadable(_logger, e.GetType().Name, Path.GetDirectoryName(Path.GetFullPath(_options.SpillPath))!);
+            LogJournalUnreadable(_logger, e.GetType().Name, journal.Directory);
         }
     }
 
@@ -212,44 +206,18 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
             if (!more)
             {
                 ReplayIfDue(abort, force: true);
-                FinishJournal();
+                _journal?.Finish();
                 return;
             }
         }
     }
 
-    private void FinishJournal()
-    {
-        try
-        {
-            _journal?.Finish(_handled);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Left behind, the segment is replayed at the next start; the database skips what it already has.
-        }
-    }
-
-    // Written or spilled, the batch's records are safe: the journal lets go of them.
+    // Written or spilled, the batch's records are safe and the journal lets go of them; if not, it keeps them.
     private void Handle(List<UsageRecord> batch, CancellationToken abort)
     {
-        // Records neither written nor spilled stay in the journal for the next start: from then on no segment is
-        // deleted (the count of handled records stops where the loss began).
-        _journalKept |= !WriteOrSpill(batch, abort);
-        if (!_journalKept)
-        {
-            _handled += batch.Count;
-        }
-
+        var safe = WriteOrSpill(batch, abort);
+        _journal?.Handled(batch.Count, safe);
         batch.Clear();
-        try
-        {
-            _journal?.Handled(_handled);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A segment left behind is replayed at the next start; the database skips what it already has.
-        }
     }
 
     // True when the batch is in the database or the spill file.
