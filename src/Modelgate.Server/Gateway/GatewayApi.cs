@@ -166,7 +166,12 @@ internal static class GatewayApi
             if (drain.IsCancellationRequested)
             {
                 call.ErrorClass ??= "shutdown";
-                failure = GatewayErrors.Write(format, 503, $"The gateway is shutting down: no model answered within its drain time of {options.DrainTimeout.TotalSeconds:F0} s. Send the request again.", code: "shutting_down", retryAfter: TimeSpan.FromSeconds(1));
+                failure = GatewayErrors.Write(
+                    format,
+                    503,
+                    $"The gateway is shutting down: no model answered within its drain time of {options.DrainTimeout.TotalSeconds:F0} s. Send the request again.",
+                    code: "shutting_down",
+                    retryAfter: TimeSpan.FromSeconds(1));
                 break;
             }
 

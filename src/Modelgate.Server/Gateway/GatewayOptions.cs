@@ -31,8 +31,10 @@ internal sealed record GatewayOptions(
 
     // At most a day: beyond it a timer cannot be set (and no operator means it).
     private static TimeSpan Seconds(string? value, double fallback, bool allowZero = false) =>
-        TimeSpan.FromSeconds(double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && (seconds > 0 || (allowZero && seconds == 0))
-            ? Math.Min(seconds, 86_400) : fallback);
+        TimeSpan.FromSeconds(
+            double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && (seconds > 0 || (allowZero && seconds == 0))
+                ? Math.Min(seconds, 86_400)
+                : fallback);
 }
 
 /// <summary>Where a provider's answer reports its token usage: which wire format, and chat or embeddings.</summary>

@@ -83,7 +83,8 @@ internal sealed class TranslatedStream : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!_callerGone.IsCancellationRequested && drainEnded.IsCancellationRequested)
             {
-                throw new UpstreamStreamException($"The gateway is shutting down: the answer was cut after its drain time of {options.DrainTimeout.TotalSeconds:F0} s.");
+                throw new UpstreamStreamException(
+                    $"The gateway is shutting down: the answer was cut after its drain time of {options.DrainTimeout.TotalSeconds:F0} s.");
             }
             catch (OperationCanceledException) when (!_callerGone.IsCancellationRequested)
             {

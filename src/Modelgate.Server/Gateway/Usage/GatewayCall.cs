@@ -26,7 +26,10 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
     public TokenCounts? Tokens { get; set; }
     public bool Streamed { get; set; }
 
-    /// <summary>Set when the call failed, also after a 200 (a stream cut short). Fixed once the call is complete: its record may still be in the making.</summary>
+    /// <summary>
+    /// Set when the call failed, also after a 200 (a stream cut short). Fixed once the call is complete: its record may
+    /// still be in the making.
+    /// </summary>
     public string? ErrorClass
     {
         get => _errorClass;
@@ -59,12 +62,13 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
     /// <summary>What <see cref="Complete"/> does: hand the call's record over (set once, when the call starts).</summary>
     public void OnComplete(Action<GatewayCall> complete) => _complete = complete;
 
+    /// <summary>The call has been recorded (or is being): nothing about it changes any more.</summary>
+    public bool IsCompleted => Volatile.Read(ref _completed) == 1;
+
     /// <summary>
     /// The answer is whole: the call is recorded now, once — before its last bytes go to the caller where the gateway
     /// can, so a record is in the usage journal before the caller has its answer; otherwise when the response is over.
     /// </summary>
-    public bool IsCompleted => Volatile.Read(ref _completed) == 1;
-
     public void Complete()
     {
         if (Interlocked.Exchange(ref _completed, 1) == 0)
