@@ -51,9 +51,15 @@ public sealed class GatewayShutdownAndSlowReaderTests
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
         await using var upstream = await FakeUpstream.StartAsync();
-        // 24 MB in 1 KB events: far more than the socket buffers between the gateway and a caller that reads nothing.
-        upstream.Reply = string.Join(' ', Enumerable.Repeat(new string('x', 1000), 24_000));
-        await using var server = await ServerProcess.StartAsync(database.DataDirectory.Path, database.Options.ConnectionString, new Dictionary<string, string> { ["MODELGATE_GATEWAY_CLIENT_WRITE_TIMEOUT_SECONDS"] = "8" });
+        // 64 MB in 1 KB events: far more than all the socket buffers on loopback between the provider, the gateway and
+        // a caller that reads nothing (tens of MB when the kernel tunes them up), so the provider is still sending
+        // when the gateway gives up. The answer limit is raised to let it through.
+        upstream.Reply = string.Join(' ', Enumerable.Repeat(new string('x', 1000), 64_000));
+        await using var server = await ServerProcess.StartAsync(database.DataDirectory.Path, database.Options.ConnectionString, new Dictionary<string, string>
+        {
+            ["MODELGATE_GATEWAY_CLIENT_WRITE_TIMEOUT_SECONDS"] = "8",
+            ["MODELGATE_GATEWAY_MAX_RESPONSE_BYTES"] = (256L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
         var (model, key) = await SetUpAsync(server, upstream);
 
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
