@@ -152,6 +152,14 @@ internal static partial class UpstreamResponse
         }
         catch (OperationCanceledException) when (drain.IsCancellationRequested)
         {
+            // Recorded before its last event goes out: the stopping host must find the record already handed over.
+            if (call is { IsCompleted: false })
+            {
+                call.ErrorClass ??= "shutdown";
+                Count(call, usage, complete: false);
+                call.Complete();
+            }
+
             await TerminalErrorAsync(context, format, $"The gateway is shutting down: the answer was cut after its drain time of {options.DrainTimeout.TotalSeconds:F0} s.", "shutdown");
         }
         catch (OperationCanceledException)
