@@ -8,12 +8,14 @@
 # counting by construction (TokenCounting).
 # Usage (from the repository root; run nothing else meanwhile):
 #   DURATION=15 WARMUP=5 taskset -c 0 bench/hostile/run.sh
+# REPEAT=n alternates the two runs n times (alone, beside, alone, beside, ...), so the host's drift between runs shows.
 set -euo pipefail
 source "$(dirname "$0")/../lib/modelgate.sh"
 HOSTILE_MOCK_PORT="${HOSTILE_MOCK_PORT:-18081}"
 HOSTILE_RATE="${HOSTILE_RATE:-20}"
 PROMPT_CHARS="${PROMPT_CHARS:-100000}"
 HOSTILE_PROMPTS="${HOSTILE_PROMPTS:-degenerate}"
+REPEAT="${REPEAT:-1}"
 export RATES="${RATES:-1000}" MAX="${MAX:-0}" SCENARIOS="${SCENARIOS:-chat stream}"
 MOCK_PORT="$HOSTILE_MOCK_PORT" MOCK_CHUNK_DELAY_MS=20 taskset -c 0 node "$HARNESS/mock-upstream.js" >/dev/null 2>&1 &
 HOSTILE_MOCK=$!
@@ -32,15 +34,19 @@ run() { GATEWAY_PID="$PID" GATEWAY_AUTH="Bearer $key" MOCK_PORT="$MOCK_PORT" OUT
 # First a run that is discarded (the first seconds after a start are measured, and reported, by bench/gateway), then
 # normal traffic alone, then beside the hostile callers, which run through every pass of that run.
 run warm-up >/dev/null
-run alone
-node "$ROOT/bench/hostile/hostile-client.js" "http://127.0.0.1:$PORT" "$hostile" slow-mini "$HOSTILE_RATE" "$PROMPT_CHARS" "$HOSTILE_PROMPTS" >"$WORK/hostile.json" &
-HOSTILE=$!
-run beside-hostile
-kill -TERM $HOSTILE 2>/dev/null || true; wait $HOSTILE 2>/dev/null || true
+for i in $(seq "$REPEAT"); do
+  run "alone-$i"
+  node "$ROOT/bench/hostile/hostile-client.js" "http://127.0.0.1:$PORT" "$hostile" slow-mini "$HOSTILE_RATE" "$PROMPT_CHARS" "$HOSTILE_PROMPTS" >"$WORK/hostile-$i.json" &
+  HOSTILE=$!
+  run "beside-hostile-$i"
+  kill -TERM $HOSTILE 2>/dev/null || true; wait $HOSTILE 2>/dev/null || true
+done
 
-echo; echo "## normal traffic alone"; cat "$WORK/alone/table.md"
-echo; echo "## beside hostile callers ($HOSTILE_RATE req/s, $PROMPT_CHARS-character $HOSTILE_PROMPTS prompts, dropped after the first byte)"
-cat "$WORK/beside-hostile/table.md"; cat "$WORK/hostile.json" 2>/dev/null || true
+for i in $(seq "$REPEAT"); do
+  echo; echo "## normal traffic alone ($i of $REPEAT)"; cat "$WORK/alone-$i/table.md"
+  echo; echo "## beside hostile callers ($i of $REPEAT: $HOSTILE_RATE req/s, $PROMPT_CHARS-character $HOSTILE_PROMPTS prompts, dropped after the first byte)"
+  cat "$WORK/beside-hostile-$i/table.md"; cat "$WORK/hostile-$i.json" 2>/dev/null || true
+done
 echo; echo "## token counting in the gateway (/metrics)"
 curl -sf "http://127.0.0.1:$PORT/metrics" | grep -E '^modelgate_usage_token_counting|^modelgate_usage_counted_by_length' || echo "(no counting metrics)"
 echo "RSS: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$PID/status)"

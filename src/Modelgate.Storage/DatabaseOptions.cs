@@ -29,7 +29,8 @@ public sealed record DatabaseOptions(DatabaseKind Kind, string ConnectionString)
 
     /// <summary>
     /// What is wrong with the connection string by its driver's rules, or null: the drivers' messages name the keyword
-    /// at fault (<c>Couldn't set port</c>, <c>Keyword not supported: 'bogus'</c>), never its value.
+    /// at fault (<c>Couldn't set port</c>, <c>Keyword not supported: 'bogus'</c>), never its value; a keyword written
+    /// after the password is not named (it may be a piece of a password holding an unquoted <c>;</c>).
     /// </summary>
     public string? Problem()
     {
@@ -42,9 +43,19 @@ public sealed record DatabaseOptions(DatabaseKind Kind, string ConnectionString)
         }
         catch (ArgumentException e)
         {
-            return e.Message;
+            // A password with an unquoted ';' splits into a "keyword" that is part of the password: a message naming
+            // a keyword that follows the password is not shown.
+            return AfterPassword(ConnectionString).Any(keyword => e.Message.Contains(keyword, StringComparison.OrdinalIgnoreCase))
+                ? "a keyword after the password is not recognised or has a bad value (if the password contains ';', quote it: Password='...')."
+                : e.Message;
         }
     }
+
+    private static bool IsPasswordKeyword(string key) => key.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant() is "password" or "pwd" or "psw" or "passfile";
+
+    // The keywords written after the first password keyword, as the raw text splits them.
+    private static IEnumerable<string> AfterPassword(string connectionString) =>
+        connectionString.Split(';').Select(part => part.Split('=')[0].Trim()).SkipWhile(key => !IsPasswordKeyword(key)).Skip(1).Where(key => key.Length > 0);
 
     /// <summary>Hides the password so the options can be logged.</summary>
     public override string ToString()
@@ -59,7 +70,7 @@ public sealed record DatabaseOptions(DatabaseKind Kind, string ConnectionString)
             return $"{Kind} (unparseable connection string)";
         }
 
-        foreach (var key in builder.Keys.Cast<string>().Where(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant() is "password" or "pwd" or "psw" or "passfile").ToList())
+        foreach (var key in builder.Keys.Cast<string>().Where(IsPasswordKeyword).ToList())
         {
             builder.Remove(key);
         }

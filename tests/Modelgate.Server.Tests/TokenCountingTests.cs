@@ -14,17 +14,19 @@ public sealed class TokenCountingTests : IDisposable
     private TokenCounting Create() => new(NullLogger<TokenCounting>.Instance, _services.GetRequiredService<IMeterFactory>());
 
     [Fact]
-    public async Task Enqueue_CountsOnTheCountingThread_WithTheTokenizerBudget()
+    public async Task Enqueue_CountsOnTheCountingThread_InTheIdleSchedulingClass_WithTheTokenizerBudget()
     {
         using var counting = Create();
         await counting.StartAsync(CancellationToken.None);
-        var done = new TaskCompletionSource<(int Thread, string? Name, int Budget)>();
+        var done = new TaskCompletionSource<(int Thread, string? Name, int Policy, int Budget)>();
 
-        counting.Enqueue(budget => done.SetResult((Environment.CurrentManagedThreadId, Thread.CurrentThread.Name, budget)));
+        counting.Enqueue(budget => done.SetResult((Environment.CurrentManagedThreadId, Thread.CurrentThread.Name, SchedulingPolicy(), budget)));
 
-        var (thread, name, exactChars) = await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var (thread, name, policy, exactChars) = await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.NotEqual(Environment.CurrentManagedThreadId, thread);
         Assert.Equal("Modelgate token counting", name);
+        Assert.Equal(SchedIdle, policy);
+        Assert.NotEqual(SchedIdle, SchedulingPolicy());
         Assert.Equal(TokenEstimator.ExactChars, exactChars);
         await counting.StopAsync(CancellationToken.None);
     }
@@ -51,4 +53,14 @@ public sealed class TokenCountingTests : IDisposable
     }
 
     public void Dispose() => _services.Dispose();
+
+    private const int SchedIdle = 5;
+
+    /// <summary>The calling thread's scheduling policy: field 41 of <c>/proc/thread-self/stat</c> (the tests run on Linux).</summary>
+    private static int SchedulingPolicy()
+    {
+        var stat = File.ReadAllText("/proc/thread-self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[41 - 3], System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

@@ -49,6 +49,19 @@ public sealed class DatabaseOptionsTests
     }
 
     [Theory]
+    [InlineData("Host=db;Password=s3c;ret=1", "ret")]
+    [InlineData("Host=db;Username=mg;Password=hunter;2bad=x;Timeout=3", "2bad")]
+    [InlineData("Data Source=/tmp/x.db;Password=abc;Bogus=s3cret", "bogus")]
+    public void Problem_KeywordAfterThePassword_IsNotNamed_ItMayBeAPieceOfThePassword(string connectionString, string fragment)
+    {
+        var problem = DatabaseOptions.From(connectionString, "/data").Problem();
+
+        Assert.NotNull(problem);
+        Assert.Contains("after the password", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain(fragment, problem, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
     [InlineData("Host=db;Database=modelgate;Username=mg;Password=s3cret;Timeout=3")]
     [InlineData("Data Source=/tmp/x.db;Mode=ReadWrite")]
     public void Problem_ValidConnectionString_IsNull(string connectionString) =>

@@ -1,3 +1,5 @@
+using Modelgate.Server.Hosting;
+
 namespace Modelgate.Server.Gateway;
 
 /// <summary>Bounds on what a provider may send back (settings <c>MODELGATE_GATEWAY_*</c>).</summary>
@@ -16,25 +18,22 @@ internal sealed record GatewayOptions(
     /// <summary>The most messages one request may carry (checked before anything is sent).</summary>
     public const int MaxMessages = 2000;
 
-    public static GatewayOptions From(IConfiguration configuration) => new(
-        long.TryParse(configuration["MODELGATE_GATEWAY_MAX_RESPONSE_BYTES"], out var bytes) && bytes > 0 ? bytes : 32L * 1024 * 1024,
-        Seconds(configuration["MODELGATE_GATEWAY_STREAM_IDLE_SECONDS"], 120),
-        Seconds(configuration["MODELGATE_GATEWAY_FIRST_BYTE_TIMEOUT_SECONDS"], 120),
-        Seconds(configuration["MODELGATE_GATEWAY_REQUEST_TIMEOUT_SECONDS"], 300),
-        int.TryParse(configuration["MODELGATE_GATEWAY_MAX_CONCURRENT_REQUESTS"], out var concurrent) && concurrent > 0 ? concurrent : 4096,
-        // No lower cap than the requests served at once by default: a request waiting for a connection would count as the
-        // provider's failure. Idle connections are closed after 20 s either way, which is what frees a burst's sockets.
-        int.TryParse(configuration["MODELGATE_GATEWAY_MAX_CONNECTIONS_PER_PROVIDER"], out var connections) && connections > 0 ? connections
-            : int.TryParse(configuration["MODELGATE_GATEWAY_MAX_CONCURRENT_REQUESTS"], out var served) && served > 0 ? served : 4096,
-        Seconds(configuration["MODELGATE_GATEWAY_CLIENT_WRITE_TIMEOUT_SECONDS"], 30),
-        Seconds(configuration["MODELGATE_SHUTDOWN_DRAIN_SECONDS"], 30, allowZero: true));
-
-    // At most a day: beyond it a timer cannot be set (and no operator means it).
-    private static TimeSpan Seconds(string? value, double fallback, bool allowZero = false) =>
-        TimeSpan.FromSeconds(
-            double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && (seconds > 0 || (allowZero && seconds == 0))
-                ? Math.Min(seconds, 86_400)
-                : fallback);
+    /// <summary>Reads the settings; one that is set but not valid stops the start (<see cref="Hosting.StartupException"/>).</summary>
+    public static GatewayOptions From(IConfiguration configuration)
+    {
+        var concurrent = SettingValues.Count(configuration, "MODELGATE_GATEWAY_MAX_CONCURRENT_REQUESTS", 4096);
+        return new(
+            SettingValues.Number(configuration, "MODELGATE_GATEWAY_MAX_RESPONSE_BYTES", 32L * 1024 * 1024),
+            SettingValues.Seconds(configuration, "MODELGATE_GATEWAY_STREAM_IDLE_SECONDS", 120),
+            SettingValues.Seconds(configuration, "MODELGATE_GATEWAY_FIRST_BYTE_TIMEOUT_SECONDS", 120),
+            SettingValues.Seconds(configuration, "MODELGATE_GATEWAY_REQUEST_TIMEOUT_SECONDS", 300),
+            concurrent,
+            // No lower cap than the requests served at once by default: a request waiting for a connection would count as
+            // the provider's failure. Idle connections are closed after 20 s either way, which is what frees a burst's sockets.
+            SettingValues.Count(configuration, "MODELGATE_GATEWAY_MAX_CONNECTIONS_PER_PROVIDER", concurrent),
+            SettingValues.Seconds(configuration, "MODELGATE_GATEWAY_CLIENT_WRITE_TIMEOUT_SECONDS", 30),
+            SettingValues.Seconds(configuration, "MODELGATE_SHUTDOWN_DRAIN_SECONDS", 30, allowZero: true));
+    }
 }
 
 /// <summary>Where a provider's answer reports its token usage: which wire format, and chat or embeddings.</summary>

@@ -22,11 +22,7 @@ public sealed record ModelgateSettings(
     public static ModelgateSettings From(IConfiguration configuration)
     {
         var dataDir = Path.GetFullPath(configuration["MODELGATE_DATA_DIR"] is { Length: > 0 } dir ? dir : "data");
-        var allowPrivate = configuration["MODELGATE_ALLOW_PRIVATE_BASE_URLS"] is not { Length: > 0 } flag
-            || (bool.TryParse(flag, out var parsed)
-                ? parsed
-                : throw new StartupException(
-                    $"MODELGATE_ALLOW_PRIVATE_BASE_URLS must be true or false, not '{flag}'.", StartupException.BadConfiguration));
+        var allowPrivate = SettingValues.Flag(configuration, "MODELGATE_ALLOW_PRIVATE_BASE_URLS", fallback: true);
         var database = DatabaseOptions.From(configuration["MODELGATE_DATABASE"], dataDir);
         if (database.Problem() is { } problem)
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Modelgate.Storage.Usage;
 
 namespace Modelgate.Server.Hosting;
@@ -24,15 +23,7 @@ internal static class UsageSettings
     /// <summary>MODELGATE_USAGE_ENABLED: true unless set to false.</summary>
     public static bool Enabled(IConfiguration configuration) => Flag(configuration, "MODELGATE_USAGE_ENABLED");
 
-    // A switch that is on unless set to false.
-    private static bool Flag(IConfiguration configuration, string name) =>
-        configuration[name] is not { Length: > 0 } text
-        || (bool.TryParse(text, out var on)
-            ? on
-            : throw new StartupException($"{name} must be true or false, not '{text}'.", StartupException.BadConfiguration));
+    private static bool Flag(IConfiguration configuration, string name) => SettingValues.Flag(configuration, name, fallback: true);
 
-    private static int Number(IConfiguration configuration, string name, int fallback) =>
-        configuration[name] is not { Length: > 0 } text ? fallback
-        : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value
-        : throw new StartupException($"{name} must be a positive whole number, not '{text}'.", StartupException.BadConfiguration);
+    private static int Number(IConfiguration configuration, string name, int fallback) => SettingValues.Count(configuration, name, fallback);
 }
