@@ -15,6 +15,12 @@ public sealed class ModelgateClientOptions
     /// <summary>The master key that decrypts provider keys (base64 or hex); else the data folder's key file.</summary>
     public string? MasterKey { get; set; }
 
+    /// <summary>How long one attempt at one model may take to produce its first byte (as the gateway's <c>MODELGATE_GATEWAY_FIRST_BYTE_TIMEOUT_SECONDS</c>). Default: 120 s.</summary>
+    public TimeSpan FirstByteTimeout { get; set; } = Core.Pipeline.PipelineOptions.Default.FirstByteTimeout;
+
+    /// <summary>How long a call may take to get its first byte across every retry and fallback (as <c>MODELGATE_GATEWAY_REQUEST_TIMEOUT_SECONDS</c>). Default: 300 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = Core.Pipeline.PipelineOptions.Default.RequestTimeout;
+
     /// <summary>Whether each call is recorded in Modelgate's usage tables (tokens, cost, latency), like gateway calls. Default: true.</summary>
     public bool RecordUsage { get; set; } = true;
 }

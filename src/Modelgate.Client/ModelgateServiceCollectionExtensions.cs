@@ -63,8 +63,13 @@ public static class ModelgateServiceCollectionExtensions
         // Calls are recorded like the gateway's, through the same background writer (spilling to the data folder when
         // the database cannot take them); switched off with RecordUsage = false.
         services.AddModelgateUsageWriter(sp => new Storage.Usage.UsageOptions { SpillPath = Path.Combine(Options(sp).DataDirectory!, "usage-spill-client.jsonl") });
+        // The pipeline's rules, as the gateway applies them: provider limits, retries, breakers, deadlines.
+        services.AddSingleton(sp => new PipelineOptions(Options(sp).FirstByteTimeout, Options(sp).RequestTimeout));
+        services.AddSingleton<ProviderLimits>();
+        services.AddSingleton<ProviderResilience>();
+        services.AddSingleton<ModelClients>();
         services.AddSingleton<IModelgateClients>(sp => new ModelgateClients(
-            sp.GetRequiredService<ModelResolver>(), sp.GetRequiredService<ProviderClientCache>(),
+            sp.GetRequiredService<ModelResolver>(), sp.GetRequiredService<ModelClients>(),
             Options(sp).RecordUsage ? sp.GetRequiredService<Core.Usage.IUsageRecorder>() : null, sp.GetRequiredService<TimeProvider>()));
         return services.AddPurposeClients();
     }

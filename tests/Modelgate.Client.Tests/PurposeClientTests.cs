@@ -155,16 +155,18 @@ public abstract class PurposeClientTests(DatabaseKind kind) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ProviderError_ReachesTheCallerWithItsStatus()
+    public async Task ProviderError_IsRetried_ThenReachesTheCallerWithItsStatus()
     {
         var openai = await _admin.AddProviderAsync("openai", _upstream.Url + "/v1", "sk-proj-client-F-00000000000000000000FFFF");
         await _admin.SetDefaultAsync("chat", await _admin.AddModelAsync(openai, "gpt-4.1"));
         await StartAppAsync();
-        _upstream.FailNext(503, """{"error":{"message":"upstream overloaded","type":"server_error","param":null,"code":null}}""");
+        // Failing every attempt: the first and the pipeline's retries.
+        _upstream.FailNext(503, """{"error":{"message":"upstream overloaded","type":"server_error","param":null,"code":null}}""", times: 1 + Core.Pipeline.ProviderResilience.MaxRetries);
 
         var error = await Assert.ThrowsAsync<ModelgateProviderException>(() => _app.Services.GetRequiredKeyedService<IChatClient>("chat").GetResponseAsync("hi"));
 
         Assert.Equal(503, error.StatusCode);
+        Assert.Equal(1 + Core.Pipeline.ProviderResilience.MaxRetries, _upstream.Requests.Count);
         Assert.Equal(openai.Name, error.Provider);
         Assert.Equal("gpt-4.1", error.Model);
         Assert.Equal("chat", error.Purpose);

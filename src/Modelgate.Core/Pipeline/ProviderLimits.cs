@@ -2,32 +2,33 @@ using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Modelgate.Core.Resolution;
 
-namespace Modelgate.Server.Gateway;
+namespace Modelgate.Core.Pipeline;
 
 /// <summary>
-/// A provider's configured requests_per_minute and tokens_per_minute, enforced in this instance with sliding
-/// windows before anything is sent. A refused request is a 429 with Retry-After (or goes to the next fallback).
-/// Tokens are counted when a call is over (they are known only then), so a call may take the window over its
-/// limit; the next one waits. Limiters follow the configuration: a changed limit gets a new window.
+/// A provider's configured requests_per_minute and tokens_per_minute, enforced in this process with sliding windows
+/// before anything is sent — for gateway calls and direct-mode calls alike. A refused attempt throws
+/// <see cref="ProviderLimitReachedException"/> (the gateway answers 429 with Retry-After, or the next fallback serves).
+/// Tokens are counted when a call is over (they are known only then), so a call may take the window over its limit;
+/// the next one waits. Limiters follow the configuration: a changed limit gets a new window.
 /// </summary>
-internal sealed class ProviderRateLimits(TimeProvider time)
+public sealed class ProviderLimits(TimeProvider time)
 {
     private readonly ConcurrentDictionary<(Guid Id, string Name, int Limit), RateLimiter> _limiters = new();
     private readonly ConcurrentDictionary<Guid, TokenWindow> _tokens = new();
 
     /// <summary>Takes a permit for one request to the provider (every attempt, retries included).</summary>
-    /// <exception cref="RequestLimitReachedException">The provider is at its limit.</exception>
+    /// <exception cref="ProviderLimitReachedException">The provider is at one of its limits.</exception>
     public void Acquire(ResolvedModel target)
     {
         if (target.Provider.Limits.TokensPerMinute is { } tokenLimit && _tokens.TryGetValue(target.Provider.Id, out var window)
             && window.Used() is var (used, freesIn) && used >= tokenLimit)
         {
-            throw new RequestLimitReachedException(freesIn, $"{tokenLimit} tokens per minute");
+            throw new ProviderLimitReachedException(target.Provider.Name, freesIn, $"{tokenLimit} tokens per minute");
         }
 
         if (TryAcquire(target) is { } wait)
         {
-            throw new RequestLimitReachedException(wait, $"{target.Provider.Limits.RequestsPerMinute} requests per minute");
+            throw new ProviderLimitReachedException(target.Provider.Name, wait, $"{target.Provider.Limits.RequestsPerMinute} requests per minute");
         }
     }
 
@@ -59,13 +60,4 @@ internal sealed class ProviderRateLimits(TimeProvider time)
         using var lease = limiter.AttemptAcquire();
         return lease.IsAcquired ? null : lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(10);
     }
-}
-
-/// <summary>A provider is at one of its configured limits (<see cref="Limit"/>); <see cref="Wait"/> says when to try again.</summary>
-internal sealed class RequestLimitReachedException(TimeSpan wait, string limit) : Exception($"The provider is at its configured limit of {limit}.")
-{
-    public TimeSpan Wait { get; } = wait;
-
-    /// <summary>Which limit, for people: e.g. "60 requests per minute".</summary>
-    public string Limit { get; } = limit;
 }

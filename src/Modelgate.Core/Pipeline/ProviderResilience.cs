@@ -1,24 +1,33 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Modelgate.Core.Resolution;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 
-namespace Modelgate.Server.Gateway;
+namespace Modelgate.Core.Pipeline;
 
 /// <summary>
-/// Per provider, Polly pipelines for calls made before the first byte reaches the caller: bounded retries with
-/// exponential backoff and jitter on connection failures, 429 and 5xx, inside a circuit breaker that stops sending
-/// to a provider that keeps failing (its requests then go straight to the next fallback). Each attempt must produce
-/// its first byte (response headers) within the first-byte timeout.
+/// Per model, Polly pipelines for the part of a call before its first byte — the same objects for gateway calls
+/// (raw HTTP, <see cref="SendAsync"/>) and SDK calls (<see cref="ExecuteAsync{T}"/>: the gateway's translated calls and
+/// the client library's direct mode), so a breaker opened by one path is open for the other. Bounded retries with
+/// exponential backoff and jitter on connection failures, 408, 429 and 5xx, inside a circuit breaker that stops sending
+/// to a model that keeps failing (its calls then go straight to the next fallback); every attempt takes a permit of the
+/// provider's configured limits first, and must produce its first byte within <see cref="PipelineOptions.FirstByteTimeout"/>.
+/// A breaker opening and closing is logged once each, at Warning.
 /// </summary>
-internal sealed class ProviderResilience(TimeProvider time, GatewayOptions options, ProviderRateLimits limits)
+public sealed partial class ProviderResilience(TimeProvider time, PipelineOptions options, ProviderLimits limits, ILogger<ProviderResilience>? logger = null)
 {
     public const int MaxRetries = 2;
-    private readonly ConcurrentDictionary<(Guid Id, string Name, string? BaseUrl), (ResiliencePipeline<HttpResponseMessage> Retry, ResiliencePipeline<HttpResponseMessage> Guard)> _http = new();
-    private readonly ConcurrentDictionary<(Guid Id, string Name, string? BaseUrl), (ResiliencePipeline Retry, ResiliencePipeline Guard)> _sdk = new();
+    private readonly ILogger _logger = logger ?? NullLogger<ProviderResilience>.Instance;
+    private readonly ConcurrentDictionary<Key, (ResiliencePipeline<HttpResponseMessage> Retry, ResiliencePipeline<HttpResponseMessage> Guard)> _http = new();
+    private readonly ConcurrentDictionary<Key, (ResiliencePipeline Retry, ResiliencePipeline Guard)> _sdk = new();
 
-    /// <summary>Statuses worth another attempt at the same provider.</summary>
+    /// <summary>The bounds this pipeline applies.</summary>
+    public PipelineOptions Options => options;
+
+    /// <summary>Statuses worth another attempt at the same model.</summary>
     public static bool IsRetryable(int status) => status is 408 or 429 or >= 500;
 
     /// <summary>
@@ -28,14 +37,24 @@ internal sealed class ProviderResilience(TimeProvider time, GatewayOptions optio
     public static bool IsProviderFault(int status) => IsRetryable(status) || status is (>= 300 and < 400) or 401 or 403 or 404;
 
     /// <summary>
-    /// Sends a request built afresh for each attempt; every attempt takes a permit of the provider's request limit
-    /// before it reaches the circuit breaker (a refusal is not an outcome of the provider's). Throws
-    /// <see cref="BrokenCircuitException"/> while the provider's circuit is open and
-    /// <see cref="RequestLimitReachedException"/> when an attempt finds the provider at its limit.
+    /// Whether an SDK call's failure before its first byte should go to the next model of the chain: the provider's
+    /// fault (no answer, timeout, 408/429/5xx, a refused key or missing endpoint), an open circuit, or the provider's
+    /// configured limit. A request the provider refuses on its merits (another 4xx) and the caller cancelling do not.
+    /// </summary>
+    public static bool IsFallbackWorthy(Exception error) => error switch
+    {
+        ProviderLimitReachedException or ExecutionRejectedException => true,
+        OperationCanceledException or ModelgateConfigurationException => false,
+        _ => ModelgateProviderException.StatusOf(error) is not { } status || IsProviderFault(status),
+    };
+
+    /// <summary>
+    /// Sends a request built afresh for each attempt. Throws <see cref="BrokenCircuitException"/> while the model's
+    /// circuit is open and <see cref="ProviderLimitReachedException"/> when an attempt finds the provider at its limit.
     /// </summary>
     public ValueTask<HttpResponseMessage> SendAsync(ResolvedModel target, Func<CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {
-        var (retry, guard) = _http.GetOrAdd(Key(target), _ => BuildHttp());
+        var (retry, guard) = _http.GetOrAdd(Key.Of(target), key => BuildHttp(key));
         return retry.ExecuteAsync(async token =>
         {
             limits.Acquire(target);
@@ -43,10 +62,10 @@ internal sealed class ProviderResilience(TimeProvider time, GatewayOptions optio
         }, cancellationToken);
     }
 
-    /// <summary>Runs an SDK call (translated requests) under the provider's request limit, retry and circuit breaker.</summary>
+    /// <summary>Runs an SDK call's part before its first byte under the provider's limits, retry, circuit breaker and first-byte timeout.</summary>
     public ValueTask<T> ExecuteAsync<T>(ResolvedModel target, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
     {
-        var (retry, guard) = _sdk.GetOrAdd(Key(target), _ => BuildSdk());
+        var (retry, guard) = _sdk.GetOrAdd(Key.Of(target), key => BuildSdk(key));
         return retry.ExecuteAsync(token =>
         {
             limits.Acquire(target);
@@ -54,9 +73,10 @@ internal sealed class ProviderResilience(TimeProvider time, GatewayOptions optio
         }, cancellationToken);
     }
 
-    private static (Guid Id, string Name, string? BaseUrl) Key(ResolvedModel target) => (target.Provider.Id, target.Provider.Name, target.BaseUrl);
+    /// <summary>Counts a finished call's tokens against its provider's tokens_per_minute.</summary>
+    public void Spent(ResolvedModel target, long tokens) => limits.Spent(target, tokens);
 
-    private (ResiliencePipeline<HttpResponseMessage> Retry, ResiliencePipeline<HttpResponseMessage> Guard) BuildHttp()
+    private (ResiliencePipeline<HttpResponseMessage> Retry, ResiliencePipeline<HttpResponseMessage> Guard) BuildHttp(Key key)
     {
         var handle = new PredicateBuilder<HttpResponseMessage>().Handle<HttpRequestException>().Handle<Polly.Timeout.TimeoutRejectedException>().HandleResult(r => IsRetryable((int)r.StatusCode));
         var retry = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
@@ -82,24 +102,59 @@ internal sealed class ProviderResilience(TimeProvider time, GatewayOptions optio
                 MinimumThroughput = 6,
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 BreakDuration = TimeSpan.FromSeconds(15),
+                OnOpened = args => Opened(key, args.BreakDuration, args.Outcome.Result is { } r ? $"status {(int)r.StatusCode}" : args.Outcome.Exception?.GetType().Name),
+                OnClosed = _ => Closed(key),
             })
             .AddTimeout(options.FirstByteTimeout)
             .Build();
         return (retry, guard);
     }
 
-    private (ResiliencePipeline Retry, ResiliencePipeline Guard) BuildSdk()
+    private (ResiliencePipeline Retry, ResiliencePipeline Guard) BuildSdk(Key key)
     {
-        // An open circuit is not retried: the request goes to the next model at once.
-        var handle = new PredicateBuilder().Handle<Exception>(e => e is not (RequestLimitReachedException or BrokenCircuitException) && ModelgateProviderException.ShouldWrap(e)
+        // An open circuit and a reached limit are not retried: the call goes to the next model at once.
+        var handle = new PredicateBuilder().Handle<Exception>(e => e is not (ProviderLimitReachedException or BrokenCircuitException) && ModelgateProviderException.ShouldWrap(e)
             && (ModelgateProviderException.StatusOf(e) is not { } status || IsRetryable(status)));
         var retry = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions { ShouldHandle = handle, MaxRetryAttempts = MaxRetries, BackoffType = DelayBackoffType.Exponential, UseJitter = true, Delay = TimeSpan.FromMilliseconds(100) })
             .Build();
         var guard = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions { ShouldHandle = handle, FailureRatio = 0.5, MinimumThroughput = 6, SamplingDuration = TimeSpan.FromSeconds(30), BreakDuration = TimeSpan.FromSeconds(15) })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = handle,
+                FailureRatio = 0.5,
+                MinimumThroughput = 6,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = TimeSpan.FromSeconds(15),
+                OnOpened = args => Opened(key, args.BreakDuration, ModelgateProviderException.StatusOf(args.Outcome.Exception!) is { } s ? $"status {s}" : args.Outcome.Exception?.GetType().Name),
+                OnClosed = _ => Closed(key),
+            })
             .AddTimeout(options.FirstByteTimeout)
             .Build();
         return (retry, guard);
+    }
+
+    private ValueTask Opened(Key key, TimeSpan breakDuration, string? lastFailure)
+    {
+        LogOpened(_logger, key.Model, key.Name, breakDuration.TotalSeconds, lastFailure ?? "failure");
+        return ValueTask.CompletedTask;
+    }
+
+    private ValueTask Closed(Key key)
+    {
+        LogClosed(_logger, key.Model, key.Name);
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Circuit opened for model {Model} of provider {Provider}: half of its recent calls failed (last: {LastFailure}); its calls go to the next fallback for {Seconds} s.")]
+    private static partial void LogOpened(ILogger logger, string model, string provider, double seconds, string lastFailure);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Circuit closed for model {Model} of provider {Provider}: it answers again.")]
+    private static partial void LogClosed(ILogger logger, string model, string provider);
+
+    // One breaker per model at a provider's address: a failing deployment does not stop the provider's other models.
+    private readonly record struct Key(Guid Id, string Name, string? BaseUrl, string Model)
+    {
+        public static Key Of(ResolvedModel target) => new(target.Provider.Id, target.Provider.Name, target.BaseUrl, target.Model.ModelId);
     }
 }

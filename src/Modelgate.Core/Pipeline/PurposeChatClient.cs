@@ -8,29 +8,33 @@ namespace Modelgate.Core.Pipeline;
 /// <summary>
 /// An <see cref="IChatClient"/> for a purpose that resolves on every call, so it is safe to hold for the
 /// application's lifetime: an administrator's change applies to the next call. The purpose decides the model;
-/// a <see cref="ChatOptions.ModelId"/> set by the caller is replaced by the configured one. With a
-/// <see cref="IUsageRecorder"/>, every call (success or failure) is recorded with its tokens and cost.
+/// a <see cref="ChatOptions.ModelId"/> set by the caller is replaced by the configured one. Each call runs the same
+/// pipeline as a gateway call: the purpose's fallback chain (<see cref="FallbackChain"/>) under the call's deadline,
+/// each model under the provider's limits, retries, its circuit breaker and the first-byte timeout
+/// (<see cref="ModelClients"/>); its tokens count against the provider's tokens_per_minute, and with a
+/// <see cref="IUsageRecorder"/> every call (success or failure) is recorded with its tokens and cost.
 /// </summary>
-public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, ProviderClientCache clients, IUsageRecorder? usage = null, TimeProvider? time = null) : IChatClient
+public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, ModelClients models, IUsageRecorder? usage = null, TimeProvider? time = null) : IChatClient
 {
     public Purpose Purpose { get; } = purpose;
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var resolved = resolver.Resolve(Purpose);
-        var call = usage is null ? null : new ClientCall(resolved, UsageOperations.Chat, time ?? TimeProvider.System);
+        var chain = resolver.Chain(Purpose);
+        var list = messages as IList<ChatMessage> ?? [.. messages];
+        var call = new ClientCall(chain[0], UsageOperations.Chat, time ?? TimeProvider.System);
         try
         {
-            var response = await clients.ChatClient(resolved).GetResponseAsync(messages, options, cancellationToken);
-            usage?.Record(call!.Finish(messages.Select(m => m.Text), response.Usage, response.Text, null, streamed: false));
+            var (response, _) = await FallbackChain.RunAsync(chain, models.Options, (model, token) => models.ChatClient(model).GetResponseAsync(list, options, token), model => call.Model = model, cancellationToken);
+            Finish(call, list, response.Usage, response.Text, null, streamed: false, cancellationToken);
             return response;
         }
         catch (Exception e)
         {
-            usage?.Record(call!.Finish(messages.Select(m => m.Text), null, null, e, streamed: false));
+            Finish(call, list, null, null, e, streamed: false, cancellationToken);
             if (ModelgateProviderException.ShouldWrap(e))
             {
-                throw ModelgateProviderException.From(resolved, e);
+                throw PipelineStatus.Wrap(call.Model, e);
             }
 
             throw;
@@ -40,44 +44,73 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, P
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var resolved = resolver.Resolve(Purpose);
-        var call = usage is null ? null : new ClientCall(resolved, UsageOperations.Chat, time ?? TimeProvider.System);
-        Exception? failure = new OperationCanceledException("The caller stopped reading the stream.");
+        var chain = resolver.Chain(Purpose);
+        var list = messages as IList<ChatMessage> ?? [.. messages];
+        var call = new ClientCall(chain[0], UsageOperations.Chat, time ?? TimeProvider.System);
+        OpenedStream stream;
         try
         {
-            await using var updates = clients.ChatClient(resolved).GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            while (true)
-            {
-                ChatResponseUpdate update;
-                try
-                {
-                    if (!await updates.MoveNextAsync())
-                    {
-                        failure = null;
-                        yield break;
-                    }
-
-                    update = updates.Current;
-                }
-                catch (Exception e)
-                {
-                    failure = e;
-                    if (ModelgateProviderException.ShouldWrap(e))
-                    {
-                        throw ModelgateProviderException.From(resolved, e);
-                    }
-
-                    throw;
-                }
-
-                call?.Observe(update);
-                yield return update;
-            }
+            // Until the first update a failure may still go to the next model; the deadline bounds only that wait.
+            (stream, _) = await FallbackChain.RunAsync(chain, models.Options,
+                (model, token) => OpenedStream.OpenAsync(models.ChatClient(model), list, options, cancellationToken, token).AsTask(), model => call.Model = model, cancellationToken);
         }
-        finally
+        catch (Exception e)
         {
-            // Recorded once the stream is over: read to the end, broken off by the provider, or left by the caller.
-            usage?.Record(call!.Finish(messages.Select(m => m.Text), null, null, failure, streamed: true));
+            Finish(call, list, null, null, e, streamed: true, cancellationToken);
+            if (ModelgateProviderException.ShouldWrap(e))
+            {
+                throw PipelineStatus.Wrap(call.Model, e);
+            }
+
+            throw;
+        }
+
+        // Neither an end nor a failure when the finally runs: the caller stopped reading.
+        Exception? failure = null;
+        var ended = false;
+        await using (stream)
+        {
+            try
+            {
+                if (stream.First is not { } first)
+                {
+                    ended = true;
+                    yield break;
+                }
+
+                call.Observe(first);
+                yield return first;
+                while (true)
+                {
+                    try
+                    {
+                        if (!await stream.MoveNextAsync())
+                        {
+                            ended = true;
+                            yield break;
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        failure = e;
+                        if (ModelgateProviderException.ShouldWrap(e))
+                        {
+                            throw PipelineStatus.Wrap(call.Model, e);
+                        }
+
+                        throw;
+                    }
+
+                    call.Observe(stream.Current);
+                    yield return stream.Current;
+                }
+            }
+            finally
+            {
+                // Recorded once the stream is over: read to the end, broken off by the provider, or left by the caller.
+                var callerLeft = !ended && failure is null;
+                Finish(call, list, null, null, callerLeft ? new OperationCanceledException("The caller stopped reading the stream.") : failure, streamed: true, cancellationToken, callerLeft);
+            }
         }
     }
 
@@ -94,11 +127,24 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, P
             return resolver.Resolve(Purpose);
         }
 
-        return clients.ChatClient(resolver.Resolve(Purpose)).GetService(serviceType, serviceKey);
+        return models.Unguarded(resolver.Resolve(Purpose)).GetService(serviceType, serviceKey);
     }
 
     public void Dispose()
     {
         // Holds nothing of its own: the SDK clients belong to the shared cache.
+    }
+
+    // Records the call (when usage is recorded) and counts its tokens against the provider's tokens_per_minute.
+    private void Finish(ClientCall call, IList<ChatMessage> messages, UsageDetails? used, string? text, Exception? error, bool streamed, CancellationToken cancellationToken, bool callerLeft = false)
+    {
+        if (usage is null && call.Model.Provider.Limits.TokensPerMinute is null)
+        {
+            return;
+        }
+
+        var record = call.Finish(messages.Select(m => m.Text), used, text, error, streamed, callerLeft || (error is OperationCanceledException && cancellationToken.IsCancellationRequested));
+        models.Resilience.Spent(call.Model, record.Tokens.Total);
+        usage?.Record(record);
     }
 }

@@ -5,29 +5,32 @@ using Modelgate.Core.Usage;
 
 namespace Modelgate.Core.Pipeline;
 
-/// <summary>An embedding generator for a purpose (normally <c>embeddings</c>) that resolves on every call.</summary>
-public sealed class PurposeEmbeddingGenerator(Purpose purpose, ModelResolver resolver, ProviderClientCache clients, IUsageRecorder? usage = null, TimeProvider? time = null)
+/// <summary>
+/// An embedding generator for a purpose (normally <c>embeddings</c>) that resolves on every call and runs the same
+/// pipeline as <see cref="PurposeChatClient"/>: fallback chain, deadline, provider limits, retries, circuit breaker, usage.
+/// </summary>
+public sealed class PurposeEmbeddingGenerator(Purpose purpose, ModelResolver resolver, ModelClients models, IUsageRecorder? usage = null, TimeProvider? time = null)
     : IEmbeddingGenerator<string, Embedding<float>>
 {
     public Purpose Purpose { get; } = purpose;
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var resolved = resolver.Resolve(Purpose);
-        var call = usage is null ? null : new ClientCall(resolved, UsageOperations.Embeddings, time ?? TimeProvider.System);
+        var chain = resolver.Chain(Purpose);
+        var call = new ClientCall(chain[0], UsageOperations.Embeddings, time ?? TimeProvider.System);
         var inputs = values as IReadOnlyCollection<string> ?? [.. values];
         try
         {
-            var embeddings = await clients.EmbeddingGenerator(resolved).GenerateAsync(inputs, options, cancellationToken);
-            usage?.Record(call!.Finish(inputs, embeddings.Usage, "", null, streamed: false));
+            var (embeddings, _) = await FallbackChain.RunAsync(chain, models.Options, (model, token) => models.EmbeddingGenerator(model).GenerateAsync(inputs, options, token), model => call.Model = model, cancellationToken);
+            Finish(call, inputs, embeddings.Usage, null, cancellationToken);
             return embeddings;
         }
         catch (Exception e)
         {
-            usage?.Record(call!.Finish(inputs, null, null, e, streamed: false));
+            Finish(call, inputs, null, e, cancellationToken);
             if (ModelgateProviderException.ShouldWrap(e))
             {
-                throw ModelgateProviderException.From(resolved, e);
+                throw PipelineStatus.Wrap(call.Model, e);
             }
 
             throw;
@@ -37,10 +40,22 @@ public sealed class PurposeEmbeddingGenerator(Purpose purpose, ModelResolver res
     public object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceKey is null && serviceType.IsInstanceOfType(this) ? this
         : serviceType == typeof(ResolvedModel) ? resolver.Resolve(Purpose)
-        : clients.EmbeddingGenerator(resolver.Resolve(Purpose)).GetService(serviceType, serviceKey);
+        : models.UnguardedEmbeddings(resolver.Resolve(Purpose)).GetService(serviceType, serviceKey);
 
     public void Dispose()
     {
         // Holds nothing of its own.
+    }
+
+    private void Finish(ClientCall call, IReadOnlyCollection<string> inputs, UsageDetails? used, Exception? error, CancellationToken cancellationToken)
+    {
+        if (usage is null && call.Model.Provider.Limits.TokensPerMinute is null)
+        {
+            return;
+        }
+
+        var record = call.Finish(inputs, used, error is null ? "" : null, error, streamed: false, error is OperationCanceledException && cancellationToken.IsCancellationRequested);
+        models.Resilience.Spent(call.Model, record.Tokens.Total);
+        usage?.Record(record);
     }
 }

@@ -1,4 +1,4 @@
-namespace Modelgate.Server.Gateway;
+namespace Modelgate.Core.Pipeline;
 
 /// <summary>
 /// Tokens used over the last minute, in six 10-second segments. Tokens are only known once a call is over, so

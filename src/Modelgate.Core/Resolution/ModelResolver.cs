@@ -29,7 +29,10 @@ public sealed class ModelResolver(CurrentCatalog catalog)
 
     /// <summary>Like <see cref="ResolveRequested"/>, with the purpose's fallbacks after it (a model asked for by name has none).</summary>
     public IReadOnlyList<ResolvedModel> ResolveChain(string requested) =>
-        Purpose.TryParse(requested, out var purpose) ? catalog.State.Resolutions.Chain(purpose) : [ResolveRequested(requested)];
+        Purpose.TryParse(requested, out var purpose) ? Chain(purpose) : [ResolveRequested(requested)];
+
+    /// <summary>The model a purpose resolves to now, with its fallbacks after it, from one read of the catalog.</summary>
+    public IReadOnlyList<ResolvedModel> Chain(Purpose purpose) => catalog.State.Resolutions.Chain(purpose);
 
     /// <summary>Resolves a purpose given by name (<c>chat</c>, <c>agents</c>, <c>embeddings</c>, <c>agents/&lt;type&gt;</c>).</summary>
     public ResolvedModel Resolve(string purpose) =>

@@ -1,22 +1,29 @@
 using Microsoft.Extensions.AI;
+using Modelgate.Core.Pipeline;
 using Modelgate.Core.Resolution;
 
 namespace Modelgate.Core.Usage;
 
 /// <summary>
 /// One call made through the client library (direct mode), measured from start to end and turned into a
-/// <see cref="UsageRecord"/> like the gateway's: tokens as the provider reported them, or counted with the tokenizer.
+/// <see cref="UsageRecord"/> of the gateway's shape: the model that served it (or was tried last), tokens as the
+/// provider reported them or counted with the tokenizer, the status a gateway would have answered and its error class.
 /// </summary>
-internal sealed class ClientCall(ResolvedModel resolved, string operation, TimeProvider time)
+internal sealed class ClientCall(ResolvedModel first, string operation, TimeProvider time)
 {
     private readonly DateTimeOffset _at = time.GetUtcNow();
     private readonly CallClock _clock = new();
     private UsageDetails? _usage;
     private TextSample? _text;
+    private bool _started;
+
+    /// <summary>The model being tried: the first of the chain, then each fallback in turn.</summary>
+    public ResolvedModel Model { get; set; } = first;
 
     /// <summary>Notes a stream update's usage and text.</summary>
     public void Observe(ChatResponseUpdate update)
     {
+        _started = true;
         _clock.FirstByte();
         foreach (var content in update.Contents)
         {
@@ -31,7 +38,11 @@ internal sealed class ClientCall(ResolvedModel resolved, string operation, TimeP
         }
     }
 
-    public UsageRecord Finish(IEnumerable<string> prompt, UsageDetails? usage, string? output, Exception? error, bool streamed)
+    /// <summary>
+    /// The call's record. <paramref name="callerCancelled"/>: the application's own token ended it (not a timeout of
+    /// the pipeline's).
+    /// </summary>
+    public UsageRecord Finish(IEnumerable<string> prompt, UsageDetails? usage, string? output, Exception? error, bool streamed, bool callerCancelled = false)
     {
         usage ??= _usage;
         var answer = _text ?? new TextSample();
@@ -46,31 +57,37 @@ internal sealed class ClientCall(ResolvedModel resolved, string operation, TimeP
             : operation == UsageOperations.Embeddings ? TokenEstimator.EstimateInputs(prompt)
             : TokenEstimator.Estimate(prompt, answer));
         _clock.Ended();
+        var status = Status(error, callerCancelled);
         return new UsageRecord
         {
             RequestId = RequestIds.Next(_at),
             At = _at,
             Source = UsageSource.Client,
             Operation = operation,
-            Purpose = resolved.Purpose.Name,
-            ProviderId = resolved.Provider.Id,
-            ProviderName = resolved.Provider.Name,
-            ModelId = resolved.Model.Id,
-            ModelName = resolved.Model.ModelId,
+            Purpose = Model.Purpose.Name,
+            ProviderId = Model.Provider.Id,
+            ProviderName = Model.Provider.Name,
+            ModelId = Model.Model.Id,
+            ModelName = Model.Model.ModelId,
             Tokens = tokens,
-            Cost = Cost.Of(resolved.Pricing, tokens),
+            Cost = Cost.Of(Model.Pricing, tokens),
             LatencyMs = _clock.LatencyMs,
             TimeToFirstTokenMs = streamed ? _clock.FirstByteMs : null,
-            // 499: the caller gave up (nginx's "client closed request").
-            Status = error switch { null => 200, OperationCanceledException => 499, _ => ModelgateProviderException.StatusOf(error) ?? 502 },
-            ErrorClass = error switch
-            {
-                null => null,
-                OperationCanceledException => "cancelled",
-                _ => "provider_error",
-            },
+            Status = status,
+            // The gateway's classes: the caller left, the stream broke after its first byte, or the status answered.
+            ErrorClass = error is null ? null : callerCancelled ? "client_closed" : _started ? "stream_broken" : "http_" + status,
             Streamed = streamed,
-            ConfigVersion = resolved.CatalogVersion,
+            ConfigVersion = Model.CatalogVersion,
         };
     }
+
+    // What the gateway would have answered: 499 when the caller gave up (nginx's "client closed request").
+    private int Status(Exception? error, bool callerCancelled) => error switch
+    {
+        null => 200,
+        _ when callerCancelled => 499,
+        _ when _started => 200,
+        OperationCanceledException => 504,
+        _ => PipelineStatus.Of(error) ?? 502,
+    };
 }

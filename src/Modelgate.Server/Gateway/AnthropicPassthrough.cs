@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Pipeline;
 
 namespace Modelgate.Server.Gateway;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Modelgate.Core.Pipeline;
 
 namespace Modelgate.Server.Gateway;
 
@@ -19,7 +20,7 @@ internal static class GatewayErrors
     public static string Who(Core.Resolution.ResolvedModel resolved) => $"Provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
 
     /// <summary>The provider is at its configured requests_per_minute (429, to the caller or the next fallback).</summary>
-    public static IResult AtRequestLimit(GatewayFormat format, Core.Resolution.ResolvedModel resolved, RequestLimitReachedException limited) =>
+    public static IResult AtRequestLimit(GatewayFormat format, Core.Resolution.ResolvedModel resolved, ProviderLimitReachedException limited) =>
         Write(format, 429, $"{Who(resolved)} is at its configured limit of {limited.Limit}.", code: "rate_limit_exceeded", retryAfter: limited.Wait);
 
     /// <summary>The provider's circuit is open (503, to the caller or the next fallback).</summary>

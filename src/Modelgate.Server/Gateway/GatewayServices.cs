@@ -1,8 +1,9 @@
+using Modelgate.Core.Pipeline;
 using Modelgate.Core.Resolution;
 using Modelgate.Core.Usage;
+using Modelgate.Server.Gateway.Translation;
 using Modelgate.Server.Gateway.Usage;
 using Modelgate.Storage.Usage;
-using Modelgate.Server.Gateway.Translation;
 
 namespace Modelgate.Server.Gateway;
 
@@ -20,5 +21,5 @@ internal sealed record GatewayServices(
     IUsageRecorder Usage,
     SpendLedger Spend,
     GatewayTelemetry Telemetry,
-    ProviderRateLimits Limits,
+    ProviderLimits Limits,
     TokenCounting Counting);

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Pipeline;
 using Modelgate.Core.Resolution;
 
 namespace Modelgate.Server.Gateway;

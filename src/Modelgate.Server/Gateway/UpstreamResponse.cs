@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Modelgate.Core.Pipeline;
 using Modelgate.Core.Resolution;
 using Modelgate.Server.Gateway.Usage;
 
@@ -31,7 +32,7 @@ internal static partial class UpstreamResponse
                 return await upstream.SendAsync(message, token);
             }, beforeFirstByte);
         }
-        catch (RequestLimitReachedException e)
+        catch (ProviderLimitReachedException e)
         {
             return (null, GatewayErrors.AtRequestLimit(format, resolved, e));
         }

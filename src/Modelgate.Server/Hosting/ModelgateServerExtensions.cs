@@ -82,11 +82,14 @@ internal static class ModelgateServerExtensions
         services.AddSingleton(sp => new ProviderConnectionTest(
             sp.GetRequiredService<ProviderAdapters>(), sp.GetRequiredService<SecretProtector>(), sp.GetRequiredService<SocketsHttpHandler>()));
         services.AddSingleton<TranslatingChat>();
+        // The pipeline's per-attempt rules, shared by the pass-through and translated paths (and written once, in Core).
+        services.AddSingleton(new PipelineOptions(gatewayOptions.FirstByteTimeout, gatewayOptions.RequestTimeout));
+        services.AddSingleton<ProviderLimits>();
         services.AddSingleton<ProviderResilience>();
-        services.AddSingleton<ProviderRateLimits>();
+        services.AddSingleton<ModelClients>();
         services.AddSingleton(gatewayOptions);
         services.AddSingleton<GatewayConcurrency>();
-        if (!string.Equals(builder.Configuration["MODELGATE_MEMORY_TRIM"], "false", StringComparison.OrdinalIgnoreCase))
+        if (SettingValues.Flag(builder.Configuration, "MODELGATE_MEMORY_TRIM", fallback: true))
         {
             services.AddHostedService<MemoryTrimmer>();
         }
@@ -146,7 +149,7 @@ internal static class ModelgateServerExtensions
         // Per-model cost and traffic are the administrator's business: the scrape needs the admin token unless
         // MODELGATE_METRICS_PUBLIC=true (for a scraper on a private network).
         var metrics = app.MapPrometheusScrapingEndpoint("/metrics");
-        if (!bool.TryParse(app.Configuration["MODELGATE_METRICS_PUBLIC"], out var open) || !open)
+        if (!SettingValues.Flag(app.Configuration, "MODELGATE_METRICS_PUBLIC", fallback: false))
         {
             metrics.RequireAuthorization();
         }

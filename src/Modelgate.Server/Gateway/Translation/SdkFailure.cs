@@ -1,3 +1,4 @@
+using Modelgate.Core.Pipeline;
 using Modelgate.Core.Resolution;
 
 namespace Modelgate.Server.Gateway.Translation;
@@ -20,7 +21,7 @@ internal static class SdkFailure
     /// </summary>
     public static async Task<IResult?> ReportAsync(HttpContext context, ResolvedModel resolved, Exception error, GatewayFormat format)
     {
-        if (error is RequestLimitReachedException limited)
+        if (error is ProviderLimitReachedException limited)
         {
             // Modelgate's own limit for the provider: the next model may serve.
             return GatewayErrors.AtRequestLimit(format, resolved, limited);

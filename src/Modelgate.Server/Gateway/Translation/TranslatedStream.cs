@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Modelgate.Core.Pipeline;
 
 namespace Modelgate.Server.Gateway.Translation;
 
@@ -13,41 +14,23 @@ namespace Modelgate.Server.Gateway.Translation;
 /// </summary>
 internal sealed class TranslatedStream : IAsyncDisposable
 {
+    private readonly OpenedStream _stream;
     private readonly CancellationTokenSource _life;
-    private readonly IAsyncEnumerator<ChatResponseUpdate> _updates;
     private readonly CancellationToken _callerGone;
 
-    private TranslatedStream(CancellationTokenSource life, IAsyncEnumerator<ChatResponseUpdate> updates, CancellationToken callerGone, ChatResponseUpdate? first)
+    private TranslatedStream(OpenedStream stream, CancellationToken callerGone)
     {
-        _life = life;
-        _updates = updates;
+        _stream = stream;
+        _life = stream.Life;
         _callerGone = callerGone;
-        First = first;
     }
 
     /// <summary>The first update (null if the provider answered with an empty stream).</summary>
-    public ChatResponseUpdate? First { get; }
+    public ChatResponseUpdate? First => _stream.First;
 
     /// <summary>Starts the call and waits for its first update; <paramref name="firstByte"/> bounds only that wait.</summary>
-    public static async ValueTask<TranslatedStream> OpenAsync(IChatClient client, IList<ChatMessage> messages, ChatOptions options, CancellationToken callerGone, CancellationToken firstByte)
-    {
-        var life = CancellationTokenSource.CreateLinkedTokenSource(callerGone);
-        var updates = client.GetStreamingResponseAsync(messages, options, life.Token).GetAsyncEnumerator(life.Token);
-        try
-        {
-            using (firstByte.Register(static state => ((CancellationTokenSource)state!).Cancel(), life))
-            {
-                var any = await updates.MoveNextAsync();
-                return new TranslatedStream(life, updates, callerGone, any ? updates.Current : null);
-            }
-        }
-        catch
-        {
-            await updates.DisposeAsync();
-            life.Dispose();
-            throw;
-        }
-    }
+    public static async ValueTask<TranslatedStream> OpenAsync(IChatClient client, IList<ChatMessage> messages, ChatOptions options, CancellationToken callerGone, CancellationToken firstByte) =>
+        new(await OpenedStream.OpenAsync(client, messages, options, callerGone, firstByte), callerGone);
 
     /// <summary>
     /// Every update, the first included, under the idle timeout and the size limit, until a stopping server's drain
@@ -73,7 +56,7 @@ internal sealed class TranslatedStream : IAsyncDisposable
             _life.CancelAfter(options.StreamIdleTimeout);
             try
             {
-                more = await _updates.MoveNextAsync();
+                more = await _stream.MoveNextAsync();
             }
             catch (OperationCanceledException) when (!_callerGone.IsCancellationRequested && drainEnded.IsCancellationRequested && finished)
             {
@@ -112,22 +95,18 @@ internal sealed class TranslatedStream : IAsyncDisposable
                 yield break;
             }
 
-            finished |= _updates.Current.FinishReason is not null;
-            total += SizeOf(_updates.Current);
+            finished |= _stream.Current.FinishReason is not null;
+            total += SizeOf(_stream.Current);
             if (total > options.MaxResponseBytes)
             {
                 throw new UpstreamStreamException($"The provider's stream passed the limit of {options.MaxResponseBytes} bytes.");
             }
 
-            yield return _updates.Current;
+            yield return _stream.Current;
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _updates.DisposeAsync();
-        _life.Dispose();
-    }
+    public ValueTask DisposeAsync() => _stream.DisposeAsync();
 
     // What the update will cost to relay: its text, and tool calls with their arguments.
     private static long SizeOf(ChatResponseUpdate update)

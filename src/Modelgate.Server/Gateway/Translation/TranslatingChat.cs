@@ -12,7 +12,7 @@ namespace Modelgate.Server.Gateway.Translation;
 /// translated, streaming included. Failures before the first byte become errors with the right status in the
 /// caller's format; after it, the stream ends with an error event.
 /// </summary>
-internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResilience resilience, GatewayOptions gatewayOptions, GatewayDrain drain)
+internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewayOptions, GatewayDrain drain)
 {
     /// <summary>
     /// Tries one model of the chain: null when the caller got an answer, else the error if no fallback serves it.
@@ -41,13 +41,14 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
             return null;
         }
 
-        var client = clients.ChatClient(resolved);
+        // The provider's limits, retries, breaker and first-byte timeout are the client's (ModelClients), as in direct mode.
+        var client = models.ChatClient(resolved);
         if (!streaming)
         {
             ChatResponse response;
             try
             {
-                response = await resilience.ExecuteAsync(resolved, async token => await client.GetResponseAsync(messages, options, token), beforeFirstByte);
+                response = await client.GetResponseAsync(messages, options, beforeFirstByte);
             }
             catch (Exception e) when (SdkFailure.IsProviderFailure(context, e))
             {
@@ -81,7 +82,7 @@ internal sealed class TranslatingChat(ProviderClientCache clients, ProviderResil
         TranslatedStream stream;
         try
         {
-            stream = await resilience.ExecuteAsync(resolved, token => TranslatedStream.OpenAsync(client, messages, options, context.RequestAborted, token), beforeFirstByte);
+            stream = await TranslatedStream.OpenAsync(client, messages, options, context.RequestAborted, beforeFirstByte);
         }
         catch (Exception e) when (SdkFailure.IsProviderFailure(context, e))
         {

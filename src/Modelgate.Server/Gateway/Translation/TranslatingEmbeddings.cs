@@ -12,7 +12,7 @@ namespace Modelgate.Server.Gateway.Translation;
 /// the provider's Microsoft.Extensions.AI embedding generator: <c>input</c> (a string or an array of strings),
 /// <c>dimensions</c>, and <c>encoding_format</c> float or base64 (little-endian float32, as OpenAI sends it).
 /// </summary>
-internal sealed class TranslatingEmbeddings(ProviderClientCache clients, ProviderResilience resilience)
+internal sealed class TranslatingEmbeddings(ModelClients models)
 {
     /// <summary>The most inputs one request may carry, as at OpenAI.</summary>
     public const int MaxInputs = 2048;
@@ -28,7 +28,7 @@ internal sealed class TranslatingEmbeddings(ProviderClientCache clients, Provide
             return null;
         }
 
-        if (clients.EmbeddingGenerator(resolved) is not { } generator)
+        if (models.EmbeddingGenerator(resolved) is not { } generator)
         {
             await GatewayErrors.Write(format, 400, $"'{request.Requested}' resolves to {resolved.Provider.Kind.ToName()} provider '{resolved.Provider.Name}', which has no embeddings.", param: "model").ExecuteAsync(context);
             return null;
@@ -37,7 +37,8 @@ internal sealed class TranslatingEmbeddings(ProviderClientCache clients, Provide
         GeneratedEmbeddings<Embedding<float>> embeddings;
         try
         {
-            embeddings = await resilience.ExecuteAsync(resolved, async token => await generator.GenerateAsync(inputs!, options, token), beforeFirstByte);
+            // The provider's limits, retries, breaker and first-byte timeout are the generator's (ModelClients).
+            embeddings = await generator.GenerateAsync(inputs!, options, beforeFirstByte);
         }
         catch (Exception e) when (SdkFailure.IsProviderFailure(context, e))
         {

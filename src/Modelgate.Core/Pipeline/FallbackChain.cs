@@ -1,0 +1,41 @@
+using Modelgate.Core.Resolution;
+
+namespace Modelgate.Core.Pipeline;
+
+/// <summary>
+/// Tries the models of a resolved chain in turn until one serves: the next one is tried only after a failure before
+/// the first byte that <see cref="ProviderResilience.IsFallbackWorthy"/> blames on the provider (no answer, timeout,
+/// 408/429/5xx, a refused key, an open circuit, the provider's configured limit). Every attempt, retries and
+/// fallbacks together, must produce its first byte within <see cref="PipelineOptions.RequestTimeout"/>; past it the
+/// call fails with a <see cref="TimeoutException"/>. The caller's own cancellation ends it at once.
+/// </summary>
+public static class FallbackChain
+{
+    /// <summary>
+    /// Runs <paramref name="attempt"/> for each model until one succeeds; <paramref name="trying"/> hears of each model
+    /// before its attempt. The attempt's token is the call's deadline (and the caller's token).
+    /// </summary>
+    public static async Task<(T Result, ResolvedModel Served)> RunAsync<T>(
+        IReadOnlyList<ResolvedModel> chain, PipelineOptions options, Func<ResolvedModel, CancellationToken, Task<T>> attempt, Action<ResolvedModel>? trying, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.RequestTimeout);
+        for (var i = 0; ; i++)
+        {
+            var model = chain[i];
+            trying?.Invoke(model);
+            try
+            {
+                return (await attempt(model, deadline.Token), model);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException($"No model answered within the request timeout of {options.RequestTimeout.TotalSeconds:0.#} s (retries and fallbacks included).", e);
+            }
+            catch (Exception e) when (i < chain.Count - 1 && !cancellationToken.IsCancellationRequested && ProviderResilience.IsFallbackWorthy(e))
+            {
+                // The next model of the chain.
+            }
+        }
+    }
+}

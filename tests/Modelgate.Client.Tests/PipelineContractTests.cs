@@ -1,0 +1,319 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Modelgate.Core.Pipeline;
+using Modelgate.Core.Resolution;
+using Modelgate.Storage;
+using Modelgate.Testing;
+using Modelgate.Testing.Server;
+using Modelgate.Testing.Upstreams;
+
+namespace Modelgate.Client.Tests;
+
+/// <summary>
+/// The rules an administrator configures hold whichever way an application calls: the same scenarios run through the
+/// gateway (an application with <c>AddModelgateGateway()</c>, the OpenAI SDK underneath, against a real server) and
+/// through <c>AddModelgate()</c> in direct mode (the application calls the providers itself). Each scenario fails if
+/// that entrance skips the rule. The catalog is configured through the admin API before the application starts.
+/// </summary>
+public abstract class PipelineContractTests : IAsyncLifetime
+{
+    /// <summary>One attempt's first-byte bound and the call's deadline, the same for both entrances.</summary>
+    protected static readonly TimeSpan FirstByteTimeout = TimeSpan.FromSeconds(2);
+    protected static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly List<IHost> _apps = [];
+    private HttpClient _admin = null!;
+
+    protected string MasterKey { get; } = Core.Secrets.MasterKey.Generate().ToBase64();
+
+    protected TestDatabase Database { get; private set; } = null!;
+
+    protected ModelgateApp Server { get; private set; } = null!;
+
+    /// <summary>The provider of the models the purposes resolve to first.</summary>
+    protected FakeUpstream Primary { get; private set; } = null!;
+
+    /// <summary>Another provider, for the fallbacks.</summary>
+    protected FakeUpstream Backup { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        Primary = await FakeUpstream.StartAsync();
+        Backup = await FakeUpstream.StartAsync();
+        Server = new ModelgateApp(Database.Options, Database.DataDirectory.Path, new Dictionary<string, string?>
+        {
+            ["MODELGATE_MASTER_KEY"] = MasterKey,
+            ["MODELGATE_GATEWAY_FIRST_BYTE_TIMEOUT_SECONDS"] = FirstByteTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["MODELGATE_GATEWAY_REQUEST_TIMEOUT_SECONDS"] = RequestTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        Server.UseKestrel(0);
+        Server.StartServer();
+        _admin = Server.CreateAdminClient();
+    }
+
+    /// <summary>Starts an application of this entrance and gives it the client for <paramref name="purpose"/>.</summary>
+    protected abstract Task<IChatClient> ChatAsync(IHostApplicationBuilder builder, string purpose);
+
+    private async Task<IChatClient> StartAsync(string purpose = "chat")
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration["ANTHROPIC_API_KEY"] = "";
+        builder.Configuration["OPENAI_API_KEY"] = "";
+        var client = await ChatAsync(builder, purpose);
+        return client;
+    }
+
+    /// <summary>Builds and starts the application (for the entrances).</summary>
+    protected async Task<IServiceProvider> RunAsync(IHostApplicationBuilder builder)
+    {
+        var app = ((HostApplicationBuilder)builder).Build();
+        _apps.Add(app);
+        await app.StartAsync();
+        return app.Services;
+    }
+
+    protected Task<HttpResponseMessage> AdminPostAsync(string url, object body) => _admin.PostJsonAsync(url, body);
+
+    private async Task<string> ProviderAsync(string baseUrl, int? requestsPerMinute = null, long? tokensPerMinute = null) =>
+        (await (await _admin.PostJsonAsync("/api/v1/llm-providers", new
+        {
+            name = Catalog.Unique("openai"), type = "openai", api_key = "sk-proj-contract-000000000000000000000000", base_url = baseUrl,
+            requests_per_minute = requestsPerMinute, tokens_per_minute = tokensPerMinute,
+        })).ExpectAsync(HttpStatusCode.Created)).Str("id");
+
+    private async Task ModelAsync(string providerId, string modelId) =>
+        await (await _admin.PostJsonAsync("/api/v1/llm-models", new { provider_id = providerId, model_id = modelId, type = "chat" })).ExpectAsync(HttpStatusCode.Created);
+
+    private async Task DefaultAsync(string purpose, string modelId) =>
+        await (await _admin.PutJsonAsync($"/api/v1/llm-defaults/{purpose}", new { model_id = modelId })).ExpectAsync(HttpStatusCode.OK);
+
+    private async Task FallbacksAsync(string purpose, params string[] modelIds) =>
+        await (await _admin.PutJsonAsync($"/api/v1/llm-fallbacks/{purpose}", new { model_ids = modelIds })).ExpectAsync(HttpStatusCode.OK);
+
+    // "chat" resolves to primary-model at Primary, with backup-model at Backup as its fallback.
+    private async Task ChainAsync(string? primaryUrl = null, int? requestsPerMinute = null)
+    {
+        await ModelAsync(await ProviderAsync(primaryUrl ?? Primary.Url + "/v1", requestsPerMinute), "primary-model");
+        await ModelAsync(await ProviderAsync(Backup.Url + "/v1"), "backup-model");
+        await DefaultAsync("chat", "primary-model");
+        await FallbacksAsync("chat", "backup-model");
+    }
+
+    private const string ServerError = """{"error":{"message":"upstream broke","type":"server_error","param":null,"code":null}}""";
+
+    [Fact]
+    public async Task A5xxBeforeTheFirstByte_IsRetried_ThenTheFallbackServes()
+    {
+        await ChainAsync();
+        Primary.FailNext(500, ServerError, times: 100);
+        var chat = await StartAsync();
+
+        var response = await chat.GetResponseAsync("hello");
+
+        Assert.Equal(FakeUpstream.ReplyText("backup-model"), response.Text);
+        Assert.Equal(1 + ProviderResilience.MaxRetries, Primary.Requests.Count);
+        Assert.Single(Backup.Requests);
+    }
+
+    [Fact]
+    public async Task AStreamFailingBeforeItsFirstUpdate_GoesToTheFallback()
+    {
+        await ChainAsync();
+        Primary.FailNext(503, ServerError, times: 100);
+        var chat = await StartAsync();
+
+        var text = string.Concat(await chat.GetStreamingResponseAsync("hello").Select(u => u.Text).ToListAsync());
+
+        Assert.Equal(FakeUpstream.ReplyText("backup-model"), text);
+        Assert.Equal("backup-model", Backup.Last.Model);
+        Assert.Equal(1 + ProviderResilience.MaxRetries, Primary.Requests.Count);
+    }
+
+    [Fact]
+    public async Task AProviderThatRefusesConnections_GoesToTheFallback()
+    {
+        await ChainAsync(primaryUrl: $"http://127.0.0.1:{ClosedPort()}/v1");
+        var chat = await StartAsync();
+
+        var response = await chat.GetResponseAsync("hello");
+
+        Assert.Equal(FakeUpstream.ReplyText("backup-model"), response.Text);
+    }
+
+    [Fact]
+    public async Task AStreamCutAfterItsFirstUpdate_IsNotRetried_AndTheCallerSeesTheFailure()
+    {
+        await ChainAsync();
+        Primary.Faults.Enqueue(UpstreamFault.DropMidStream);
+        var chat = await StartAsync();
+        var received = new List<string>();
+
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await foreach (var update in chat.GetStreamingResponseAsync("hello"))
+            {
+                received.Add(update.Text);
+            }
+        });
+
+        Assert.NotEmpty(string.Concat(received));
+        Assert.Single(Primary.Requests);
+        Assert.Empty(Backup.Requests);
+    }
+
+    [Fact]
+    public async Task AProviderAtItsRequestLimit_IsNotCalled_AndTheCallFailsWith429()
+    {
+        await ModelAsync(await ProviderAsync(Primary.Url + "/v1", requestsPerMinute: 2), "limited-model");
+        await DefaultAsync("chat", "limited-model");
+        var chat = await StartAsync();
+        await chat.GetResponseAsync("one");
+        await chat.GetResponseAsync("two");
+
+        var error = await Assert.ThrowsAsync<ModelgateProviderException>(() => chat.GetResponseAsync("three"));
+
+        Assert.Equal(429, error.StatusCode);
+        Assert.Contains("2 requests per minute", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, Primary.Requests.Count);
+    }
+
+    [Fact]
+    public async Task AProviderAtItsRequestLimit_LeavesTheCallToTheFallback()
+    {
+        await ChainAsync(requestsPerMinute: 1);
+        var chat = await StartAsync();
+        await chat.GetResponseAsync("one");
+
+        var response = await chat.GetResponseAsync("two");
+
+        Assert.Equal(FakeUpstream.ReplyText("backup-model"), response.Text);
+        Assert.Single(Primary.Requests);
+    }
+
+    [Fact]
+    public async Task AProviderAtItsTokenLimit_IsNotCalledUntilTheMinuteFrees()
+    {
+        Primary.Usage = (Prompt: 1000, Completion: 100, Cached: 0);
+        await ModelAsync(await ProviderAsync(Primary.Url + "/v1", tokensPerMinute: 1500), "metered-model");
+        await DefaultAsync("chat", "metered-model");
+        var chat = await StartAsync();
+        await chat.GetResponseAsync("one");
+        await chat.GetResponseAsync("two");
+
+        var error = await Assert.ThrowsAsync<ModelgateProviderException>(() => chat.GetResponseAsync("three"));
+
+        Assert.Equal(429, error.StatusCode);
+        Assert.Contains("1500 tokens per minute", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, Primary.Requests.Count);
+    }
+
+    [Fact]
+    public async Task AModelThatKeepsFailing_OpensItsCircuit_AndIsNoLongerCalled_WhileItsProvidersOtherModelsAre()
+    {
+        var provider = await ProviderAsync(Primary.Url + "/v1");
+        await ModelAsync(provider, "broken-model");
+        await ModelAsync(provider, "healthy-model");
+        await DefaultAsync("chat", "broken-model");
+        await DefaultAsync("agents", "healthy-model");
+        Primary.FailNext(500, ServerError, times: 6);
+        var chat = await StartAsync();
+
+        // Two calls of three failing attempts each: six failures in the breaker's window open it.
+        for (var i = 0; i < 2; i++)
+        {
+            // 500 in direct mode; the gateway answers 502 for a provider's 5xx.
+            Assert.True((await Assert.ThrowsAsync<ModelgateProviderException>(() => chat.GetResponseAsync("hello"))).StatusCode >= 500);
+        }
+
+        var open = await Assert.ThrowsAsync<ModelgateProviderException>(() => chat.GetResponseAsync("hello"));
+
+        Assert.Equal(503, open.StatusCode);
+        Assert.Equal(6, Primary.Requests.Count);
+        var agents = await StartAsync("agents");
+        Assert.Equal(FakeUpstream.ReplyText("healthy-model"), (await agents.GetResponseAsync("hello")).Text);
+    }
+
+    [Fact]
+    public async Task RetriesAndFallbacksTogether_AreBoundByTheCallsDeadline()
+    {
+        await ChainAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            Primary.Faults.Enqueue(UpstreamFault.SlowHeaders);
+            Backup.Faults.Enqueue(UpstreamFault.SlowHeaders);
+        }
+
+        var chat = await StartAsync();
+        var clock = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<ModelgateProviderException>(() => chat.GetResponseAsync("hello"));
+
+        Assert.Equal(504, error.StatusCode);
+        // Each slow attempt gives up at the first-byte timeout, and the whole call at its deadline: not 30 s a header.
+        Assert.InRange(clock.Elapsed, RequestTimeout - TimeSpan.FromSeconds(0.5), RequestTimeout + TimeSpan.FromSeconds(10));
+        Assert.NotEmpty(Primary.Requests);
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var app in _apps)
+        {
+            await app.StopAsync();
+            app.Dispose();
+        }
+
+        _admin.Dispose();
+        await Server.DisposeAsync();
+        await Primary.DisposeAsync();
+        await Backup.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
+
+/// <summary>The contract through the gateway: an application with <c>AddModelgateGateway()</c> and a virtual key.</summary>
+public sealed class PipelineContractTests_Gateway : PipelineContractTests
+{
+    protected override async Task<IChatClient> ChatAsync(IHostApplicationBuilder builder, string purpose)
+    {
+        var key = (await (await AdminPostAsync("/api/v1/keys", new { name = Catalog.Unique("contract") })).ExpectAsync(HttpStatusCode.Created)).Str("key");
+        builder.Configuration["MODELGATE_URL"] = Server.ClientOptions.BaseAddress.ToString();
+        builder.Configuration["MODELGATE_API_KEY"] = key;
+        builder.Services.AddModelgateGateway();
+        return (await RunAsync(builder)).GetRequiredService<IModelgateClients>().ChatClient(purpose);
+    }
+}
+
+/// <summary>The contract in direct mode: an application with <c>AddModelgate()</c> reading the same catalog.</summary>
+public sealed class PipelineContractTests_Direct : PipelineContractTests, IDisposable
+{
+    private readonly TempDirectory _appData = new();
+
+    protected override async Task<IChatClient> ChatAsync(IHostApplicationBuilder builder, string purpose)
+    {
+        builder.Services.AddModelgate(o =>
+        {
+            o.Database = Database.Options.ConnectionString;
+            o.DataDirectory = _appData.Path;
+            o.MasterKey = MasterKey;
+            o.FirstByteTimeout = FirstByteTimeout;
+            o.RequestTimeout = RequestTimeout;
+        });
+        return (await RunAsync(builder)).GetRequiredService<IModelgateClients>().ChatClient(purpose);
+    }
+
+    public void Dispose() => _appData.Dispose();
+}
