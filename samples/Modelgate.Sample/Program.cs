@@ -2,7 +2,7 @@
 // in Modelgate (PUT /api/v1/llm-defaults/agents) while it runs: the next call uses the new model and key.
 //
 //   MODELGATE_DATA_DIR=/path/to/modelgate/data dotnet run --project samples/Modelgate.Sample          (direct mode)
-//   MODELGATE_URL=http://localhost:8080 MODELGATE_API_KEY=mg-... dotnet run --project samples/Modelgate.Sample   (gateway mode)
+//   MODELGATE_URL=http://127.0.0.1:5080 MODELGATE_API_KEY=mg-... dotnet run --project samples/Modelgate.Sample   (gateway mode)
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -34,10 +34,14 @@ internal sealed class Agent([FromKeyedServices("agents")] IChatClient agents, IH
         {
             try
             {
-                var resolved = (ResolvedModel)agents.GetService(typeof(ResolvedModel))!;
-                Console.WriteLine($"agents -> {resolved.Provider.Name}/{resolved.Model.ModelId} ({resolved.Source.ToName()}): {resolved.Reason}");
+                // Direct mode knows what "agents" resolves to before calling; through the gateway, the server decides per call.
+                if (agents.GetService(typeof(ResolvedModel)) is ResolvedModel resolved)
+                {
+                    Console.WriteLine($"agents -> {resolved.Provider.Name}/{resolved.Model.ModelId} ({resolved.Source.ToName()}): {resolved.Reason}");
+                }
+
                 var answer = await agents.GetResponseAsync("In one sentence: what are you?", cancellationToken: stoppingToken);
-                Console.WriteLine($"  answer: {answer.Text}");
+                Console.WriteLine($"  answer from {answer.ModelId ?? "(model not reported)"}: {answer.Text}");
             }
             catch (ModelgateConfigurationException e)
             {

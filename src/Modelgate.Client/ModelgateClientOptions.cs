@@ -21,6 +21,13 @@ public sealed class ModelgateClientOptions
     /// <summary>How long a call may take to get its first byte across every retry and fallback (as <c>MODELGATE_GATEWAY_REQUEST_TIMEOUT_SECONDS</c>). Default: 300 s.</summary>
     public TimeSpan RequestTimeout { get; set; } = Core.Pipeline.PipelineOptions.Default.RequestTimeout;
 
+    /// <summary>
+    /// The name of a virtual key (as created with <c>POST /api/v1/keys</c>) whose rules this application's calls follow,
+    /// as gateway calls with that key would: its allow-lists, its budget (calls count against it, on every instance),
+    /// revocation and expiry. Null: no key (calls are recorded without one). With a key, calls are always recorded.
+    /// </summary>
+    public string? VirtualKey { get; set; }
+
     /// <summary>Whether each call is recorded in Modelgate's usage tables (tokens, cost, latency), like gateway calls. Default: true.</summary>
     public bool RecordUsage { get; set; } = true;
 }

@@ -64,13 +64,23 @@ public static class ModelgateServiceCollectionExtensions
         // the database cannot take them); switched off with RecordUsage = false.
         services.AddModelgateUsageWriter(sp => new Storage.Usage.UsageOptions { SpillPath = Path.Combine(Options(sp).DataDirectory!, "usage-spill-client.jsonl") });
         // The pipeline's rules, as the gateway applies them: provider limits, retries, breakers, deadlines.
-        services.AddSingleton(sp => new PipelineOptions(Options(sp).FirstByteTimeout, Options(sp).RequestTimeout));
+        services.AddSingleton(sp => PipelineOptions.Checked(Options(sp).FirstByteTimeout, Options(sp).RequestTimeout));
         services.AddSingleton<ProviderLimits>();
         services.AddSingleton<ProviderResilience>();
         services.AddSingleton<ModelClients>();
-        services.AddSingleton<IModelgateClients>(sp => new ModelgateClients(
-            sp.GetRequiredService<ModelResolver>(), sp.GetRequiredService<ModelClients>(),
-            Options(sp).RecordUsage ? sp.GetRequiredService<Core.Usage.IUsageRecorder>() : null, sp.GetRequiredService<TimeProvider>()));
+        // Budgets: what every instance has spent is re-read every few seconds (for a named virtual key).
+        services.AddHostedService<Storage.Usage.SpendRefresher>();
+        services.AddSingleton<IModelgateClients>(sp =>
+        {
+            var options = Options(sp);
+            // A named virtual key: its rules apply to every call, and its calls are always recorded against it.
+            var key = options.VirtualKey is { Length: > 0 } name
+                ? new KeyScope(name, sp.GetRequiredService<CurrentCatalog>(), sp.GetRequiredService<Storage.Usage.SpendLedger>(), sp.GetRequiredService<TimeProvider>())
+                : null;
+            return new ModelgateClients(
+                sp.GetRequiredService<ModelResolver>(), sp.GetRequiredService<ModelClients>(),
+                options.RecordUsage || key is not null ? sp.GetRequiredService<Core.Usage.IUsageRecorder>() : null, sp.GetRequiredService<TimeProvider>(), key);
+        });
         return services.AddPurposeClients();
     }
 

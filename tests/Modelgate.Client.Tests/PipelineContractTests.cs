@@ -5,6 +5,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Modelgate.Core.Pipeline;
 using Modelgate.Core.Resolution;
 using Modelgate.Storage;
@@ -24,7 +25,7 @@ public abstract class PipelineContractTests : IAsyncLifetime
 {
     /// <summary>One attempt's first-byte bound and the call's deadline, the same for both entrances.</summary>
     protected static readonly TimeSpan FirstByteTimeout = TimeSpan.FromSeconds(2);
-    protected static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+    protected static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(8);
 
     private readonly List<IHost> _apps = [];
     private HttpClient _admin = null!;
@@ -57,17 +58,38 @@ public abstract class PipelineContractTests : IAsyncLifetime
         _admin = Server.CreateAdminClient();
     }
 
-    /// <summary>Starts an application of this entrance and gives it the client for <paramref name="purpose"/>.</summary>
-    protected abstract Task<IChatClient> ChatAsync(IHostApplicationBuilder builder, string purpose);
+    /// <summary>
+    /// Starts an application of this entrance, calling as the virtual key <paramref name="keyName"/> (whose secret is
+    /// <paramref name="keySecret"/>), and gives it the client for <paramref name="purpose"/>.
+    /// </summary>
+    protected abstract Task<IChatClient> ChatAsync(IHostApplicationBuilder builder, string purpose, string keyName, string keySecret);
 
-    private async Task<IChatClient> StartAsync(string purpose = "chat")
+    // An application calling as a new virtual key (created with the given fields: allow-lists, budget).
+    private async Task<IChatClient> StartAsync(string purpose = "chat", object? key = null)
     {
+        var name = Catalog.Unique("contract-app");
+        var fields = System.Text.Json.JsonSerializer.SerializeToNode(key ?? new { })!.AsObject();
+        fields["name"] = name;
+        var secret = (await (await _admin.PostJsonAsync("/api/v1/keys", fields)).ExpectAsync(HttpStatusCode.Created)).Str("key");
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
+        builder.Logging.ClearProviders().AddFakeLogging();
         builder.Configuration["ANTHROPIC_API_KEY"] = "";
         builder.Configuration["OPENAI_API_KEY"] = "";
-        var client = await ChatAsync(builder, purpose);
-        return client;
+        return await ChatAsync(builder, purpose, name, secret);
+    }
+
+    /// <summary>Where this entrance logs the pipeline's failures: the server's log, or the application's.</summary>
+    protected abstract IEnumerable<FakeLogRecord> Logged();
+
+    /// <summary>The log records of the applications started so far.</summary>
+    protected IEnumerable<FakeLogRecord> AppLogs() => _apps.SelectMany(a => a.Services.GetRequiredService<FakeLogCollector>().GetSnapshot());
+
+    // The pipeline's warnings, which must name provider and model and never a key.
+    private List<string> PipelineWarnings()
+    {
+        var records = Logged().ToList();
+        Assert.DoesNotContain(records, r => r.Message.Contains("sk-proj-contract", StringComparison.Ordinal) || (r.Exception?.ToString().Contains("sk-proj-contract", StringComparison.Ordinal) ?? false));
+        return [.. records.Where(r => r.Category == PipelineLog.Category && r.Level == LogLevel.Warning).Select(r => r.Message)];
     }
 
     /// <summary>Builds and starts the application (for the entrances).</summary>
@@ -79,8 +101,6 @@ public abstract class PipelineContractTests : IAsyncLifetime
         return app.Services;
     }
 
-    protected Task<HttpResponseMessage> AdminPostAsync(string url, object body) => _admin.PostJsonAsync(url, body);
-
     private async Task<string> ProviderAsync(string baseUrl, int? requestsPerMinute = null, long? tokensPerMinute = null) =>
         (await (await _admin.PostJsonAsync("/api/v1/llm-providers", new
         {
@@ -88,8 +108,11 @@ public abstract class PipelineContractTests : IAsyncLifetime
             requests_per_minute = requestsPerMinute, tokens_per_minute = tokensPerMinute,
         })).ExpectAsync(HttpStatusCode.Created)).Str("id");
 
-    private async Task ModelAsync(string providerId, string modelId) =>
-        await (await _admin.PostJsonAsync("/api/v1/llm-models", new { provider_id = providerId, model_id = modelId, type = "chat" })).ExpectAsync(HttpStatusCode.Created);
+    private async Task ModelAsync(string providerId, string modelId, decimal? pricePerMillion = null) =>
+        await (await _admin.PostJsonAsync("/api/v1/llm-models", new
+        {
+            provider_id = providerId, model_id = modelId, type = "chat", input_price_per_million = pricePerMillion, output_price_per_million = pricePerMillion,
+        })).ExpectAsync(HttpStatusCode.Created);
 
     private async Task DefaultAsync(string purpose, string modelId) =>
         await (await _admin.PutJsonAsync($"/api/v1/llm-defaults/{purpose}", new { model_id = modelId })).ExpectAsync(HttpStatusCode.OK);
@@ -120,6 +143,9 @@ public abstract class PipelineContractTests : IAsyncLifetime
         Assert.Equal(FakeUpstream.ReplyText("backup-model"), response.Text);
         Assert.Equal(1 + ProviderResilience.MaxRetries, Primary.Requests.Count);
         Assert.Single(Backup.Requests);
+        // Logged once, after its retries, with provider, model and status.
+        var warning = Assert.Single(PipelineWarnings());
+        Assert.Matches("^Provider openai-[0-9a-f]{8} failed for model primary-model: HTTP 500\\.$", warning);
     }
 
     [Fact]
@@ -155,7 +181,7 @@ public abstract class PipelineContractTests : IAsyncLifetime
         var chat = await StartAsync();
         var received = new List<string>();
 
-        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        await Assert.ThrowsAsync<ModelgateProviderException>(async () =>
         {
             await foreach (var update in chat.GetStreamingResponseAsync("hello"))
             {
@@ -166,6 +192,8 @@ public abstract class PipelineContractTests : IAsyncLifetime
         Assert.NotEmpty(string.Concat(received));
         Assert.Single(Primary.Requests);
         Assert.Empty(Backup.Requests);
+        await WaitForAsync(() => PipelineWarnings().Count > 0);
+        Assert.Contains("cut the stream of model primary-model", Assert.Single(PipelineWarnings()), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -182,6 +210,7 @@ public abstract class PipelineContractTests : IAsyncLifetime
         Assert.Equal(429, error.StatusCode);
         Assert.Contains("2 requests per minute", error.Message, StringComparison.Ordinal);
         Assert.Equal(2, Primary.Requests.Count);
+        Assert.Contains("is at its configured limit of 2 requests per minute: a call for model limited-model was not sent.", Assert.Single(PipelineWarnings()), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -256,9 +285,86 @@ public abstract class PipelineContractTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<ModelgateProviderException>(() => chat.GetResponseAsync("hello"));
 
         Assert.Equal(504, error.StatusCode);
-        // Each slow attempt gives up at the first-byte timeout, and the whole call at its deadline: not 30 s a header.
+        // Each slow attempt gives up at the first-byte timeout (three at the primary: 3 x 2 s), the fallback is tried,
+        // and the whole call ends at its deadline (8 s), not after 30 s a header.
         Assert.InRange(clock.Elapsed, RequestTimeout - TimeSpan.FromSeconds(0.5), RequestTimeout + TimeSpan.FromSeconds(10));
-        Assert.NotEmpty(Primary.Requests);
+        Assert.Equal(1 + ProviderResilience.MaxRetries, Primary.Requests.Count);
+        Assert.NotEmpty(Backup.Requests);
+    }
+
+    [Fact]
+    public async Task AStreamLongerThanTheDeadline_IsNotCut_AfterItsFirstUpdate()
+    {
+        await ChainAsync();
+        // 20 words, a chunk each, 0.45 s apart: over 9 s, past the call's 8 s deadline, which bounds only the wait for
+        // the first update.
+        Primary.Reply = string.Join(' ', Enumerable.Range(1, 20).Select(i => $"word{i}"));
+        Primary.ChunkDelay = TimeSpan.FromSeconds(0.45);
+        var chat = await StartAsync();
+        var clock = Stopwatch.StartNew();
+
+        var updates = await chat.GetStreamingResponseAsync("hello").ToListAsync();
+
+        Assert.True(clock.Elapsed > RequestTimeout, $"the stream took {clock.Elapsed}");
+        Assert.Equal(Primary.Reply, string.Concat(updates.Select(u => u.Text)));
+        Assert.Contains(updates, u => u.FinishReason is not null);
+        Assert.Empty(Backup.Requests);
+    }
+
+    [Fact]
+    public async Task AKeyThatHasSpentItsBudget_IsRefusedWith429_AndTheProviderIsNotCalled()
+    {
+        Primary.Usage = (Prompt: 1000, Completion: 1000, Cached: 0);
+        // 1 USD per million tokens in and out: 0.002 USD a call, over the budget after one.
+        await ModelAsync(await ProviderAsync(Primary.Url + "/v1"), "priced-model", pricePerMillion: 1m);
+        await DefaultAsync("chat", "priced-model");
+        var chat = await StartAsync(key: new { budget_usd = 0.001m, budget_period = "daily" });
+        await chat.GetResponseAsync("one");
+
+        var error = await Assert.ThrowsAsync<ModelgateProviderException>(() => chat.GetResponseAsync("two"));
+
+        Assert.Equal(429, error.StatusCode);
+        Assert.Contains("daily budget of 0.001 USD", error.Message, StringComparison.Ordinal);
+        Assert.Single(Primary.Requests);
+    }
+
+    [Fact]
+    public async Task AKeyWithABudget_MayNotCallAnUnpricedModel()
+    {
+        await ModelAsync(await ProviderAsync(Primary.Url + "/v1"), "free-model");
+        await DefaultAsync("chat", "free-model");
+        var chat = await StartAsync(key: new { budget_usd = 5m, budget_period = "monthly" });
+
+        var error = await Assert.ThrowsAsync<ModelgateConfigurationException>(() => chat.GetResponseAsync("hello"));
+
+        Assert.Contains("has no price", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Primary.Requests);
+    }
+
+    [Fact]
+    public async Task AKeyNotAllowedThePurpose_IsRefused_AndAFallbackItMayNotUse_IsSkipped()
+    {
+        await ChainAsync();
+        var refused = await StartAsync(key: new { allowed_purposes = new[] { "agents" } });
+
+        var error = await Assert.ThrowsAsync<ModelgateConfigurationException>(() => refused.GetResponseAsync("hello"));
+
+        Assert.Contains("may not use 'chat'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Primary.Requests);
+
+        Primary.FailNext(500, ServerError, times: 100);
+        var primaryOnly = await StartAsync(key: new { allowed_models = new[] { "primary-model" } });
+        Assert.True((await Assert.ThrowsAsync<ModelgateProviderException>(() => primaryOnly.GetResponseAsync("hello"))).StatusCode >= 500);
+        Assert.Empty(Backup.Requests);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition() && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20);
+        }
     }
 
     private static int ClosedPort()
@@ -284,25 +390,26 @@ public abstract class PipelineContractTests : IAsyncLifetime
     }
 }
 
-/// <summary>The contract through the gateway: an application with <c>AddModelgateGateway()</c> and a virtual key.</summary>
+/// <summary>The contract through the gateway: an application with <c>AddModelgateGateway()</c> and the key's secret.</summary>
 public sealed class PipelineContractTests_Gateway : PipelineContractTests
 {
-    protected override async Task<IChatClient> ChatAsync(IHostApplicationBuilder builder, string purpose)
+    protected override async Task<IChatClient> ChatAsync(IHostApplicationBuilder builder, string purpose, string keyName, string keySecret)
     {
-        var key = (await (await AdminPostAsync("/api/v1/keys", new { name = Catalog.Unique("contract") })).ExpectAsync(HttpStatusCode.Created)).Str("key");
         builder.Configuration["MODELGATE_URL"] = Server.ClientOptions.BaseAddress.ToString();
-        builder.Configuration["MODELGATE_API_KEY"] = key;
+        builder.Configuration["MODELGATE_API_KEY"] = keySecret;
         builder.Services.AddModelgateGateway();
         return (await RunAsync(builder)).GetRequiredService<IModelgateClients>().ChatClient(purpose);
     }
+
+    protected override IEnumerable<FakeLogRecord> Logged() => Server.Logs.GetSnapshot();
 }
 
-/// <summary>The contract in direct mode: an application with <c>AddModelgate()</c> reading the same catalog.</summary>
+/// <summary>The contract in direct mode: an application with <c>AddModelgate()</c> reading the same catalog, naming the key.</summary>
 public sealed class PipelineContractTests_Direct : PipelineContractTests, IDisposable
 {
     private readonly TempDirectory _appData = new();
 
-    protected override async Task<IChatClient> ChatAsync(IHostApplicationBuilder builder, string purpose)
+    protected override async Task<IChatClient> ChatAsync(IHostApplicationBuilder builder, string purpose, string keyName, string keySecret)
     {
         builder.Services.AddModelgate(o =>
         {
@@ -311,9 +418,12 @@ public sealed class PipelineContractTests_Direct : PipelineContractTests, IDispo
             o.MasterKey = MasterKey;
             o.FirstByteTimeout = FirstByteTimeout;
             o.RequestTimeout = RequestTimeout;
+            o.VirtualKey = keyName;
         });
         return (await RunAsync(builder)).GetRequiredService<IModelgateClients>().ChatClient(purpose);
     }
+
+    protected override IEnumerable<FakeLogRecord> Logged() => AppLogs();
 
     public void Dispose() => _appData.Dispose();
 }

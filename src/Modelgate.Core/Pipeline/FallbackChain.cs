@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Modelgate.Core.Resolution;
+using Polly;
 
 namespace Modelgate.Core.Pipeline;
 
@@ -7,7 +9,8 @@ namespace Modelgate.Core.Pipeline;
 /// the first byte that <see cref="ProviderResilience.IsFallbackWorthy"/> blames on the provider (no answer, timeout,
 /// 408/429/5xx, a refused key, an open circuit, the provider's configured limit). Every attempt, retries and
 /// fallbacks together, must produce its first byte within <see cref="PipelineOptions.RequestTimeout"/>; past it the
-/// call fails with a <see cref="TimeoutException"/>. The caller's own cancellation ends it at once.
+/// call fails with a <see cref="TimeoutException"/>. The caller's own cancellation ends it at once. Each model given up
+/// on is logged once (<see cref="PipelineLog"/>).
 /// </summary>
 public static class FallbackChain
 {
@@ -16,7 +19,7 @@ public static class FallbackChain
     /// before its attempt. The attempt's token is the call's deadline (and the caller's token).
     /// </summary>
     public static async Task<(T Result, ResolvedModel Served)> RunAsync<T>(
-        IReadOnlyList<ResolvedModel> chain, PipelineOptions options, Func<ResolvedModel, CancellationToken, Task<T>> attempt, Action<ResolvedModel>? trying, CancellationToken cancellationToken)
+        IReadOnlyList<ResolvedModel> chain, PipelineOptions options, Func<ResolvedModel, CancellationToken, Task<T>> attempt, Action<ResolvedModel>? trying, ILogger logger, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.RequestTimeout);
@@ -28,12 +31,20 @@ public static class FallbackChain
             {
                 return (await attempt(model, deadline.Token), model);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested && e is OperationCanceledException or ExecutionRejectedException)
             {
-                throw new TimeoutException($"No model answered within the request timeout of {options.RequestTimeout.TotalSeconds:0.#} s (retries and fallbacks included).", e);
+                var timeout = new TimeoutException($"No model answered within the request timeout of {options.RequestTimeout.TotalSeconds:0.#} s (retries and fallbacks included).", e);
+                PipelineLog.AttemptFailed(logger, model, timeout);
+                throw timeout;
             }
-            catch (Exception e) when (i < chain.Count - 1 && !cancellationToken.IsCancellationRequested && ProviderResilience.IsFallbackWorthy(e))
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && ProviderResilience.IsFallbackWorthy(e))
             {
+                PipelineLog.AttemptFailed(logger, model, e);
+                if (i == chain.Count - 1)
+                {
+                    throw;
+                }
+
                 // The next model of the chain.
             }
         }

@@ -30,19 +30,28 @@ public sealed class OpenedStream : IAsyncDisposable
     public static async ValueTask<OpenedStream> OpenAsync(IChatClient client, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken callerGone, CancellationToken firstByte)
     {
         var life = CancellationTokenSource.CreateLinkedTokenSource(callerGone);
-        var updates = client.GetStreamingResponseAsync(messages, options, life.Token).GetAsyncEnumerator(life.Token);
+        IAsyncEnumerator<ChatResponseUpdate>? updates = null;
+        var wait = new FirstWait(life);
         try
         {
-            using (firstByte.Register(static state => ((CancellationTokenSource)state!).Cancel(), life))
+            bool any;
+            using (firstByte.Register(static state => ((FirstWait)state!).TimeOut(), wait))
             {
-                var any = await updates.MoveNextAsync();
-                return new OpenedStream(life, updates, any ? updates.Current : null);
+                updates = client.GetStreamingResponseAsync(messages, options, life.Token).GetAsyncEnumerator(life.Token);
+                any = await updates.MoveNextAsync();
             }
+
+            // The bound fired after the first update came but before it was taken: the stream was cancelled with it.
+            if (!wait.TryOpen())
+            {
+                throw new OperationCanceledException("No first update within the bound.", firstByte);
+            }
+
+            return new OpenedStream(life, updates, any ? updates.Current : null);
         }
         catch
         {
-            await updates.DisposeAsync();
-            life.Dispose();
+            await CloseAsync(updates, life);
             throw;
         }
     }
@@ -69,9 +78,42 @@ public sealed class OpenedStream : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => CloseAsync(_updates, _life);
+
+    private static async ValueTask CloseAsync(IAsyncEnumerator<ChatResponseUpdate>? updates, CancellationTokenSource life)
     {
-        await _updates.DisposeAsync();
-        _life.Dispose();
+        try
+        {
+            if (updates is not null)
+            {
+                await updates.DisposeAsync();
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException)
+        {
+            // A stream broken or cancelled on its way out: nothing left to release.
+        }
+        finally
+        {
+            life.Dispose();
+        }
+    }
+
+    // Who wins between the first update and the first-byte bound: once the update is taken the bound no longer
+    // cancels anything, and once the bound has cancelled the stream the update is not taken.
+    private sealed class FirstWait(CancellationTokenSource life)
+    {
+        private const int Waiting = 0, Opened = 1, TimedOut = 2;
+        private int _state;
+
+        public void TimeOut()
+        {
+            if (Interlocked.CompareExchange(ref _state, TimedOut, Waiting) == Waiting)
+            {
+                life.Cancel();
+            }
+        }
+
+        public bool TryOpen() => Interlocked.CompareExchange(ref _state, Opened, Waiting) == Waiting;
     }
 }

@@ -11,4 +11,13 @@ public sealed record PipelineOptions(TimeSpan FirstByteTimeout, TimeSpan Request
 {
     /// <summary>120 s an attempt, 300 s a call.</summary>
     public static PipelineOptions Default { get; } = new(TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(300));
+
+    /// <summary>The options, if both bounds are between 10 ms and a day (what a timer and Polly accept).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A bound is outside that range.</exception>
+    public static PipelineOptions Checked(TimeSpan firstByteTimeout, TimeSpan requestTimeout) =>
+        new(Bounded(firstByteTimeout, nameof(FirstByteTimeout)), Bounded(requestTimeout, nameof(RequestTimeout)));
+
+    private static TimeSpan Bounded(TimeSpan value, string name) =>
+        value >= TimeSpan.FromMilliseconds(10) && value <= TimeSpan.FromDays(1) ? value
+        : throw new ArgumentOutOfRangeException(name, value, $"{name} must be between 10 ms and 24 h.");
 }

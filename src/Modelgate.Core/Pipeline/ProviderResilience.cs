@@ -11,7 +11,8 @@ namespace Modelgate.Core.Pipeline;
 /// <summary>
 /// Per model, Polly pipelines for the part of a call before its first byte — the same objects for gateway calls
 /// (raw HTTP, <see cref="SendAsync"/>) and SDK calls (<see cref="ExecuteAsync{T}"/>: the gateway's translated calls and
-/// the client library's direct mode), so a breaker opened by one path is open for the other. Bounded retries with
+/// the client library's direct mode); each path counts its own outcomes, and a model whose circuit one path opened is
+/// refused by the other too, before a permit of the provider's limits is taken. Bounded retries with
 /// exponential backoff and jitter on connection failures, 408, 429 and 5xx, inside a circuit breaker that stops sending
 /// to a model that keeps failing (its calls then go straight to the next fallback); every attempt takes a permit of the
 /// provider's configured limits first, and must produce its first byte within <see cref="PipelineOptions.FirstByteTimeout"/>.
@@ -21,8 +22,7 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
 {
     public const int MaxRetries = 2;
     private readonly ILogger _logger = logger ?? NullLogger<ProviderResilience>.Instance;
-    private readonly ConcurrentDictionary<Key, (ResiliencePipeline<HttpResponseMessage> Retry, ResiliencePipeline<HttpResponseMessage> Guard)> _http = new();
-    private readonly ConcurrentDictionary<Key, (ResiliencePipeline Retry, ResiliencePipeline Guard)> _sdk = new();
+    private readonly ConcurrentDictionary<Key, ModelGuards> _guards = new();
 
     /// <summary>The bounds this pipeline applies.</summary>
     public PipelineOptions Options => options;
@@ -45,8 +45,26 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
     {
         ProviderLimitReachedException or ExecutionRejectedException => true,
         OperationCanceledException or ModelgateConfigurationException => false,
-        _ => ModelgateProviderException.StatusOf(error) is not { } status || IsProviderFault(status),
+        _ => ModelgateProviderException.StatusOf(error) is { } status ? IsProviderFault(status) : IsTransportFailure(error),
     };
+
+    /// <summary>
+    /// A failure without an HTTP status that is the provider's: no answer or a broken connection (anywhere in the
+    /// exception's chain), a timeout, or an answer that is not the JSON it should be. A caller's or a library's own error
+    /// (an invalid argument, an unsupported option) is not, so it is neither retried nor counted against the model.
+    /// </summary>
+    public static bool IsTransportFailure(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException or Polly.Timeout.TimeoutRejectedException or System.Text.Json.JsonException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Sends a request built afresh for each attempt. Throws <see cref="BrokenCircuitException"/> while the model's
@@ -54,30 +72,45 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
     /// </summary>
     public ValueTask<HttpResponseMessage> SendAsync(ResolvedModel target, Func<CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {
-        var (retry, guard) = _http.GetOrAdd(Key.Of(target), key => BuildHttp(key));
-        return retry.ExecuteAsync(async token =>
+        var guards = Guards(target);
+        return guards.HttpRetry.ExecuteAsync(async token =>
         {
-            limits.Acquire(target);
-            return await guard.ExecuteAsync(async inner => await send(inner), token);
+            Admit(target, guards);
+            return await guards.HttpGuard.ExecuteAsync(async inner => await send(inner), token);
         }, cancellationToken);
     }
 
     /// <summary>Runs an SDK call's part before its first byte under the provider's limits, retry, circuit breaker and first-byte timeout.</summary>
     public ValueTask<T> ExecuteAsync<T>(ResolvedModel target, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
     {
-        var (retry, guard) = _sdk.GetOrAdd(Key.Of(target), key => BuildSdk(key));
-        return retry.ExecuteAsync(token =>
+        var guards = Guards(target);
+        return guards.SdkRetry.ExecuteAsync(token =>
         {
-            limits.Acquire(target);
-            return guard.ExecuteAsync(call, token);
+            Admit(target, guards);
+            return guards.SdkGuard.ExecuteAsync(call, token);
         }, cancellationToken);
+    }
+
+    private ModelGuards Guards(ResolvedModel target) => _guards.GetOrAdd(Key.Of(target), key => new ModelGuards(BuildHttp(key), BuildSdk(key)));
+
+    // An open circuit refuses before a permit of the provider's limits is taken (nothing is sent, so nothing counts),
+    // whichever path opened it.
+    private void Admit(ResolvedModel target, ModelGuards guards)
+    {
+        if (guards.IsOpen)
+        {
+            throw new BrokenCircuitException($"The circuit of model '{target.Model.ModelId}' at provider '{target.Provider.Name}' is open.");
+        }
+
+        limits.Acquire(target);
     }
 
     /// <summary>Counts a finished call's tokens against its provider's tokens_per_minute.</summary>
     public void Spent(ResolvedModel target, long tokens) => limits.Spent(target, tokens);
 
-    private (ResiliencePipeline<HttpResponseMessage> Retry, ResiliencePipeline<HttpResponseMessage> Guard) BuildHttp(Key key)
+    private (ResiliencePipeline<HttpResponseMessage> Retry, ResiliencePipeline<HttpResponseMessage> Guard, CircuitBreakerStateProvider State) BuildHttp(Key key)
     {
+        var state = new CircuitBreakerStateProvider();
         var handle = new PredicateBuilder<HttpResponseMessage>().Handle<HttpRequestException>().Handle<Polly.Timeout.TimeoutRejectedException>().HandleResult(r => IsRetryable((int)r.StatusCode));
         var retry = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -102,19 +135,21 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
                 MinimumThroughput = 6,
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 BreakDuration = TimeSpan.FromSeconds(15),
+                StateProvider = state,
                 OnOpened = args => Opened(key, args.BreakDuration, args.Outcome.Result is { } r ? $"status {(int)r.StatusCode}" : args.Outcome.Exception?.GetType().Name),
                 OnClosed = _ => Closed(key),
             })
             .AddTimeout(options.FirstByteTimeout)
             .Build();
-        return (retry, guard);
+        return (retry, guard, state);
     }
 
-    private (ResiliencePipeline Retry, ResiliencePipeline Guard) BuildSdk(Key key)
+    private (ResiliencePipeline Retry, ResiliencePipeline Guard, CircuitBreakerStateProvider State) BuildSdk(Key key)
     {
+        var state = new CircuitBreakerStateProvider();
         // An open circuit and a reached limit are not retried: the call goes to the next model at once.
         var handle = new PredicateBuilder().Handle<Exception>(e => e is not (ProviderLimitReachedException or BrokenCircuitException) && ModelgateProviderException.ShouldWrap(e)
-            && (ModelgateProviderException.StatusOf(e) is not { } status || IsRetryable(status)));
+            && (ModelgateProviderException.StatusOf(e) is { } status ? IsRetryable(status) : IsTransportFailure(e)));
         var retry = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions { ShouldHandle = handle, MaxRetryAttempts = MaxRetries, BackoffType = DelayBackoffType.Exponential, UseJitter = true, Delay = TimeSpan.FromMilliseconds(100) })
             .Build();
@@ -126,12 +161,13 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
                 MinimumThroughput = 6,
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 BreakDuration = TimeSpan.FromSeconds(15),
+                StateProvider = state,
                 OnOpened = args => Opened(key, args.BreakDuration, ModelgateProviderException.StatusOf(args.Outcome.Exception!) is { } s ? $"status {s}" : args.Outcome.Exception?.GetType().Name),
                 OnClosed = _ => Closed(key),
             })
             .AddTimeout(options.FirstByteTimeout)
             .Build();
-        return (retry, guard);
+        return (retry, guard, state);
     }
 
     private ValueTask Opened(Key key, TimeSpan breakDuration, string? lastFailure)
@@ -151,6 +187,23 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Circuit closed for model {Model} of provider {Provider}: it answers again.")]
     private static partial void LogClosed(ILogger logger, string model, string provider);
+
+    // The pass-through (raw HTTP) and SDK paths of one model: each counts its own outcomes, and an open circuit of
+    // either refuses both.
+    private sealed class ModelGuards(
+        (ResiliencePipeline<HttpResponseMessage> Retry, ResiliencePipeline<HttpResponseMessage> Guard, CircuitBreakerStateProvider State) http,
+        (ResiliencePipeline Retry, ResiliencePipeline Guard, CircuitBreakerStateProvider State) sdk)
+    {
+        public ResiliencePipeline<HttpResponseMessage> HttpRetry { get; } = http.Retry;
+
+        public ResiliencePipeline<HttpResponseMessage> HttpGuard { get; } = http.Guard;
+
+        public ResiliencePipeline SdkRetry { get; } = sdk.Retry;
+
+        public ResiliencePipeline SdkGuard { get; } = sdk.Guard;
+
+        public bool IsOpen => http.State.CircuitState is CircuitState.Open or CircuitState.Isolated || sdk.State.CircuitState is CircuitState.Open or CircuitState.Isolated;
+    }
 
     // One breaker per model at a provider's address: a failing deployment does not stop the provider's other models.
     private readonly record struct Key(Guid Id, string Name, string? BaseUrl, string Model)

@@ -14,20 +14,19 @@ namespace Modelgate.Core.Pipeline;
 /// (<see cref="ModelClients"/>); its tokens count against the provider's tokens_per_minute, and with a
 /// <see cref="IUsageRecorder"/> every call (success or failure) is recorded with its tokens and cost.
 /// </summary>
-public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, ModelClients models, IUsageRecorder? usage = null, TimeProvider? time = null) : IChatClient
+public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, ModelClients models, IUsageRecorder? usage = null, TimeProvider? time = null, KeyScope? key = null) : IChatClient
 {
     public Purpose Purpose { get; } = purpose;
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var chain = resolver.Chain(Purpose);
+        var (keyId, chain) = KeyScope.Chain(key, resolver, Purpose);
         var list = messages as IList<ChatMessage> ?? [.. messages];
-        var call = new ClientCall(chain[0], UsageOperations.Chat, time ?? TimeProvider.System);
+        var call = new ClientCall(chain[0], UsageOperations.Chat, time ?? TimeProvider.System) { KeyId = keyId };
+        ChatResponse response;
         try
         {
-            var (response, _) = await FallbackChain.RunAsync(chain, models.Options, (model, token) => models.ChatClient(model).GetResponseAsync(list, options, token), model => call.Model = model, cancellationToken);
-            Finish(call, list, response.Usage, response.Text, null, streamed: false, cancellationToken);
-            return response;
+            (response, _) = await FallbackChain.RunAsync(chain, models.Options, (model, token) => models.ChatClient(model).GetResponseAsync(list, options, token), model => call.Model = model, models.Logger, cancellationToken);
         }
         catch (Exception e)
         {
@@ -39,20 +38,23 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, M
 
             throw;
         }
+
+        Finish(call, list, response.Usage, response.Text, null, streamed: false, cancellationToken);
+        return response;
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var chain = resolver.Chain(Purpose);
+        var (keyId, chain) = KeyScope.Chain(key, resolver, Purpose);
         var list = messages as IList<ChatMessage> ?? [.. messages];
-        var call = new ClientCall(chain[0], UsageOperations.Chat, time ?? TimeProvider.System);
+        var call = new ClientCall(chain[0], UsageOperations.Chat, time ?? TimeProvider.System) { KeyId = keyId };
         OpenedStream stream;
         try
         {
             // Until the first update a failure may still go to the next model; the deadline bounds only that wait.
             (stream, _) = await FallbackChain.RunAsync(chain, models.Options,
-                (model, token) => OpenedStream.OpenAsync(models.ChatClient(model), list, options, cancellationToken, token).AsTask(), model => call.Model = model, cancellationToken);
+                (model, token) => OpenedStream.OpenAsync(models.ChatClient(model), list, options, cancellationToken, token).AsTask(), model => call.Model = model, models.Logger, cancellationToken);
         }
         catch (Exception e)
         {
@@ -79,6 +81,7 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, M
                 }
 
                 call.Observe(first);
+                var finished = first.FinishReason is not null;
                 yield return first;
                 while (true)
                 {
@@ -86,6 +89,13 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, M
                     {
                         if (!await stream.MoveNextAsync())
                         {
+                            // As the gateway does: a stream that stops without a finish reason was cut, and must not
+                            // pass for a whole answer.
+                            if (!finished)
+                            {
+                                throw new StreamCutException();
+                            }
+
                             ended = true;
                             yield break;
                         }
@@ -93,6 +103,11 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, M
                     catch (Exception e)
                     {
                         failure = e;
+                        if (e is not OperationCanceledException)
+                        {
+                            PipelineLog.StreamCut(models.Logger, call.Model.Provider.Name, call.Model.Model.ModelId, e is StreamCutException ? e.Message : $"{e.GetType().Name} after the first update.");
+                        }
+
                         if (ModelgateProviderException.ShouldWrap(e))
                         {
                             throw PipelineStatus.Wrap(call.Model, e);
@@ -102,6 +117,7 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, M
                     }
 
                     call.Observe(stream.Current);
+                    finished |= stream.Current.FinishReason is not null;
                     yield return stream.Current;
                 }
             }
@@ -143,8 +159,12 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, M
             return;
         }
 
-        var record = call.Finish(messages.Select(m => m.Text), used, text, error, streamed, callerLeft || (error is OperationCanceledException && cancellationToken.IsCancellationRequested));
+        // The caller's own token decides whether the caller gave up, whatever exception the SDK made of it.
+        var record = call.Finish(messages.Select(m => m.Text), used, text, error, streamed, callerLeft || (error is not null && cancellationToken.IsCancellationRequested));
         models.Resilience.Spent(call.Model, record.Tokens.Total);
         usage?.Record(record);
     }
+
+    // A stream that ended cleanly without a finish reason (an I/O failure of sorts: the answer is incomplete).
+    private sealed class StreamCutException() : IOException("The provider's stream ended without finishing its answer: it may be incomplete.");
 }

@@ -9,21 +9,20 @@ namespace Modelgate.Core.Pipeline;
 /// An embedding generator for a purpose (normally <c>embeddings</c>) that resolves on every call and runs the same
 /// pipeline as <see cref="PurposeChatClient"/>: fallback chain, deadline, provider limits, retries, circuit breaker, usage.
 /// </summary>
-public sealed class PurposeEmbeddingGenerator(Purpose purpose, ModelResolver resolver, ModelClients models, IUsageRecorder? usage = null, TimeProvider? time = null)
+public sealed class PurposeEmbeddingGenerator(Purpose purpose, ModelResolver resolver, ModelClients models, IUsageRecorder? usage = null, TimeProvider? time = null, KeyScope? key = null)
     : IEmbeddingGenerator<string, Embedding<float>>
 {
     public Purpose Purpose { get; } = purpose;
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var chain = resolver.Chain(Purpose);
-        var call = new ClientCall(chain[0], UsageOperations.Embeddings, time ?? TimeProvider.System);
+        var (keyId, chain) = KeyScope.Chain(key, resolver, Purpose);
+        var call = new ClientCall(chain[0], UsageOperations.Embeddings, time ?? TimeProvider.System) { KeyId = keyId };
         var inputs = values as IReadOnlyCollection<string> ?? [.. values];
+        GeneratedEmbeddings<Embedding<float>> embeddings;
         try
         {
-            var (embeddings, _) = await FallbackChain.RunAsync(chain, models.Options, (model, token) => models.EmbeddingGenerator(model).GenerateAsync(inputs, options, token), model => call.Model = model, cancellationToken);
-            Finish(call, inputs, embeddings.Usage, null, cancellationToken);
-            return embeddings;
+            (embeddings, _) = await FallbackChain.RunAsync(chain, models.Options, (model, token) => models.EmbeddingGenerator(model).GenerateAsync(inputs, options, token), model => call.Model = model, models.Logger, cancellationToken);
         }
         catch (Exception e)
         {
@@ -35,6 +34,9 @@ public sealed class PurposeEmbeddingGenerator(Purpose purpose, ModelResolver res
 
             throw;
         }
+
+        Finish(call, inputs, embeddings.Usage, null, cancellationToken);
+        return embeddings;
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
@@ -54,7 +56,7 @@ public sealed class PurposeEmbeddingGenerator(Purpose purpose, ModelResolver res
             return;
         }
 
-        var record = call.Finish(inputs, used, error is null ? "" : null, error, streamed: false, error is OperationCanceledException && cancellationToken.IsCancellationRequested);
+        var record = call.Finish(inputs, used, error is null ? "" : null, error, streamed: false, error is not null && cancellationToken.IsCancellationRequested);
         models.Resilience.Spent(call.Model, record.Tokens.Total);
         usage?.Record(record);
     }

@@ -17,6 +17,9 @@ internal sealed class ClientCall(ResolvedModel first, string operation, TimeProv
     private TextSample? _text;
     private bool _started;
 
+    /// <summary>The virtual key the call counts against (direct mode with a named key), or null.</summary>
+    public Guid? KeyId { get; init; }
+
     /// <summary>The model being tried: the first of the chain, then each fallback in turn.</summary>
     public ResolvedModel Model { get; set; } = first;
 
@@ -57,12 +60,13 @@ internal sealed class ClientCall(ResolvedModel first, string operation, TimeProv
             : operation == UsageOperations.Embeddings ? TokenEstimator.EstimateInputs(prompt)
             : TokenEstimator.Estimate(prompt, answer));
         _clock.Ended();
-        var status = Status(error, callerCancelled);
+        var (status, errorClass) = Outcome(error, callerCancelled);
         return new UsageRecord
         {
             RequestId = RequestIds.Next(_at),
             At = _at,
             Source = UsageSource.Client,
+            KeyId = KeyId,
             Operation = operation,
             Purpose = Model.Purpose.Name,
             ProviderId = Model.Provider.Id,
@@ -74,20 +78,20 @@ internal sealed class ClientCall(ResolvedModel first, string operation, TimeProv
             LatencyMs = _clock.LatencyMs,
             TimeToFirstTokenMs = streamed ? _clock.FirstByteMs : null,
             Status = status,
-            // The gateway's classes: the caller left, the stream broke after its first byte, or the status answered.
-            ErrorClass = error is null ? null : callerCancelled ? "client_closed" : _started ? "stream_broken" : "http_" + status,
+            ErrorClass = errorClass,
             Streamed = streamed,
             ConfigVersion = Model.CatalogVersion,
         };
     }
 
-    // What the gateway would have answered: 499 when the caller gave up (nginx's "client closed request").
-    private int Status(Exception? error, bool callerCancelled) => error switch
+    // What the gateway records for the same call: once the answer has started its status stays 200 and the error class
+    // says how it ended; before, the gateway's answer for the failure (PipelineStatus.Answer). 499: the caller gave up
+    // before any answer (nginx's "client closed request").
+    private (int Status, string? ErrorClass) Outcome(Exception? error, bool callerCancelled) => error switch
     {
-        null => 200,
-        _ when callerCancelled => 499,
-        _ when _started => 200,
-        OperationCanceledException => 504,
-        _ => PipelineStatus.Of(error) ?? 502,
+        null => (200, null),
+        _ when _started => (200, callerCancelled ? "client_closed" : "stream_broken"),
+        _ when callerCancelled => (499, "client_closed"),
+        _ => PipelineStatus.Answer(error),
     };
 }

@@ -18,6 +18,8 @@ internal static class GatewayApi
         v1.MapPost("/messages", (HttpContext c, GatewayServices services) => services.Concurrency.ServeAsync(c, GatewayFormat.Anthropic, () => RecordedAsync(c, services, UsageOperations.Chat, call => ForwardMessagesAsync(c, services, call)))).WithTags("Gateway (Anthropic format)").WithName("Messages")
             .WithSummary("Anthropic Messages API; 'model' is a purpose or a configured model. Authenticate with a virtual key as x-api-key or Bearer.");
         v1.MapGet("/models", ListModels).WithName("ListGatewayModels").WithSummary("Purposes and configured active models this key may use, in OpenAI's list format.");
+        // Any other route under /v1/ answers in the caller's format, not problem+json: SDKs show that message to people.
+        app.MapFallback("/v1/{**path}", UnknownRoute).ExcludeFromDescription();
         return app;
     }
 
@@ -183,6 +185,16 @@ internal static class GatewayApi
         }
 
         await (failure ?? GatewayErrors.Write(format, 502, "No model could serve the request.")).ExecuteAsync(context);
+    }
+
+    private static IResult UnknownRoute(HttpContext context)
+    {
+        var request = context.Request;
+        // Anthropic's SDKs always send anthropic-version; OpenAI's never do.
+        var format = request.Headers.ContainsKey("anthropic-version") ? GatewayFormat.Anthropic : GatewayFormat.OpenAI;
+        return GatewayErrors.Write(format, 404,
+            $"Modelgate has no route {request.Method} {request.Path}: it serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages and GET /v1/models.",
+            code: "unknown_route");
     }
 
     private static IResult ListModels(HttpContext context, CurrentCatalog catalog, TimeProvider time)

@@ -1,4 +1,5 @@
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Pipeline;
 using Modelgate.Core.Resolution;
 
 namespace Modelgate.Server.Gateway;
@@ -19,9 +20,7 @@ internal static class GatewayCaller
             return (null, GatewayErrors.Write(format, 401, "Invalid API key: it is not a Modelgate virtual key.", code: "invalid_api_key"));
         }
 
-        return key.Unusable(time.GetUtcNow()) is { } why
-            ? (null, GatewayErrors.Write(format, 401, $"Invalid API key: {why}.", code: "invalid_api_key"))
-            : (key, null);
+        return KeyAdmission.Usable(key, time.GetUtcNow()) is { } refusal ? (null, GatewayErrors.Refused(format, refusal)) : (key, null);
     }
 
     // x-api-key first (Anthropic's SDKs), else a Bearer token (OpenAI's).

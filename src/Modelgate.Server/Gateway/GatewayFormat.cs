@@ -23,6 +23,10 @@ internal static class GatewayErrors
     public static IResult AtRequestLimit(GatewayFormat format, Core.Resolution.ResolvedModel resolved, ProviderLimitReachedException limited) =>
         Write(format, 429, $"{Who(resolved)} is at its configured limit of {limited.Limit}.", code: "rate_limit_exceeded", retryAfter: limited.Wait);
 
+    /// <summary>A virtual key's refusal (<see cref="KeyAdmission"/>) in the caller's format.</summary>
+    public static IResult Refused(GatewayFormat format, KeyRefusal refusal) =>
+        Write(format, refusal.Status, refusal.Message, refusal.Param, refusal.Code, refusal.RetryAfter);
+
     /// <summary>The provider's circuit is open (503, to the caller or the next fallback).</summary>
     public static IResult CircuitOpen(GatewayFormat format, Core.Resolution.ResolvedModel resolved) =>
         Write(format, 503, $"{Who(resolved)} is failing repeatedly and is not being called for now.", code: "upstream_unavailable", retryAfter: TimeSpan.FromSeconds(15));
@@ -37,15 +41,18 @@ internal static class GatewayErrors
     {
         var who = Who(resolved);
         var said = providerMessage is null ? "" : $": {providerMessage}";
-        return status switch
+        // Status and code are the pipeline's (the same in direct mode's usage records); the message is the gateway's.
+        var (answer, code) = PipelineStatus.ForProviderStatus(status);
+        var message = code switch
         {
-            429 => Write(format, 429, $"Rate limited by {who}{said}.", code: "rate_limit_exceeded", retryAfter: retryAfter ?? TimeSpan.FromSeconds(1)),
-            408 => Write(format, 504, $"{who} timed out (HTTP 408){said}.", code: "upstream_timeout"),
-            >= 500 => Write(format, 502, $"{who} failed with HTTP {status}{said}.", code: "upstream_error"),
-            401 or 403 => Write(format, 502, $"{who} refused Modelgate's credentials (HTTP {status}); an administrator should check the provider's API key.", code: "upstream_auth_error"),
-            < 400 or 404 => Write(format, 502, $"{who} answered HTTP {status}; an administrator should check the provider's base_url.", code: "upstream_error"),
-            _ => Write(format, status, providerMessage ?? $"{who} rejected the request (HTTP {status}).", code: "upstream_rejected"),
+            "rate_limit_exceeded" => $"Rate limited by {who}{said}.",
+            "upstream_timeout" => $"{who} timed out (HTTP {status}){said}.",
+            "upstream_auth_error" => $"{who} refused Modelgate's credentials (HTTP {status}); an administrator should check the provider's API key.",
+            "upstream_rejected" => providerMessage ?? $"{who} rejected the request (HTTP {status}).",
+            _ when status >= 500 => $"{who} failed with HTTP {status}{said}.",
+            _ => $"{who} answered HTTP {status}; an administrator should check the provider's base_url.",
         };
+        return Write(format, answer, message, code: code, retryAfter: answer == 429 ? retryAfter ?? TimeSpan.FromSeconds(1) : null);
     }
 
     /// <summary>The provider could not be reached (502, to the caller or the next fallback).</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Pipeline;
 using Modelgate.Core.Resolution;
 using Modelgate.Server.Gateway.Usage;
 
@@ -24,11 +25,9 @@ internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedM
         }
 
         call.Key = key;
-        if (services.Spend.StateOf(key!) is { Exhausted: true } budget)
+        if (KeyAdmission.WithinBudget(services.Spend.StateOf(key!), services.Time.GetUtcNow()) is { } overBudget)
         {
-            return (null, GatewayErrors.Write(format, 429,
-                $"This API key has spent its {Budget.Name(budget.Period)} budget of {budget.AmountUsd:0.######} USD ({budget.SpentUsd:0.######} USD since {budget.PeriodStart:u}); it resets at {budget.ResetsAt:u}.",
-                code: "budget_exceeded", retryAfter: budget.ResetsAt - services.Time.GetUtcNow()));
+            return (null, GatewayErrors.Refused(format, overBudget));
         }
 
         if (context.Request.ContentLength > MaxBodyBytes)
@@ -83,35 +82,14 @@ internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedM
             return (null, GatewayErrors.Write(format, 404, e.Message, param: "model", code: "model_not_found"));
         }
 
-        var resolved = resolvedChain[0];
-
-        // A purpose is checked against both allow-lists; a model asked for by name needs a key without allow-lists, or that model on its list.
-        var allowed = Purpose.TryParse(requested, out _)
-            ? key!.Allows(requested, resolved.Model.ModelId)
-            : key!.AllowedModels.Contains(resolved.Model.ModelId) || (key.AllowedPurposes.Count == 0 && key.AllowedModels.Count == 0);
-        if (!allowed)
+        var (chain, refusal) = KeyAdmission.Chain(key!, requested, resolvedChain);
+        if (refusal is not null)
         {
-            return (null, GatewayErrors.Write(format, 403, $"This API key may not use '{requested}'.", param: "model", code: "model_not_allowed"));
+            return (null, GatewayErrors.Refused(format, refusal));
         }
 
-        // The fallbacks the key may also reach, in order, after the model the request resolves to.
-        var chain = resolvedChain.Where((c, i) => i == 0 || key.AllowedModels.Count == 0 || key.AllowedModels.Contains(c.Model.ModelId)).ToList();
-        if (key.Budget is not null)
-        {
-            // Spend against a budget must be known: a model without prices would make every call free for it.
-            chain.RemoveAll(c => !Priced(c.Model));
-            if (chain.Count == 0 || chain[0] != resolved)
-            {
-                return (null, GatewayErrors.Write(format, 403,
-                    $"This API key has a budget, and model '{resolved.Model.ModelId}' has no price to count its calls against it; an administrator must set the model's prices.",
-                    param: "model", code: "model_unpriced"));
-            }
-        }
-        var request = new GatewayRequest(body, key, resolved, requested, chain);
+        var request = new GatewayRequest(body, key!, chain![0], requested, chain);
         call.Request = request;
         return (request, null);
     }
-
-    private static bool Priced(ModelDefinition model) =>
-        model.Pricing.InputPerMillion is not null && (model.Kind == ModelKind.Embedding || model.Pricing.OutputPerMillion is not null);
 }

@@ -34,24 +34,28 @@ internal static partial class UpstreamResponse
         }
         catch (ProviderLimitReachedException e)
         {
+            PipelineLog.AttemptFailed(context.PipelineLogger(), resolved, e);
             return (null, GatewayErrors.AtRequestLimit(format, resolved, e));
         }
         catch (Polly.CircuitBreaker.BrokenCircuitException)
         {
             return (null, GatewayErrors.CircuitOpen(format, resolved));
         }
-        catch (HttpRequestException)
+        catch (HttpRequestException e)
         {
+            PipelineLog.AttemptFailed(context.PipelineLogger(), resolved, e);
             return (null, GatewayErrors.Unreachable(format, resolved));
         }
         catch (Exception e) when (e is Polly.Timeout.TimeoutRejectedException || (e is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
         {
+            PipelineLog.AttemptFailed(context.PipelineLogger(), resolved, e is OperationCanceledException ? new TimeoutException("deadline", e) : e);
             return (null, GatewayErrors.TimedOut(format, resolved));
         }
 
         // Retries are spent, or the provider's configuration is wrong: the next model of the chain may serve.
         if (ProviderResilience.IsProviderFault((int)response.StatusCode))
         {
+            PipelineLog.ProviderFailed(context.PipelineLogger(), resolved.Provider.Name, resolved.Model.ModelId, $"HTTP {(int)response.StatusCode}");
             using (response)
             {
                 return (null, await FailureAsync(context, response, resolved, format));

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Modelgate.Server.Gateway.Usage;
+using Modelgate.Core.Pipeline;
 
 namespace Modelgate.Server.Gateway;
 
@@ -267,6 +268,10 @@ internal static partial class UpstreamResponse
         if (GatewayCall.Of(context) is { } call)
         {
             call.ErrorClass ??= errorClass;
+            if (errorClass != "shutdown" && call.Model is { } model)
+            {
+                PipelineLog.StreamCut(context.PipelineLogger(), model.Provider.Name, model.Model.ModelId, message);
+            }
         }
 
         var text = format == GatewayFormat.Anthropic

@@ -25,8 +25,19 @@ namespace Modelgate.Server.Hosting;
 /// <summary>Composition of the server: services in <see cref="AddModelgateServer"/>, endpoints in <see cref="MapModelgate"/>.</summary>
 internal static class ModelgateServerExtensions
 {
+    private static readonly Dictionary<string, string?> LoggingDefaults = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+    };
+
     public static WebApplicationBuilder AddModelgateServer(this WebApplicationBuilder builder)
     {
+        // Logging defaults that hold wherever the server is started from: appsettings.json is read from the working
+        // directory, and without it ASP.NET Core and EF Core log every request at Information. They come first, so
+        // appsettings.json and the environment (Logging__LogLevel__...) still override them.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = LoggingDefaults });
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(ModelgateSettings.DefaultUrl);
@@ -51,7 +62,7 @@ internal static class ModelgateServerExtensions
         var telemetry = services.AddOpenTelemetry()
             // "modelgate" unless the standard OTEL_SERVICE_NAME says otherwise.
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "modelgate"))
-            .WithMetrics(metrics => metrics.AddMeter(GatewayTelemetry.Name, UsageMetrics.MeterName).AddPrometheusExporter());
+            .WithMetrics(metrics => metrics.AddMeter(GatewayTelemetry.Name, UsageMetrics.MeterName, "System.Runtime").AddPrometheusExporter());
         if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
         {
             // Spans and metrics also go to an OpenTelemetry collector when one is configured (standard OTEL_* settings).
@@ -83,7 +94,7 @@ internal static class ModelgateServerExtensions
             sp.GetRequiredService<ProviderAdapters>(), sp.GetRequiredService<SecretProtector>(), sp.GetRequiredService<SocketsHttpHandler>()));
         services.AddSingleton<TranslatingChat>();
         // The pipeline's per-attempt rules, shared by the pass-through and translated paths (and written once, in Core).
-        services.AddSingleton(new PipelineOptions(gatewayOptions.FirstByteTimeout, gatewayOptions.RequestTimeout));
+        services.AddSingleton(PipelineOptions.Checked(gatewayOptions.FirstByteTimeout, gatewayOptions.RequestTimeout));
         services.AddSingleton<ProviderLimits>();
         services.AddSingleton<ProviderResilience>();
         services.AddSingleton<ModelClients>();

@@ -26,13 +26,13 @@ internal static class SettingValues
         Number(configuration, name, fallback) is var value && value <= int.MaxValue ? (int)value
         : throw Invalid(name, configuration[name]!, $"a positive whole number up to {int.MaxValue}");
 
-    /// <summary>A duration in seconds (fractions allowed) of at most a day; zero only where <paramref name="allowZero"/>.</summary>
+    /// <summary>A duration in seconds (fractions allowed) from 10 ms to a day; zero too where <paramref name="allowZero"/>.</summary>
     public static TimeSpan Seconds(IConfiguration configuration, string name, double fallback, bool allowZero = false) =>
         TimeSpan.FromSeconds(
             configuration[name] is not { Length: > 0 } text ? fallback
-            // At most a day: beyond it a timer cannot be set (and no operator means it).
-            : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && (seconds > 0 || (allowZero && seconds == 0)) && seconds <= 86_400 ? seconds
-            : throw Invalid(name, text, allowZero ? "a number of seconds from 0 to 86400" : "a number of seconds above 0, at most 86400"));
+            // A day at most: beyond it a timer cannot be set (and no operator means it); 10 ms at least, Polly's floor.
+            : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && ((seconds >= 0.01 && seconds <= 86_400) || (allowZero && seconds == 0)) ? seconds
+            : throw Invalid(name, text, allowZero ? "0, or a number of seconds from 0.01 to 86400" : "a number of seconds from 0.01 to 86400"));
 
     // The value is the operator's own setting, not a secret: quoting it shows the typo. Long values are cut.
     private static StartupException Invalid(string name, string text, string expected) =>

@@ -1,17 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Pipeline;
 using Modelgate.Core.Usage;
 
 namespace Modelgate.Storage.Usage;
-
-/// <summary>What a key spent in its current budget period, and whether it may spend more.</summary>
-public sealed record BudgetState(decimal AmountUsd, BudgetPeriod Period, decimal SpentUsd, DateTimeOffset PeriodStart, DateTimeOffset ResetsAt)
-{
-    public bool Exhausted => SpentUsd >= AmountUsd;
-
-    public decimal RemainingUsd => Math.Max(0, AmountUsd - SpentUsd);
-}
 
 /// <summary>
 /// Spend per virtual key for budgets, without a database read on the request path: the database's per-key daily
@@ -19,7 +12,7 @@ public sealed record BudgetState(decimal AmountUsd, BudgetPeriod Period, decimal
 /// own calls are added as they are recorded. Another instance's spend therefore shows up here within the refresh
 /// interval plus its writer's delay: a budget can be overshot by what the fleet spends in that window, never more.
 /// </summary>
-public sealed class SpendLedger(IDbContextFactory<ModelgateDbContext> contexts, TimeProvider time)
+public sealed class SpendLedger(IDbContextFactory<ModelgateDbContext> contexts, TimeProvider time) : IKeySpend
 {
     private readonly ConcurrentDictionary<(Guid Key, int Day), long> _stored = new();
     private readonly ConcurrentDictionary<(Guid Key, int Day), long> _pending = new();

@@ -79,7 +79,7 @@ internal static class AnthropicResponseWriter
         catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
         {
             // After the first byte nothing is retried: the stream ends with Anthropic's error event.
-            await Send("error", new { type = "error", error = new { type = "api_error", message = UpstreamStreamException.MessageFor(e) } });
+            await Send("error", new { type = "error", error = new { type = "api_error", message = UpstreamStreamException.MessageFor(context, e) } });
             return;
         }
 

@@ -72,7 +72,7 @@ internal static class OpenAIResponseWriter
         catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
         {
             // After the first byte nothing is retried: the stream ends with an error event in OpenAI's shape.
-            await Send(new { error = new { message = UpstreamStreamException.MessageFor(e), type = "api_error", param = (string?)null, code = "upstream_error" } });
+            await Send(new { error = new { message = UpstreamStreamException.MessageFor(context, e), type = "api_error", param = (string?)null, code = "upstream_error" } });
             return;
         }
 

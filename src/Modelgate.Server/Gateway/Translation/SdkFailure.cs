@@ -21,6 +21,13 @@ internal static class SdkFailure
     /// </summary>
     public static async Task<IResult?> ReportAsync(HttpContext context, ResolvedModel resolved, Exception error, GatewayFormat format)
     {
+        var status = error is Polly.CircuitBreaker.BrokenCircuitException ? 503 : ModelgateProviderException.StatusOf(error);
+        if (status is not { } refused || ProviderResilience.IsProviderFault(refused))
+        {
+            // The deadline passing counts as the provider's failure, as on the pass-through path.
+            PipelineLog.AttemptFailed(context.PipelineLogger(), resolved, error is OperationCanceledException ? new TimeoutException("deadline", error) : error);
+        }
+
         if (error is ProviderLimitReachedException limited)
         {
             // Modelgate's own limit for the provider: the next model may serve.
@@ -28,7 +35,6 @@ internal static class SdkFailure
         }
 
         var result = For(resolved, error, format);
-        var status = error is Polly.CircuitBreaker.BrokenCircuitException ? 503 : ModelgateProviderException.StatusOf(error);
         if (status is { } code && !ProviderResilience.IsProviderFault(code))
         {
             await result.ExecuteAsync(context);

@@ -67,7 +67,7 @@ internal sealed class TranslatedStream : IAsyncDisposable
             catch (OperationCanceledException) when (!_callerGone.IsCancellationRequested && drainEnded.IsCancellationRequested)
             {
                 throw new UpstreamStreamException(
-                    $"The gateway is shutting down: the answer was cut after its drain time of {options.DrainTimeout.TotalSeconds:F0} s.");
+                    $"{UpstreamStreamException.ShuttingDown}: the answer was cut after its drain time of {options.DrainTimeout.TotalSeconds:F0} s.");
             }
             catch (OperationCanceledException) when (!_callerGone.IsCancellationRequested)
             {
@@ -130,7 +130,21 @@ internal sealed class TranslatedStream : IAsyncDisposable
 /// <summary>A provider's stream broke a gateway bound after the first byte; the message is safe to show the caller.</summary>
 internal sealed class UpstreamStreamException(string message) : Exception(message)
 {
-    /// <summary>What the caller's terminal error event says about a failure after the first byte.</summary>
-    public static string MessageFor(Exception error) =>
-        error is UpstreamStreamException ? error.Message : $"The provider failed mid-stream: {error.GetType().Name}.";
+    /// <summary>
+    /// What the caller's terminal error event says about a failure after the first byte; a provider's failure (not
+    /// the server's drain) is logged once (<see cref="PipelineLog.StreamCut"/>).
+    /// </summary>
+    public static string MessageFor(HttpContext context, Exception error)
+    {
+        var message = error is UpstreamStreamException ? error.Message : $"The provider failed mid-stream: {error.GetType().Name}.";
+        if (!message.StartsWith(ShuttingDown, StringComparison.Ordinal) && Usage.GatewayCall.Of(context)?.Model is { } model)
+        {
+            PipelineLog.StreamCut(context.PipelineLogger(), model.Provider.Name, model.Model.ModelId, message);
+        }
+
+        return message;
+    }
+
+    /// <summary>How the message of a stream ended by the server's drain starts.</summary>
+    public const string ShuttingDown = "The gateway is shutting down";
 }

@@ -1,0 +1,74 @@
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Resolution;
+
+namespace Modelgate.Core.Pipeline;
+
+/// <summary>
+/// The virtual key a direct-mode application names (<c>ModelgateClientOptions.VirtualKey</c>): every call is admitted
+/// as a gateway call with that key would be (<see cref="KeyAdmission"/>: usable, within its budget, allowed the purpose
+/// and model, only allowed fallbacks), and recorded as that key's, so it counts against the key's budget on every
+/// instance. The key is looked up by name in the catalog in effect, so revoking it or changing its allow-lists or
+/// budget applies to the next call.
+/// </summary>
+public sealed class KeyScope(string keyName, CurrentCatalog catalog, IKeySpend spend, TimeProvider time)
+{
+    private (long Version, VirtualKey? Key, int Matches) _found = (-1, null, 0);
+
+    /// <summary>The key's name, as the application gave it.</summary>
+    public string KeyName => keyName;
+
+    /// <summary>
+    /// The key and the models of <paramref name="chain"/> it may call, in order. Throws
+    /// <see cref="ModelgateConfigurationException"/> for what the application or an administrator must fix (an unknown,
+    /// revoked or expired key, a purpose or model the key may not use) and <see cref="ModelgateProviderException"/>
+    /// with status 429 when the key has spent its budget.
+    /// </summary>
+    public (VirtualKey Key, IReadOnlyList<ResolvedModel> Chain) Admit(Purpose purpose, IReadOnlyList<ResolvedModel> chain)
+    {
+        var key = Find(purpose);
+        var now = time.GetUtcNow();
+        var refusal = KeyAdmission.Usable(key, now) ?? KeyAdmission.WithinBudget(spend.StateOf(key), now);
+        if (refusal is null)
+        {
+            (var admitted, refusal) = KeyAdmission.Chain(key, purpose.Name, chain);
+            if (admitted is not null)
+            {
+                return (key, admitted);
+            }
+        }
+
+        throw refusal!.Status == 429
+            ? new ModelgateProviderException(purpose.Name, null, null, 429, $"Virtual key '{keyName}': {refusal.Message}", new InvalidOperationException(refusal.Code))
+            : new ModelgateConfigurationException(purpose.Name, $"Virtual key '{keyName}': {refusal.Message}");
+    }
+
+    /// <summary>The purpose's chain now, narrowed to what <paramref name="key"/> may call (the whole chain without a key).</summary>
+    public static (Guid? KeyId, IReadOnlyList<ResolvedModel> Chain) Chain(KeyScope? key, ModelResolver resolver, Purpose purpose)
+    {
+        var chain = resolver.Chain(purpose);
+        if (key is null)
+        {
+            return (null, chain);
+        }
+
+        var (admitted, allowed) = key.Admit(purpose, chain);
+        return (admitted.Id, allowed);
+    }
+
+    // Looked up once per catalog version.
+    private VirtualKey Find(Purpose purpose)
+    {
+        var snapshot = catalog.State.Snapshot;
+        var found = _found;
+        if (found.Version != snapshot.Version)
+        {
+            var matches = snapshot.VirtualKeys.Values.Where(k => k.Name == keyName).ToList();
+            found = (snapshot.Version, matches.Count == 1 ? matches[0] : null, matches.Count);
+            _found = found;
+        }
+
+        return found.Key ?? throw new ModelgateConfigurationException(purpose.Name, found.Matches == 0
+            ? $"Virtual key '{keyName}' is not in the catalog: create it (POST /api/v1/keys) or correct ModelgateClientOptions.VirtualKey."
+            : $"{found.Matches} virtual keys are named '{keyName}': give the key this application uses a name of its own.");
+    }
+}
