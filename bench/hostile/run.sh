@@ -29,7 +29,14 @@ slow=$(add_provider slow-mock "http://127.0.0.1:$HOSTILE_MOCK_PORT/v1")
 add_model "$slow" slow-mini
 key=$(new_key bench)
 hostile=$(new_key hostile)
-run() { GATEWAY_PID="$PID" GATEWAY_AUTH="Bearer $key" MOCK_PORT="$MOCK_PORT" OUT_DIR="$WORK/$1" "$HARNESS/run.sh" "http://127.0.0.1:$PORT" "modelgate-$1"; }
+# The runtime's own figures around each run: GC pause time and collections by generation (System.Runtime meter).
+gc_figures() { curl -sf "http://127.0.0.1:$PORT/metrics" | grep -E '^dotnet_gc_(pause_time|collections)' | sed 's/{otel_scope_name="System.Runtime"[,]*/{/' || true; }
+run() {
+  gc_figures >"$WORK/gc-before-$1.txt"
+  GATEWAY_PID="$PID" GATEWAY_AUTH="Bearer $key" MOCK_PORT="$MOCK_PORT" OUT_DIR="$WORK/$1" "$HARNESS/run.sh" "http://127.0.0.1:$PORT" "modelgate-$1"
+  gc_figures >"$WORK/gc-after-$1.txt"
+}
+gc_delta() { paste -d' ' "$WORK/gc-before-$1.txt" "$WORK/gc-after-$1.txt" | awk '{printf "%s %+g\n", $1, $4 - $2}'; }
 
 # First a run that is discarded (the first seconds after a start are measured, and reported, by bench/gateway), then
 # normal traffic alone, then beside the hostile callers, which run through every pass of that run.
@@ -43,9 +50,9 @@ for i in $(seq "$REPEAT"); do
 done
 
 for i in $(seq "$REPEAT"); do
-  echo; echo "## normal traffic alone ($i of $REPEAT)"; cat "$WORK/alone-$i/table.md"
+  echo; echo "## normal traffic alone ($i of $REPEAT)"; cat "$WORK/alone-$i/table.md"; echo "GC during the run (both targets):"; gc_delta "alone-$i"
   echo; echo "## beside hostile callers ($i of $REPEAT: $HOSTILE_RATE req/s, $PROMPT_CHARS-character $HOSTILE_PROMPTS prompts, dropped after the first byte)"
-  cat "$WORK/beside-hostile-$i/table.md"; cat "$WORK/hostile-$i.json" 2>/dev/null || true
+  cat "$WORK/beside-hostile-$i/table.md"; cat "$WORK/hostile-$i.json" 2>/dev/null || true; echo "GC during the run (both targets):"; gc_delta "beside-hostile-$i"
 done
 echo; echo "## token counting in the gateway (/metrics)"
 curl -sf "http://127.0.0.1:$PORT/metrics" | grep -E '^modelgate_usage_token_counting|^modelgate_usage_counted_by_length' || echo "(no counting metrics)"
