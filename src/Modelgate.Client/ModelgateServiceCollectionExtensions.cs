@@ -68,8 +68,10 @@ public static class ModelgateServiceCollectionExtensions
         services.AddSingleton<ProviderLimits>();
         services.AddSingleton<ProviderResilience>();
         services.AddSingleton<ModelClients>();
-        // Budgets: what every instance has spent is re-read every few seconds (for a named virtual key).
-        services.AddHostedService<Storage.Usage.SpendRefresher>();
+        // Budgets: with a named virtual key, what every instance has spent is re-read every few seconds.
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => Options(sp).VirtualKey is { Length: > 0 }
+            ? ActivatorUtilities.CreateInstance<Storage.Usage.SpendRefresher>(sp)
+            : new NoSpendRefresh());
         services.AddSingleton<IModelgateClients>(sp =>
         {
             var options = Options(sp);
@@ -118,4 +120,12 @@ public static class ModelgateServiceCollectionExtensions
     }
 
     private static ModelgateClientOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<ModelgateClientOptions>>().Value;
+
+    // Without a named key there is no budget to follow: nothing polls the database for spend.
+    private sealed class NoSpendRefresh : Microsoft.Extensions.Hosting.IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

@@ -64,10 +64,13 @@ public abstract class PipelineContractTests : IAsyncLifetime
     /// </summary>
     protected abstract Task<IChatClient> ChatAsync(IHostApplicationBuilder builder, string purpose, string keyName, string keySecret);
 
+    /// <summary>The admin API of the server.</summary>
+    protected HttpClient Admin => _admin;
+
     // An application calling as a new virtual key (created with the given fields: allow-lists, budget).
-    private async Task<IChatClient> StartAsync(string purpose = "chat", object? key = null)
+    protected async Task<IChatClient> StartAsync(string purpose = "chat", object? key = null, string? keyName = null)
     {
-        var name = Catalog.Unique("contract-app");
+        var name = keyName ?? Catalog.Unique("contract-app");
         var fields = System.Text.Json.JsonSerializer.SerializeToNode(key ?? new { })!.AsObject();
         fields["name"] = name;
         var secret = (await (await _admin.PostJsonAsync("/api/v1/keys", fields)).ExpectAsync(HttpStatusCode.Created)).Str("key");
@@ -121,7 +124,7 @@ public abstract class PipelineContractTests : IAsyncLifetime
         await (await _admin.PutJsonAsync($"/api/v1/llm-fallbacks/{purpose}", new { model_ids = modelIds })).ExpectAsync(HttpStatusCode.OK);
 
     // "chat" resolves to primary-model at Primary, with backup-model at Backup as its fallback.
-    private async Task ChainAsync(string? primaryUrl = null, int? requestsPerMinute = null)
+    protected async Task ChainAsync(string? primaryUrl = null, int? requestsPerMinute = null)
     {
         await ModelAsync(await ProviderAsync(primaryUrl ?? Primary.Url + "/v1", requestsPerMinute), "primary-model");
         await ModelAsync(await ProviderAsync(Backup.Url + "/v1"), "backup-model");
@@ -267,6 +270,27 @@ public abstract class PipelineContractTests : IAsyncLifetime
         Assert.Equal(6, Primary.Requests.Count);
         var agents = await StartAsync("agents");
         Assert.Equal(FakeUpstream.ReplyText("healthy-model"), (await agents.GetResponseAsync("hello")).Text);
+
+        // After its break (15 s) the model is tried again, and answers: the circuit closes.
+        var clock = Stopwatch.StartNew();
+        ChatResponse? answered = null;
+        while (answered is null && clock.Elapsed < TimeSpan.FromSeconds(40))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            try
+            {
+                answered = await chat.GetResponseAsync("hello again");
+            }
+            catch (ModelgateProviderException e) when (e.StatusCode == 503)
+            {
+                // Still open.
+            }
+        }
+
+        Assert.NotNull(answered);
+        Assert.Equal(FakeUpstream.ReplyText("broken-model"), answered.Text);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(40));
+        Assert.Equal(7, Primary.Requests.Count(r => r.Model == "broken-model"));
     }
 
     [Fact]
@@ -424,6 +448,19 @@ public sealed class PipelineContractTests_Direct : PipelineContractTests, IDispo
     }
 
     protected override IEnumerable<FakeLogRecord> Logged() => AppLogs();
+
+    [Fact]
+    public async Task AKeyNameReusedAfterARotation_MeansTheUsableKey()
+    {
+        await ChainAsync();
+        var old = await (await Admin.PostJsonAsync("/api/v1/keys", new { name = "rotated-app" })).ExpectAsync(HttpStatusCode.Created);
+        await (await Admin.PostAsync($"/api/v1/keys/{old.GetProperty("virtual_key").Str("id")}/revoke", null)).ExpectAsync(HttpStatusCode.OK);
+
+        // StartAsync makes the new key of the same name.
+        var chat = await StartAsync(keyName: "rotated-app");
+
+        Assert.Equal(FakeUpstream.ReplyText("primary-model"), (await chat.GetResponseAsync("hello")).Text);
+    }
 
     public void Dispose() => _appData.Dispose();
 }

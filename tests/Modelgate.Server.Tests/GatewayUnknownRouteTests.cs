@@ -27,6 +27,18 @@ public sealed class GatewayUnknownRouteTests(SqliteServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task AKnownRouteWithAnotherMethod_Is405_WithTheMethodItTakes()
+    {
+        using var response = await server.App.CreateClient().GetAsync("/v1/chat/completions");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("POST", string.Join(",", response.Content.Headers.Allow));
+        var error = (await response.JsonAsync()).GetProperty("error");
+        Assert.Equal("method_not_allowed", error.Str("code"));
+        Assert.Contains("/v1/chat/completions takes POST, not GET", error.Str("message"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnUnknownRoute_AnswersAnAnthropicCallerInAnthropicsErrorShape()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/messages/batches");

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Modelgate.Core.Resolution;
-using Polly;
 
 namespace Modelgate.Core.Pipeline;
 
@@ -31,7 +30,7 @@ public static class FallbackChain
             {
                 return (await attempt(model, deadline.Token), model);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested && e is OperationCanceledException or ExecutionRejectedException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
             {
                 var timeout = new TimeoutException($"No model answered within the request timeout of {options.RequestTimeout.TotalSeconds:0.#} s (retries and fallbacks included).", e);
                 PipelineLog.AttemptFailed(logger, model, timeout);

@@ -12,7 +12,7 @@ namespace Modelgate.Core.Pipeline;
 /// </summary>
 public sealed class KeyScope(string keyName, CurrentCatalog catalog, IKeySpend spend, TimeProvider time)
 {
-    private (long Version, VirtualKey? Key, int Matches) _found = (-1, null, 0);
+    private Found? _found;
 
     /// <summary>The key's name, as the application gave it.</summary>
     public string KeyName => keyName;
@@ -55,20 +55,25 @@ public sealed class KeyScope(string keyName, CurrentCatalog catalog, IKeySpend s
         return (admitted.Id, allowed);
     }
 
-    // Looked up once per catalog version.
+    // Looked up once per catalog version. A name reused after a rotation (the old key revoked, a new one made) means
+    // the usable key; only two usable keys of one name are ambiguous.
     private VirtualKey Find(Purpose purpose)
     {
         var snapshot = catalog.State.Snapshot;
-        var found = _found;
-        if (found.Version != snapshot.Version)
+        var found = Volatile.Read(ref _found);
+        if (found?.Version != snapshot.Version)
         {
-            var matches = snapshot.VirtualKeys.Values.Where(k => k.Name == keyName).ToList();
-            found = (snapshot.Version, matches.Count == 1 ? matches[0] : null, matches.Count);
-            _found = found;
+            var named = snapshot.VirtualKeys.Values.Where(k => k.Name == keyName).ToList();
+            var usable = named.Where(k => k.Unusable(time.GetUtcNow()) is null).ToList();
+            var candidates = usable.Count > 0 ? usable : named;
+            found = new Found(snapshot.Version, candidates.Count == 1 ? candidates[0] : null, candidates.Count);
+            Volatile.Write(ref _found, found);
         }
 
         return found.Key ?? throw new ModelgateConfigurationException(purpose.Name, found.Matches == 0
             ? $"Virtual key '{keyName}' is not in the catalog: create it (POST /api/v1/keys) or correct ModelgateClientOptions.VirtualKey."
             : $"{found.Matches} virtual keys are named '{keyName}': give the key this application uses a name of its own.");
     }
+
+    private sealed record Found(long Version, VirtualKey? Key, int Matches);
 }

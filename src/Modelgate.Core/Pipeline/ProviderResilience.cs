@@ -91,7 +91,13 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
         }, cancellationToken);
     }
 
-    private ModelGuards Guards(ResolvedModel target) => _guards.GetOrAdd(Key.Of(target), key => new ModelGuards(BuildHttp(key), BuildSdk(key)));
+    private ModelGuards Guards(ResolvedModel target) => _guards.GetOrAdd(Key.Of(target), key =>
+    {
+        var guards = new ModelGuards(time);
+        guards.Http = BuildHttp(key, guards);
+        guards.Sdk = BuildSdk(key, guards);
+        return guards;
+    });
 
     // An open circuit refuses before a permit of the provider's limits is taken (nothing is sent, so nothing counts),
     // whichever path opened it.
@@ -108,9 +114,8 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
     /// <summary>Counts a finished call's tokens against its provider's tokens_per_minute.</summary>
     public void Spent(ResolvedModel target, long tokens) => limits.Spent(target, tokens);
 
-    private (ResiliencePipeline<HttpResponseMessage> Retry, ResiliencePipeline<HttpResponseMessage> Guard, CircuitBreakerStateProvider State) BuildHttp(Key key)
+    private (ResiliencePipeline<HttpResponseMessage> Retry, ResiliencePipeline<HttpResponseMessage> Guard) BuildHttp(Key key, ModelGuards guards)
     {
-        var state = new CircuitBreakerStateProvider();
         var handle = new PredicateBuilder<HttpResponseMessage>().Handle<HttpRequestException>().Handle<Polly.Timeout.TimeoutRejectedException>().HandleResult(r => IsRetryable((int)r.StatusCode));
         var retry = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -135,18 +140,17 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
                 MinimumThroughput = 6,
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 BreakDuration = TimeSpan.FromSeconds(15),
-                StateProvider = state,
-                OnOpened = args => Opened(key, args.BreakDuration, args.Outcome.Result is { } r ? $"status {(int)r.StatusCode}" : args.Outcome.Exception?.GetType().Name),
-                OnClosed = _ => Closed(key),
+                OnOpened = args => Opened(key, guards.HttpOpened(args.BreakDuration), args.BreakDuration, args.Outcome.Result is { } r ? $"status {(int)r.StatusCode}" : args.Outcome.Exception?.GetType().Name),
+                OnHalfOpened = _ => guards.HttpClosed(),
+                OnClosed = _ => Closed(key, guards.HttpClosed()),
             })
             .AddTimeout(options.FirstByteTimeout)
             .Build();
-        return (retry, guard, state);
+        return (retry, guard);
     }
 
-    private (ResiliencePipeline Retry, ResiliencePipeline Guard, CircuitBreakerStateProvider State) BuildSdk(Key key)
+    private (ResiliencePipeline Retry, ResiliencePipeline Guard) BuildSdk(Key key, ModelGuards guards)
     {
-        var state = new CircuitBreakerStateProvider();
         // An open circuit and a reached limit are not retried: the call goes to the next model at once.
         var handle = new PredicateBuilder().Handle<Exception>(e => e is not (ProviderLimitReachedException or BrokenCircuitException) && ModelgateProviderException.ShouldWrap(e)
             && (ModelgateProviderException.StatusOf(e) is { } status ? IsRetryable(status) : IsTransportFailure(e)));
@@ -161,25 +165,25 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
                 MinimumThroughput = 6,
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 BreakDuration = TimeSpan.FromSeconds(15),
-                StateProvider = state,
-                OnOpened = args => Opened(key, args.BreakDuration, ModelgateProviderException.StatusOf(args.Outcome.Exception!) is { } s ? $"status {s}" : args.Outcome.Exception?.GetType().Name),
-                OnClosed = _ => Closed(key),
+                OnOpened = args => Opened(key, guards.SdkOpened(args.BreakDuration), args.BreakDuration, ModelgateProviderException.StatusOf(args.Outcome.Exception!) is { } s ? $"status {s}" : args.Outcome.Exception?.GetType().Name),
+                OnHalfOpened = _ => guards.SdkClosed(),
+                OnClosed = _ => Closed(key, guards.SdkClosed()),
             })
             .AddTimeout(options.FirstByteTimeout)
             .Build();
-        return (retry, guard, state);
+        return (retry, guard);
     }
 
-    private ValueTask Opened(Key key, TimeSpan breakDuration, string? lastFailure)
+    private ValueTask Opened(Key key, ValueTask marked, TimeSpan breakDuration, string? lastFailure)
     {
         LogOpened(_logger, key.Model, key.Name, breakDuration.TotalSeconds, lastFailure ?? "failure");
-        return ValueTask.CompletedTask;
+        return marked;
     }
 
-    private ValueTask Closed(Key key)
+    private ValueTask Closed(Key key, ValueTask marked)
     {
         LogClosed(_logger, key.Model, key.Name);
-        return ValueTask.CompletedTask;
+        return marked;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Circuit opened for model {Model} of provider {Provider}: half of its recent calls failed (last: {LastFailure}); its calls go to the next fallback for {Seconds} s.")]
@@ -188,21 +192,41 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
     [LoggerMessage(Level = LogLevel.Warning, Message = "Circuit closed for model {Model} of provider {Provider}: it answers again.")]
     private static partial void LogClosed(ILogger logger, string model, string provider);
 
-    // The pass-through (raw HTTP) and SDK paths of one model: each counts its own outcomes, and an open circuit of
-    // either refuses both.
-    private sealed class ModelGuards(
-        (ResiliencePipeline<HttpResponseMessage> Retry, ResiliencePipeline<HttpResponseMessage> Guard, CircuitBreakerStateProvider State) http,
-        (ResiliencePipeline Retry, ResiliencePipeline Guard, CircuitBreakerStateProvider State) sdk)
+    // The pass-through (raw HTTP) and SDK paths of one model: each has its own breaker, and while either is open (until
+    // its break is over) both refuse the model before a permit of the provider's limits is taken. Reading a breaker's
+    // state does not move it on, so the end of the break is kept here; the path's own breaker then lets its probe through.
+    private sealed class ModelGuards(TimeProvider time)
     {
-        public ResiliencePipeline<HttpResponseMessage> HttpRetry { get; } = http.Retry;
+        private long _httpOpenUntil;
+        private long _sdkOpenUntil;
 
-        public ResiliencePipeline<HttpResponseMessage> HttpGuard { get; } = http.Guard;
+        public (ResiliencePipeline<HttpResponseMessage> Retry, ResiliencePipeline<HttpResponseMessage> Guard) Http { get; set; }
 
-        public ResiliencePipeline SdkRetry { get; } = sdk.Retry;
+        public (ResiliencePipeline Retry, ResiliencePipeline Guard) Sdk { get; set; }
 
-        public ResiliencePipeline SdkGuard { get; } = sdk.Guard;
+        public ResiliencePipeline<HttpResponseMessage> HttpRetry => Http.Retry;
 
-        public bool IsOpen => http.State.CircuitState is CircuitState.Open or CircuitState.Isolated || sdk.State.CircuitState is CircuitState.Open or CircuitState.Isolated;
+        public ResiliencePipeline<HttpResponseMessage> HttpGuard => Http.Guard;
+
+        public ResiliencePipeline SdkRetry => Sdk.Retry;
+
+        public ResiliencePipeline SdkGuard => Sdk.Guard;
+
+        public bool IsOpen => time.GetUtcNow().UtcTicks < Math.Max(Volatile.Read(ref _httpOpenUntil), Volatile.Read(ref _sdkOpenUntil));
+
+        public ValueTask HttpOpened(TimeSpan breakDuration) => Mark(ref _httpOpenUntil, (time.GetUtcNow() + breakDuration).UtcTicks);
+
+        public ValueTask HttpClosed() => Mark(ref _httpOpenUntil, 0);
+
+        public ValueTask SdkOpened(TimeSpan breakDuration) => Mark(ref _sdkOpenUntil, (time.GetUtcNow() + breakDuration).UtcTicks);
+
+        public ValueTask SdkClosed() => Mark(ref _sdkOpenUntil, 0);
+
+        private static ValueTask Mark(ref long until, long ticks)
+        {
+            Volatile.Write(ref until, ticks);
+            return ValueTask.CompletedTask;
+        }
     }
 
     // One breaker per model at a provider's address: a failing deployment does not stop the provider's other models.

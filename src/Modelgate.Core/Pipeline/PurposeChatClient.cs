@@ -103,7 +103,7 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, M
                     catch (Exception e)
                     {
                         failure = e;
-                        if (e is not OperationCanceledException)
+                        if (e is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
                         {
                             PipelineLog.StreamCut(models.Logger, call.Model.Provider.Name, call.Model.Model.ModelId, e is StreamCutException ? e.Message : $"{e.GetType().Name} after the first update.");
                         }

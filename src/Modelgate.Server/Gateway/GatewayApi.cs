@@ -187,11 +187,26 @@ internal static class GatewayApi
         await (failure ?? GatewayErrors.Write(format, 502, "No model could serve the request.")).ExecuteAsync(context);
     }
 
+    // The gateway's routes and their one method each: another method on them is a 405, not an unknown route.
+    private static readonly Dictionary<string, string> RouteMethods = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["/v1/chat/completions"] = "POST",
+        ["/v1/embeddings"] = "POST",
+        ["/v1/messages"] = "POST",
+        ["/v1/models"] = "GET",
+    };
+
     private static IResult UnknownRoute(HttpContext context)
     {
         var request = context.Request;
         // Anthropic's SDKs always send anthropic-version; OpenAI's never do.
         var format = request.Headers.ContainsKey("anthropic-version") ? GatewayFormat.Anthropic : GatewayFormat.OpenAI;
+        if (RouteMethods.TryGetValue(request.Path.Value?.TrimEnd('/') ?? "", out var method))
+        {
+            context.Response.Headers.Allow = method;
+            return GatewayErrors.Write(format, 405, $"{request.Path} takes {method}, not {request.Method}.", code: "method_not_allowed");
+        }
+
         return GatewayErrors.Write(format, 404,
             $"Modelgate has no route {request.Method} {request.Path}: it serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages and GET /v1/models.",
             code: "unknown_route");

@@ -268,7 +268,7 @@ internal static partial class UpstreamResponse
         if (GatewayCall.Of(context) is { } call)
         {
             call.ErrorClass ??= errorClass;
-            if (errorClass != "shutdown" && call.Model is { } model)
+            if (errorClass != "shutdown" && !context.RequestAborted.IsCancellationRequested && call.Model is { } model)
             {
                 PipelineLog.StreamCut(context.PipelineLogger(), model.Provider.Name, model.Model.ModelId, message);
             }
