@@ -21,6 +21,9 @@ public sealed class ModelgateClientOptions
     /// <summary>How long a call may take to get its first byte across every retry and fallback (as <c>MODELGATE_GATEWAY_REQUEST_TIMEOUT_SECONDS</c>). Default: 300 s.</summary>
     public TimeSpan RequestTimeout { get; set; } = Core.Pipeline.PipelineOptions.Default.RequestTimeout;
 
+    /// <summary>How long a provider may stay silent in a stream once it has started answering (as <c>MODELGATE_GATEWAY_STREAM_IDLE_SECONDS</c>); then the stream fails. Default: 120 s.</summary>
+    public TimeSpan StreamIdleTimeout { get; set; } = Core.Pipeline.PipelineOptions.Default.StreamIdleTimeout;
+
     /// <summary>
     /// The name of a virtual key (as created with <c>POST /api/v1/keys</c>) whose rules this application's calls follow,
     /// as gateway calls with that key would: its allow-lists, its budget (calls count against it, on every instance),

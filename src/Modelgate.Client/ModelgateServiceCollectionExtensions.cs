@@ -64,7 +64,7 @@ public static class ModelgateServiceCollectionExtensions
         // the database cannot take them); switched off with RecordUsage = false.
         services.AddModelgateUsageWriter(sp => new Storage.Usage.UsageOptions { SpillPath = Path.Combine(Options(sp).DataDirectory!, "usage-spill-client.jsonl") });
         // The pipeline's rules, as the gateway applies them: provider limits, retries, breakers, deadlines.
-        services.AddSingleton(sp => PipelineOptions.Checked(Options(sp).FirstByteTimeout, Options(sp).RequestTimeout));
+        services.AddSingleton(sp => PipelineOptions.Checked(Options(sp).FirstByteTimeout, Options(sp).RequestTimeout, Options(sp).StreamIdleTimeout));
         services.AddSingleton<ProviderLimits>();
         services.AddSingleton<ProviderResilience>();
         services.AddSingleton<ModelClients>();

@@ -26,6 +26,7 @@ public abstract class PipelineContractTests : IAsyncLifetime
     /// <summary>One attempt's first-byte bound and the call's deadline, the same for both entrances.</summary>
     protected static readonly TimeSpan FirstByteTimeout = TimeSpan.FromSeconds(2);
     protected static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(8);
+    protected static readonly TimeSpan StreamIdleTimeout = TimeSpan.FromSeconds(2);
 
     private readonly List<IHost> _apps = [];
     private HttpClient _admin = null!;
@@ -52,6 +53,7 @@ public abstract class PipelineContractTests : IAsyncLifetime
             ["MODELGATE_MASTER_KEY"] = MasterKey,
             ["MODELGATE_GATEWAY_FIRST_BYTE_TIMEOUT_SECONDS"] = FirstByteTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["MODELGATE_GATEWAY_REQUEST_TIMEOUT_SECONDS"] = RequestTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["MODELGATE_GATEWAY_STREAM_IDLE_SECONDS"] = StreamIdleTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         Server.UseKestrel(0);
         Server.StartServer();
@@ -197,6 +199,28 @@ public abstract class PipelineContractTests : IAsyncLifetime
         Assert.Empty(Backup.Requests);
         await WaitForAsync(() => PipelineWarnings().Count > 0);
         Assert.Contains("cut the stream of model primary-model", Assert.Single(PipelineWarnings()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AStreamThatFallsSilentAfterItsFirstUpdate_FailsAfterTheIdleTimeout()
+    {
+        await ChainAsync();
+        Primary.Faults.Enqueue(UpstreamFault.StallMidStream);
+        var chat = await StartAsync();
+        var clock = Stopwatch.StartNew();
+
+        await Assert.ThrowsAsync<ModelgateProviderException>(async () =>
+        {
+            await foreach (var _ in chat.GetStreamingResponseAsync("hello"))
+            {
+            }
+        });
+
+        Assert.InRange(clock.Elapsed, StreamIdleTimeout - TimeSpan.FromSeconds(0.5), StreamIdleTimeout + TimeSpan.FromSeconds(10));
+        Assert.Single(Primary.Requests);
+        Assert.Empty(Backup.Requests);
+        await WaitForAsync(() => PipelineWarnings().Count > 0);
+        Assert.Contains("sent nothing for 2 s", Assert.Single(PipelineWarnings()), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -442,6 +466,7 @@ public sealed class PipelineContractTests_Direct : PipelineContractTests, IDispo
             o.MasterKey = MasterKey;
             o.FirstByteTimeout = FirstByteTimeout;
             o.RequestTimeout = RequestTimeout;
+            o.StreamIdleTimeout = StreamIdleTimeout;
             o.VirtualKey = keyName;
         });
         return (await RunAsync(builder)).GetRequiredService<IModelgateClients>().ChatClient(purpose);

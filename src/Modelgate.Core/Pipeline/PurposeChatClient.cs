@@ -87,13 +87,30 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, M
                 {
                     try
                     {
-                        if (!await stream.MoveNextAsync())
+                        // As the gateway does: once the answer has started, the provider may stay silent only so long.
+                        stream.Life.CancelAfter(models.Options.StreamIdleTimeout);
+                        bool more;
+                        try
+                        {
+                            more = await stream.MoveNextAsync();
+                        }
+                        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && stream.Life.IsCancellationRequested)
+                        {
+                            throw new StreamCutException($"The provider sent nothing for {models.Options.StreamIdleTimeout.TotalSeconds:0.#} s.");
+                        }
+                        finally
+                        {
+                            // Only the wait for the provider counts as idle, not the time the caller takes to read.
+                            stream.Life.CancelAfter(Timeout.InfiniteTimeSpan);
+                        }
+
+                        if (!more)
                         {
                             // As the gateway does: a stream that stops without a finish reason was cut, and must not
                             // pass for a whole answer.
                             if (!finished)
                             {
-                                throw new StreamCutException();
+                                throw new StreamCutException("The provider's stream ended without finishing its answer: it may be incomplete.");
                             }
 
                             ended = true;
@@ -165,6 +182,6 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, M
         usage?.Record(record);
     }
 
-    // A stream that ended cleanly without a finish reason (an I/O failure of sorts: the answer is incomplete).
-    private sealed class StreamCutException() : IOException("The provider's stream ended without finishing its answer: it may be incomplete.");
+    // A stream the provider left incomplete: ended without a finish reason, or silent past the idle timeout.
+    private sealed class StreamCutException(string message) : IOException(message);
 }

@@ -94,7 +94,7 @@ internal static class ModelgateServerExtensions
             sp.GetRequiredService<ProviderAdapters>(), sp.GetRequiredService<SecretProtector>(), sp.GetRequiredService<SocketsHttpHandler>()));
         services.AddSingleton<TranslatingChat>();
         // The pipeline's per-attempt rules, shared by the pass-through and translated paths (and written once, in Core).
-        services.AddSingleton(PipelineOptions.Checked(gatewayOptions.FirstByteTimeout, gatewayOptions.RequestTimeout));
+        services.AddSingleton(PipelineOptions.Checked(gatewayOptions.FirstByteTimeout, gatewayOptions.RequestTimeout, gatewayOptions.StreamIdleTimeout));
         services.AddSingleton<ProviderLimits>();
         services.AddSingleton<ProviderResilience>();
         services.AddSingleton<ModelClients>();

@@ -165,9 +165,11 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
                 call.CountLater(exactChars => TokenEstimator.Estimate(messages.Select(m => m.Text), text, exactChars));
             }
 
-            if (complete)
+            // Before the writer sends its last events: the record is kept before the caller has the whole answer, and a
+            // stream cut by the drain is recorded before its terminal event goes out, so the stopping host finds the
+            // record already handed to the writer (as on the relayed path).
+            if (complete || call.ErrorClass == "shutdown")
             {
-                // Before the writer sends its last events: the record is kept before the caller has the whole answer.
                 call.Complete();
             }
         }
