@@ -6,7 +6,8 @@ using Modelgate.Core.Resolution;
 
 namespace Modelgate.Client;
 
-internal sealed class ModelgateClients(ModelResolver resolver, ModelClients cache, Core.Usage.IUsageRecorder? usage = null, TimeProvider? time = null, KeyScope? key = null) : IModelgateClients
+internal sealed class ModelgateClients(
+    ModelResolver resolver, ModelClients cache, Core.Usage.IUsageRecorder? usage = null, TimeProvider? time = null, KeyScope? key = null) : IModelgateClients
 {
     private readonly ConcurrentDictionary<string, PurposeChatClient> _chat = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PurposeEmbeddingGenerator> _embeddings = new(StringComparer.Ordinal);

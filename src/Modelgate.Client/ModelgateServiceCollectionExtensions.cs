@@ -77,7 +77,8 @@ public static class ModelgateServiceCollectionExtensions
             var options = Options(sp);
             // A named virtual key: its rules apply to every call, and its calls are always recorded against it.
             var key = options.VirtualKey is { Length: > 0 } name
-                ? new KeyScope(name, sp.GetRequiredService<CurrentCatalog>(), sp.GetRequiredService<Storage.Usage.SpendLedger>(), sp.GetRequiredService<TimeProvider>())
+                ? new KeyScope(
+                    name, sp.GetRequiredService<CurrentCatalog>(), sp.GetRequiredService<Storage.Usage.SpendLedger>(), sp.GetRequiredService<TimeProvider>())
                 : null;
             return new ModelgateClients(
                 sp.GetRequiredService<ModelResolver>(), sp.GetRequiredService<ModelClients>(),

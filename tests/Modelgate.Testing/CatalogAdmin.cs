@@ -68,21 +68,5 @@ public sealed class CatalogAdmin : IAsyncDisposable
         return Catalog.State.Snapshot.Version;
     }
 
-    /// <summary>Sets a purpose's fallback chain (after its default) and returns the catalog version that change published.</summary>
-    public async Task<long> SetFallbacksAsync(string purpose, params ModelView[] models)
-    {
-        var result = await _services.GetRequiredService<FallbackStore>().SetAsync(purpose, [.. models.Select(m => m.Id.ToString())], "test", CancellationToken.None);
-        _ = result.Value ?? throw new InvalidOperationException(result.Error!.Detail);
-        return Catalog.State.Snapshot.Version;
-    }
-
-    /// <summary>Sets a provider's configured limits and returns the catalog version that change published.</summary>
-    public async Task<long> SetLimitsAsync(ProviderView provider, int? requestsPerMinute, long? tokensPerMinute = null)
-    {
-        var result = await Providers.UpdateAsync(provider.Id, new ProviderChanges { RequestsPerMinute = requestsPerMinute, TokensPerMinute = tokensPerMinute }, null, force: false, "test", CancellationToken.None);
-        _ = result.Value ?? throw new InvalidOperationException(result.Error!.Detail);
-        return Catalog.State.Snapshot.Version;
-    }
-
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 }

@@ -18,7 +18,12 @@ public static class FallbackChain
     /// before its attempt. The attempt's token is the call's deadline (and the caller's token).
     /// </summary>
     public static async Task<(T Result, ResolvedModel Served)> RunAsync<T>(
-        IReadOnlyList<ResolvedModel> chain, PipelineOptions options, Func<ResolvedModel, CancellationToken, Task<T>> attempt, Action<ResolvedModel>? trying, ILogger logger, CancellationToken cancellationToken)
+        IReadOnlyList<ResolvedModel> chain,
+        PipelineOptions options,
+        Func<ResolvedModel, CancellationToken, Task<T>> attempt,
+        Action<ResolvedModel>? trying,
+        ILogger logger,
+        CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.RequestTimeout);
@@ -32,7 +37,8 @@ public static class FallbackChain
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
             {
-                var timeout = new TimeoutException($"No model answered within the request timeout of {options.RequestTimeout.TotalSeconds:0.#} s (retries and fallbacks included).", e);
+                var timeout = new TimeoutException(
+                    $"No model answered within the request timeout of {options.RequestTimeout.TotalSeconds:0.#} s (retries and fallbacks included).", e);
                 PipelineLog.AttemptFailed(logger, model, timeout);
                 throw timeout;
             }

@@ -11,17 +11,21 @@ namespace Modelgate.Core.Pipeline;
 /// </summary>
 public sealed class GuardedChatClient(IChatClient inner, ResolvedModel model, ProviderResilience resilience) : DelegatingChatClient(inner)
 {
-    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = messages as IList<ChatMessage> ?? [.. messages];
         return await resilience.ExecuteAsync(model, async token => await InnerClient.GetResponseAsync(list, options, token), cancellationToken);
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var list = messages as IList<ChatMessage> ?? [.. messages];
-        await using var stream = await resilience.ExecuteAsync(model, token => OpenedStream.OpenAsync(InnerClient, list, options, cancellationToken, token), cancellationToken);
+        await using var stream = await resilience.ExecuteAsync(
+            model, token => OpenedStream.OpenAsync(InnerClient, list, options, cancellationToken, token), cancellationToken);
         await foreach (var update in stream.ReadAllAsync())
         {
             yield return update;

@@ -7,7 +7,8 @@ namespace Modelgate.Core.Pipeline;
 public sealed class GuardedEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner, ResolvedModel model, ProviderResilience resilience)
     : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
 {
-    public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = values as IReadOnlyCollection<string> ?? [.. values];
         return await resilience.ExecuteAsync(model, async token => await InnerGenerator.GenerateAsync(list, options, token), cancellationToken);

@@ -14,9 +14,6 @@ public sealed class KeyScope(string keyName, CurrentCatalog catalog, IKeySpend s
 {
     private Found? _found;
 
-    /// <summary>The key's name, as the application gave it.</summary>
-    public string KeyName => keyName;
-
     /// <summary>
     /// The key and the models of <paramref name="chain"/> it may call, in order. Throws
     /// <see cref="ModelgateConfigurationException"/> for what the application or an administrator must fix (an unknown,
@@ -38,7 +35,8 @@ public sealed class KeyScope(string keyName, CurrentCatalog catalog, IKeySpend s
         }
 
         throw refusal!.Status == 429
-            ? new ModelgateProviderException(purpose.Name, null, null, 429, $"Virtual key '{keyName}': {refusal.Message}", new InvalidOperationException(refusal.Code))
+            ? new ModelgateProviderException(
+                purpose.Name, null, null, 429, $"Virtual key '{keyName}': {refusal.Message}", new InvalidOperationException(refusal.Code))
             : new ModelgateConfigurationException(purpose.Name, $"Virtual key '{keyName}': {refusal.Message}");
     }
 
