@@ -111,6 +111,37 @@ public sealed class GatewayResilienceTests : IAsyncLifetime
         Assert.Equal(primaryCalls, _primary.Requests.Count);
     }
 
+    [Theory]
+    [InlineData("/v1/chat/completions", """{"model":"agents"}""", "'messages' is required")]
+    [InlineData("/v1/chat/completions", """{"model":"agents","messages":[]}""", "at least one message")]
+    [InlineData("/v1/chat/completions", """{"model":"agents","messages":["hi"]}""", "'messages[0]' must be an object with a 'role'")]
+    [InlineData("/v1/messages", """{"model":"agents","max_tokens":10}""", "messages: Field required")]
+    [InlineData("/v1/messages", """{"model":"agents","max_tokens":10,"messages":[{"content":"hi"}]}""", "messages.0: each message must be an object with a 'role'")]
+    [InlineData("/v1/embeddings", """{"model":"agents"}""", "'input' is required")]
+    public async Task BadInput_IsA400InTheCallersFormat_EvenWhileTheModelsCircuitIsOpen(string path, string body, string message)
+    {
+        // Open the primary's circuit: every attempt fails, with no fallback to hide it.
+        _primary.FailNext(500, Failure, times: 100);
+        for (var i = 0; i < 3; i++)
+        {
+            await ChatAsync();
+        }
+
+        var open = await ChatAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, open.StatusCode);
+        Assert.Contains("upstream_unavailable", await open.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var sent = _primary.Requests.Count;
+
+        var response = await _caller.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        var error = await response.ExpectAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(message, error.GetProperty("error").Str("message"), StringComparison.Ordinal);
+        Assert.Equal("invalid_request_error", error.GetProperty("error").Str("type"));
+        // Anthropic's error shape has a top-level "type": "error"; OpenAI's has none.
+        Assert.Equal(path == "/v1/messages", error.TryGetProperty("type", out var type) && type.GetString() == "error");
+        Assert.Equal(sent, _primary.Requests.Count);
+    }
+
     [Fact]
     public async Task ProviderAtItsRequestLimit_Is429WithRetryAfter_OrServedByTheFallback()
     {

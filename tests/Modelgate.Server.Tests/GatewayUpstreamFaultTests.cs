@@ -200,6 +200,35 @@ public sealed class GatewayUpstreamFaultTests : IAsyncLifetime
         Assert.Single(_upstream.Requests);
     }
 
+    [Theory]
+    [InlineData("/v1/chat/completions", "chat")]
+    [InlineData("/v1/messages", Translated)]
+    public async Task EndlessStream_IsEndedAtTheSizeLimit_WithATerminalErrorEvent_InEitherWireFormat(string path, string model)
+    {
+        // One guard for both wire formats: an OpenAI stream relayed from an OpenAI provider, an Anthropic one from an
+        // Anthropic provider (the "translated" purpose's model is Anthropic's, so /v1/messages passes it through).
+        Enqueue(UpstreamFault.EndlessStream);
+
+        var response = await _caller.PostJsonAsync(path, new { model, stream = true, max_tokens = 10, messages = new[] { new { role = "user", content = "hi" } } });
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("more ", text, StringComparison.Ordinal);
+        Assert.Contains("passed the limit of 65536 bytes", text, StringComparison.Ordinal);
+        Assert.InRange(text.Length, 32 * 1024, 65536 + 2048);
+        if (path == "/v1/messages")
+        {
+            Assert.Contains("event: error", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("message_stop", text, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.DoesNotContain("[DONE]", text, StringComparison.Ordinal);
+        }
+
+        await WaitAsync(() => _upstream.AbortedStreams == 1, "the provider's endless stream is closed, not left running");
+    }
+
     [Fact]
     public async Task CallerLeavingMidStream_CancelsTheUpstreamRequest_AndTheNextRequestWorks()
     {

@@ -22,11 +22,9 @@ public sealed class MemoryTrimmerTests
         Assert.DoesNotContain(logs.GetSnapshot(), r => r.Message.StartsWith("Quiet after a busy spell", StringComparison.Ordinal));
 
         // A busy check (a request in flight), then quiet ones: one trim.
-        var release = new TaskCompletionSource();
-        var serving = gateway.ServeAsync(new Microsoft.AspNetCore.Http.DefaultHttpContext(), GatewayFormat.OpenAI, () => release.Task);
+        Assert.True(gateway.TryEnter());
         await TickAsync(time, logs, more: 1);
-        release.SetResult();
-        await serving;
+        gateway.Exit();
         await TickAsync(time, logs, more: 3);
 
         var trims = logs.GetSnapshot().Where(r => r.Message.StartsWith("Quiet after a busy spell", StringComparison.Ordinal)).ToList();
@@ -40,8 +38,7 @@ public sealed class MemoryTrimmerTests
     public async Task WhileARequestIsInFlight_NothingIsTrimmed()
     {
         var (trimmer, time, logs, gateway) = Create();
-        var release = new TaskCompletionSource();
-        var serving = gateway.ServeAsync(new Microsoft.AspNetCore.Http.DefaultHttpContext(), GatewayFormat.OpenAI, () => release.Task);
+        Assert.True(gateway.TryEnter());
         await trimmer.StartAsync(CancellationToken.None);
         var held = Grow();
 
@@ -51,8 +48,7 @@ public sealed class MemoryTrimmerTests
         var checks = logs.GetSnapshot().Where(r => r.Message.StartsWith("Memory check", StringComparison.Ordinal)).ToList();
         Assert.True(checks.Count >= 4);
         Assert.All(checks, r => Assert.Contains("quiet False", r.Message, StringComparison.Ordinal));
-        release.SetResult();
-        await serving;
+        gateway.Exit();
         GC.KeepAlive(held);
         await trimmer.StopAsync(CancellationToken.None);
     }

@@ -158,6 +158,35 @@ public abstract class UsageTests<TServer>(TServer server) : UsageTestBase<TServe
         Assert.True(totals.GetProperty("cost_usd").GetDecimal() > 0);
     }
 
+    [Theory]
+    [InlineData("openai", false)]
+    [InlineData("openai", true)]
+    [InlineData("anthropic", false)]
+    [InlineData("anthropic", true)]
+    public async Task NegativeUsageFromTheProvider_IsNotRecorded_ItsTokensAreCounted_InEitherWireFormat(string kind, bool stream)
+    {
+        // One guard for both pass-through formats: a count no provider can mean is left out, and the call's tokens are
+        // counted with the tokenizer instead (marked estimated); the answer itself is relayed.
+        var (model, _) = await ModelAsync(kind, new { input_price_per_million = 1m, output_price_per_million = 1m });
+        var (secret, keyId) = await KeyAsync();
+        using var caller = Caller(secret);
+        Upstream.Usage = (Prompt: -5, Completion: -3, Cached: 0);
+
+        var response = kind == "openai"
+            ? await caller.PostJsonAsync("/v1/chat/completions", Chat(model, stream))
+            : await caller.PostJsonAsync("/v1/messages", new { model, max_tokens = 99, stream, messages = new[] { new { role = "user", content = "hello there" } } });
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Hello", text, StringComparison.Ordinal);
+        var totals = (await UsageAsync(keyId, 1)).GetProperty("totals");
+        Assert.Equal(0, totals.GetProperty("errors").GetInt64());
+        Assert.Equal(1, totals.GetProperty("estimated_requests").GetInt64());
+        Assert.InRange(totals.GetProperty("input_tokens").GetInt64(), 1, 30);
+        Assert.InRange(totals.GetProperty("output_tokens").GetInt64(), 1, 30);
+        Assert.True(totals.GetProperty("cost_usd").GetDecimal() > 0);
+    }
+
     [Fact]
     public async Task StreamCutShort_IsAnError_WithTokensEstimatedFromWhatWasRelayed()
     {

@@ -8,7 +8,7 @@ namespace Modelgate.Core.Pipeline;
 /// the first byte that <see cref="ProviderResilience.IsFallbackWorthy"/> blames on the provider (no answer, timeout,
 /// 408/429/5xx, a refused key, an open circuit, the provider's configured limit). Every attempt, retries and
 /// fallbacks together, must produce its first byte within <see cref="PipelineOptions.RequestTimeout"/>; past it the
-/// call fails with a <see cref="TimeoutException"/>. The caller's own cancellation ends it at once. Each model given up
+/// call fails with a <see cref="DeadlineExceededException"/>. The caller's own cancellation ends it at once. Each model given up
 /// on is logged once (<see cref="PipelineLog"/>).
 /// </summary>
 public static class FallbackChain
@@ -37,8 +37,7 @@ public static class FallbackChain
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
             {
-                var timeout = new TimeoutException(
-                    $"No model answered within the request timeout of {options.RequestTimeout.TotalSeconds:0.#} s (retries and fallbacks included).", e);
+                var timeout = new DeadlineExceededException(options.RequestTimeout, e);
                 PipelineLog.AttemptFailed(logger, model, timeout);
                 throw timeout;
             }

@@ -14,10 +14,10 @@ internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, Provider
     private const string DefaultVersion = "2023-06-01";
 
     /// <summary>
-    /// Tries one model of the chain: null when the caller got an answer, else the error if no fallback serves it.
-    /// <paramref name="beforeFirstByte"/> is the request's overall deadline for getting a first byte.
+    /// Opens one model of the chain: the provider's answer to relay, or an exception the next model may take over (see
+    /// <see cref="UpstreamResponse.SendAsync"/>). <paramref name="beforeFirstByte"/> is the request's deadline for a first byte.
     /// </summary>
-    public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, Core.Resolution.ResolvedModel resolved, CancellationToken beforeFirstByte)
+    public async Task<GatewayAnswer> OpenAsync(HttpContext context, GatewayRequest request, Core.Resolution.ResolvedModel resolved, CancellationToken beforeFirstByte)
     {
         var baseUrl = Core.Providers.Anthropic.AnthropicEndpoint.RootUrl(resolved.BaseUrl);
         var json = ForwardedBody.Write(request.Body, resolved.Model.ModelId, Defaults(request.Body, resolved));
@@ -36,14 +36,8 @@ internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, Provider
             return message;
         }
 
-        var (response, failure) = await UpstreamResponse.SendAsync(context, upstream, resilience, resolved, Build, GatewayFormat.Anthropic, beforeFirstByte);
-        if (response is null)
-        {
-            return failure;
-        }
-
-        await UpstreamResponse.RelayAsync(context, response, resolved, GatewayFormat.Anthropic, options, UsageRule.Anthropic);
-        return null;
+        var response = await UpstreamResponse.SendAsync(context, upstream, resilience, resolved, Build, GatewayFormat.Anthropic, beforeFirstByte);
+        return new GatewayAnswer(caller => UpstreamResponse.RelayAsync(caller, response, resolved, GatewayFormat.Anthropic, options, UsageRule.Anthropic), response);
     }
 
     public static bool Serves(ProviderKind kind) => kind == ProviderKind.Anthropic;

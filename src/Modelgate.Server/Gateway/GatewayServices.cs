@@ -18,6 +18,7 @@ internal sealed record GatewayServices(
     TranslatingChat Chat,
     TranslatingEmbeddings Embeddings,
     GatewayConcurrency Concurrency,
+    GatewayDispatch Dispatch,
     IUsageRecorder Usage,
     SpendLedger Spend,
     GatewayTelemetry Telemetry,

@@ -16,10 +16,10 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
     public static bool Serves(ProviderKind kind) => kind is ProviderKind.OpenAI or ProviderKind.AzureOpenAI or ProviderKind.OpenAICompatible;
 
     /// <summary>
-    /// Tries one model of the chain: null when the caller got an answer, else the error if no fallback serves it.
-    /// <paramref name="beforeFirstByte"/> is the request's overall deadline for getting a first byte.
+    /// Opens one model of the chain: the provider's answer to relay, or an exception the next model may take over (see
+    /// <see cref="UpstreamResponse.SendAsync"/>). <paramref name="beforeFirstByte"/> is the request's deadline for a first byte.
     /// </summary>
-    public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, string path, CancellationToken beforeFirstByte)
+    public async Task<GatewayAnswer> OpenAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, string path, CancellationToken beforeFirstByte)
     {
         var baseUrl = (resolved.BaseUrl ?? "https://api.openai.com/v1").TrimEnd('/');
         // A stream's tokens come in its last chunk only when asked for: the gateway asks OpenAI itself, and drops that
@@ -47,14 +47,9 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
             return message;
         }
 
-        var (response, failure) = await UpstreamResponse.SendAsync(context, upstream, resilience, resolved, Build, GatewayFormat.OpenAI, beforeFirstByte);
-        if (response is null)
-        {
-            return failure;
-        }
-
-        await UpstreamResponse.RelayAsync(context, response, resolved, GatewayFormat.OpenAI, options, path == "embeddings" ? UsageRule.OpenAIEmbeddings : UsageRule.OpenAIChat, dropUsageChunk: askUsage);
-        return null;
+        var response = await UpstreamResponse.SendAsync(context, upstream, resilience, resolved, Build, GatewayFormat.OpenAI, beforeFirstByte);
+        var usage = path == "embeddings" ? UsageRule.OpenAIEmbeddings : UsageRule.OpenAIChat;
+        return new GatewayAnswer(caller => UpstreamResponse.RelayAsync(caller, response, resolved, GatewayFormat.OpenAI, options, usage, dropUsageChunk: askUsage), response);
     }
 
     // The model's defaults; the caller's own values always win (ForwardedBody writes only the missing ones).

@@ -17,52 +17,29 @@ internal static partial class UpstreamResponse
 
     /// <summary>
     /// Sends to the provider under its request limit, retry and circuit breaker, until <paramref name="beforeFirstByte"/>
-    /// (the request's overall deadline) at the latest. Returns the answer to relay (a success, or a failure the caller
-    /// must see such as a 400), or the error to report if no fallback serves the request.
+    /// (the request's overall deadline) at the latest. Returns the answer to relay: a success, or a failure the caller
+    /// must see such as a 400. Throws for what the next model of the chain may take over: the pipeline's own refusals
+    /// (<see cref="ProviderLimitReachedException"/>, an open circuit), no answer, a timeout, or a status that is the
+    /// provider's fault (<see cref="UpstreamFailedException"/>, with the error the caller gets if no model serves).
     /// </summary>
-    public static async Task<(HttpResponseMessage? Response, IResult? Failure)> SendAsync(
+    public static async Task<HttpResponseMessage> SendAsync(
         HttpContext context, HttpMessageInvoker upstream, ProviderResilience resilience, ResolvedModel resolved, Func<HttpRequestMessage> build, GatewayFormat format, CancellationToken beforeFirstByte)
     {
-        HttpResponseMessage response;
-        try
+        var response = await resilience.SendAsync(resolved, async token =>
         {
-            response = await resilience.SendAsync(resolved, async token =>
-            {
-                using var message = build();
-                return await upstream.SendAsync(message, token);
-            }, beforeFirstByte);
-        }
-        catch (ProviderLimitReachedException e)
+            using var message = build();
+            return await upstream.SendAsync(message, token);
+        }, beforeFirstByte);
+        if (!ProviderResilience.IsProviderFault((int)response.StatusCode))
         {
-            PipelineLog.AttemptFailed(context.PipelineLogger(), resolved, e);
-            return (null, GatewayErrors.AtRequestLimit(format, resolved, e));
-        }
-        catch (Polly.CircuitBreaker.BrokenCircuitException)
-        {
-            return (null, GatewayErrors.CircuitOpen(format, resolved));
-        }
-        catch (HttpRequestException e)
-        {
-            PipelineLog.AttemptFailed(context.PipelineLogger(), resolved, e);
-            return (null, GatewayErrors.Unreachable(format, resolved));
-        }
-        catch (Exception e) when (e is Polly.Timeout.TimeoutRejectedException || (e is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
-        {
-            PipelineLog.AttemptFailed(context.PipelineLogger(), resolved, e is OperationCanceledException ? new TimeoutException("deadline", e) : e);
-            return (null, GatewayErrors.TimedOut(format, resolved));
+            return response;
         }
 
         // Retries are spent, or the provider's configuration is wrong: the next model of the chain may serve.
-        if (ProviderResilience.IsProviderFault((int)response.StatusCode))
+        using (response)
         {
-            PipelineLog.ProviderFailed(context.PipelineLogger(), resolved.Provider.Name, resolved.Model.ModelId, $"HTTP {(int)response.StatusCode}");
-            using (response)
-            {
-                return (null, await FailureAsync(context, response, resolved, format));
-            }
+            throw new UpstreamFailedException((int)response.StatusCode, await FailureAsync(context, response, resolved, format));
         }
-
-        return (response, null);
     }
 
     /// <summary>

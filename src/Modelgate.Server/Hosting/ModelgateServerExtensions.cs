@@ -100,6 +100,7 @@ internal static class ModelgateServerExtensions
         services.AddSingleton<ModelClients>();
         services.AddSingleton(gatewayOptions);
         services.AddSingleton<GatewayConcurrency>();
+        services.AddSingleton<GatewayDispatch>();
         if (SettingValues.Flag(builder.Configuration, "MODELGATE_MEMORY_TRIM", fallback: true))
         {
             services.AddHostedService<MemoryTrimmer>();

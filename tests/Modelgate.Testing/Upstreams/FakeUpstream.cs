@@ -220,6 +220,27 @@ public sealed class FakeUpstream : IAsyncDisposable
                     usage = new { prompt_tokens = 1, completion_tokens = 1, total_tokens = 2 },
                 });
                 break;
+            case UpstreamFault.EndlessStream:
+                await FirstEventAsync(context);
+                var anthropic = context.Request.Path.Value!.EndsWith("/messages", StringComparison.Ordinal);
+                var delta = anthropic
+                    ? "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"more \"}}\n\n"
+                    : "data: {\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"more \"},\"finish_reason\":null}]}\n\n";
+                try
+                {
+                    while (true)
+                    {
+                        await context.Response.WriteAsync(delta, context.RequestAborted);
+                        await context.Response.Body.FlushAsync(context.RequestAborted);
+                        await Task.Delay(1, context.RequestAborted);
+                    }
+                }
+                catch (Exception e) when (e is OperationCanceledException or IOException)
+                {
+                    Interlocked.Increment(ref _aborted);
+                }
+
+                break;
             case UpstreamFault.Redirect:
                 context.Response.StatusCode = 307;
                 context.Response.Headers.Location = $"{Url}{context.Request.Path}";
@@ -270,4 +291,6 @@ public enum UpstreamFault
     OversizedAnswer,
     /// <summary>A 307 redirect back to the same path.</summary>
     Redirect,
+    /// <summary>Sends the events of a stream without end (a text delta each millisecond or so), until the caller leaves.</summary>
+    EndlessStream,
 }

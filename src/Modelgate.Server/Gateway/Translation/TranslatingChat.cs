@@ -10,15 +10,16 @@ namespace Modelgate.Server.Gateway.Translation;
 /// Serves a chat request from a provider of another format (OpenAI format → Anthropic or Ollama, Anthropic format →
 /// OpenAI-protocol providers or Ollama) through the provider's Microsoft.Extensions.AI client: request and answer are
 /// translated, streaming included. Failures before the first byte become errors with the right status in the
-/// caller's format; after it, the stream ends with an error event.
+/// caller's format (<see cref="GatewayDispatch"/>); after it, the stream ends with an error event.
 /// </summary>
 internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewayOptions, GatewayDrain drain)
 {
     /// <summary>
-    /// Tries one model of the chain: null when the caller got an answer, else the error if no fallback serves it.
-    /// <paramref name="beforeFirstByte"/> is the request's overall deadline for getting a first byte.
+    /// Opens one model of the chain: the answer (whole, or a stream with its first update in hand) to relay, a 400 for a
+    /// request that cannot be translated, or an exception the next model may take over. <paramref name="beforeFirstByte"/>
+    /// is the request's deadline for a first byte.
     /// </summary>
-    public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, GatewayFormat format, CancellationToken beforeFirstByte)
+    public async Task<GatewayAnswer> OpenAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, GatewayFormat format, CancellationToken beforeFirstByte)
     {
         List<ChatMessage> messages;
         ChatOptions options;
@@ -37,74 +38,59 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
 
         if (error is not null)
         {
-            await GatewayErrors.Write(format, 400, error, param: "messages").ExecuteAsync(context);
-            return null;
+            return GatewayAnswer.Error(GatewayErrors.Write(format, 400, error, param: "messages"));
         }
 
         // The provider's limits, retries, breaker and first-byte timeout are the client's (ModelClients), as in direct mode.
         var client = models.ChatClient(resolved);
         if (!streaming)
         {
-            ChatResponse response;
-            try
-            {
-                response = await client.GetResponseAsync(messages, options, beforeFirstByte);
-            }
-            catch (Exception e) when (SdkFailure.IsProviderFailure(context, e))
-            {
-                return await SdkFailure.ReportAsync(context, resolved, e, format);
-            }
-
-            if (GatewayCall.Of(context) is { } call)
-            {
-                // Without usage from the provider, the tokenizer counts prompt and answer (marked estimated).
-                if (TokenCounts.From(response.Usage) is { } counts)
-                {
-                    call.Tokens = counts;
-                }
-                else
-                {
-                    var answer = response.Text;
-                    call.CountLater(exactChars => TokenEstimator.Estimate(messages.Select(m => m.Text), answer, exactChars));
-                }
-            }
-
-            GatewayErrors.ServedBy(context, resolved);
-            var body = format == GatewayFormat.OpenAI
-                ? OpenAIResponseWriter.Completion(response, resolved.Model.ModelId)
-                : AnthropicResponseWriter.Message(response, resolved.Model.ModelId);
-            GatewayCall.Of(context)?.Complete();
-            await context.Response.WriteAsJsonAsync(body, context.RequestAborted);
-            return null;
+            var response = await client.GetResponseAsync(messages, options, beforeFirstByte);
+            return new GatewayAnswer(caller => WriteAsync(caller, response, messages, resolved, format));
         }
 
         // The first update decides the status: until a byte is written, a failure can still go to the next fallback.
-        TranslatedStream stream;
-        try
-        {
-            stream = await TranslatedStream.OpenAsync(client, messages, options, context.RequestAborted, beforeFirstByte);
-        }
-        catch (Exception e) when (SdkFailure.IsProviderFailure(context, e))
-        {
-            return await SdkFailure.ReportAsync(context, resolved, e, format);
-        }
+        var stream = await TranslatedStream.OpenAsync(client, messages, options, context.RequestAborted, beforeFirstByte);
+        return new GatewayAnswer(caller => RelayAsync(caller, request, stream, messages, resolved, format), stream);
+    }
 
-        await using (stream)
+    private static async Task WriteAsync(HttpContext context, ChatResponse response, List<ChatMessage> messages, ResolvedModel resolved, GatewayFormat format)
+    {
+        if (GatewayCall.Of(context) is { } call)
         {
-            GatewayErrors.ServedBy(context, resolved);
-            var updates = Counted(stream.ReadAllAsync(gatewayOptions, drain), GatewayCall.Of(context), messages, drain.Ended, context.RequestAborted);
-            if (format == GatewayFormat.OpenAI)
+            // Without usage from the provider, the tokenizer counts prompt and answer (marked estimated).
+            if (TokenCounts.From(response.Usage) is { } counts)
             {
-                var includeUsage = request.Body["stream_options"] is System.Text.Json.Nodes.JsonObject streamOptions && streamOptions["include_usage"] is System.Text.Json.Nodes.JsonValue flag && flag.TryGetValue(out bool include) && include;
-                await OpenAIResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId, includeUsage);
+                call.Tokens = counts;
             }
             else
             {
-                await AnthropicResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId);
+                var answer = response.Text;
+                call.CountLater(exactChars => TokenEstimator.Estimate(messages.Select(m => m.Text), answer, exactChars));
             }
         }
 
-        return null;
+        GatewayErrors.ServedBy(context, resolved);
+        var body = format == GatewayFormat.OpenAI
+            ? OpenAIResponseWriter.Completion(response, resolved.Model.ModelId)
+            : AnthropicResponseWriter.Message(response, resolved.Model.ModelId);
+        GatewayCall.Of(context)?.Complete();
+        await context.Response.WriteAsJsonAsync(body, context.RequestAborted);
+    }
+
+    private async Task RelayAsync(HttpContext context, GatewayRequest request, TranslatedStream stream, List<ChatMessage> messages, ResolvedModel resolved, GatewayFormat format)
+    {
+        GatewayErrors.ServedBy(context, resolved);
+        var updates = Counted(stream.ReadAllAsync(gatewayOptions, drain), GatewayCall.Of(context), messages, drain.Ended, context.RequestAborted);
+        if (format == GatewayFormat.OpenAI)
+        {
+            var includeUsage = request.Body["stream_options"] is System.Text.Json.Nodes.JsonObject streamOptions && streamOptions["include_usage"] is System.Text.Json.Nodes.JsonValue flag && flag.TryGetValue(out bool include) && include;
+            await OpenAIResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId, includeUsage);
+        }
+        else
+        {
+            await AnthropicResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId);
+        }
     }
 
     // Passes the updates on, noting the first one, the usage and the text, so the call's tokens are known at the end

@@ -17,39 +17,37 @@ internal sealed class TranslatingEmbeddings(ModelClients models)
     /// <summary>The most inputs one request may carry, as at OpenAI.</summary>
     public const int MaxInputs = 2048;
 
-    /// <summary>Tries one model of the chain: null when the caller got an answer, else the error if no fallback serves it.</summary>
-    public async Task<IResult?> TryAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, CancellationToken beforeFirstByte)
+    /// <summary>
+    /// Opens one model of the chain: the embeddings to send, a 400 for input the provider cannot take, or an exception the
+    /// next model may take over.
+    /// </summary>
+    public async Task<GatewayAnswer> OpenAsync(GatewayRequest request, ResolvedModel resolved, CancellationToken beforeFirstByte)
     {
         const GatewayFormat format = GatewayFormat.OpenAI;
         var (inputs, options, base64, error) = Read(request.Body);
         if (error is not null)
         {
-            await GatewayErrors.Write(format, 400, error.Value.Message, param: error.Value.Param).ExecuteAsync(context);
-            return null;
+            return GatewayAnswer.Error(GatewayErrors.Write(format, 400, error.Value.Message, param: error.Value.Param));
         }
 
         if (models.EmbeddingGenerator(resolved) is not { } generator)
         {
-            await GatewayErrors.Write(format, 400, $"'{request.Requested}' resolves to {resolved.Provider.Kind.ToName()} provider '{resolved.Provider.Name}', which has no embeddings.", param: "model").ExecuteAsync(context);
-            return null;
+            return GatewayAnswer.Error(GatewayErrors.Write(format, 400, $"'{request.Requested}' resolves to {resolved.Provider.Kind.ToName()} provider '{resolved.Provider.Name}', which has no embeddings.", param: "model"));
         }
 
-        GeneratedEmbeddings<Embedding<float>> embeddings;
-        try
-        {
-            // The provider's limits, retries, breaker and first-byte timeout are the generator's (ModelClients).
-            embeddings = await generator.GenerateAsync(inputs!, options, beforeFirstByte);
-        }
-        catch (Exception e) when (SdkFailure.IsProviderFailure(context, e))
-        {
-            return await SdkFailure.ReportAsync(context, resolved, e, format);
-        }
-
+        // The provider's limits, retries, breaker and first-byte timeout are the generator's (ModelClients).
+        var embeddings = await generator.GenerateAsync(inputs!, options, beforeFirstByte);
         if (embeddings.Count != inputs!.Count)
         {
-            return GatewayErrors.Write(format, 502, $"{GatewayErrors.Who(resolved)} sent {embeddings.Count} embeddings for {inputs.Count} inputs.", code: "upstream_invalid");
+            // An answer that cannot be used: the provider's fault, so the next model may serve.
+            throw new UpstreamFailedException(502, GatewayErrors.Write(format, 502, $"{GatewayErrors.Who(resolved)} sent {embeddings.Count} embeddings for {inputs.Count} inputs.", code: "upstream_invalid"));
         }
 
+        return new GatewayAnswer(caller => WriteAsync(caller, embeddings, inputs, base64, resolved));
+    }
+
+    private static async Task WriteAsync(HttpContext context, GeneratedEmbeddings<Embedding<float>> embeddings, List<string> inputs, bool base64, ResolvedModel resolved)
+    {
         GatewayErrors.ServedBy(context, resolved);
         // Without usage from the provider, the tokenizer counts the inputs (marked estimated).
         var reported = Core.Usage.TokenCounts.From(embeddings.Usage, requireOutput: false)?.Input;
@@ -75,7 +73,6 @@ internal sealed class TranslatingEmbeddings(ModelClients models)
             model = resolved.Model.ModelId,
             usage = new { prompt_tokens = tokens, total_tokens = tokens },
         }, context.RequestAborted);
-        return null;
     }
 
     private static (List<string>? Inputs, EmbeddingGenerationOptions Options, bool Base64, (string Message, string Param)? Error) Read(JsonObject body)

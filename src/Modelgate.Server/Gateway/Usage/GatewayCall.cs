@@ -7,6 +7,9 @@ namespace Modelgate.Server.Gateway.Usage;
 /// <summary>
 /// What the gateway learns about one call while serving it — who asked, which model served, tokens, first byte,
 /// how it ended — kept on the request (an HttpContext feature) and turned into one <see cref="UsageRecord"/> at the end.
+/// Each field has one owner: <see cref="Key"/> the authenticate step, <see cref="Request"/> the resolve step,
+/// <see cref="Model"/> the pipeline (<see cref="GatewayDispatch"/>), <see cref="Tokens"/> and <see cref="Streamed"/> the
+/// relay of the answer; <see cref="ErrorClass"/> is set once, by whichever step ends the call with a failure.
 /// </summary>
 internal sealed class GatewayCall(string operation, DateTimeOffset at, long configVersion)
 {
