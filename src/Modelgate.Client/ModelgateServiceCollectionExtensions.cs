@@ -1,96 +1,20 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Modelgate.Core.Catalog;
-using Modelgate.Core.Pipeline;
-using Modelgate.Core.Providers;
-using Modelgate.Core.Resolution;
-using Modelgate.Core.Secrets;
-using Modelgate.Storage;
-using Modelgate.Storage.Catalog;
 
 namespace Modelgate.Client;
 
-/// <summary>Adds Modelgate to an application: keyed clients per purpose that always use what is configured now.</summary>
+/// <summary>
+/// Adds Modelgate to an application through its gateway: keyed clients per purpose that always use what is configured
+/// now. Direct mode (<c>AddModelgate</c>, reading the catalog database) is in the Modelgate.Client.Direct package.
+/// </summary>
 public static class ModelgateServiceCollectionExtensions
 {
     /// <summary>
-    /// Direct mode: reads the catalog database the Modelgate server manages and follows its changes (LISTEN/NOTIFY or
-    /// polling). Registers <c>[FromKeyedServices("chat")]</c> and <c>("agents")</c> <see cref="IChatClient"/>,
-    /// <c>("embeddings")</c> <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>, and <see cref="IModelgateClients"/>
-    /// for agent types.
-    /// </summary>
-    public static IServiceCollection AddModelgate(this IServiceCollection services, Action<ModelgateClientOptions>? configure = null)
-    {
-        services.AddOptions<ModelgateClientOptions>().Configure<IConfiguration>((o, config) =>
-        {
-            o.DataDirectory ??= Path.GetFullPath(config["MODELGATE_DATA_DIR"] is { Length: > 0 } dir ? dir : "data");
-            o.Database ??= config["MODELGATE_DATABASE"];
-            o.MasterKey ??= config["MODELGATE_MASTER_KEY"];
-        });
-        if (configure is not null)
-        {
-            services.PostConfigure(configure);
-        }
-
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddModelgateStorage(sp => Options(sp) is var o ? DatabaseOptions.From(o.Database, o.DataDirectory!) : null!);
-        services.AddSingleton(sp => new MasterKeyStore(new MasterKeyOptions
-        {
-            EnvironmentKey = Options(sp).MasterKey,
-            PreviousKeys = sp.GetRequiredService<IConfiguration>()["MODELGATE_PREVIOUS_MASTER_KEYS"],
-            KeyFilePath = Path.Combine(Options(sp).DataDirectory!, "master.key"),
-        }));
-        services.AddSingleton<SecretProtector>();
-        services.AddSingleton(sp => new EnvironmentFallback(name => sp.GetRequiredService<IConfiguration>()[name]));
-        services.AddSingleton<CurrentCatalog>();
-        services.AddSingleton<ModelResolver>();
-        services.AddSingleton(sp => new CatalogMonitorOptions(Path.Combine(Options(sp).DataDirectory!, LastKnownGoodFile.FileName)));
-        services.AddSingleton<CatalogMonitor>();
-        services.AddHostedService<ModelgateClientStartup>();
-        services.AddHostedService(sp => sp.GetRequiredService<CatalogMonitor>());
-
-        services.AddSingleton(ProviderAdapters.Default);
-        services.AddSingleton(sp =>
-        {
-            var cache = new ProviderClientCache(sp.GetRequiredService<ProviderAdapters>(), new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, ownsHandler: true);
-            // SDK clients (and the keys they hold) do not outlive the catalog version they were made for.
-            sp.GetRequiredService<CurrentCatalog>().Changed += _ => cache.Clear();
-            return cache;
-        });
-        // Calls are recorded like the gateway's, through the same background writer (spilling to the data folder when
-        // the database cannot take them); switched off with RecordUsage = false.
-        services.AddModelgateUsageWriter(sp => new Storage.Usage.UsageOptions { SpillPath = Path.Combine(Options(sp).DataDirectory!, "usage-spill-client.jsonl") });
-        // The pipeline's rules, as the gateway applies them: provider limits, retries, breakers, deadlines.
-        services.AddSingleton(sp => PipelineOptions.Checked(Options(sp).FirstByteTimeout, Options(sp).RequestTimeout, Options(sp).StreamIdleTimeout));
-        services.AddSingleton<ProviderLimits>();
-        services.AddSingleton<ProviderResilience>();
-        services.AddSingleton<ModelClients>();
-        // Budgets: with a named virtual key, what every instance has spent is re-read every few seconds.
-        services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => Options(sp).VirtualKey is { Length: > 0 }
-            ? ActivatorUtilities.CreateInstance<Storage.Usage.SpendRefresher>(sp)
-            : new NoSpendRefresh());
-        services.AddSingleton<IModelgateClients>(sp =>
-        {
-            var options = Options(sp);
-            // A named virtual key: its rules apply to every call, and its calls are always recorded against it.
-            var key = options.VirtualKey is { Length: > 0 } name
-                ? new KeyScope(
-                    name, sp.GetRequiredService<CurrentCatalog>(), sp.GetRequiredService<Storage.Usage.SpendLedger>(), sp.GetRequiredService<TimeProvider>())
-                : null;
-            return new ModelgateClients(
-                sp.GetRequiredService<ModelResolver>(), sp.GetRequiredService<ModelClients>(),
-                options.RecordUsage || key is not null ? sp.GetRequiredService<Core.Usage.IUsageRecorder>() : null, sp.GetRequiredService<TimeProvider>(), key);
-        });
-        return services.AddPurposeClients();
-    }
-
-    /// <summary>
     /// Remote mode: calls the Modelgate gateway (<c>MODELGATE_URL</c>) with a virtual key (<c>MODELGATE_API_KEY</c>),
     /// naming the purpose as the model, so the server resolves what is configured now on every call; the application
-    /// needs no database access and holds no provider key. Registers the same clients as <see cref="AddModelgate"/>.
+    /// needs no database access and holds no provider key. Registers the same clients as direct mode's <c>AddModelgate</c>.
     /// </summary>
     public static IServiceCollection AddModelgateGateway(this IServiceCollection services, Action<ModelgateGatewayOptions>? configure = null)
     {
@@ -109,7 +33,7 @@ public static class ModelgateServiceCollectionExtensions
     }
 
     // The keyed clients both modes offer: chat and agents chat clients, the embeddings generator.
-    private static IServiceCollection AddPurposeClients(this IServiceCollection services)
+    internal static IServiceCollection AddPurposeClients(this IServiceCollection services)
     {
         foreach (var purpose in new[] { Purpose.ChatName, Purpose.AgentsName })
         {
@@ -118,15 +42,5 @@ public static class ModelgateServiceCollectionExtensions
 
         services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(Purpose.EmbeddingsName, (sp, _) => sp.GetRequiredService<IModelgateClients>().EmbeddingGenerator());
         return services;
-    }
-
-    private static ModelgateClientOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<ModelgateClientOptions>>().Value;
-
-    // Without a named key there is no budget to follow: nothing polls the database for spend.
-    private sealed class NoSpendRefresh : Microsoft.Extensions.Hosting.IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

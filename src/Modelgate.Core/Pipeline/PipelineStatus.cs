@@ -49,5 +49,16 @@ public static class PipelineStatus
 
     /// <summary>Wraps a failed call's error for the caller with its status (our own errors and cancellations pass unchanged).</summary>
     public static Exception Wrap(ResolvedModel model, Exception error) =>
-        ModelgateProviderException.ShouldWrap(error) ? ModelgateProviderException.From(model, error, Of(error)) : error;
+        ModelgateProviderException.ShouldWrap(error) ? From(model, error, Of(error)) : error;
+
+    /// <summary>
+    /// A failure of <paramref name="model"/> as the application sees it, with the status to report: the provider's, or
+    /// the one Modelgate's pipeline answers for its own refusals, as the gateway does (429 at a configured limit, 503 for
+    /// an open circuit, 504 past a timeout).
+    /// </summary>
+    public static ModelgateProviderException From(ResolvedModel model, Exception error, int? status) =>
+        new(model.Purpose.Name, model.Provider.Name, model.Model.ModelId, status,
+            $"Provider '{model.Provider.Name}' failed for model '{model.Model.ModelId}' (purpose '{model.Purpose}', {model.Source.ToName()})"
+            + (status is { } s ? $" with HTTP {s}" : " without an HTTP answer") + $": {error.Message}",
+            error);
 }

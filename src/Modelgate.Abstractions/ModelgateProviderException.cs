@@ -20,16 +20,6 @@ public sealed class ModelgateProviderException(string purpose, string? provider,
     /// <summary>The model that failed; null when a Modelgate gateway answered for it (its message names it).</summary>
     public string? Model { get; } = model;
 
-    /// <summary>Wraps an SDK failure, finding the HTTP status in whichever shape that SDK reports it.</summary>
-    public static ModelgateProviderException From(ResolvedModel resolved, Exception error) => From(resolved, error, StatusOf(error));
-
-    /// <summary>
-    /// Wraps a failure with the status to report: the provider's, or the one Modelgate's pipeline answers for its own
-    /// refusals, as the gateway does (429 at a configured limit, 503 for an open circuit, 504 past a timeout).
-    /// </summary>
-    public static ModelgateProviderException From(ResolvedModel resolved, Exception error, int? status) =>
-        new(resolved.Purpose.Name, resolved.Provider.Name, resolved.Model.ModelId, status, Describe(resolved, status, error), error);
-
     /// <summary>Whether an exception from a provider call should be wrapped (not cancellations, not our own errors).</summary>
     public static bool ShouldWrap(Exception error) =>
         error is not (OperationCanceledException or ModelgateConfigurationException or ModelgateProviderException);
@@ -60,8 +50,4 @@ public sealed class ModelgateProviderException(string purpose, string? provider,
 
         return null;
     }
-
-    private static string Describe(ResolvedModel resolved, int? status, Exception inner) =>
-        $"Provider '{resolved.Provider.Name}' failed for model '{resolved.Model.ModelId}' (purpose '{resolved.Purpose}', {resolved.Source.ToName()})" +
-        (status is { } s ? $" with HTTP {s}" : " without an HTTP answer") + $": {inner.Message}";
 }
