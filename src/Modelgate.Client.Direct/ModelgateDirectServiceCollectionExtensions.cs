@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Modelgate.Core.Pipeline;
-using Modelgate.Core.Providers;
 using Modelgate.Core.Resolution;
 using Modelgate.Core.Secrets;
 using Modelgate.Storage;
@@ -45,31 +44,18 @@ public static class ModelgateDirectServiceCollectionExtensions
             PreviousKeys = sp.GetRequiredService<IConfiguration>()["MODELGATE_PREVIOUS_MASTER_KEYS"],
             KeyFilePath = Path.Combine(Options(sp).DataDirectory!, "master.key"),
         }));
-        services.AddSingleton<SecretProtector>();
-        services.AddSingleton(sp => new EnvironmentFallback(name => sp.GetRequiredService<IConfiguration>()[name]));
-        services.AddSingleton<CurrentCatalog>();
-        services.AddSingleton<ModelResolver>();
-        services.AddSingleton(sp => new CatalogMonitorOptions(Path.Combine(Options(sp).DataDirectory!, LastKnownGoodFile.FileName)));
-        services.AddSingleton<CatalogMonitor>();
+        services.AddModelgateCatalog(sp => Options(sp).DataDirectory!);
         services.AddHostedService<ModelgateClientStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<CatalogMonitor>());
 
-        services.AddSingleton(ProviderAdapters.Default);
-        services.AddSingleton(sp =>
-        {
-            var cache = new ProviderClientCache(sp.GetRequiredService<ProviderAdapters>(), new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, ownsHandler: true);
-            // SDK clients (and the keys they hold) do not outlive the catalog version they were made for.
-            sp.GetRequiredService<CurrentCatalog>().Changed += _ => cache.Clear();
-            return cache;
-        });
         // Calls are recorded like the gateway's, through the same background writer (spilling to the data folder when
         // the database cannot take them); switched off with RecordUsage = false.
         services.AddModelgateUsageWriter(sp => new Storage.Usage.UsageOptions { SpillPath = Path.Combine(Options(sp).DataDirectory!, "usage-spill-client.jsonl") });
-        // The pipeline's rules, as the gateway applies them: provider limits, retries, breakers, deadlines.
-        services.AddSingleton(sp => PipelineOptions.Checked(Options(sp).FirstByteTimeout, Options(sp).RequestTimeout, Options(sp).StreamIdleTimeout));
-        services.AddSingleton<ProviderLimits>();
-        services.AddSingleton<ProviderResilience>();
-        services.AddSingleton<ModelClients>();
+        // The pipeline's rules, as the gateway applies them: provider limits, retries, breakers, deadlines; the SDK
+        // clients get connections of their own, renewed every 5 minutes (DNS changes are seen).
+        services.AddModelgatePipeline(
+            sp => PipelineOptions.Checked(Options(sp).FirstByteTimeout, Options(sp).RequestTimeout, Options(sp).StreamIdleTimeout),
+            _ => (new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, true));
         // Budgets: with a named virtual key, what every instance has spent is re-read every few seconds.
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(sp => Options(sp).VirtualKey is { Length: > 0 }
             ? ActivatorUtilities.CreateInstance<Storage.Usage.SpendRefresher>(sp)

@@ -41,6 +41,16 @@ public static class FallbackChain
                 PipelineLog.AttemptFailed(logger, model, timeout);
                 throw timeout;
             }
+            catch (OperationCanceledException e) when (!deadline.IsCancellationRequested)
+            {
+                // Neither the caller nor the deadline: the provider's client gave up waiting on its own (its timeout).
+                var timeout = new TimeoutException("The provider's client timed out.", e);
+                PipelineLog.AttemptFailed(logger, model, timeout);
+                if (i == chain.Count - 1)
+                {
+                    throw timeout;
+                }
+            }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && ProviderResilience.IsFallbackWorthy(e))
             {
                 PipelineLog.AttemptFailed(logger, model, e);

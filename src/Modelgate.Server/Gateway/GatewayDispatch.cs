@@ -30,7 +30,12 @@ internal sealed class GatewayDispatch(PipelineOptions pipeline, GatewayOptions o
         {
             (answer, _) = await FallbackChain.RunAsync(request.Chain, pipeline, (model, token) => open(request, model, token), model => call.Model = model, _logger, stopping.Token);
         }
-        catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller left while a model was being opened: whatever the attempt made of it, it is the caller's leaving.
+            throw e as OperationCanceledException ?? new OperationCanceledException("The caller left.", e, context.RequestAborted);
+        }
+        catch (Exception e) when (IsPipelineFailure(e))
         {
             await Failure(format, call, e).ExecuteAsync(context);
             return;
@@ -42,11 +47,18 @@ internal sealed class GatewayDispatch(PipelineOptions pipeline, GatewayOptions o
         }
     }
 
-    // The last model's failure in the caller's format, with the status both entrances agree on (PipelineStatus).
+    // What the pipeline answers for: a provider's failure, a refusal of its own, a timeout, the drain. Anything else is
+    // the gateway's own fault, and goes to the error handler (logged with its stack trace, a 500 for the caller).
+    private bool IsPipelineFailure(Exception error) =>
+        drain.Ended.IsCancellationRequested || ProviderResilience.IsFallbackWorthy(error) || ModelgateProviderException.StatusOf(error) is not null
+        || error is TimeoutException or Polly.Timeout.TimeoutRejectedException or BrokenCircuitException or ProviderLimitReachedException;
+
+    // The last model's failure in the caller's format. Statuses and codes are those of PipelineStatus.Answer (what direct
+    // mode records); the messages are the gateway's.
     private IResult Failure(GatewayFormat format, GatewayCall call, Exception error)
     {
         var model = call.Model!;
-        if (drain.Ended.IsCancellationRequested)
+        if (drain.Ended.IsCancellationRequested && ModelgateProviderException.StatusOf(error) is null)
         {
             call.ErrorClass ??= "shutdown";
             return GatewayErrors.Write(format, 503,
@@ -72,19 +84,8 @@ internal sealed class GatewayDispatch(PipelineOptions pipeline, GatewayOptions o
             return GatewayErrors.ProviderFailed(format, model, status);
         }
 
-        if (error is Polly.Timeout.TimeoutRejectedException or TimeoutException or OperationCanceledException)
-        {
-            return GatewayErrors.TimedOut(format, model);
-        }
-
-        if (!ProviderResilience.IsFallbackWorthy(error))
-        {
-            // Neither the provider's answer nor its absence: the provider's library failed on its own. Not passed on as
-            // the provider's fault, and logged (the chain logs only what it blames on the provider).
-            PipelineLog.ProviderFailed(_logger, model.Provider.Name, model.Model.ModelId, $"its client failed ({error.GetType().Name})");
-            return GatewayErrors.Write(format, 502, $"{GatewayErrors.Who(model)} could not be called ({error.GetType().Name}).", code: "upstream_error");
-        }
-
-        return GatewayErrors.Unreachable(format, model);
+        return error is Polly.Timeout.TimeoutRejectedException or TimeoutException or OperationCanceledException
+            ? GatewayErrors.TimedOut(format, model)
+            : GatewayErrors.Unreachable(format, model);
     }
 }

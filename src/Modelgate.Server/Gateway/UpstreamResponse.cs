@@ -38,7 +38,7 @@ internal static partial class UpstreamResponse
         // Retries are spent, or the provider's configuration is wrong: the next model of the chain may serve.
         using (response)
         {
-            throw new UpstreamFailedException((int)response.StatusCode, await FailureAsync(context, response, resolved, format));
+            throw new UpstreamFailedException((int)response.StatusCode, await FailureAsync(context, response, resolved, format, beforeFirstByte));
         }
     }
 
@@ -147,11 +147,12 @@ internal static partial class UpstreamResponse
         }
     }
 
-    private static async Task<IResult> FailureAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format)
+    // The provider's error body is read within 10 s and the call's own bound (the attempt's deadline inside the chain).
+    private static async Task<IResult> FailureAsync(HttpContext context, HttpResponseMessage response, ResolvedModel resolved, GatewayFormat format, CancellationToken? bound = null)
     {
         var status = (int)response.StatusCode;
         string text;
-        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(bound ?? context.RequestAborted))
         {
             deadline.CancelAfter(TimeSpan.FromSeconds(10));
             try

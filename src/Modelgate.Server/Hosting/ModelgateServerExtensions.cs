@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
 using Modelgate.Core.Catalog;
-using Modelgate.Core.Resolution;
 using Modelgate.Core.Secrets;
 using Modelgate.Server.Api;
 using Modelgate.Server.Auth;
@@ -48,7 +47,6 @@ internal static class ModelgateServerExtensions
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new MasterKeyStore(settings.MasterKey));
-        services.AddSingleton<SecretProtector>();
         services.AddSingleton(new BaseUrlPolicy(settings.AllowPrivateBaseUrls));
         services.AddModelgateStorage(settings.Database);
         services.AddModelgateUsage(UsageSettings.From(builder.Configuration, settings.DataDirectory));
@@ -70,11 +68,7 @@ internal static class ModelgateServerExtensions
                 .WithMetrics(metrics => metrics.AddOtlpExporter());
         }
 
-        services.AddSingleton(new EnvironmentFallback(name => builder.Configuration[name]));
-        services.AddSingleton<CurrentCatalog>();
-        services.AddSingleton<ModelResolver>();
-        services.AddSingleton(new CatalogMonitorOptions(Path.Combine(settings.DataDirectory, LastKnownGoodFile.FileName)));
-        services.AddSingleton<CatalogMonitor>();
+        services.AddModelgateCatalog(_ => settings.DataDirectory);
 
         var gatewayOptions = GatewayOptions.From(builder.Configuration);
         services.AddSingleton(sp => UpstreamHttp.CreateHandler(sp.GetRequiredService<BaseUrlPolicy>(), gatewayOptions.MaxConnectionsPerProvider));
@@ -82,22 +76,14 @@ internal static class ModelgateServerExtensions
         services.Configure<HostOptions>(host => host.ShutdownTimeout = gatewayOptions.DrainTimeout + TimeSpan.FromSeconds(25));
         services.AddSingleton<GatewayDrain>();
         services.AddSingleton(sp => new HttpMessageInvoker(sp.GetRequiredService<SocketsHttpHandler>(), disposeHandler: false));
-        services.AddSingleton(ProviderAdapters.Default);
-        services.AddSingleton(sp =>
-        {
-            var cache = new ProviderClientCache(sp.GetRequiredService<ProviderAdapters>(), sp.GetRequiredService<SocketsHttpHandler>());
-            // SDK clients (and the keys they hold) do not outlive the catalog version they were made for.
-            sp.GetRequiredService<CurrentCatalog>().Changed += _ => cache.Clear();
-            return cache;
-        });
+        // The pipeline's per-attempt rules, shared by the pass-through and translated paths (and written once, in Core);
+        // the SDK clients use the gateway's own connections, bounded per provider.
+        services.AddModelgatePipeline(
+            _ => PipelineOptions.Checked(gatewayOptions.FirstByteTimeout, gatewayOptions.RequestTimeout, gatewayOptions.StreamIdleTimeout),
+            sp => (sp.GetRequiredService<SocketsHttpHandler>(), false));
         services.AddSingleton(sp => new ProviderConnectionTest(
             sp.GetRequiredService<ProviderAdapters>(), sp.GetRequiredService<SecretProtector>(), sp.GetRequiredService<SocketsHttpHandler>()));
         services.AddSingleton<TranslatingChat>();
-        // The pipeline's per-attempt rules, shared by the pass-through and translated paths (and written once, in Core).
-        services.AddSingleton(PipelineOptions.Checked(gatewayOptions.FirstByteTimeout, gatewayOptions.RequestTimeout, gatewayOptions.StreamIdleTimeout));
-        services.AddSingleton<ProviderLimits>();
-        services.AddSingleton<ProviderResilience>();
-        services.AddSingleton<ModelClients>();
         services.AddSingleton(gatewayOptions);
         services.AddSingleton<GatewayConcurrency>();
         services.AddSingleton<GatewayDispatch>();

@@ -30,9 +30,16 @@ internal sealed class TranslatingEmbeddings(ModelClients models)
             return GatewayAnswer.Error(GatewayErrors.Write(format, 400, error.Value.Message, param: error.Value.Param));
         }
 
-        if (models.EmbeddingGenerator(resolved) is not { } generator)
+        IEmbeddingGenerator<string, Embedding<float>> generator;
+        try
         {
-            return GatewayAnswer.Error(GatewayErrors.Write(format, 400, $"'{request.Requested}' resolves to {resolved.Provider.Kind.ToName()} provider '{resolved.Provider.Name}', which has no embeddings.", param: "model"));
+            generator = models.EmbeddingGenerator(resolved);
+        }
+        catch (ModelgateConfigurationException)
+        {
+            // The provider kind has no embeddings API (a catalog the validation let through): said to the caller, in its format.
+            return GatewayAnswer.Error(GatewayErrors.Write(format, 400,
+                $"'{request.Requested}' resolves to {resolved.Provider.Kind.ToName()} provider '{resolved.Provider.Name}', which has no embeddings.", param: "model"));
         }
 
         // The provider's limits, retries, breaker and first-byte timeout are the generator's (ModelClients).

@@ -9,7 +9,8 @@ namespace Modelgate.Server.Gateway.Usage;
 /// how it ended — kept on the request (an HttpContext feature) and turned into one <see cref="UsageRecord"/> at the end.
 /// Each field has one owner: <see cref="Key"/> the authenticate step, <see cref="Request"/> the resolve step,
 /// <see cref="Model"/> the pipeline (<see cref="GatewayDispatch"/>), <see cref="Tokens"/> and <see cref="Streamed"/> the
-/// relay of the answer; <see cref="ErrorClass"/> is set once, by whichever step ends the call with a failure.
+/// relay of the answer; <see cref="ErrorClass"/> is set once (the first value stays), by what ends the call with a
+/// failure: a step's refusal (as its error result is written), the pipeline, the relay, or the caller leaving.
 /// </summary>
 internal sealed class GatewayCall(string operation, DateTimeOffset at, long configVersion)
 {

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Modelgate.Core.Providers;
+using Modelgate.Core.Resolution;
+
+namespace Modelgate.Core.Pipeline;
+
+/// <summary>The request pipeline's services, registered once for the server and for direct-mode applications alike.</summary>
+public static class PipelineServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the provider kinds' adapters, the SDK clients per model (made with <paramref name="handler"/>'s
+    /// connections, and dropped when the catalog changes, with the keys they hold), and the pipeline's rules: the time
+    /// bounds of <paramref name="options"/>, provider limits, retries and circuit breakers (<see cref="ProviderResilience"/>)
+    /// and the guarded clients both entrances call (<see cref="ModelClients"/>). Needs <see cref="CurrentCatalog"/>.
+    /// </summary>
+    public static IServiceCollection AddModelgatePipeline(
+        this IServiceCollection services, Func<IServiceProvider, PipelineOptions> options, Func<IServiceProvider, (HttpMessageHandler Handler, bool Owned)> handler)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(ProviderAdapters.Default);
+        services.AddSingleton(sp =>
+        {
+            var (connections, owned) = handler(sp);
+            var cache = new ProviderClientCache(sp.GetRequiredService<ProviderAdapters>(), connections, ownsHandler: owned);
+            // SDK clients (and the keys they hold) do not outlive the catalog version they were made for.
+            sp.GetRequiredService<CurrentCatalog>().Changed += _ => cache.Clear();
+            return cache;
+        });
+        services.AddSingleton(options);
+        services.AddSingleton<ProviderLimits>();
+        services.AddSingleton<ProviderResilience>();
+        services.AddSingleton<ModelClients>();
+        return services;
+    }
+}
