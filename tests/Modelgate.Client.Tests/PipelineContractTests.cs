@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -357,6 +358,54 @@ public abstract class PipelineContractTests : IAsyncLifetime
         Assert.Equal(Primary.Reply, string.Concat(updates.Select(u => u.Text)));
         Assert.Contains(updates, u => u.FinishReason is not null);
         Assert.Empty(Backup.Requests);
+    }
+
+    [Fact]
+    public async Task EveryCall_LeavesOneUsageRecordOfTheSameShape_ServedFallenBackOrRefused()
+    {
+        await ChainAsync();
+        Primary.Usage = (Prompt: 100, Completion: 10, Cached: 0);
+        Backup.Usage = (Prompt: 200, Completion: 20, Cached: 0);
+        var name = Catalog.Unique("usage-shape");
+        var chat = await StartAsync(keyName: name);
+
+        await chat.GetResponseAsync("hello");
+        Primary.FailNext(500, ServerError, times: 3);
+        await chat.GetResponseAsync("hello");
+        Primary.FailNext(400, """{"error":{"message":"bad request","type":"invalid_request_error","param":null,"code":null}}""");
+        await Assert.ThrowsAsync<ModelgateProviderException>(() => chat.GetResponseAsync("hello"));
+
+        // The model that served (or was tried last), the status the gateway answers, its error class, the provider's tokens.
+        var records = await UsageRecordsAsync(name, 3);
+        Assert.Equal(
+            [("primary-model", 200, null, 100L, 10L), ("backup-model", 200, null, 200L, 20L), ("primary-model", 400, "upstream_rejected", 0L, 0L)],
+            records.Select(r => (r.Model, r.Status, r.ErrorClass, r.Input, r.Output)));
+        Assert.All(records, r => Assert.Equal(("chat", "chat", false), (r.Purpose, r.Operation, r.Estimated)));
+    }
+
+    // The usage records of a key's calls, oldest first, once the background writer has stored the expected number.
+    private async Task<List<(string Model, int Status, string? ErrorClass, long Input, long Output, string Purpose, string Operation, bool Estimated)>> UsageRecordsAsync(
+        string keyName, int expected)
+    {
+        var contexts = new ModelgateDbContextFactory(Database.Options);
+        for (var waited = Stopwatch.StartNew(); ; await Task.Delay(100))
+        {
+            await using var db = contexts.CreateDbContext();
+            var keyId = db.VirtualKeys.Single(k => k.Name == keyName).Id;
+            var rows = await (
+                from record in db.Set<Storage.Entities.UsageRecordEntity>()
+                join series in db.UsageSeries on record.SeriesId equals series.Id
+                where series.KeyId == keyId
+                orderby record.AtMs, record.Id
+                select new { series.ModelName, record.Status, record.ErrorClass, record.InputTokens, record.OutputTokens, series.Purpose, series.Operation, record.Flags })
+                .ToListAsync();
+            if (rows.Count >= expected || waited.Elapsed > TimeSpan.FromSeconds(15))
+            {
+                Assert.Equal(expected, rows.Count);
+                return [.. rows.Select(r => (r.ModelName, r.Status, r.ErrorClass, r.InputTokens, r.OutputTokens, r.Purpose, r.Operation,
+                    (r.Flags & (int)Storage.Entities.UsageFlags.Estimated) != 0))];
+            }
+        }
     }
 
     [Fact]
