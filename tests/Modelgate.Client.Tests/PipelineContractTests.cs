@@ -254,6 +254,42 @@ public abstract class PipelineContractTests : IAsyncLifetime
         Assert.Single(Primary.Requests);
     }
 
+    private const string RateLimited = """{"error":{"message":"Rate limit reached","type":"requests","param":null,"code":"rate_limit_exceeded"}}""";
+
+    [Fact]
+    public async Task AProvidersOwn429_IsNotRetried_GoesToTheFallback_AndNeverOpensTheCircuit()
+    {
+        await ChainAsync();
+        Primary.FailNext(429, RateLimited, times: 8);
+        var chat = await StartAsync();
+
+        // Eight 429s in a row: each call asks the primary once, and the backup serves it. Were a 429 a failure, the
+        // circuit (half of at least 6 calls) would have opened and the last calls would not reach the primary.
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(FakeUpstream.ReplyText("backup-model"), (await chat.GetResponseAsync("hello")).Text);
+        }
+
+        Assert.Equal(8, Primary.Requests.Count);
+        Assert.Equal(FakeUpstream.ReplyText("primary-model"), (await chat.GetResponseAsync("hello")).Text);
+        Assert.Equal(9, Primary.Requests.Count);
+        Assert.DoesNotContain(PipelineWarnings(), w => w.Contains("Circuit opened", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AProvidersOwn429_WithoutAFallback_ReachesTheCallerAs429()
+    {
+        await ModelAsync(await ProviderAsync(Primary.Url + "/v1"), "busy-model");
+        await DefaultAsync("chat", "busy-model");
+        Primary.FailNext(429, RateLimited);
+        var chat = await StartAsync();
+
+        var error = await Assert.ThrowsAsync<ModelgateProviderException>(() => chat.GetResponseAsync("hello"));
+
+        Assert.Equal(429, error.StatusCode);
+        Assert.Single(Primary.Requests);
+    }
+
     [Fact]
     public async Task AProviderAtItsTokenLimit_IsNotCalledUntilTheMinuteFrees()
     {

@@ -13,7 +13,8 @@ namespace Modelgate.Core.Pipeline;
 /// (raw HTTP, <see cref="SendAsync"/>) and SDK calls (<see cref="ExecuteAsync{T}"/>: the gateway's translated calls and
 /// the client library's direct mode); each path counts its own outcomes, and a model whose circuit one path opened is
 /// refused by the other too, before a permit of the provider's limits is taken. Bounded retries with
-/// exponential backoff and jitter on connection failures, 408, 429 and 5xx, inside a circuit breaker that stops sending
+/// exponential backoff and jitter on connection failures, timeouts, 408 and 5xx (not on a provider's 429: its limit is
+/// not a failure), inside a circuit breaker that stops sending
 /// to a model that keeps failing (its calls then go straight to the next fallback); every attempt takes a permit of the
 /// provider's configured limits first, and must produce its first byte within <see cref="PipelineOptions.FirstByteTimeout"/>.
 /// A breaker opening and closing is logged once each, at Warning.
@@ -27,14 +28,18 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
     /// <summary>The bounds this pipeline applies.</summary>
     public PipelineOptions Options => options;
 
-    /// <summary>Statuses worth another attempt at the same model.</summary>
-    public static bool IsRetryable(int status) => status is 408 or 429 or >= 500;
+    /// <summary>
+    /// Statuses worth another attempt at the same model, and that count against its circuit: a timeout or a server
+    /// error. A provider's 429 is neither: it is the provider's limit, not a failure, so the same model is not asked
+    /// again at once and its circuit stays closed; the call goes to the next model, or to the caller as 429.
+    /// </summary>
+    public static bool IsRetryable(int status) => status is 408 or >= 500;
 
     /// <summary>
-    /// Statuses that say the provider cannot serve the request (retryable ones, and the provider's own configuration:
-    /// a redirect, a refused key, a missing endpoint): the next model of the chain is tried.
+    /// Statuses that say the provider cannot serve the request now (retryable ones, its 429, and the provider's own
+    /// configuration: a redirect, a refused key, a missing endpoint): the next model of the chain is tried.
     /// </summary>
-    public static bool IsProviderFault(int status) => IsRetryable(status) || status is (>= 300 and < 400) or 401 or 403 or 404;
+    public static bool IsProviderFault(int status) => IsRetryable(status) || status is 429 or (>= 300 and < 400) or 401 or 403 or 404;
 
     /// <summary>
     /// Whether an SDK call's failure before its first byte should go to the next model of the chain: the provider's
