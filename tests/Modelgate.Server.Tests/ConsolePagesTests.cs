@@ -244,7 +244,8 @@ public sealed partial class ConsolePagesTests(SqliteServer server) : IClassFixtu
     [Fact]
     public async Task The_provider_form_shows_the_address_and_key_hints_of_the_providers_kind()
     {
-        var bedrock = await server.Admin.CreateProviderAsync("bedrock", apiKey: "bedrock-api-key-000000000000000000BDRK", baseUrl: "https://bedrock-runtime.us-west-2.amazonaws.com/openai/v1");
+        var bedrock = await server.Admin.CreateProviderAsync(
+            "bedrock", apiKey: "bedrock-api-key-000000000000000000BDRK", baseUrl: "https://bedrock-runtime.us-west-2.amazonaws.com/openai/v1");
         using var console = ConsoleClient.For(server.App);
         await console.SignInAsync();
 

@@ -176,7 +176,8 @@ public abstract class ProvidersApiTests<TServer>(TServer server) : IClassFixture
     [InlineData("vllm")]
     public async Task Create_PresetWithoutAWellKnownAddress_WithoutBaseUrl_Is400NamingBaseUrl(string type)
     {
-        var body = await (await Admin.PostJsonAsync("/api/v1/llm-providers", new { name = Catalog.Unique(type), type, api_key = Key })).ExpectAsync(HttpStatusCode.BadRequest);
+        var response = await Admin.PostJsonAsync("/api/v1/llm-providers", new { name = Catalog.Unique(type), type, api_key = Key });
+        var body = await response.ExpectAsync(HttpStatusCode.BadRequest);
 
         Assert.Contains($"required for type '{type}'", body.GetProperty("errors").GetProperty("base_url")[0].GetString(), StringComparison.Ordinal);
     }
@@ -195,7 +196,8 @@ public abstract class ProvidersApiTests<TServer>(TServer server) : IClassFixture
     [Fact]
     public async Task Create_UnknownType_Is400ListingEveryKind()
     {
-        var body = await (await Admin.PostJsonAsync("/api/v1/llm-providers", new { name = Catalog.Unique("x"), type = "mistralai" })).ExpectAsync(HttpStatusCode.BadRequest);
+        var response = await Admin.PostJsonAsync("/api/v1/llm-providers", new { name = Catalog.Unique("x"), type = "mistralai" });
+        var body = await response.ExpectAsync(HttpStatusCode.BadRequest);
 
         var message = body.GetProperty("errors").GetProperty("type")[0].GetString();
         Assert.Contains("openai-compatible", message, StringComparison.Ordinal);

@@ -46,7 +46,8 @@ public sealed class EnvironmentFallback(Func<string, string?> read)
 
         missing = "";
         var baseUrl = kind.BaseUrlVariable is { } baseUrlVariable ? Value(baseUrlVariable) : null;
-        var provider = new ProviderConfig(Guid.Empty, $"environment:{kind.Name}", kind, baseUrl, null, Secrets.SecretMask.Mask(key), true, false, RateLimits.None);
+        var provider = new ProviderConfig(
+            Guid.Empty, $"environment:{kind.Name}", kind, baseUrl, null, Secrets.SecretMask.Mask(key), true, false, RateLimits.None);
         var model = new ModelDefinition(Guid.Empty, Guid.Empty, modelName!, null, purpose.RequiredModelKind, true, ModelParameters.None, Pricing.Unknown, null, null);
         var modelSource = named is null ? "the documented default model" : $"model from {(Value(variable) is null ? ModelVariable(purpose.Parent!.Value) : variable)}";
         return new ResolvedModel

@@ -32,7 +32,8 @@ public sealed class CatalogSnapshotJsonTests
     [Fact]
     public void ToGzip_KeepsTheEnumSpellingForTheFirstKinds_AndWritesLaterKindsByWireName_AndReadsEveryKindBack()
     {
-        var providers = ProviderKinds.All.Select(k => new ProviderConfig(Guid.NewGuid(), k.Name, k, null, null, null, true, false, RateLimits.None)).ToList();
+        var providers = ProviderKinds.All
+            .Select(k => new ProviderConfig(Guid.NewGuid(), k.Name, k, null, null, null, true, false, RateLimits.None)).ToList();
         var snapshot = new CatalogSnapshot(3, DateTimeOffset.UnixEpoch, providers, [], new Dictionary<string, Guid>());
 
         var gzip = CatalogSnapshotJson.ToGzip(snapshot);

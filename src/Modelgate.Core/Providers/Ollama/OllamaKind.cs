@@ -15,6 +15,9 @@ internal static class OllamaKind
         TelemetryName = "ollama",
         DefaultBaseUrl = OllamaAdapter.DefaultBaseUrl,
         Prices = BuiltInPriceList.Free,
-        Form = new(OllamaAdapter.DefaultBaseUrl, "Leave empty for a local Ollama on its default port.", "Usually none; a key is sent as a Bearer token."),
+        Form = new(
+            OllamaAdapter.DefaultBaseUrl,
+            "Leave empty for a local Ollama on its default port.",
+            "Usually none; a key is sent as a Bearer token."),
     };
 }

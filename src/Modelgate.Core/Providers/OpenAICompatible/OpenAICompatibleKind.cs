@@ -17,6 +17,9 @@ internal static class OpenAICompatibleKind
         Protocol = ProviderProtocol.OpenAI,
         Adapter = new OpenAIProtocolAdapter(keyPlaceholder: "no-key"),
         TelemetryName = "openai_compatible",
-        Form = new("http://localhost:8080/v1", "Required: the server's OpenAI API root, usually ending in /v1.", "Only if the server asks for one (sent as a Bearer token)."),
+        Form = new(
+            "http://localhost:8080/v1",
+            "Required: the server's OpenAI API root, usually ending in /v1.",
+            "Only if the server asks for one (sent as a Bearer token)."),
     };
 }

@@ -17,6 +17,9 @@ internal static class VllmKind
         Adapter = new OpenAIProtocolAdapter(keyPlaceholder: "no-key"),
         TelemetryName = "openai_compatible",
         AsksStreamUsage = true,
-        Form = new("http://localhost:8000/v1", "Required: the server's address with /v1 (vllm serve listens on port 8000).", "Only if the server was started with --api-key."),
+        Form = new(
+            "http://localhost:8000/v1",
+            "Required: the server's address with /v1 (vllm serve listens on port 8000).",
+            "Only if the server was started with --api-key."),
     };
 }
