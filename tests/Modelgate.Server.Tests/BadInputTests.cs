@@ -20,7 +20,7 @@ public abstract class BadInputTests<TServer>(TServer server) : IClassFixture<TSe
         { """{"name":"p","type":"openai","requests_per_minute":1.5}""", "requests_per_minute" },
         { """{"name":"p","type":"openai","is_active":"yes"}""", "is_active" },
         { """{"name":42,"type":"openai"}""", "name" },
-        { """{"name":"p","type":"gemini"}""", "type" },
+        { """{"name":"p","type":"not-a-provider-kind"}""", "type" },
         { """{"type":"openai"}""", "name" },
         { """{"name":"p\nq","type":"openai"}""", "name" },
         { """{"name":"   ","type":"openai"}""", "name" },

@@ -224,6 +224,41 @@ public sealed partial class ConsolePagesTests(SqliteServer server) : IClassFixtu
         Assert.Contains("rel=\"prev\"", second, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("mistral", "Mistral AI")]
+    [InlineData("groq", "Groq")]
+    [InlineData("deepseek", "DeepSeek")]
+    [InlineData("gemini", "Google Gemini (OpenAI-compatible)")]
+    [InlineData("bedrock", "Amazon Bedrock (OpenAI-compatible)")]
+    [InlineData("vllm", "vLLM")]
+    public async Task The_provider_form_offers_each_preset_kind_under_its_label(string type, string label)
+    {
+        using var console = ConsoleClient.For(server.App);
+        await console.SignInAsync();
+
+        var (_, page) = await console.GetAsync("/providers/new");
+
+        Assert.Matches($"<option value=\"{type}\"[^>]*>{Regex.Escape(label)}</option>", WebUtility.HtmlDecode(page));
+    }
+
+    [Fact]
+    public async Task The_provider_form_shows_the_address_and_key_hints_of_the_providers_kind()
+    {
+        var bedrock = await server.Admin.CreateProviderAsync(
+            "bedrock", apiKey: "bedrock-api-key-000000000000000000BDRK", baseUrl: "https://bedrock-runtime.us-west-2.amazonaws.com/openai/v1");
+        using var console = ConsoleClient.For(server.App);
+        await console.SignInAsync();
+
+        var (_, fresh) = await console.GetAsync("/providers/new");
+        var (_, edit) = await console.GetAsync($"/providers/{bedrock.Str("id")}");
+
+        Assert.Contains("placeholder=\"https://api.openai.com/v1\"", fresh, StringComparison.Ordinal);
+        var html = WebUtility.HtmlDecode(edit);
+        Assert.Contains("placeholder=\"https://bedrock-runtime.us-east-1.amazonaws.com/openai/v1\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"base_url-hint\" class=\"muted\">Required: the Bedrock runtime endpoint of your region", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"api_key-hint\" class=\"muted\">An Amazon Bedrock API key", html, StringComparison.Ordinal);
+    }
+
     // An Ollama provider with one model, the default of a new agent type.
     private async Task<(System.Text.Json.JsonElement Provider, System.Text.Json.JsonElement Model)> ModelServingAnAgentTypeAsync(string prefix)
     {

@@ -150,6 +150,60 @@ public abstract class ProvidersApiTests<TServer>(TServer server) : IClassFixture
         Assert.Contains("required for type 'azure-openai'", body.GetProperty("errors").GetProperty("base_url")[0].GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("mistral", "https://api.mistral.ai/v1")]
+    [InlineData("groq", "https://api.groq.com/openai/v1")]
+    [InlineData("deepseek", "https://api.deepseek.com/v1")]
+    [InlineData("gemini", "https://generativelanguage.googleapis.com/v1beta/openai")]
+    public async Task Create_PresetWithoutBaseUrl_ResolvesToItsPublicAddress_AndItsModelsStayUnpriced(string type, string address)
+    {
+        var provider = await Admin.CreateProviderAsync(type, apiKey: Key);
+        var model = await Admin.CreateModelAsync(provider.Str("id"));
+        var purpose = "agents/" + Catalog.Unique("preset");
+        await (await Admin.PutJsonAsync($"/api/v1/llm-defaults/{purpose}", new { model_id = model.Str("id") })).ExpectAsync(HttpStatusCode.OK);
+
+        var resolved = await (await Admin.GetAsync($"/api/v1/llm-resolve?purpose={purpose}")).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(type, provider.Str("type"));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, provider.GetProperty("base_url").ValueKind);
+        Assert.Equal(type, resolved.GetProperty("provider").Str("type"));
+        Assert.Equal(address, resolved.GetProperty("provider").Str("base_url"));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, model.GetProperty("input_price_per_million").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("bedrock")]
+    [InlineData("vllm")]
+    public async Task Create_PresetWithoutAWellKnownAddress_WithoutBaseUrl_Is400NamingBaseUrl(string type)
+    {
+        var response = await Admin.PostJsonAsync("/api/v1/llm-providers", new { name = Catalog.Unique(type), type, api_key = Key });
+        var body = await response.ExpectAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains($"required for type '{type}'", body.GetProperty("errors").GetProperty("base_url")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_BedrockWithItsRegionalEndpoint_KeepsTheAddress()
+    {
+        const string Regional = "https://bedrock-runtime.eu-west-1.amazonaws.com/openai/v1";
+
+        var created = await Admin.CreateProviderAsync("bedrock", apiKey: Key, baseUrl: Regional);
+
+        Assert.Equal("bedrock", created.Str("type"));
+        Assert.Equal(Regional, created.Str("base_url"));
+    }
+
+    [Fact]
+    public async Task Create_UnknownType_Is400ListingEveryKind()
+    {
+        var response = await Admin.PostJsonAsync("/api/v1/llm-providers", new { name = Catalog.Unique("x"), type = "mistralai" });
+        var body = await response.ExpectAsync(HttpStatusCode.BadRequest);
+
+        var message = body.GetProperty("errors").GetProperty("type")[0].GetString();
+        Assert.Contains("openai-compatible", message, StringComparison.Ordinal);
+        Assert.Contains("mistral, groq, deepseek", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task IsDefault_MovesToTheNewProvider_AndModelsWithoutProviderIdUseIt()
     {

@@ -31,7 +31,10 @@ public sealed record ProviderConfig(
     RateLimits Limits)
 {
     /// <summary>Kinds that cannot be called without a key (local and self-hosted endpoints may not need one).</summary>
-    public bool RequiresApiKey => Kind.RequiresApiKey();
+    public bool RequiresApiKey => Kind.RequiresApiKey;
+
+    /// <summary>Where its calls go: its base_url, or its kind's well-known address when it has none.</summary>
+    public string? EffectiveBaseUrl => BaseUrl ?? Kind.DefaultBaseUrl;
 
     /// <summary>Names the provider without its key material (not even the ciphertext).</summary>
     public override string ToString() => $"ProviderConfig {{ Id = {Id}, Name = {Name}, Kind = {Kind.ToName()}, BaseUrl = {BaseUrl}, ApiKey = {ApiKeyMask ?? "(none)"} }}";

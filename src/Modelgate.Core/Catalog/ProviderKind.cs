@@ -1,51 +1,94 @@
+using System.Net.Http.Headers;
+using Modelgate.Core.Providers;
+using Modelgate.Core.Providers.Anthropic;
+using Modelgate.Core.Providers.AzureOpenAI;
+using Modelgate.Core.Providers.Ollama;
+using Modelgate.Core.Providers.OpenAI;
+using Modelgate.Core.Providers.OpenAICompatible;
+using Modelgate.Core.Usage;
+
 namespace Modelgate.Core.Catalog;
 
-/// <summary>The kinds of LLM provider Modelgate can talk to, with their wire names.</summary>
-public enum ProviderKind
+/// <summary>
+/// A kind of provider and everything Modelgate knows about it: its wire name and label, the protocol and SDK adapter
+/// it speaks, its address and key rules, the quirks the gateway's passthrough honours, its environment variables,
+/// built-in prices and console hints. One instance per kind, declared in its folder under <c>Core/Providers/</c> and
+/// listed once in <see cref="ProviderKinds"/>; code asks the descriptor instead of switching on the kind.
+/// </summary>
+public sealed class ProviderKind
 {
-    Anthropic,
-    OpenAI,
-    AzureOpenAI,
-    Ollama,
-    OpenAICompatible,
-}
+    /// <summary>The wire name: a provider's stored type and the API's <c>type</c> (e.g. <c>openai</c>, <c>mistral</c>).</summary>
+    public required string Name { get; init; }
 
-/// <summary>Converts <see cref="ProviderKind"/> to and from the names used in the API and the database.</summary>
-public static class ProviderKinds
-{
-    private static readonly (ProviderKind Kind, string Name)[] Names =
-    [
-        (ProviderKind.Anthropic, "anthropic"),
-        (ProviderKind.OpenAI, "openai"),
-        (ProviderKind.AzureOpenAI, "azure-openai"),
-        (ProviderKind.Ollama, "ollama"),
-        (ProviderKind.OpenAICompatible, "openai-compatible"),
-    ];
+    /// <summary>How the console names the kind.</summary>
+    public required string Label { get; init; }
 
-    /// <summary>All wire names, for error messages and documentation.</summary>
-    public static IReadOnlyList<string> AllNames { get; } = [.. Names.Select(n => n.Name)];
+    /// <summary>The wire format the provider speaks: decides whether the gateway passes a request through or translates it.</summary>
+    public required ProviderProtocol Protocol { get; init; }
 
-    public static string ToName(this ProviderKind kind) => Names.First(n => n.Kind == kind).Name;
+    /// <summary>Builds the kind's Microsoft.Extensions.AI clients through its SDK.</summary>
+    public required IProviderAdapter Adapter { get; init; }
 
-    /// <summary>Kinds that cannot be called without a key (local and self-hosted endpoints may not need one).</summary>
-    public static bool RequiresApiKey(this ProviderKind kind) => kind is ProviderKind.Anthropic or ProviderKind.OpenAI or ProviderKind.AzureOpenAI;
+    /// <summary>The OpenTelemetry <c>gen_ai.provider.name</c>: the convention's well-known value where there is one.</summary>
+    public required string TelemetryName { get; init; }
 
-    public static bool TryParse(string? name, out ProviderKind kind)
+    /// <summary>Where calls go when a provider has no base_url; null when every provider must name its own.</summary>
+    public string? DefaultBaseUrl { get; init; }
+
+    /// <summary>A provider of this kind must have a base_url: the kind has no well-known address.</summary>
+    public bool RequiresBaseUrl => DefaultBaseUrl is null;
+
+    /// <summary>Cannot be called without a key (local and self-hosted endpoints may not need one).</summary>
+    public bool RequiresApiKey { get; init; }
+
+    /// <summary>The header that carries the key; null for <c>Authorization: Bearer</c>.</summary>
+    public string? KeyHeader { get; init; }
+
+    /// <summary>The field the passthrough writes a model's default token limit under.</summary>
+    public string MaxTokensField { get; init; } = "max_tokens";
+
+    /// <summary>
+    /// Whether the passthrough asks a stream for its usage (<c>stream_options.include_usage</c>) when the caller did
+    /// not: only for kinds documented to accept it (strict servers refuse unknown fields with 4xx).
+    /// </summary>
+    public bool AsksStreamUsage { get; init; }
+
+    /// <summary>The environment variable holding a key for the environment fallback; null when the kind has none.</summary>
+    public string? KeyVariable { get; init; }
+
+    /// <summary>The environment variable that may override the base URL in the environment fallback.</summary>
+    public string? BaseUrlVariable { get; init; }
+
+    /// <summary>List prices of well-known models, used when a model is created without prices.</summary>
+    public BuiltInPriceList Prices { get; init; } = BuiltInPriceList.None;
+
+    /// <summary>What the console's provider form says for this kind.</summary>
+    public required ProviderFormHints Form { get; init; }
+
+    public static ProviderKind Anthropic => AnthropicKind.Descriptor;
+
+    public static ProviderKind OpenAI => OpenAIKind.Descriptor;
+
+    public static ProviderKind AzureOpenAI => AzureOpenAIKind.Descriptor;
+
+    public static ProviderKind Ollama => OllamaKind.Descriptor;
+
+    public static ProviderKind OpenAICompatible => OpenAICompatibleKind.Descriptor;
+
+    public string ToName() => Name;
+
+    /// <summary>Puts the key on a request where this kind expects it.</summary>
+    public void Authorize(HttpRequestMessage message, string key)
     {
-        foreach (var (k, n) in Names)
+        if (KeyHeader is null)
         {
-            if (string.Equals(n, name, StringComparison.Ordinal))
-            {
-                kind = k;
-                return true;
-            }
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         }
-
-        kind = default;
-        return false;
+        else
+        {
+            message.Headers.Add(KeyHeader, key);
+        }
     }
 
-    /// <summary>Azure OpenAI and generic OpenAI-compatible endpoints have no well-known address.</summary>
-    public static bool RequiresBaseUrl(this ProviderKind kind) =>
-        kind is ProviderKind.AzureOpenAI or ProviderKind.OpenAICompatible;
+    public override string ToString() => Name;
 }

@@ -1,3 +1,4 @@
+using Modelgate.Core.Providers;
 using Modelgate.Core.Validation;
 
 namespace Modelgate.Core.Catalog;
@@ -34,7 +35,7 @@ public static class ProviderValidator
     /// <summary>Checks the provider as it would be after the change (rules that span fields).</summary>
     public static void ValidateResult(ValidationErrors errors, ProviderKind kind, string? baseUrl)
     {
-        if (kind.RequiresBaseUrl() && baseUrl is null)
+        if (kind.RequiresBaseUrl && baseUrl is null)
         {
             errors.Add("base_url", $"base_url is required for type '{kind.ToName()}'");
         }

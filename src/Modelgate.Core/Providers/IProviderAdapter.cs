@@ -10,8 +10,6 @@ namespace Modelgate.Core.Providers;
 /// </summary>
 public interface IProviderAdapter
 {
-    ProviderKind Kind { get; }
-
     IChatClient CreateChatClient(ResolvedModel resolved, HttpMessageHandler handler);
 
     /// <summary>An embedding generator, or null when the provider kind has no embeddings API.</summary>

@@ -1,4 +1,5 @@
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Providers;
 
 namespace Modelgate.Core.Resolution;
 
@@ -6,7 +7,8 @@ namespace Modelgate.Core.Resolution;
 /// The environment as a last resort for a purpose the catalog cannot serve: <c>ANTHROPIC_API_KEY</c> /
 /// <c>OPENAI_API_KEY</c> (with optional <c>ANTHROPIC_BASE_URL</c> / <c>OPENAI_BASE_URL</c>), and
 /// <c>MODELGATE_&lt;PURPOSE&gt;_MODEL</c> naming the model (e.g. <c>MODELGATE_AGENTS_RESEARCHER_MODEL</c>),
-/// optionally prefixed <c>anthropic:</c> or <c>openai:</c>.
+/// optionally prefixed with a kind that has a key variable (<c>anthropic:</c>, <c>openai:</c>, <c>mistral:</c>, ...:
+/// see <see cref="ProviderKind.KeyVariable"/>).
 /// </summary>
 public sealed class EnvironmentFallback(Func<string, string?> read)
 {
@@ -34,7 +36,7 @@ public sealed class EnvironmentFallback(Func<string, string?> read)
             return null;
         }
 
-        var keyVariable = kind == ProviderKind.Anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY";
+        var keyVariable = kind.KeyVariable!;
         var key = Value(keyVariable);
         if (key is null)
         {
@@ -43,8 +45,9 @@ public sealed class EnvironmentFallback(Func<string, string?> read)
         }
 
         missing = "";
-        var baseUrl = Value(kind == ProviderKind.Anthropic ? "ANTHROPIC_BASE_URL" : "OPENAI_BASE_URL");
-        var provider = new ProviderConfig(Guid.Empty, $"environment:{kind.Value.ToName()}", kind.Value, baseUrl, null, Secrets.SecretMask.Mask(key), true, false, RateLimits.None);
+        var baseUrl = kind.BaseUrlVariable is { } baseUrlVariable ? Value(baseUrlVariable) : null;
+        var provider = new ProviderConfig(
+            Guid.Empty, $"environment:{kind.Name}", kind, baseUrl, null, Secrets.SecretMask.Mask(key), true, false, RateLimits.None);
         var model = new ModelDefinition(Guid.Empty, Guid.Empty, modelName!, null, purpose.RequiredModelKind, true, ModelParameters.None, Pricing.Unknown, null, null);
         var modelSource = named is null ? "the documented default model" : $"model from {(Value(variable) is null ? ModelVariable(purpose.Parent!.Value) : variable)}";
         return new ResolvedModel
@@ -59,18 +62,20 @@ public sealed class EnvironmentFallback(Func<string, string?> read)
         };
     }
 
+    // Kinds the environment can name: a key variable, and an address of their own or a variable to give one.
+    private static readonly ProviderKind[] Named =
+        [.. ProviderKinds.All.Where(k => k.KeyVariable is not null && (!k.RequiresBaseUrl || k.BaseUrlVariable is not null))];
+
     private (ProviderKind? Kind, string? Model) Choose(Purpose purpose, string? named)
     {
         if (named is not null)
         {
-            if (named.StartsWith("anthropic:", StringComparison.OrdinalIgnoreCase))
+            foreach (var kind in Named)
             {
-                return (ProviderKind.Anthropic, named["anthropic:".Length..]);
-            }
-
-            if (named.StartsWith("openai:", StringComparison.OrdinalIgnoreCase))
-            {
-                return (ProviderKind.OpenAI, named["openai:".Length..]);
+                if (named.StartsWith(kind.Name + ":", StringComparison.OrdinalIgnoreCase))
+                {
+                    return (kind, named[(kind.Name.Length + 1)..]);
+                }
             }
 
             return (named.StartsWith("claude", StringComparison.OrdinalIgnoreCase) ? ProviderKind.Anthropic : ProviderKind.OpenAI, named);

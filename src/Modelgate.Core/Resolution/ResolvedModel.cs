@@ -22,7 +22,8 @@ public sealed class ResolvedModel
 
     public string? ApiKeyMask => Provider.ApiKeyMask;
 
-    public string? BaseUrl => Provider.BaseUrl;
+    /// <summary>Where the call goes: the provider's base_url, or its kind's default address.</summary>
+    public string? BaseUrl => Provider.EffectiveBaseUrl;
 
     public ModelParameters Parameters => Model.Parameters;
 

@@ -26,7 +26,7 @@ internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, Provider
         HttpRequestMessage Build()
         {
             var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/v1/messages") { Content = ForwardedBody.Content(json) };
-            message.Headers.Add("x-api-key", resolved.ApiKey ?? "");
+            resolved.Provider.Kind.Authorize(message, resolved.ApiKey ?? "");
             message.Headers.Add("anthropic-version", version);
             if (beta is not null)
             {
@@ -40,7 +40,7 @@ internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, Provider
         return new GatewayAnswer(caller => UpstreamResponse.RelayAsync(caller, response, resolved, GatewayFormat.Anthropic, options, UsageRule.Anthropic), response);
     }
 
-    public static bool Serves(ProviderKind kind) => kind == ProviderKind.Anthropic;
+    public static bool Serves(ProviderKind kind) => kind.Protocol == ProviderProtocol.Anthropic;
 
     // The model's defaults the caller left out. Recent Claude models refuse temperature and top_p together, so a
     // sampling default is added only when the caller set neither, and top_p only when there is no temperature.

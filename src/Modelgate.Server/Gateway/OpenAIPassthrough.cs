@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Modelgate.Core.Catalog;
 using Modelgate.Core.Pipeline;
@@ -13,7 +12,7 @@ namespace Modelgate.Server.Gateway;
 /// </summary>
 internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderResilience resilience, GatewayOptions options)
 {
-    public static bool Serves(ProviderKind kind) => kind is ProviderKind.OpenAI or ProviderKind.AzureOpenAI or ProviderKind.OpenAICompatible;
+    public static bool Serves(ProviderKind kind) => kind.Protocol == ProviderProtocol.OpenAI;
 
     /// <summary>
     /// Opens one model of the chain: the provider's answer to relay, or an exception the next model may take over (see
@@ -21,27 +20,22 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
     /// </summary>
     public async Task<GatewayAnswer> OpenAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, string path, CancellationToken beforeFirstByte)
     {
-        var baseUrl = (resolved.BaseUrl ?? "https://api.openai.com/v1").TrimEnd('/');
-        // A stream's tokens come in its last chunk only when asked for: the gateway asks OpenAI itself, and drops that
-        // chunk again for a caller who did not. Other OpenAI-protocol servers may refuse the field (strict schemas,
-        // older Azure API versions): without the caller asking, their streams' tokens are counted with the tokenizer.
+        // Every OpenAI-protocol kind has a default address or requires a base_url, so a resolved one has an address.
+        var kind = resolved.Provider.Kind;
+        var baseUrl = (resolved.BaseUrl ?? throw new InvalidOperationException($"Provider '{resolved.Provider.Name}' has no base_url.")).TrimEnd('/');
+        // A stream's tokens come in its last chunk only when asked for: the gateway asks kinds documented to accept the
+        // field, and drops that chunk again for a caller who did not. Others may refuse it (strict schemas, older Azure
+        // API versions): without the caller asking, their streams' tokens are counted with the tokenizer.
         var streaming = path != "embeddings" && request.Body["stream"] is JsonValue stream && stream.TryGetValue(out bool on) && on;
         var callerAsked = request.Body["stream_options"] is JsonObject streamOptions && streamOptions["include_usage"] is JsonValue flag && flag.TryGetValue(out bool include) && include;
-        var askUsage = streaming && !callerAsked && resolved.Provider.Kind == ProviderKind.OpenAI;
+        var askUsage = streaming && !callerAsked && kind.AsksStreamUsage;
         var json = ForwardedBody.Write(request.Body, resolved.Model.ModelId, path == "embeddings" ? [] : Defaults(request.Body, resolved), askUsage);
         HttpRequestMessage Build()
         {
             var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/{path}") { Content = ForwardedBody.Content(json) };
             if (resolved.ApiKey is { } key)
             {
-                if (resolved.Provider.Kind == ProviderKind.AzureOpenAI)
-                {
-                    message.Headers.Add("api-key", key);
-                }
-                else
-                {
-                    message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-                }
+                kind.Authorize(message, key);
             }
 
             return message;
@@ -67,7 +61,7 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
         [
             ("temperature", defaults.Temperature),
             ("top_p", defaults.TopP),
-            (resolved.Provider.Kind == ProviderKind.OpenAICompatible ? "max_tokens" : "max_completion_tokens", maxTokens),
+            (resolved.Provider.Kind.MaxTokensField, maxTokens),
         ];
     }
 }

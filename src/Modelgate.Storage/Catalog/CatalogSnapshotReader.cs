@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Providers;
 
 namespace Modelgate.Storage.Catalog;
 

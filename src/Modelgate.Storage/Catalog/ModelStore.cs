@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Providers;
 using Modelgate.Core.Usage;
 using Modelgate.Storage.Audit;
 using Modelgate.Storage.Entities;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Providers;
 using Modelgate.Core.Secrets;
 using Modelgate.Storage.Audit;
 using Modelgate.Storage.Entities;
@@ -36,7 +37,7 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
         }
 
         ProviderKinds.TryParse(changes.Type.Value, out var kind);
-        ProviderValidator.ValidateResult(errors, kind, changes.BaseUrl.Or(null));
+        ProviderValidator.ValidateResult(errors, kind!, changes.BaseUrl.Or(null));
         if (!errors.IsEmpty)
         {
             return Task.FromResult<CatalogResult<ProviderView>>(CatalogError.Invalid(errors));
@@ -55,7 +56,7 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
             {
                 Id = Guid.CreateVersion7(),
                 Name = name,
-                Type = kind.ToName(),
+                Type = kind!.Name,
                 BaseUrl = changes.BaseUrl.Or(null),
                 IsActive = changes.IsActive.Or(true),
                 RequestsPerMinute = changes.RequestsPerMinute.Or(null),
@@ -110,11 +111,12 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
 
             if (changes.Type is { HasValue: true, Value: { } type } && ProviderKinds.TryParse(type, out var newKind))
             {
-                provider.Type = newKind.ToName();
+                provider.Type = newKind.Name;
             }
 
             provider.BaseUrl = changes.BaseUrl.Or(provider.BaseUrl);
-            ProviderKinds.TryParse(provider.Type, out var kind);
+            // A stored type this version does not know is read as openai-compatible (CatalogSnapshotReader); checked as such.
+            var kind = ProviderKinds.TryParse(provider.Type, out var known) ? known : ProviderKind.OpenAICompatible;
             var resultErrors = new Core.Validation.ValidationErrors();
             ProviderValidator.ValidateResult(resultErrors, kind, provider.BaseUrl);
             if (!resultErrors.IsEmpty)

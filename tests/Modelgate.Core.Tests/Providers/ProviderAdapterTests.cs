@@ -24,19 +24,25 @@ public sealed class ProviderAdapterTests : IAsyncLifetime
         await _upstream.DisposeAsync();
     }
 
-    public static TheoryData<ProviderKind, string> ChatKinds => new()
+    public static TheoryData<string, string> ChatKinds => new()
     {
-        { ProviderKind.Anthropic, "" },
-        { ProviderKind.OpenAI, "/v1" },
-        { ProviderKind.AzureOpenAI, "/openai/v1" },
-        { ProviderKind.OpenAICompatible, "/v1" },
-        { ProviderKind.Ollama, "" },
+        { "anthropic", "" },
+        { "openai", "/v1" },
+        { "azure-openai", "/openai/v1" },
+        { "openai-compatible", "/v1" },
+        { "ollama", "" },
+        { "mistral", "/v1" },
+        { "groq", "/openai/v1" },
+        { "deepseek", "/v1" },
+        { "gemini", "/v1" },
+        { "bedrock", "/openai/v1" },
+        { "vllm", "/v1" },
     };
 
-    private ResolvedModel Resolved(ProviderKind kind, string path, string model, string? key = "sk-test-0123456789abcdefghijKEY9", ModelParameters? parameters = null, ModelKind modelKind = ModelKind.Chat) => new()
+    private ResolvedModel Resolved(string kind, string path, string model, string? key = "sk-test-0123456789abcdefghijKEY9", ModelParameters? parameters = null, ModelKind modelKind = ModelKind.Chat) => new()
     {
         Purpose = Purpose.Agents,
-        Provider = new ProviderConfig(Guid.NewGuid(), kind.ToName(), kind, _upstream.Url + path, "ciphertext", key is null ? null : "mask", true, false, RateLimits.None),
+        Provider = new ProviderConfig(Guid.NewGuid(), kind, Kind(kind), _upstream.Url + path, "ciphertext", key is null ? null : "mask", true, false, RateLimits.None),
         Model = new ModelDefinition(Guid.NewGuid(), Guid.Empty, model, null, modelKind, true, parameters ?? ModelParameters.None, Pricing.Unknown, null, null),
         ApiKey = key,
         Source = ResolutionSource.Database,
@@ -44,11 +50,13 @@ public sealed class ProviderAdapterTests : IAsyncLifetime
         CatalogVersion = 1,
     };
 
+    private static ProviderKind Kind(string type) => ProviderKinds.TryParse(type, out var kind) ? kind : throw new ArgumentException(type);
+
     private IChatClient Chat(ResolvedModel resolved) => new ProviderClientCache(ProviderAdapters.Default, _http).ChatClient(resolved);
 
     [Theory]
     [MemberData(nameof(ChatKinds))]
-    public async Task Chat_SendsTheConfiguredModelKeyAndDefaults_AndReadsTheAnswer(ProviderKind kind, string path)
+    public async Task Chat_SendsTheConfiguredModelKeyAndDefaults_AndReadsTheAnswer(string kind, string path)
     {
         var client = Chat(Resolved(kind, path, $"model-{kind}", parameters: new ModelParameters(0.25, 0.5, 321)));
 
@@ -57,13 +65,13 @@ public sealed class ProviderAdapterTests : IAsyncLifetime
         Assert.Equal(FakeUpstream.ReplyText($"model-{kind}"), response.Text);
         var sent = _upstream.Last;
         Assert.Equal($"model-{kind}", sent.Model);
-        if (kind == ProviderKind.Anthropic)
+        if (kind == "anthropic")
         {
             // The Anthropic SDK has no temperature/top_p; max_tokens is the default that applies.
             Assert.Equal("sk-test-0123456789abcdefghijKEY9", sent.ApiKey);
             Assert.Equal(321, sent.Number("max_tokens"));
         }
-        else if (kind != ProviderKind.Ollama)
+        else if (kind != "ollama")
         {
             Assert.Equal("sk-test-0123456789abcdefghijKEY9", sent.ApiKey);
             Assert.Equal(0.25, sent.Number("temperature")!.Value, 3);
@@ -81,20 +89,20 @@ public sealed class ProviderAdapterTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(ChatKinds))]
-    public async Task Chat_CallersExplicitParametersWin(ProviderKind kind, string path)
+    public async Task Chat_CallersExplicitParametersWin(string kind, string path)
     {
         var client = Chat(Resolved(kind, path, "m", parameters: new ModelParameters(0.25, 0.5, 321)));
 
         await client.GetResponseAsync("hi", new ChatOptions { Temperature = 1.5f, MaxOutputTokens = 77 });
 
         var sent = _upstream.Last;
-        if (kind == ProviderKind.Anthropic)
+        if (kind == "anthropic")
         {
             Assert.Equal(77, sent.Number("max_tokens"));
             return;
         }
 
-        var options = kind == ProviderKind.Ollama ? sent.Body.GetProperty("options") : sent.Body;
+        var options = kind == "ollama" ? sent.Body.GetProperty("options") : sent.Body;
         Assert.Equal(1.5, options.GetProperty("temperature").GetDouble(), 3);
         // What the caller left unset still comes from the model.
         Assert.Equal(0.5, options.GetProperty("top_p").GetDouble(), 3);
@@ -102,7 +110,7 @@ public sealed class ProviderAdapterTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(ChatKinds))]
-    public async Task ChatStreaming_ReassemblesTheTextFromTheProvidersStream(ProviderKind kind, string path)
+    public async Task ChatStreaming_ReassemblesTheTextFromTheProvidersStream(string kind, string path)
     {
         var client = Chat(Resolved(kind, path, $"stream-{kind}"));
 
@@ -117,9 +125,9 @@ public sealed class ProviderAdapterTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(ProviderKind.Anthropic, "")]
-    [InlineData(ProviderKind.OpenAI, "/v1")]
-    public async Task Chat_ToolCallFromTheProvider_ReachesTheCallerAsFunctionCall(ProviderKind kind, string path)
+    [InlineData("anthropic", "")]
+    [InlineData("openai", "/v1")]
+    public async Task Chat_ToolCallFromTheProvider_ReachesTheCallerAsFunctionCall(string kind, string path)
     {
         _upstream.ToolCall = ("get_weather", """{"city":"Paris"}""");
         var client = Chat(Resolved(kind, path, "tools"));
@@ -134,9 +142,9 @@ public sealed class ProviderAdapterTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(ProviderKind.Anthropic, "")]
-    [InlineData(ProviderKind.OpenAI, "/v1")]
-    public async Task ChatStreaming_ReportsTheProvidersUsage(ProviderKind kind, string path)
+    [InlineData("anthropic", "")]
+    [InlineData("openai", "/v1")]
+    public async Task ChatStreaming_ReportsTheProvidersUsage(string kind, string path)
     {
         var client = Chat(Resolved(kind, path, "usage-model"));
 
@@ -152,9 +160,9 @@ public sealed class ProviderAdapterTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(ProviderKind.Anthropic, "")]
-    [InlineData(ProviderKind.OpenAI, "/v1")]
-    public async Task ChatStreaming_ToolCallArrivesWhole(ProviderKind kind, string path)
+    [InlineData("anthropic", "")]
+    [InlineData("openai", "/v1")]
+    public async Task ChatStreaming_ToolCallArrivesWhole(string kind, string path)
     {
         _upstream.ToolCall = ("get_weather", """{"city":"Oslo"}""");
         var client = Chat(Resolved(kind, path, "tools"));
@@ -170,11 +178,11 @@ public sealed class ProviderAdapterTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(ProviderKind.OpenAI, "/v1", 429)]
-    [InlineData(ProviderKind.Anthropic, "", 529)]
-    public async Task Chat_ProviderError_ReachesTheCallerAsAnExceptionWithTheStatus(ProviderKind kind, string path, int status)
+    [InlineData("openai", "/v1", 429)]
+    [InlineData("anthropic", "", 529)]
+    public async Task Chat_ProviderError_ReachesTheCallerAsAnExceptionWithTheStatus(string kind, string path, int status)
     {
-        _upstream.FailNext(status, kind == ProviderKind.Anthropic
+        _upstream.FailNext(status, kind == "anthropic"
             ? """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"""
             : """{"error":{"message":"Rate limit reached","type":"requests","param":null,"code":"rate_limit_exceeded"}}""");
         var client = Chat(Resolved(kind, path, "m"));
@@ -186,11 +194,11 @@ public sealed class ProviderAdapterTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(ProviderKind.OpenAI, "/v1")]
-    [InlineData(ProviderKind.OpenAICompatible, "/v1")]
-    [InlineData(ProviderKind.AzureOpenAI, "/openai/v1")]
-    [InlineData(ProviderKind.Ollama, "")]
-    public async Task Embeddings_ReturnTheProvidersVectors(ProviderKind kind, string path)
+    [InlineData("openai", "/v1")]
+    [InlineData("openai-compatible", "/v1")]
+    [InlineData("azure-openai", "/openai/v1")]
+    [InlineData("ollama", "")]
+    public async Task Embeddings_ReturnTheProvidersVectors(string kind, string path)
     {
         var generator = new ProviderClientCache(ProviderAdapters.Default, _http).EmbeddingGenerator(Resolved(kind, path, "embed-model", modelKind: ModelKind.Embedding));
 
@@ -206,7 +214,7 @@ public sealed class ProviderAdapterTests : IAsyncLifetime
     {
         var cache = new ProviderClientCache(ProviderAdapters.Default, _http);
 
-        var error = Assert.Throws<ModelgateConfigurationException>(() => cache.EmbeddingGenerator(Resolved(ProviderKind.Anthropic, "", "claude")));
+        var error = Assert.Throws<ModelgateConfigurationException>(() => cache.EmbeddingGenerator(Resolved("anthropic", "", "claude")));
 
         Assert.Contains("has no embeddings API", error.Message, StringComparison.Ordinal);
     }

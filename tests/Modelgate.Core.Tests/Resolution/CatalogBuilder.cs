@@ -21,8 +21,9 @@ internal sealed class CatalogBuilder : IDisposable
 
     public SecretProtector Protector { get; }
 
-    public ProviderConfig Provider(ProviderKind kind = ProviderKind.Anthropic, string? apiKey = "sk-test-key-0000000000000000000000", bool active = true, string? name = null)
+    public ProviderConfig Provider(ProviderKind? kind = null, string? apiKey = "sk-test-key-0000000000000000000000", bool active = true, string? name = null)
     {
+        kind ??= ProviderKind.Anthropic;
         var id = Guid.NewGuid();
         var provider = new ProviderConfig(id, name ?? $"{kind}-{_providers.Count}", kind, kind == ProviderKind.OpenAICompatible ? "http://127.0.0.1:9/v1" : null,
             apiKey is null ? null : Protector.Protect(apiKey, SecretContext.ProviderApiKey(id)), apiKey is null ? null : SecretMask.Mask(apiKey), active, false, RateLimits.None);

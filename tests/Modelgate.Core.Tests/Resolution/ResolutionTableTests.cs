@@ -86,6 +86,37 @@ public sealed class ResolutionTableTests : IDisposable
     }
 
     [Fact]
+    public void Resolve_PurposeModelVariable_CanNameAPresetKind_WhichBringsItsKeyVariableAndAddress()
+    {
+        var table = Table(new Dictionary<string, string>
+        {
+            ["OPENAI_API_KEY"] = "sk-openai-env-0000000000000000000000",
+            ["MISTRAL_API_KEY"] = "mistral-env-0000000000000000000000KEY",
+            ["MODELGATE_CHAT_MODEL"] = "mistral:mistral-small-latest",
+        });
+
+        var resolved = table.Resolve(Purpose.Chat);
+
+        Assert.Equal("mistral", resolved.Provider.Kind.Name);
+        Assert.Equal("mistral-small-latest", resolved.Model.ModelId);
+        Assert.Equal("mistral-env-0000000000000000000000KEY", resolved.ApiKey);
+        Assert.Equal("https://api.mistral.ai/v1", resolved.BaseUrl);
+        Assert.Contains("MISTRAL_API_KEY", resolved.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_PresetNamedWithoutItsKey_SaysWhichVariableToSet()
+    {
+        var error = Assert.Throws<ModelgateConfigurationException>(() => Table(new Dictionary<string, string>
+        {
+            ["OPENAI_API_KEY"] = "sk-openai-env-0000000000000000000000",
+            ["MODELGATE_CHAT_MODEL"] = "groq:llama-3.3-70b-versatile",
+        }).Resolve(Purpose.Chat));
+
+        Assert.Contains("set GROQ_API_KEY", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Resolve_NoSourceAtAll_ThrowsSayingWhatToConfigure()
     {
         var error = Assert.Throws<ModelgateConfigurationException>(() => Table().Resolve(Purpose.Agents));

@@ -1,4 +1,5 @@
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Providers;
 using Modelgate.Core.Usage;
 
 namespace Modelgate.Core.Tests.Usage;
@@ -42,31 +43,37 @@ public sealed class CostTests
     }
 
     [Theory]
-    [InlineData(ProviderKind.OpenAI, "gpt-4o-mini", "0.15")]
-    [InlineData(ProviderKind.OpenAI, "gpt-4o-mini-2024-07-18", "0.15")]
-    [InlineData(ProviderKind.OpenAI, "gpt-4o", "2.50")]
-    [InlineData(ProviderKind.AzureOpenAI, "gpt-4.1-nano", "0.10")]
-    [InlineData(ProviderKind.OpenAI, "o1-pro", "150.00")]
-    [InlineData(ProviderKind.OpenAI, "o1", "15.00")]
-    [InlineData(ProviderKind.Anthropic, "claude-sonnet-4-20250514", "3.00")]
-    [InlineData(ProviderKind.Anthropic, "claude-opus-4-1-20250805", "15.00")]
-    [InlineData(ProviderKind.Anthropic, "claude-haiku-4-5", "1.00")]
-    [InlineData(ProviderKind.Ollama, "llama3.1:8b", "0")]
-    public void BuiltInPrices_KnowTheFamilyAndItsDatedVersions(ProviderKind kind, string model, string input)
+    [InlineData("openai", "gpt-4o-mini", "0.15")]
+    [InlineData("openai", "gpt-4o-mini-2024-07-18", "0.15")]
+    [InlineData("openai", "gpt-4o", "2.50")]
+    [InlineData("azure-openai", "gpt-4.1-nano", "0.10")]
+    [InlineData("openai", "o1-pro", "150.00")]
+    [InlineData("openai", "o1", "15.00")]
+    [InlineData("anthropic", "claude-sonnet-4-20250514", "3.00")]
+    [InlineData("anthropic", "claude-opus-4-1-20250805", "15.00")]
+    [InlineData("anthropic", "claude-haiku-4-5", "1.00")]
+    [InlineData("ollama", "llama3.1:8b", "0")]
+    public void BuiltInPrices_KnowTheFamilyAndItsDatedVersions(string type, string model, string input)
     {
-        Assert.Equal(decimal.Parse(input, System.Globalization.CultureInfo.InvariantCulture), BuiltInPrices.For(kind, model)!.InputPerMillion);
+        Assert.Equal(decimal.Parse(input, System.Globalization.CultureInfo.InvariantCulture), BuiltInPrices.For(Kind(type), model)!.InputPerMillion);
     }
 
     [Theory]
-    [InlineData(ProviderKind.OpenAI, "gpt-4o-audio-preview")]
-    [InlineData(ProviderKind.OpenAI, "gpt-5-codex-mini")]
-    [InlineData(ProviderKind.OpenAI, "ft:gpt-4o-mini:acme::abc")]
-    [InlineData(ProviderKind.OpenAICompatible, "gpt-4o")]
-    [InlineData(ProviderKind.Anthropic, "claude-opus-4-9")]
-    public void BuiltInPrices_LeaveOtherModelsUnpriced(ProviderKind kind, string model)
+    [InlineData("openai", "gpt-4o-audio-preview")]
+    [InlineData("openai", "gpt-5-codex-mini")]
+    [InlineData("openai", "ft:gpt-4o-mini:acme::abc")]
+    [InlineData("openai-compatible", "gpt-4o")]
+    [InlineData("anthropic", "claude-opus-4-9")]
+    [InlineData("mistral", "mistral-large-latest")]
+    [InlineData("groq", "llama-3.3-70b-versatile")]
+    [InlineData("gemini", "gemini-2.5-flash")]
+    [InlineData("bedrock", "openai.gpt-oss-120b-1:0")]
+    public void BuiltInPrices_LeaveOtherModelsUnpriced(string type, string model)
     {
-        Assert.Null(BuiltInPrices.For(kind, model));
+        Assert.Null(BuiltInPrices.For(Kind(type), model));
     }
+
+    private static ProviderKind Kind(string type) => ProviderKinds.TryParse(type, out var kind) ? kind : throw new ArgumentException(type);
 
     [Fact]
     public void Budget_PeriodsStartAtMidnightAndOnTheFirst_UTC()

@@ -15,8 +15,6 @@ internal sealed class AnthropicAdapter : IProviderAdapter
     /// <summary>Anthropic requires max_tokens; used when neither the caller nor the model sets one.</summary>
     public const int FallbackMaxTokens = 4096;
 
-    public ProviderKind Kind => ProviderKind.Anthropic;
-
     public IChatClient CreateChatClient(ResolvedModel resolved, HttpMessageHandler handler) =>
         Create(resolved.BaseUrl, resolved.ApiKey, handler).AsIChatClient(resolved.Model.ModelId, resolved.Parameters.MaxTokens ?? FallbackMaxTokens);
 
@@ -24,7 +22,7 @@ internal sealed class AnthropicAdapter : IProviderAdapter
 
     public async Task<IReadOnlyList<string>> ListModelsAsync(ProviderConfig provider, string? apiKey, HttpMessageHandler handler, CancellationToken cancellationToken)
     {
-        var page = await Create(provider.BaseUrl, apiKey, handler).Models.List(cancellationToken: cancellationToken);
+        var page = await Create(provider.EffectiveBaseUrl, apiKey, handler).Models.List(cancellationToken: cancellationToken);
         return [.. page.Items.Select(m => m.ID)];
     }
 

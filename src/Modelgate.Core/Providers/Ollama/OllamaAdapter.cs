@@ -10,14 +10,12 @@ internal sealed class OllamaAdapter : IProviderAdapter
 {
     public const string DefaultBaseUrl = "http://127.0.0.1:11434";
 
-    public ProviderKind Kind => ProviderKind.Ollama;
-
     public IChatClient CreateChatClient(ResolvedModel resolved, HttpMessageHandler handler) => Create(resolved, handler);
 
     public IEmbeddingGenerator<string, Embedding<float>>? CreateEmbeddingGenerator(ResolvedModel resolved, HttpMessageHandler handler) => Create(resolved, handler);
 
     public async Task<IReadOnlyList<string>> ListModelsAsync(ProviderConfig provider, string? apiKey, HttpMessageHandler handler, CancellationToken cancellationToken) =>
-        [.. (await Create(provider.BaseUrl, apiKey, handler, "").ListLocalModelsAsync(cancellationToken)).Select(m => m.Name)];
+        [.. (await Create(provider.EffectiveBaseUrl, apiKey, handler, "").ListLocalModelsAsync(cancellationToken)).Select(m => m.Name)];
 
     private static OllamaApiClient Create(ResolvedModel resolved, HttpMessageHandler handler) =>
         Create(resolved.BaseUrl, resolved.ApiKey, handler, resolved.Model.ModelId);

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
-using Modelgate.Core.Catalog;
 using Modelgate.Core.Pipeline;
 using Modelgate.Core.Resolution;
 

@@ -46,7 +46,7 @@ internal sealed class GatewayTelemetry : IDisposable
         var tags = new TagList
         {
             { "gen_ai.operation.name", record.Operation },
-            { "gen_ai.provider.name", kind is { } k ? ProviderName(k) : "none" },
+            { "gen_ai.provider.name", kind?.TelemetryName ?? "none" },
             { "gen_ai.request.model", requestedModel ?? "" },
             { "gen_ai.response.model", record.ModelName ?? "" },
         };
@@ -83,7 +83,7 @@ internal sealed class GatewayTelemetry : IDisposable
         {
             // The convention's span name, now that the model is known: "{operation} {model}".
             activity.DisplayName = requestedModel is null ? activity.DisplayName : $"{record.Operation} {requestedModel}";
-            activity.SetTag("gen_ai.provider.name", kind is { } p ? ProviderName(p) : null)
+            activity.SetTag("gen_ai.provider.name", kind?.TelemetryName)
                 .SetTag("gen_ai.request.model", requestedModel)
                 .SetTag("gen_ai.response.model", record.ModelName)
                 .SetTag("gen_ai.usage.input_tokens", record.Tokens.Input)
@@ -96,16 +96,6 @@ internal sealed class GatewayTelemetry : IDisposable
             }
         }
     }
-
-    // The convention's well-known names where there is one.
-    private static string ProviderName(ProviderKind kind) => kind switch
-    {
-        ProviderKind.OpenAI => "openai",
-        ProviderKind.AzureOpenAI => "azure.ai.openai",
-        ProviderKind.Anthropic => "anthropic",
-        ProviderKind.Ollama => "ollama",
-        _ => "openai_compatible",
-    };
 
     public void Dispose() => _meter.Dispose();
 }

@@ -6,3 +6,20 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// The provider form's address and key hints follow the selected type: each option carries its own.
+document.addEventListener("change", (event) => {
+  const select = event.target;
+  const option = select instanceof HTMLSelectElement && select.id === "type" ? select.selectedOptions[0] : undefined;
+  if (!option?.dataset.baseUrlHelp) {
+    return;
+  }
+  document.getElementById("base_url")?.setAttribute("placeholder", option.dataset.baseUrlExample ?? "");
+  const hints = { "base_url-hint": option.dataset.baseUrlHelp, "api_key-hint": option.dataset.keyHelp };
+  for (const [id, text] of Object.entries(hints)) {
+    const hint = document.getElementById(id);
+    if (hint) {
+      hint.textContent = text ?? "";
+    }
+  }
+});

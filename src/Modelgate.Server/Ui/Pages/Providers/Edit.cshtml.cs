@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Providers;
 using Modelgate.Storage.Catalog;
 
 namespace Modelgate.Server.Ui.Pages.Providers;
@@ -10,8 +11,8 @@ namespace Modelgate.Server.Ui.Pages.Providers;
 /// </summary>
 internal sealed class ProviderEditModel(ProviderStore store) : ConsolePage
 {
-    /// <summary>Every provider kind the catalog knows (a new kind appears here by itself, under its wire name until it gets a label).</summary>
-    public static readonly (string Value, string Label)[] Types = [.. Enum.GetValues<ProviderKind>().Select(k => (k.ToName(), Label(k)))];
+    /// <summary>Every provider kind the catalog knows, with its label and hints (a new kind appears here by itself).</summary>
+    public static IReadOnlyList<ProviderKind> Kinds => ProviderKinds.All;
 
     [BindProperty(SupportsGet = true)] public string Id { get; set; } = "new";
     [BindProperty(Name = "name")] public string? Name { get; set; }
@@ -29,6 +30,9 @@ internal sealed class ProviderEditModel(ProviderStore store) : ConsolePage
     public ProviderView? Existing { get; private set; }
 
     public bool IsNew => Id == "new";
+
+    /// <summary>The kind the form shows hints for: the one selected, or the first for a type this version does not know.</summary>
+    public ProviderKind Kind => ProviderKinds.TryParse(Type, out var kind) ? kind : ProviderKinds.All[0];
 
     /// <summary>Whether to offer deleting the provider together with its models (after a plain delete was refused).</summary>
     public bool OfferForce { get; private set; }
@@ -131,14 +135,4 @@ internal sealed class ProviderEditModel(ProviderStore store) : ConsolePage
         Existing = Guid.TryParse(Id, out var id) ? await store.GetAsync(id, HttpContext.RequestAborted) : null;
         return Existing is not null;
     }
-
-    private static string Label(ProviderKind kind) => kind switch
-    {
-        ProviderKind.OpenAI => "OpenAI",
-        ProviderKind.Anthropic => "Anthropic",
-        ProviderKind.AzureOpenAI => "Azure OpenAI",
-        ProviderKind.Ollama => "Ollama",
-        ProviderKind.OpenAICompatible => "OpenAI-compatible",
-        _ => kind.ToName(),
-    };
 }

@@ -36,7 +36,7 @@ internal sealed class ProvidersModel(ProviderStore store, CurrentCatalog catalog
         return Page();
     }
 
-    public static bool NeedsKey(string type) => ProviderKinds.TryParse(type, out var kind) && kind.RequiresApiKey();
+    public static bool NeedsKey(string type) => ProviderKinds.TryParse(type, out var kind) && kind.RequiresApiKey;
 
     public static string Limits(ProviderView p) => (p.RequestsPerMinute, p.TokensPerMinute) switch
     {

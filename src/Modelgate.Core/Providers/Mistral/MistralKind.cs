@@ -1,0 +1,27 @@
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Providers.OpenAI;
+
+namespace Modelgate.Core.Providers.Mistral;
+
+/// <summary>
+/// Mistral AI's OpenAI-compatible API. It refuses fields it does not know with 422 ("Extra inputs are not permitted"),
+/// <c>stream_options</c> and <c>max_completion_tokens</c> among them, so the gateway writes <c>max_tokens</c> and never
+/// asks for stream usage: Mistral puts the usage in a stream's last chunk by itself.
+/// </summary>
+internal static class MistralKind
+{
+    public const string DefaultBaseUrl = "https://api.mistral.ai/v1";
+
+    public static ProviderKind Descriptor { get; } = new()
+    {
+        Name = "mistral",
+        Label = "Mistral AI",
+        Protocol = ProviderProtocol.OpenAI,
+        Adapter = new OpenAIProtocolAdapter(),
+        TelemetryName = "mistral_ai",
+        DefaultBaseUrl = DefaultBaseUrl,
+        RequiresApiKey = true,
+        KeyVariable = "MISTRAL_API_KEY",
+        Form = new(DefaultBaseUrl, "Leave empty for Mistral's public API.", "A Mistral API key (La Plateforme)."),
+    };
+}
