@@ -85,6 +85,26 @@ public sealed class GatewayPresetKindsTests(SqliteServer server) : UsageTestBase
     }
 
     [Fact]
+    public async Task Mistral_NeverGetsTheFieldsItRefuses_FromACallerWhoSendsThem()
+    {
+        // The official OpenAI SDKs send both on their own; Mistral answers them with 422.
+        var model = await PresetModelAsync("mistral", "/v1");
+        var (secret, _) = await KeyAsync();
+        using var caller = Caller(secret);
+        var request = new { model, stream = true, stream_options = new { include_usage = true }, max_completion_tokens = 55, messages = new[] { new { role = "user", content = "hi" } } };
+
+        using var response = await caller.PostJsonAsync("/v1/chat/completions", request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("data: [DONE]", text, StringComparison.Ordinal);
+        var sent = Upstream.Last;
+        Assert.False(sent.Body.TryGetProperty("stream_options", out _));
+        Assert.False(sent.Body.TryGetProperty("max_completion_tokens", out _));
+        Assert.Equal(55, sent.Number("max_tokens"));
+    }
+
+    [Fact]
     public async Task Metrics_NameAPresetsProviderAsTheGenAIConventionDoes()
     {
         var model = await PresetModelAsync("mistral", "/v1");

@@ -34,6 +34,7 @@ public sealed record ProviderConfig(
     public bool RequiresApiKey => Kind.RequiresApiKey;
 
     /// <summary>Where its calls go: its base_url, or its kind's well-known address when it has none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string? EffectiveBaseUrl => BaseUrl ?? Kind.DefaultBaseUrl;
 
     /// <summary>Names the provider without its key material (not even the ciphertext).</summary>

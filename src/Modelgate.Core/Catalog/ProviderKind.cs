@@ -17,6 +17,11 @@ namespace Modelgate.Core.Catalog;
 /// </summary>
 public sealed class ProviderKind
 {
+    // Kinds compare by reference: every one is declared once, in its folder (a second instance would not equal it).
+    internal ProviderKind()
+    {
+    }
+
     /// <summary>The wire name: a provider's stored type and the API's <c>type</c> (e.g. <c>openai</c>, <c>mistral</c>).</summary>
     public required string Name { get; init; }
 
@@ -52,6 +57,26 @@ public sealed class ProviderKind
     /// not: only for kinds documented to accept it (strict servers refuse unknown fields with 4xx).
     /// </summary>
     public bool AsksStreamUsage { get; init; }
+
+    /// <summary>
+    /// Fields of OpenAI's API the provider refuses (with a 4xx for unknown fields) and that Modelgate's clients may
+    /// send: never sent to it (see <see cref="SentAs"/>), on the passthrough and the SDK path alike.
+    /// </summary>
+    public IReadOnlyList<string> RefusedFields { get; init; } = [];
+
+    /// <summary>
+    /// The name a request's field is sent under to this kind: its own; a refused token limit under
+    /// <see cref="MaxTokensField"/> (unless the body has that one too); null for any other refused field (left out).
+    /// </summary>
+    public string? SentAs(string field, System.Text.Json.Nodes.JsonObject body)
+    {
+        if (RefusedFields.Count == 0 || !RefusedFields.Contains(field))
+        {
+            return field;
+        }
+
+        return field is "max_tokens" or "max_completion_tokens" && !body.ContainsKey(MaxTokensField) ? MaxTokensField : null;
+    }
 
     /// <summary>The environment variable holding a key for the environment fallback; null when the kind has none.</summary>
     public string? KeyVariable { get; init; }

@@ -8,8 +8,9 @@ namespace Modelgate.Core.Catalog;
 /// <summary>
 /// A provider's kind in a stored snapshot (version history, last-known-good file). The kinds that existed when the kind
 /// was an enum keep the enum's spelling (<c>open-ai</c>, <c>azure-open-ai</c>, ...), so snapshots written before stay
-/// readable and instances of an earlier version sharing the database during a rolling upgrade read the new ones; later
-/// kinds are written by wire name. A name this version does not know reads as openai-compatible, as the database's type does.
+/// readable and instances of an earlier version sharing the database during a rolling upgrade read the new ones as long
+/// as no provider of a later kind exists (those are written by wire name, which an earlier version cannot read: see
+/// "Upgrade rule" in docs/architecture.md). A name this version does not know reads as openai-compatible, as the database's type does.
 /// </summary>
 internal sealed class SnapshotProviderKindConverter : JsonConverter<ProviderKind>
 {

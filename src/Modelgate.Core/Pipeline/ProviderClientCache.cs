@@ -59,7 +59,7 @@ public sealed class ProviderClientCache(ProviderAdapters adapters, HttpMessageHa
         return _embeddings.GetOrAdd((resolved.Provider, resolved.Model.ModelId, resolved.Model.EmbeddingDimensions, KeyHash(resolved)), static (_, r) =>
             r.Adapters.For(r.Resolved.Provider.Kind).CreateEmbeddingGenerator(r.Resolved, r.Http)
             ?? throw new ModelgateConfigurationException(r.Resolved.Purpose.Name,
-                $"Provider '{r.Resolved.Provider.Name}' ({r.Resolved.Provider.Kind.ToName()}) has no embeddings API; make an embedding model of an OpenAI, Azure OpenAI, Ollama or OpenAI-compatible provider the default for '{r.Resolved.Purpose}'."),
+                $"Provider '{r.Resolved.Provider.Name}' ({r.Resolved.Provider.Kind.ToName()}) has no embeddings API; make an embedding model of a provider that has one (an OpenAI-protocol kind or Ollama) the default for '{r.Resolved.Purpose}'."),
             (Resolved: resolved, Adapters: adapters, Http: handler));
     }
 }

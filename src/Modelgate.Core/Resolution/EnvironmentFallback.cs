@@ -72,7 +72,10 @@ public sealed class EnvironmentFallback(Func<string, string?> read)
         {
             foreach (var kind in Named)
             {
-                if (named.StartsWith(kind.Name + ":", StringComparison.OrdinalIgnoreCase))
+                // anthropic: and openai: always name a kind. "mistral:7b" is also how Ollama and LM Studio name a model
+                // behind OPENAI_BASE_URL: with that set and the newer kind's key not, it is that model's name.
+                if (named.StartsWith(kind.Name + ":", StringComparison.OrdinalIgnoreCase)
+                    && (kind == ProviderKind.Anthropic || kind == ProviderKind.OpenAI || Value(kind.KeyVariable!) is not null || Value("OPENAI_BASE_URL") is null))
                 {
                     return (kind, named[(kind.Name.Length + 1)..]);
                 }

@@ -37,10 +37,10 @@ public sealed class ResolvedModel
     /// <summary>The catalog version this came from (0 for the environment with an empty catalog).</summary>
     public required long CatalogVersion { get; init; }
 
-    /// <summary>Same provider, model, key and source: a change worth logging when this differs.</summary>
+    /// <summary>Same provider, kind, address, model, key and source: a change worth logging when this differs.</summary>
     public bool SameTargetAs(ResolvedModel other) =>
-        Source == other.Source && Provider.Id == other.Provider.Id && Provider.Name == other.Provider.Name
-        && Model.ModelId == other.Model.ModelId && Provider.ApiKeyCiphertext == other.Provider.ApiKeyCiphertext && Provider.BaseUrl == other.Provider.BaseUrl;
+        Source == other.Source && Provider.Id == other.Provider.Id && Provider.Name == other.Provider.Name && Provider.Kind == other.Provider.Kind
+        && Model.ModelId == other.Model.ModelId && Provider.ApiKeyCiphertext == other.Provider.ApiKeyCiphertext && BaseUrl == other.BaseUrl;
 
     public override string ToString() => $"{Purpose} -> {Provider.Name}/{Model.ModelId} ({Source.ToName()}, v{CatalogVersion})";
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Modelgate.Core.Catalog;
 
 namespace Modelgate.Server.Gateway;
 
@@ -20,8 +21,10 @@ internal static class ForwardedBody
     /// <summary>
     /// The body as UTF-8 bytes; <paramref name="defaults"/> are written only for names the body does not have. With
     /// <paramref name="askUsage"/>, <c>stream_options.include_usage</c> is set (the caller's other stream options kept).
+    /// For a <paramref name="kind"/> that refuses some of OpenAI's fields, those are renamed or left out
+    /// (<see cref="ProviderKind.SentAs"/>).
     /// </summary>
-    public static byte[] Write(JsonObject body, string model, ReadOnlySpan<(string Name, double? Value)> defaults, bool askUsage = false)
+    public static byte[] Write(JsonObject body, string model, ReadOnlySpan<(string Name, double? Value)> defaults, bool askUsage = false, ProviderKind? kind = null)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
@@ -41,7 +44,12 @@ internal static class ForwardedBody
                 continue;
             }
 
-            WriteProperty(writer, name, value);
+            if ((kind is null ? name : kind.SentAs(name, body)) is not { } sent)
+            {
+                continue;
+            }
+
+            WriteProperty(writer, sent, value);
         }
 
         writer.WriteString("model", model);

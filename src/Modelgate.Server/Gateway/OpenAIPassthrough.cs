@@ -20,16 +20,23 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
     /// </summary>
     public async Task<GatewayAnswer> OpenAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, string path, CancellationToken beforeFirstByte)
     {
-        // Every OpenAI-protocol kind has a default address or requires a base_url, so a resolved one has an address.
+        // Every OpenAI-protocol kind has a default address or requires a base_url; a provider stored without one (a type
+        // this version does not know reads as openai-compatible) is refused, never sent to a default elsewhere.
         var kind = resolved.Provider.Kind;
-        var baseUrl = (resolved.BaseUrl ?? throw new InvalidOperationException($"Provider '{resolved.Provider.Name}' has no base_url.")).TrimEnd('/');
+        if (resolved.BaseUrl is not { } address)
+        {
+            return GatewayAnswer.Error(GatewayErrors.Write(GatewayFormat.OpenAI, 502,
+                $"Provider '{resolved.Provider.Name}' has no base_url; an administrator should set one.", code: "upstream_error"));
+        }
+
+        var baseUrl = address.TrimEnd('/');
         // A stream's tokens come in its last chunk only when asked for: the gateway asks kinds documented to accept the
         // field, and drops that chunk again for a caller who did not. Others may refuse it (strict schemas, older Azure
         // API versions): without the caller asking, their streams' tokens are counted with the tokenizer.
         var streaming = path != "embeddings" && request.Body["stream"] is JsonValue stream && stream.TryGetValue(out bool on) && on;
         var callerAsked = request.Body["stream_options"] is JsonObject streamOptions && streamOptions["include_usage"] is JsonValue flag && flag.TryGetValue(out bool include) && include;
         var askUsage = streaming && !callerAsked && kind.AsksStreamUsage;
-        var json = ForwardedBody.Write(request.Body, resolved.Model.ModelId, path == "embeddings" ? [] : Defaults(request.Body, resolved), askUsage);
+        var json = ForwardedBody.Write(request.Body, resolved.Model.ModelId, path == "embeddings" ? [] : Defaults(request.Body, resolved), askUsage, kind);
         HttpRequestMessage Build()
         {
             var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/{path}") { Content = ForwardedBody.Content(json) };

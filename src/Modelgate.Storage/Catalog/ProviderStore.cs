@@ -115,13 +115,16 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
             }
 
             provider.BaseUrl = changes.BaseUrl.Or(provider.BaseUrl);
-            // A stored type this version does not know is read as openai-compatible (CatalogSnapshotReader); checked as such.
-            var kind = ProviderKinds.TryParse(provider.Type, out var known) ? known : ProviderKind.OpenAICompatible;
-            var resultErrors = new Core.Validation.ValidationErrors();
-            ProviderValidator.ValidateResult(resultErrors, kind, provider.BaseUrl);
-            if (!resultErrors.IsEmpty)
+            // A stored type this version does not know (written by a newer one) is not checked against rules it cannot
+            // know: renaming or deactivating such a provider must still work.
+            if (ProviderKinds.TryParse(provider.Type, out var kind))
             {
-                return CatalogError.Invalid(resultErrors);
+                var resultErrors = new Core.Validation.ValidationErrors();
+                ProviderValidator.ValidateResult(resultErrors, kind, provider.BaseUrl);
+                if (!resultErrors.IsEmpty)
+                {
+                    return CatalogError.Invalid(resultErrors);
+                }
             }
 
             if (changes.ApiKey.HasValue)

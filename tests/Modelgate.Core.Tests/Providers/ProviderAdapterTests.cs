@@ -87,6 +87,53 @@ public sealed class ProviderAdapterTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Mistral_NeverGetsTheFieldsItRefuses_ThoughTheOpenAISdkWritesThem()
+    {
+        // The OpenAI SDK sends stream_options on every stream and its token limit as max_completion_tokens; Mistral
+        // answers both with 422, so they go as max_tokens and not at all.
+        var client = Chat(Resolved("mistral", "/v1", "mistral-small-latest", parameters: new ModelParameters(null, null, 321)));
+
+        await foreach (var update in client.GetStreamingResponseAsync("hi"))
+        {
+            _ = update;
+        }
+
+        var sent = _upstream.Last;
+        Assert.True(sent.Body.GetProperty("stream").GetBoolean());
+        Assert.False(sent.Body.TryGetProperty("stream_options", out _));
+        Assert.False(sent.Body.TryGetProperty("max_completion_tokens", out _));
+        Assert.Equal(321, sent.Number("max_tokens"));
+
+        // The same client for OpenAI itself keeps the SDK's fields.
+        await foreach (var update in Chat(Resolved("openai", "/v1", "gpt-4o-mini", parameters: new ModelParameters(null, null, 321))).GetStreamingResponseAsync("hi"))
+        {
+            _ = update;
+        }
+
+        Assert.True(_upstream.Last.Body.TryGetProperty("stream_options", out _));
+        Assert.Equal(321, _upstream.Last.Number("max_completion_tokens"));
+    }
+
+    [Fact]
+    public void AnOpenAIProtocolProviderWithoutAnAddress_IsRefused_NeverSentToOpenAIsOwn()
+    {
+        var resolved = new ResolvedModel
+        {
+            Purpose = Purpose.Chat,
+            Provider = new ProviderConfig(Guid.NewGuid(), "no-address", ProviderKind.OpenAICompatible, null, "ciphertext", "mask", true, false, RateLimits.None),
+            Model = new ModelDefinition(Guid.NewGuid(), Guid.Empty, "m", null, ModelKind.Chat, true, ModelParameters.None, Pricing.Unknown, null, null),
+            ApiKey = "sk-test-0123456789abcdefghijKEY9",
+            Source = ResolutionSource.Database,
+            Reason = "test",
+            CatalogVersion = 1,
+        };
+
+        var error = Assert.Throws<ModelgateConfigurationException>(() => Chat(resolved));
+
+        Assert.Contains("'no-address' has no base_url", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(ChatKinds))]
     public async Task Chat_CallersExplicitParametersWin(string kind, string path)

@@ -105,6 +105,24 @@ public sealed class ResolutionTableTests : IDisposable
     }
 
     [Fact]
+    public void Resolve_AnOllamaStyleModelName_BehindOPENAI_BASE_URL_StaysTheOpenAICompatibleServersModel()
+    {
+        // "mistral:7b" is an Ollama tag: with OPENAI_BASE_URL pointing at Ollama and no MISTRAL_API_KEY, it names that model.
+        var table = Table(new Dictionary<string, string>
+        {
+            ["OPENAI_API_KEY"] = "ollama",
+            ["OPENAI_BASE_URL"] = "http://127.0.0.1:11434/v1",
+            ["MODELGATE_CHAT_MODEL"] = "mistral:7b",
+        });
+
+        var resolved = table.Resolve(Purpose.Chat);
+
+        Assert.Equal(ProviderKind.OpenAI, resolved.Provider.Kind);
+        Assert.Equal("mistral:7b", resolved.Model.ModelId);
+        Assert.Equal("http://127.0.0.1:11434/v1", resolved.BaseUrl);
+    }
+
+    [Fact]
     public void Resolve_PresetNamedWithoutItsKey_SaysWhichVariableToSet()
     {
         var error = Assert.Throws<ModelgateConfigurationException>(() => Table(new Dictionary<string, string>

@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using Microsoft.Extensions.AI;
+using Modelgate.Core.Catalog;
 using Modelgate.Core.Resolution;
 using OpenAI;
 
@@ -10,18 +11,23 @@ namespace Modelgate.Core.Providers.OpenAI;
 internal static class OpenAIClients
 {
     public static OpenAIClient Create(ResolvedModel resolved, HttpMessageHandler handler, string keyPlaceholder = "") =>
-        Create(resolved.BaseUrl, resolved.ApiKey, handler, keyPlaceholder);
+        Create(resolved.Provider.Name, resolved.Provider.Kind, resolved.BaseUrl, resolved.ApiKey, handler, keyPlaceholder);
 
-    public static OpenAIClient Create(string? baseUrl, string? apiKey, HttpMessageHandler handler, string keyPlaceholder = "")
+    /// <summary>
+    /// A client for the provider's address (its base_url, or its kind's): never the SDK's own default, so a provider
+    /// stored without an address fails here instead of sending its key to api.openai.com.
+    /// </summary>
+    public static OpenAIClient Create(string provider, ProviderKind kind, string? baseUrl, string? apiKey, HttpMessageHandler handler, string keyPlaceholder = "")
     {
         var options = new OpenAIClientOptions
         {
             Transport = new HttpClientPipelineTransport(ProviderHttp.Client(handler)),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            Endpoint = new Uri(baseUrl ?? throw new ModelgateConfigurationException(provider, $"Provider '{provider}' has no base_url; an administrator should set one.")),
         };
-        if (baseUrl is not null)
+        if (kind.RefusedFields.Count > 0)
         {
-            options.Endpoint = new Uri(baseUrl);
+            options.AddPolicy(new RefusedFieldsPolicy(kind), PipelinePosition.PerCall);
         }
 
         return new OpenAIClient(new ApiKeyCredential(apiKey ?? keyPlaceholder), options);

@@ -18,7 +18,7 @@ internal sealed class OpenAIProtocolAdapter(string keyPlaceholder = "") : IProvi
 
     public async Task<IReadOnlyList<string>> ListModelsAsync(ProviderConfig provider, string? apiKey, HttpMessageHandler handler, CancellationToken cancellationToken)
     {
-        var client = OpenAIClients.Create(provider.EffectiveBaseUrl, apiKey, handler, keyPlaceholder);
+        var client = OpenAIClients.Create(provider.Name, provider.Kind, provider.EffectiveBaseUrl, apiKey, handler, keyPlaceholder);
         var models = await client.GetOpenAIModelClient().GetModelsAsync(cancellationToken);
         return [.. models.Value.Select(m => m.Id)];
     }
