@@ -52,6 +52,33 @@ public sealed class TokenCountingTests : IDisposable
         Assert.Equal(TokenCounting.Capacity, budgets.Count);
     }
 
+    [Fact]
+    public async Task AStop_ThatCannotWaitForTheCallInProgress_CountsItByLength_SoItsRecordIsNotLost()
+    {
+        // The idle-class thread may get no CPU at all while other processes keep the cores busy: a stop does not wait
+        // for it past 5 s, and makes the record of the call in progress itself (by length).
+        using var counting = Create();
+        await counting.StartAsync(CancellationToken.None);
+        using var starved = new ManualResetEventSlim();
+        var started = new TaskCompletionSource();
+        var budgets = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        counting.Enqueue(budget =>
+        {
+            budgets.Enqueue(budget);
+            if (budget > 0)
+            {
+                started.SetResult();
+                starved.Wait(TimeSpan.FromSeconds(30));
+            }
+        });
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await counting.StopAsync(CancellationToken.None);
+
+        Assert.Equal([TokenEstimator.ExactChars, 0], budgets);
+        starved.Set();
+    }
+
     public void Dispose() => _services.Dispose();
 
     private const int SchedIdle = 5;

@@ -85,6 +85,11 @@ internal sealed class RecordStep(GatewayServices services, string operation) : I
         using (activity)
         {
             var record = call.ToRecord(status, exactChars);
+            if (!call.TryHandOver())
+            {
+                return;
+            }
+
             if (call.Model is { } served)
             {
                 services.Limits.Spent(served, record.Tokens.Total);

@@ -82,6 +82,14 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
         }
     }
 
+    /// <summary>
+    /// True once, for whoever hands the call's record over first: the counting thread, or a stop that could not wait
+    /// for it (<see cref="TokenCounting.StopAsync"/>). The record is made at most once.
+    /// </summary>
+    public bool TryHandOver() => Interlocked.Exchange(ref _handedOver, 1) == 0;
+
+    private int _handedOver;
+
     /// <summary>The answer is complete (the time it took ends here, even if the record is made later).</summary>
     public void Ended() => _clock.Ended();
 

@@ -24,6 +24,9 @@ internal sealed partial class TokenCounting : IHostedService, IDisposable
     private readonly Thread _thread;
     private long _byLength;
     private volatile bool _stopping;
+    // The call being counted now: a stop that cannot wait for it (the idle-class thread gets no CPU while other
+    // processes keep the cores busy) makes its record by length, and the one that hands it over first wins.
+    private volatile Action<int>? _current;
 
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _countedByLength;
@@ -67,14 +70,18 @@ internal sealed partial class TokenCounting : IHostedService, IDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>After the web server has finished its requests: what waits is counted by length, so the records reach the writer before it stops.</summary>
+    /// <summary>
+    /// After the web server has finished its requests: what waits is counted by length, so the records reach the writer
+    /// before it stops; so is the call in progress if the thread does not finish it within 5 s (its record is handed
+    /// over once, by whichever gets there first: see <see cref="GatewayCall.TryHandOver"/>).
+    /// </summary>
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
         _queue.Writer.TryComplete();
-        if (_thread.IsAlive)
+        if (_thread.IsAlive && !_thread.Join(TimeSpan.FromSeconds(5)) && _current is { } starved)
         {
-            _thread.Join(TimeSpan.FromSeconds(5));
+            starved(0);
         }
 
         while (_queue.Reader.TryRead(out var count))
@@ -98,6 +105,7 @@ internal sealed partial class TokenCounting : IHostedService, IDisposable
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
+                    _current = count;
                     count(_stopping ? 0 : TokenEstimator.ExactChars);
                     _duration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
@@ -105,6 +113,10 @@ internal sealed partial class TokenCounting : IHostedService, IDisposable
                 {
                     // A record that cannot be made must not stop the counting of the others.
                     LogFailed(_logger, e.GetType().Name);
+                }
+                finally
+                {
+                    _current = null;
                 }
             }
         }
