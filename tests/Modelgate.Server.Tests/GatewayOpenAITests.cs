@@ -358,6 +358,30 @@ public abstract class GatewayOpenAITests<TServer>(TServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Model_IsRetrievedWithTheOfficialSdk_APurposeWithItsSlashToo_AndAnUnknownOneIsA404()
+    {
+        var (purpose, modelId) = await ConfigureAsync();
+        var key = await NewKeyAsync();
+        var models = Sdk(key).GetOpenAIModelClient();
+
+        var model = (await models.GetModelAsync(modelId)).Value;
+        var agent = (await models.GetModelAsync(purpose)).Value;
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => models.GetModelAsync("no-such-model"));
+
+        Assert.Equal(modelId, model.Id);
+        Assert.Equal("openai", model.OwnedBy[..6]);
+        Assert.Equal(purpose, agent.Id);
+        Assert.Equal("modelgate", agent.OwnedBy);
+        Assert.Equal(404, error.Status);
+        Assert.Contains("'no-such-model' does not exist", error.Message, StringComparison.Ordinal);
+        // Unescaped, as a plain HTTP client sends it, the purpose's slash is a path separator: the same model.
+        using var http = server.App.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        var raw = await (await http.GetAsync($"/v1/models/{purpose}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal((purpose, "model"), (raw.Str("id"), raw.Str("object")));
+    }
+
+    [Fact]
     public async Task Response_SaysWhichModelServedIt()
     {
         var (purpose, modelId) = await ConfigureAsync();

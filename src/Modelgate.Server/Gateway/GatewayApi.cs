@@ -5,7 +5,7 @@ using Modelgate.Server.Gateway.Steps;
 namespace Modelgate.Server.Gateway;
 
 /// <summary>
-/// The gateway's routes: OpenAI's <c>/v1/chat/completions</c>, <c>/v1/embeddings</c>, <c>/v1/models</c> and Anthropic's
+/// The gateway's routes: OpenAI's <c>/v1/chat/completions</c>, <c>/v1/embeddings</c>, <c>/v1/models</c>(<c>/{id}</c>) and Anthropic's
 /// <c>/v1/messages</c>. A call reads top to bottom: the steps (<see cref="GatewaySteps"/>: concurrency → record →
 /// authenticate → read and check the body → resolve), then the pipeline and the relay (<see cref="GatewayDispatch"/>).
 /// </summary>
@@ -21,6 +21,7 @@ internal static class GatewayApi
         v1.MapPost("/messages", Messages).WithGatewaySteps(GatewayFormat.Anthropic, UsageOperations.Chat).WithTags("Gateway (Anthropic format)").WithName("Messages")
             .WithSummary("Anthropic Messages API; 'model' is a purpose or a configured model. Authenticate with a virtual key as x-api-key or Bearer.");
         v1.MapGet("/models", ListModels).WithName("ListGatewayModels").WithSummary("Purposes and configured active models this key may use, in OpenAI's list format.");
+        v1.MapGet("/models/{**id}", GetModel).WithName("GetGatewayModel").WithSummary("One purpose or configured model this key may use, in OpenAI's model format (models.retrieve).");
         // Any other route under /v1/ answers in the caller's format, not problem+json: SDKs show that message to people.
         app.MapFallback("/v1/{**path}", UnknownRoute).ExcludeFromDescription();
         return app;
@@ -64,11 +65,18 @@ internal static class GatewayApi
         }
 
         return GatewayErrors.Write(format, 404,
-            $"Modelgate has no route {request.Method} {request.Path}: it serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages and GET /v1/models.",
+            $"Modelgate has no route {request.Method} {request.Path}: it serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages, GET /v1/models and GET /v1/models/{{id}}.",
             code: "unknown_route");
     }
 
     private static IResult ListModels(HttpContext context, CurrentCatalog catalog, TimeProvider time)
+    {
+        var (key, error) = GatewayCaller.Authenticate(context, catalog, GatewayFormat.OpenAI, time);
+        return error ?? TypedResults.Json(new { @object = "list", data = Listed(key!, catalog.State).ToArray() });
+    }
+
+    // OpenAI's models.retrieve. A purpose's name has a slash (agents/researcher): SDKs send it escaped or not.
+    private static IResult GetModel(HttpContext context, string id, CurrentCatalog catalog, TimeProvider time)
     {
         var (key, error) = GatewayCaller.Authenticate(context, catalog, GatewayFormat.OpenAI, time);
         if (error is not null)
@@ -76,15 +84,32 @@ internal static class GatewayApi
             return error;
         }
 
-        var state = catalog.State;
+        var name = Uri.UnescapeDataString(id);
+        return Listed(key!, catalog.State).FirstOrDefault(m => m.Id == name) is { } model
+            ? TypedResults.Json(model)
+            : GatewayErrors.Write(GatewayFormat.OpenAI, 404, $"The model '{name}' does not exist or this key may not use it: GET /v1/models lists the ones it may.", param: "model", code: "model_not_found");
+    }
+
+    // The purposes and configured active models the key may use, as OpenAI's model objects.
+    private static IEnumerable<GatewayModel> Listed(Core.Catalog.VirtualKey key, CatalogState state)
+    {
         var created = state.Snapshot.PublishedAt.ToUnixTimeSeconds();
-        var purposes = state.Resolutions.Known.Where(k => k.Value.Model is not null && key!.Allows(k.Key, k.Value.Model.Model.ModelId))
-            .Select(k => new { id = k.Key, @object = "model", created, owned_by = "modelgate" });
+        var purposes = state.Resolutions.Known.Where(k => k.Value.Model is not null && key.Allows(k.Key, k.Value.Model.Model.ModelId))
+            .Select(k => new GatewayModel(k.Key, created, "modelgate"));
         var models = state.Snapshot.Models.Values
             .Where(m => m.IsActive && state.Snapshot.Providers.TryGetValue(m.ProviderId, out var p) && p.IsActive)
-            .Where(m => key!.AllowedModels.Contains(m.ModelId) || (key.AllowedPurposes.Count == 0 && key.AllowedModels.Count == 0))
-            .Select(m => new { id = m.ModelId, @object = "model", created, owned_by = state.Snapshot.Providers[m.ProviderId].Name })
-            .DistinctBy(m => m.id);
-        return TypedResults.Json(new { @object = "list", data = purposes.Concat(models).ToArray() });
+            .Where(m => key.AllowedModels.Contains(m.ModelId) || (key.AllowedPurposes.Count == 0 && key.AllowedModels.Count == 0))
+            .Select(m => new GatewayModel(m.ModelId, created, state.Snapshot.Providers[m.ProviderId].Name))
+            .DistinctBy(m => m.Id);
+        return purposes.Concat(models);
+    }
+
+    private sealed record GatewayModel(
+        [property: System.Text.Json.Serialization.JsonPropertyName("id")] string Id,
+        [property: System.Text.Json.Serialization.JsonPropertyName("created")] long Created,
+        [property: System.Text.Json.Serialization.JsonPropertyName("owned_by")] string OwnedBy)
+    {
+        [System.Text.Json.Serialization.JsonPropertyName("object")]
+        public string Object => "model";
     }
 }
