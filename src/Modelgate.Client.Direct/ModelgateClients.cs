@@ -13,8 +13,10 @@ internal sealed class ModelgateClients(
     private readonly ConcurrentDictionary<string, PurposeEmbeddingGenerator> _embeddings = new(StringComparer.Ordinal);
 
     public IChatClient ChatClient(string purpose) =>
-        _chat.GetOrAdd(PurposeNames.Parse(purpose, ModelKind.Chat).Name, name => new PurposeChatClient(PurposeNames.Parse(name, ModelKind.Chat), resolver, cache, usage, time, key));
+        _chat.GetOrAdd(PurposeNames.Parse(purpose, ModelKind.Chat).Name,
+            name => new PurposeChatClient(PurposeNames.Parse(name, ModelKind.Chat), resolver, cache, usage, time, key));
 
     public IEmbeddingGenerator<string, Embedding<float>> EmbeddingGenerator(string purpose = Purpose.EmbeddingsName) =>
-        _embeddings.GetOrAdd(PurposeNames.Parse(purpose, ModelKind.Embedding).Name, name => new PurposeEmbeddingGenerator(PurposeNames.Parse(name, ModelKind.Embedding), resolver, cache, usage, time, key));
+        _embeddings.GetOrAdd(PurposeNames.Parse(purpose, ModelKind.Embedding).Name,
+            name => new PurposeEmbeddingGenerator(PurposeNames.Parse(name, ModelKind.Embedding), resolver, cache, usage, time, key));
 }

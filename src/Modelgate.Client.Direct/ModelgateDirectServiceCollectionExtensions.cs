@@ -50,7 +50,10 @@ public static class ModelgateDirectServiceCollectionExtensions
 
         // Calls are recorded like the gateway's, through the same background writer (spilling to the data folder when
         // the database cannot take them); switched off with RecordUsage = false.
-        services.AddModelgateUsageWriter(sp => new Storage.Usage.UsageOptions { SpillPath = Path.Combine(Options(sp).DataDirectory!, "usage-spill-client.jsonl") });
+        services.AddModelgateUsageWriter(sp => new Storage.Usage.UsageOptions
+        {
+            SpillPath = Path.Combine(Options(sp).DataDirectory!, "usage-spill-client.jsonl"),
+        });
         // The pipeline's rules, as the gateway applies them: provider limits, retries, breakers, deadlines; the SDK
         // clients get connections of their own, renewed every 5 minutes (DNS changes are seen).
         services.AddModelgatePipeline(

@@ -40,7 +40,8 @@ public static class ModelgateServiceCollectionExtensions
             services.AddKeyedSingleton<IChatClient>(purpose, (sp, _) => sp.GetRequiredService<IModelgateClients>().ChatClient(purpose));
         }
 
-        services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(Purpose.EmbeddingsName, (sp, _) => sp.GetRequiredService<IModelgateClients>().EmbeddingGenerator());
+        services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
+            Purpose.EmbeddingsName, (sp, _) => sp.GetRequiredService<IModelgateClients>().EmbeddingGenerator());
         return services;
     }
 }

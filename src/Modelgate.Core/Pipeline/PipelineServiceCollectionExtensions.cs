@@ -15,7 +15,9 @@ public static class PipelineServiceCollectionExtensions
     /// and the guarded clients both entrances call (<see cref="ModelClients"/>). Needs <see cref="CurrentCatalog"/>.
     /// </summary>
     public static IServiceCollection AddModelgatePipeline(
-        this IServiceCollection services, Func<IServiceProvider, PipelineOptions> options, Func<IServiceProvider, (HttpMessageHandler Handler, bool Owned)> handler)
+        this IServiceCollection services,
+        Func<IServiceProvider, PipelineOptions> options,
+        Func<IServiceProvider, (HttpMessageHandler Handler, bool Owned)> handler)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(ProviderAdapters.Default);

@@ -8,4 +8,9 @@ namespace Modelgate.Server.Gateway;
 /// A gateway request read, checked and resolved (<see cref="Steps.GatewaySteps"/>): the JSON body, the caller's key, the
 /// model it resolves to and the chain of models the key may use, in order.
 /// </summary>
-internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedModel Resolved, string Requested, IReadOnlyList<ResolvedModel> Chain);
+internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedModel Resolved, string Requested, IReadOnlyList<ResolvedModel> Chain)
+{
+    /// <summary>The caller asked for a stream's usage (<c>stream_options.include_usage: true</c>, OpenAI format).</summary>
+    public bool CallerAsksStreamUsage =>
+        Body["stream_options"] is JsonObject streamOptions && streamOptions["include_usage"] is JsonValue flag && flag.TryGetValue(out bool include) && include;
+}

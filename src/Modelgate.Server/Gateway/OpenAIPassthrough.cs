@@ -34,8 +34,7 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
         // field, and drops that chunk again for a caller who did not. Others may refuse it (strict schemas, older Azure
         // API versions): without the caller asking, their streams' tokens are counted with the tokenizer.
         var streaming = path != "embeddings" && request.Body["stream"] is JsonValue stream && stream.TryGetValue(out bool on) && on;
-        var callerAsked = request.Body["stream_options"] is JsonObject streamOptions && streamOptions["include_usage"] is JsonValue flag && flag.TryGetValue(out bool include) && include;
-        var askUsage = streaming && !callerAsked && kind.AsksStreamUsage;
+        var askUsage = streaming && !request.CallerAsksStreamUsage && kind.AsksStreamUsage;
         var json = ForwardedBody.Write(request.Body, resolved.Model.ModelId, path == "embeddings" ? [] : Defaults(request.Body, resolved), askUsage, kind);
         HttpRequestMessage Build()
         {

@@ -84,8 +84,7 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
         var updates = Counted(stream.ReadAllAsync(gatewayOptions, drain), GatewayCall.Of(context), messages, drain.Ended, context.RequestAborted);
         if (format == GatewayFormat.OpenAI)
         {
-            var includeUsage = request.Body["stream_options"] is System.Text.Json.Nodes.JsonObject streamOptions && streamOptions["include_usage"] is System.Text.Json.Nodes.JsonValue flag && flag.TryGetValue(out bool include) && include;
-            await OpenAIResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId, includeUsage);
+            await OpenAIResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId, request.CallerAsksStreamUsage);
         }
         else
         {
