@@ -294,7 +294,7 @@ public abstract class GatewayOpenAITests<TServer>(TServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task UpstreamNotFound_IsA502AboutTheProvider_NotAnUnknownModel()
+    public async Task UpstreamNotFound_NamingNoModel_IsA502AboutTheProvidersBaseUrl_NotAnUnknownModel()
     {
         var (purpose, _) = await ConfigureAsync();
         _upstream.FailNext(404, """{"error":{"message":"Not found","type":"invalid_request_error","param":null,"code":null}}""");
@@ -304,6 +304,22 @@ public abstract class GatewayOpenAITests<TServer>(TServer server) : IClassFixtur
         var error = await (await http.PostJsonAsync("/v1/chat/completions", new { model = purpose, messages = new[] { new { role = "user", content = "hi" } } })).ExpectAsync(HttpStatusCode.BadGateway);
 
         Assert.Contains("base_url", error.GetProperty("error").Str("message"), StringComparison.Ordinal);
+        Assert.Equal("upstream_error", error.GetProperty("error").Str("code"));
+    }
+
+    [Fact]
+    public async Task UpstreamModelNotFound_IsA502QuotingTheProvider_NotAnUnknownModelNorTheBaseUrl()
+    {
+        var (purpose, modelId) = await ConfigureAsync();
+        _upstream.FailNext(404, $$$"""{"error":{"message":"The model `{{{modelId}}}` does not exist or you do not have access to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}}""");
+
+        var key = await NewKeyAsync();
+
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => Sdk(key).GetChatClient(purpose).CompleteChatAsync([new UserChatMessage("hi")]));
+
+        Assert.Equal(502, error.Status);
+        Assert.Contains($"says the model does not exist: The model `{modelId}` does not exist", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("base_url", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -80,8 +80,8 @@ internal sealed class GatewayDispatch(PipelineOptions pipeline, GatewayOptions o
 
         if (ModelgateProviderException.StatusOf(error) is { } status)
         {
-            // The provider refused the request on its merits (a 4xx other than its own configuration's): the caller's.
-            return GatewayErrors.ProviderFailed(format, model, status);
+            // A status an SDK threw: said as for a relayed answer, quoting the body the SDK kept.
+            return GatewayErrors.ProviderFailed(format, model, status, ProviderError.BodyOf(error));
         }
 
         return error is Polly.Timeout.TimeoutRejectedException or TimeoutException or OperationCanceledException

@@ -33,14 +33,17 @@ internal static class GatewayErrors
 
     /// <summary>
     /// A provider answered with an error status: 429 stays 429 (with its Retry-After), 5xx is a 502, the provider
-    /// refusing Modelgate's own credentials is a 502 for the administrator, a redirect or 404 is the provider's
-    /// configuration (502), and any other 4xx is the caller's request (same status). The provider's own message is
-    /// quoted when there is one (already redacted).
+    /// refusing Modelgate's own credentials is a 502 for the administrator, a 404 saying the model does not exist is a 502
+    /// about the model, another 404 or a redirect is the provider's address (502), and any other 4xx is the caller's
+    /// request (same status). The provider's own message is quoted when its body has one (<see cref="ProviderError"/>),
+    /// redacted.
     /// </summary>
-    public static IResult ProviderFailed(GatewayFormat format, Core.Resolution.ResolvedModel resolved, int status, string? providerMessage = null, TimeSpan? retryAfter = null)
+    public static IResult ProviderFailed(GatewayFormat format, Core.Resolution.ResolvedModel resolved, int status, string? providerBody = null, TimeSpan? retryAfter = null)
     {
         var who = Who(resolved);
-        var said = providerMessage is null ? "" : $": {providerMessage}";
+        var read = ProviderError.Read(providerBody);
+        var providerMessage = ProviderError.Redact(read.Message, resolved);
+        var said = providerMessage is null ? "" : $": {providerMessage.TrimEnd('.', ' ')}";
         // Status and code are the pipeline's (the same in direct mode's usage records); the message is the gateway's.
         var (answer, code) = PipelineStatus.ForProviderStatus(status);
         var message = code switch
@@ -50,7 +53,9 @@ internal static class GatewayErrors
             "upstream_auth_error" => $"{who} refused Modelgate's credentials (HTTP {status}); an administrator should check the provider's API key.",
             "upstream_rejected" => providerMessage ?? $"{who} rejected the request (HTTP {status}).",
             _ when status >= 500 => $"{who} failed with HTTP {status}{said}.",
-            _ => $"{who} answered HTTP {status}; an administrator should check the provider's base_url.",
+            _ when ProviderError.IsModelNotFound(status, read, resolved) =>
+                $"{who} says the model does not exist{said}. An administrator should check the model's model_id (the provider's own name for it) or make the model available at the provider.",
+            _ => $"{who} answered HTTP {status}{said}; an administrator should check the provider's base_url.",
         };
         return Write(format, answer, message, code: code, retryAfter: answer == 429 ? retryAfter ?? TimeSpan.FromSeconds(1) : null);
     }

@@ -166,7 +166,7 @@ internal static partial class UpstreamResponse
             }
         }
 
-        return GatewayErrors.ProviderFailed(format, resolved, status, Redact(MessageOf(text), resolved), response.Headers.RetryAfter?.Delta);
+        return GatewayErrors.ProviderFailed(format, resolved, status, text, response.Headers.RetryAfter?.Delta);
     }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes: null when there is more (or the first bytes, with <paramref name="truncate"/>).</summary>
@@ -175,41 +175,4 @@ internal static partial class UpstreamResponse
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         return await PooledBytes.ReadAsync(stream, response.Content.Headers.ContentLength, limit, truncate, cancellationToken);
     }
-
-    // The provider's own message, from either wire format; an HTML page or garbage yields null.
-    private static string? MessageOf(string text)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            return document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var message)
-                ? message.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    // Providers echo credentials in error messages; none reaches the caller.
-    private static string? Redact(string? message, ResolvedModel resolved)
-    {
-        if (message is null)
-        {
-            return null;
-        }
-
-        if (resolved.ApiKey is { Length: > 0 } key)
-        {
-            message = message.Replace(key, "[redacted]", StringComparison.Ordinal);
-        }
-
-        return Truncate(KeyLike().Replace(message, "[redacted]"));
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"\b(sk|mg|key)-[A-Za-z0-9_\-]{12,}")]
-    private static partial System.Text.RegularExpressions.Regex KeyLike();
-
-    private static string? Truncate(string? text) => text is { Length: > 500 } ? text[..500] + "..." : text;
 }

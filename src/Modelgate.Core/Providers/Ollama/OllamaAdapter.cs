@@ -22,8 +22,9 @@ internal sealed class OllamaAdapter : IProviderAdapter
 
     private static OllamaApiClient Create(string? baseUrl, string? apiKey, HttpMessageHandler handler, string model)
     {
-        // OllamaSharp takes its address from the HttpClient it is given.
-        var http = ProviderHttp.Client(handler, new Uri(baseUrl ?? DefaultBaseUrl));
+        // OllamaSharp takes its address from the HttpClient it is given, and drops the body of an error answer: the
+        // handler keeps it (and the status) in the exception, so the gateway can say what Ollama said.
+        var http = ProviderHttp.Client(new ProviderErrorBodies("Ollama", handler), new Uri(baseUrl ?? DefaultBaseUrl));
         if (apiKey is not null)
         {
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
