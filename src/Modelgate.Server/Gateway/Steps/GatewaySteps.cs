@@ -16,7 +16,7 @@ internal static class GatewaySteps
         .AddEndpointFilterFactory((factory, next) => Step(next, new RecordStep(Services(factory), operation)))
         .AddEndpointFilterFactory((factory, next) => Step(next, new AuthenticateStep(Services(factory), format)))
         .AddEndpointFilterFactory((factory, next) => Step(next, new ReadBodyStep(format, operation)))
-        .AddEndpointFilterFactory((factory, next) => Step(next, new ResolveStep(Services(factory), format)));
+        .AddEndpointFilterFactory((factory, next) => Step(next, new ResolveStep(Services(factory), format, operation, needsMaxTokens: true)));
 
     private static GatewayServices Services(EndpointFilterFactoryContext factory) => factory.ApplicationServices.GetRequiredService<GatewayServices>();
 

@@ -1,15 +1,18 @@
+using Modelgate.Core.Catalog;
 using Modelgate.Core.Pipeline;
 using Modelgate.Core.Resolution;
+using Modelgate.Core.Usage;
 
 namespace Modelgate.Server.Gateway.Steps;
 
 /// <summary>
 /// Resolves <c>model</c> (a purpose or a configured model) and its fallbacks in one read of the catalog
 /// (<see cref="ModelResolver.ResolveChain"/>, as direct mode does), keeps the part of the chain the key may use
-/// (<see cref="KeyAdmission.Chain"/>), and checks what the format needs from the resolved model. Sets
+/// (<see cref="KeyAdmission.Chain"/>), and checks what the endpoint needs from the resolved model: its kind (a chat
+/// model for a chat operation, an embedding model for embeddings) and, for Anthropic's Messages API, a max_tokens. Sets
 /// <see cref="Usage.GatewayCall.Request"/>.
 /// </summary>
-internal sealed class ResolveStep(GatewayServices services, GatewayFormat format) : IEndpointFilter
+internal sealed class ResolveStep(GatewayServices services, GatewayFormat format, string operation, bool needsMaxTokens) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
@@ -33,12 +36,36 @@ internal sealed class ResolveStep(GatewayServices services, GatewayFormat format
         }
 
         call.Request = new GatewayRequest(body, call.Key!, chain![0], requested, chain);
+        // A model of the other kind would be sent a request it cannot serve. Only the first model needs the check: the
+        // resolver keeps only fallbacks of the purpose's kind (ResolutionTable.Chain), and a model asked for by name has none.
+        if (WrongKind(context, requested, chain[0]) is { } wrongKind)
+        {
+            return wrongKind;
+        }
+
         // Anthropic's API requires max_tokens: refused here, in its format, unless the model has a default.
-        if (format == GatewayFormat.Anthropic && AnthropicPassthrough.Missing(body, chain[0]) is { } field)
+        if (needsMaxTokens && format == GatewayFormat.Anthropic && AnthropicPassthrough.Missing(body, chain[0]) is { } field)
         {
             return GatewayErrors.Write(format, 400, $"{field}: Field required", param: field);
         }
 
         return await next(invocation);
     }
+
+    private IResult? WrongKind(HttpContext context, string requested, ResolvedModel resolved)
+    {
+        var needed = operation == UsageOperations.Embeddings ? ModelKind.Embedding : ModelKind.Chat;
+        var kind = resolved.Model.Kind;
+        if (kind == needed)
+        {
+            return null;
+        }
+
+        var which = requested == resolved.Model.ModelId ? $"'{requested}' is" : $"'{requested}' resolves to model '{resolved.Model.ModelId}', which is";
+        var ask = needed == ModelKind.Chat ? "a chat purpose (chat, agents, agents/<type>) or a chat model" : "'embeddings' or an embedding model";
+        var message = $"{which} {Article(kind)} model (its type in Modelgate's catalog); {context.Request.Method} {context.Request.Path} needs {Article(needed)} model: ask for {ask} (GET /v1/models).";
+        return GatewayErrors.Write(format, 400, format == GatewayFormat.Anthropic ? "model: " + message : message, param: "model", code: "model_kind_mismatch");
+    }
+
+    private static string Article(ModelKind kind) => kind == ModelKind.Embedding ? "an embedding" : "a chat";
 }
