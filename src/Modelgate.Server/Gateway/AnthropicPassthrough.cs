@@ -19,13 +19,26 @@ internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, Provider
     /// </summary>
     public async Task<GatewayAnswer> OpenAsync(HttpContext context, GatewayRequest request, Core.Resolution.ResolvedModel resolved, CancellationToken beforeFirstByte)
     {
-        var baseUrl = Core.Providers.Anthropic.AnthropicEndpoint.RootUrl(resolved.BaseUrl);
         var json = ForwardedBody.Write(request.Body, resolved.Model.ModelId, Defaults(request.Body, resolved));
+        var build = Requests(context, resolved, "/v1/messages", json);
+        var response = await UpstreamResponse.SendAsync(context, upstream, resilience, resolved, build, GatewayFormat.Anthropic, beforeFirstByte);
+        return new GatewayAnswer(caller => UpstreamResponse.RelayAsync(caller, response, resolved, GatewayFormat.Anthropic, options, UsageRule.Anthropic), response);
+    }
+
+    public static bool Serves(ProviderKind kind) => kind.Protocol == ProviderProtocol.Anthropic;
+
+    /// <summary>
+    /// Builds the provider's request to <paramref name="path"/> of its API, afresh for each attempt: the body, the
+    /// provider's key, and the caller's <c>anthropic-version</c> (else the default) and <c>anthropic-beta</c>.
+    /// </summary>
+    public static Func<HttpRequestMessage> Requests(HttpContext context, Core.Resolution.ResolvedModel resolved, string path, byte[] json)
+    {
+        var url = Core.Providers.Anthropic.AnthropicEndpoint.RootUrl(resolved.BaseUrl) + path;
         var version = context.Request.Headers["anthropic-version"].FirstOrDefault() ?? DefaultVersion;
         var beta = context.Request.Headers["anthropic-beta"].FirstOrDefault();
-        HttpRequestMessage Build()
+        return () =>
         {
-            var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/v1/messages") { Content = ForwardedBody.Content(json) };
+            var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = ForwardedBody.Content(json) };
             resolved.Provider.Kind.Authorize(message, resolved.ApiKey ?? "");
             message.Headers.Add("anthropic-version", version);
             if (beta is not null)
@@ -34,13 +47,8 @@ internal sealed class AnthropicPassthrough(HttpMessageInvoker upstream, Provider
             }
 
             return message;
-        }
-
-        var response = await UpstreamResponse.SendAsync(context, upstream, resilience, resolved, Build, GatewayFormat.Anthropic, beforeFirstByte);
-        return new GatewayAnswer(caller => UpstreamResponse.RelayAsync(caller, response, resolved, GatewayFormat.Anthropic, options, UsageRule.Anthropic), response);
+        };
     }
-
-    public static bool Serves(ProviderKind kind) => kind.Protocol == ProviderProtocol.Anthropic;
 
     // The model's defaults the caller left out. Recent Claude models refuse temperature and top_p together, so a
     // sampling default is added only when the caller set neither, and top_p only when there is no temperature.

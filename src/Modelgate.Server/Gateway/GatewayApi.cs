@@ -6,7 +6,7 @@ namespace Modelgate.Server.Gateway;
 
 /// <summary>
 /// The gateway's routes: OpenAI's <c>/v1/chat/completions</c>, <c>/v1/embeddings</c>, <c>/v1/models</c>(<c>/{id}</c>) and Anthropic's
-/// <c>/v1/messages</c>. A call reads top to bottom: the steps (<see cref="GatewaySteps"/>: concurrency → record →
+/// <c>/v1/messages</c> (and its <c>/count_tokens</c>). A call reads top to bottom: the steps (<see cref="GatewaySteps"/>: concurrency → record →
 /// authenticate → read and check the body → resolve), then the pipeline and the relay (<see cref="GatewayDispatch"/>).
 /// </summary>
 internal static class GatewayApi
@@ -20,6 +20,9 @@ internal static class GatewayApi
             .WithName("Embeddings").WithSummary("OpenAI embeddings; 'model' is 'embeddings' or a configured embedding model.");
         v1.MapPost("/messages", Messages).WithGatewaySteps(GatewayFormat.Anthropic, UsageOperations.Chat).WithTags("Gateway (Anthropic format)").WithName("Messages")
             .WithSummary("Anthropic Messages API; 'model' is a purpose or a configured model. Authenticate with a virtual key as x-api-key or Bearer.");
+        v1.MapPost("/messages/count_tokens", (HttpContext context, MessageTokenCount count) => count.ServeAsync(context)).WithTokenCountSteps()
+            .WithTags("Gateway (Anthropic format)").WithName("CountMessageTokens")
+            .WithSummary("Anthropic's token count for a Messages request: the provider's for Anthropic models, else Modelgate's estimate (x-modelgate-token-count says which). No usage record.");
         v1.MapGet("/models", ListModels).WithName("ListGatewayModels").WithSummary("Purposes and configured active models this key may use, in OpenAI's list format.");
         v1.MapGet("/models/{**id}", GetModel).WithName("GetGatewayModel").WithSummary("One purpose or configured model this key may use, in OpenAI's model format (models.retrieve).");
         // Any other route under /v1/ answers in the caller's format, not problem+json: SDKs show that message to people.
@@ -50,6 +53,7 @@ internal static class GatewayApi
         ["/v1/chat/completions"] = "POST",
         ["/v1/embeddings"] = "POST",
         ["/v1/messages"] = "POST",
+        ["/v1/messages/count_tokens"] = "POST",
         ["/v1/models"] = "GET",
     };
 
@@ -65,7 +69,7 @@ internal static class GatewayApi
         }
 
         return GatewayErrors.Write(format, 404,
-            $"Modelgate has no route {request.Method} {request.Path}: it serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages, GET /v1/models and GET /v1/models/{{id}}.",
+            $"Modelgate has no route {request.Method} {request.Path}: it serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models and GET /v1/models/{{id}}.",
             code: "unknown_route");
     }
 

@@ -42,6 +42,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<AnthropicPassthrough>();
         services.AddSingleton<TranslatingChat>();
         services.AddSingleton<TranslatingEmbeddings>();
+        services.AddSingleton<MessageTokenCount>();
         services.AddSingleton<TokenCounting>();
         services.AddHostedService(sp => sp.GetRequiredService<TokenCounting>());
         services.AddSingleton<GatewayServices>();

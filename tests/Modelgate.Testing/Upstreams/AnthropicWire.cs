@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace Modelgate.Testing.Upstreams;
 
-/// <summary>Anthropic's Messages API responses, JSON and the streaming event sequence message_start ... message_stop.</summary>
+/// <summary>
+/// Anthropic's Messages API responses, JSON and the streaming event sequence message_start ... message_stop, and its
+/// token count.
+/// </summary>
 internal static class AnthropicWire
 {
     public static async Task WriteMessageAsync(HttpContext context, RecordedRequest request, (string Name, string ArgumentsJson)? toolCall)
@@ -68,5 +71,43 @@ internal static class AnthropicWire
         await Send("content_block_stop", new { type = "content_block_stop", index = 0 });
         await Send("message_delta", new { type = "message_delta", delta = new { stop_reason = stopReason, stop_sequence = (string?)null }, usage = new { output_tokens = outputTokens } });
         await Send("message_stop", new { type = "message_stop" });
+    }
+
+    // The fields count_tokens takes: a Messages request's prompt, without max_tokens, stream or sampling parameters.
+    private static readonly HashSet<string> TokenCountFields =
+        ["model", "messages", "system", "tools", "tool_choice", "thinking", "cache_control", "output_config", "output_format", "speed", "mcp_servers", "context_management"];
+
+    /// <summary>
+    /// <c>POST /v1/messages/count_tokens</c> as Anthropic answers it: <c>{"input_tokens": N}</c>, N being what
+    /// <c>/v1/messages</c> reports for the same prompt; the version header is required, and a field it does not take
+    /// (max_tokens, stream, temperature) is a 400 "Extra inputs are not permitted".
+    /// </summary>
+    public static async Task WriteTokenCountAsync(HttpContext context, RecordedRequest request)
+    {
+        string? problem = null;
+        var extra = request.Body.EnumerateObject().Select(p => p.Name).FirstOrDefault(name => !TokenCountFields.Contains(name));
+        if (request.AnthropicVersion is null)
+        {
+            problem = "anthropic-version: header is required";
+        }
+        else if (extra is not null)
+        {
+            problem = $"{extra}: Extra inputs are not permitted";
+        }
+        else if (!request.Body.TryGetProperty("model", out _) || !request.Body.TryGetProperty("messages", out _))
+        {
+            problem = $"{(request.Body.TryGetProperty("model", out _) ? "messages" : "model")}: Field required";
+        }
+
+        if (problem is not null)
+        {
+            context.Response.StatusCode = 400;
+            await context.Response.WriteAsJsonAsync(new { type = "error", error = new { type = "invalid_request_error", message = problem } });
+            return;
+        }
+
+        // As /v1/messages would report for this prompt (the cache's reads left out).
+        var set = FakeUpstream.Of(context)?.Usage;
+        await context.Response.WriteAsJsonAsync(new { input_tokens = set is { } given ? given.Prompt - given.Cached : WireText.PromptTokens(request.Body) });
     }
 }

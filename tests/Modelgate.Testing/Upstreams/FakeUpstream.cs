@@ -12,7 +12,7 @@ namespace Modelgate.Testing.Upstreams;
 /// <summary>
 /// A fake LLM provider on 127.0.0.1 speaking the real wire formats: OpenAI (<c>/v1/chat/completions</c>,
 /// <c>/v1/embeddings</c>, JSON and SSE), Anthropic (<c>/v1/messages</c>, JSON and the SSE event sequence) and
-/// Ollama (<c>/api/chat</c>, <c>/api/embed</c>, NDJSON). It records every request so tests can assert which
+/// Ollama (<c>/api/chat</c>, <c>/api/embed</c>, NDJSON), and Anthropic's <c>/v1/messages/count_tokens</c>. It records every request so tests can assert which
 /// model, key and parameters were really sent, and can be told to fail the next requests.
 /// </summary>
 public sealed class FakeUpstream : IAsyncDisposable
@@ -72,6 +72,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         app.MapPost("/v1/embeddings", embeddings);
         app.MapPost("/openai/v1/embeddings", embeddings);
         app.MapPost("/v1/messages", upstream.Answer((c, r) => AnthropicWire.WriteMessageAsync(c, r, upstream.ToolCall)));
+        app.MapPost("/v1/messages/count_tokens", upstream.Answer(AnthropicWire.WriteTokenCountAsync));
         app.MapPost("/api/chat", upstream.Answer(OllamaWire.WriteChatAsync));
         app.MapPost("/api/embed", upstream.Answer(OllamaWire.WriteEmbedAsync));
         app.MapGet("/v1/models", upstream.ListModels);
@@ -123,7 +124,11 @@ public sealed class FakeUpstream : IAsyncDisposable
     {
         var body = await JsonDocument.ParseAsync(context.Request.Body);
         var headers = context.Request.Headers;
-        var request = new RecordedRequest(context.Request.Path, headers.Authorization.FirstOrDefault(), headers["x-api-key"].FirstOrDefault(), headers["api-key"].FirstOrDefault(), body.RootElement.Clone());
+        var request = new RecordedRequest(context.Request.Path, headers.Authorization.FirstOrDefault(), headers["x-api-key"].FirstOrDefault(), headers["api-key"].FirstOrDefault(), body.RootElement.Clone())
+        {
+            AnthropicVersion = headers["anthropic-version"].FirstOrDefault(),
+            AnthropicBeta = headers["anthropic-beta"].FirstOrDefault(),
+        };
         Requests.Enqueue(request);
         if (_failures.TryDequeue(out var failure))
         {

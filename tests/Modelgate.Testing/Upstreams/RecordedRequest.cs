@@ -8,6 +8,12 @@ public sealed record RecordedRequest(string Path, string? Authorization, string?
     /// <summary>The key the caller sent, in whichever header its SDK uses.</summary>
     public string? ApiKey => XApiKey ?? AzureApiKey ?? (Authorization?.StartsWith("Bearer ", StringComparison.Ordinal) == true ? Authorization[7..] : null);
 
+    /// <summary>The <c>anthropic-version</c> header sent, if any.</summary>
+    public string? AnthropicVersion { get; init; }
+
+    /// <summary>The <c>anthropic-beta</c> header sent, if any.</summary>
+    public string? AnthropicBeta { get; init; }
+
     public string? Model => Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty("model", out var m) ? m.GetString() : null;
 
     public double? Number(string name) => Body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;

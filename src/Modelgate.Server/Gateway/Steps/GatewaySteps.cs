@@ -1,3 +1,5 @@
+using Modelgate.Core.Usage;
+
 namespace Modelgate.Server.Gateway.Steps;
 
 /// <summary>
@@ -17,6 +19,18 @@ internal static class GatewaySteps
         .AddEndpointFilterFactory((factory, next) => Step(next, new AuthenticateStep(Services(factory), format)))
         .AddEndpointFilterFactory((factory, next) => Step(next, new ReadBodyStep(format, operation)))
         .AddEndpointFilterFactory((factory, next) => Step(next, new ResolveStep(Services(factory), format, operation, needsMaxTokens: true)));
+
+    /// <summary>
+    /// The steps of Anthropic's count_tokens: those of <c>/v1/messages</c> (authenticated, bounded, checked, resolved within
+    /// the key's allow-lists) without the usage record — counting is no model call and costs nothing — and without
+    /// max_tokens, which the count does not take.
+    /// </summary>
+    public static RouteHandlerBuilder WithTokenCountSteps(this RouteHandlerBuilder route) => route
+        .AddEndpointFilterFactory((factory, next) => Step(next, new ConcurrencyStep(Services(factory).Concurrency, GatewayFormat.Anthropic)))
+        .AddEndpointFilterFactory((factory, next) => Step(next, new UnrecordedCallStep(Services(factory))))
+        .AddEndpointFilterFactory((factory, next) => Step(next, new AuthenticateStep(Services(factory), GatewayFormat.Anthropic)))
+        .AddEndpointFilterFactory((factory, next) => Step(next, new ReadBodyStep(GatewayFormat.Anthropic, UsageOperations.Chat)))
+        .AddEndpointFilterFactory((factory, next) => Step(next, new ResolveStep(Services(factory), GatewayFormat.Anthropic, UsageOperations.Chat, needsMaxTokens: false)));
 
     private static GatewayServices Services(EndpointFilterFactoryContext factory) => factory.ApplicationServices.GetRequiredService<GatewayServices>();
 

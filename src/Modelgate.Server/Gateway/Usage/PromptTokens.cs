@@ -4,7 +4,13 @@ using Modelgate.Core.Usage;
 
 namespace Modelgate.Server.Gateway.Usage;
 
-/// <summary>Counts the tokens of a request's prompt (either wire format) with the tokenizer, for calls whose provider reported none.</summary>
+/// <summary>
+/// Counts the tokens of a request's prompt (either wire format) with the tokenizer: for calls whose provider reported
+/// none, for Anthropic's count_tokens answered here, and for the first event of a translated Anthropic stream. The
+/// prompt is what the model reads: the system prompt, each message's text, thinking, tool calls and tool results, and
+/// the tool definitions; images and documents are not counted. Bounded like every count (<see cref="TokenEstimator"/>):
+/// at most <c>exactChars</c> characters go through the tokenizer, the rest is counted at the rate they showed.
+/// </summary>
 internal static class PromptTokens
 {
     public static long Estimate(JsonObject body, int exactChars = TokenEstimator.ExactChars)
@@ -16,8 +22,26 @@ internal static class PromptTokens
             foreach (var message in messages)
             {
                 var parts = new List<string>();
-                Collect((message as JsonObject)?["content"], parts);
+                if (message is JsonObject fields)
+                {
+                    Collect(fields["content"], parts);
+                    // An OpenAI-format assistant message carries its tool calls beside its content.
+                    Collect(fields["tool_calls"], parts);
+                }
+
                 texts.Add(string.Concat(parts));
+            }
+        }
+
+        // Tool definitions (names, descriptions, schemas) are read by the model as part of its prompt.
+        if (body["tools"] is JsonArray tools)
+        {
+            foreach (var tool in tools)
+            {
+                if (tool is JsonObject definition)
+                {
+                    texts.Add(definition.ToJsonString());
+                }
             }
         }
 
@@ -57,7 +81,26 @@ internal static class PromptTokens
             case JsonArray parts:
                 foreach (var part in parts)
                 {
-                    Collect(part is JsonObject block ? block["text"] : part as JsonValue, texts);
+                    Collect(part, texts);
+                }
+
+                break;
+            case JsonObject block:
+                // A content block: text, thinking, a tool result's content (text or blocks), a tool call (Anthropic's
+                // tool_use input, an OpenAI tool call's function). An image's or document's data is not text.
+                Collect(block["text"], texts);
+                Collect(block["thinking"], texts);
+                Collect(block["content"], texts);
+                if (block["input"] is JsonObject input)
+                {
+                    Collect(block["name"], texts);
+                    texts.Add(input.ToJsonString());
+                }
+
+                if (block["function"] is JsonObject function)
+                {
+                    Collect(function["name"], texts);
+                    Collect(function["arguments"], texts);
                 }
 
                 break;
