@@ -96,6 +96,52 @@ public abstract class GatewayAnthropicTests<TServer>(TServer server) : IClassFix
     }
 
     [Fact]
+    public async Task TranslatedStream_StartsWithAnEstimateOfTheInputTokens_AndEndsWithTheProvidersCounts()
+    {
+        var provider = await Admin.CreateProviderAsync("openai", apiKey: "sk-proj-openai-behind-anthropic-000000OABS", baseUrl: _upstream.Url + "/v1");
+        var modelId = Catalog.Unique("gpt");
+        await (await Admin.PostJsonAsync("/api/v1/llm-models", new { provider_id = provider.Str("id"), model_id = modelId, max_tokens = 100 })).ExpectAsync(HttpStatusCode.Created);
+        var key = (await (await Admin.PostJsonAsync("/api/v1/keys", new { name = Catalog.Unique("stream-usage") })).ExpectAsync(HttpStatusCode.Created)).Str("key");
+        var http = server.App.CreateClient();
+        var client = new AnthropicClient { ApiKey = key, BaseUrl = http.BaseAddress!.ToString().TrimEnd('/'), HttpClient = http, MaxRetries = 0 };
+        // The provider reports its usage only in its stream's last chunk.
+        _upstream.Usage = (321, 7, 0);
+        var prompt = "Tell me, in a few words, what a gateway for language models does and why a team would run one.";
+
+        long? started = null, endInput = null, endOutput = null;
+        await foreach (var streamed in client.Messages.CreateStreaming(new Anthropic.Models.Messages.MessageCreateParams
+        {
+            Model = modelId,
+            MaxTokens = 50,
+            Messages = [new Anthropic.Models.Messages.UserMessageParam { Content = prompt }],
+        }))
+        {
+            if (streamed.TryPickStart(out var start))
+            {
+                started = start.Message.Usage.InputTokens;
+            }
+            else if (streamed.TryPickDelta(out var delta))
+            {
+                (endInput, endOutput) = (delta.Usage.InputTokens, delta.Usage.OutputTokens);
+            }
+        }
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in client.AsIChatClient(modelId).GetStreamingResponseAsync(prompt))
+        {
+            updates.Add(update);
+        }
+
+        // The tokenizer's count of the prompt: about 20 tokens, nowhere near 0 nor the provider's 321.
+        Assert.InRange(started!.Value, 15, 40);
+        Assert.Equal(321, endInput);
+        Assert.Equal(7, endOutput);
+        var usage = updates.ToChatResponse().Usage!;
+        Assert.Equal(321, usage.InputTokenCount);
+        Assert.Equal(7, usage.OutputTokenCount);
+    }
+
+    [Fact]
     public async Task ModelDefaults_FillWhatTheCallerLeftOut_NeverTemperatureAndTopPTogether()
     {
         var (purpose, _, key) = await ConfigureAsync(temperature: 0.4, topP: 0.9);

@@ -18,7 +18,13 @@ internal static class AnthropicResponseWriter
         usage = new { input_tokens = response.Usage?.InputTokenCount ?? 0, output_tokens = response.Usage?.OutputTokenCount ?? 0 },
     };
 
-    public static async Task StreamAsync(HttpContext context, IAsyncEnumerable<ChatResponseUpdate> updates, string model)
+    /// <summary>
+    /// Writes the event sequence. The provider's token counts come only at the end of its stream (OpenAI-protocol
+    /// providers, Ollama), so <c>message_start</c> carries <paramref name="inputEstimate"/>, the tokenizer's count of the
+    /// prompt, and the final <c>message_delta</c> the provider's own input and output counts (Anthropic's SDKs take
+    /// input_tokens from message_delta when it is there).
+    /// </summary>
+    public static async Task StreamAsync(HttpContext context, IAsyncEnumerable<ChatResponseUpdate> updates, string model, long inputEstimate)
     {
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
@@ -32,7 +38,7 @@ internal static class AnthropicResponseWriter
         await Send("message_start", new
         {
             type = "message_start",
-            message = new { id, type = "message", role = "assistant", model, content = Array.Empty<object>(), stop_reason = (string?)null, stop_sequence = (string?)null, usage = new { input_tokens = 0, output_tokens = 0 } },
+            message = new { id, type = "message", role = "assistant", model, content = Array.Empty<object>(), stop_reason = (string?)null, stop_sequence = (string?)null, usage = new { input_tokens = inputEstimate, output_tokens = 0 } },
         });
         var index = 0;
         var textOpen = false;
@@ -92,7 +98,9 @@ internal static class AnthropicResponseWriter
         {
             type = "message_delta",
             delta = new { stop_reason = StopReason(finish ?? (sawTool ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop)), stop_sequence = (string?)null },
-            usage = new { output_tokens = usage?.OutputTokenCount ?? 0 },
+            usage = usage?.InputTokenCount is { } input
+                ? (object)new { input_tokens = input, output_tokens = usage.OutputTokenCount ?? 0 }
+                : new { output_tokens = usage?.OutputTokenCount ?? 0 },
         });
         await Send("message_stop", new { type = "message_stop" });
     }

@@ -88,7 +88,9 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
         }
         else
         {
-            await AnthropicResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId);
+            // message_start needs the prompt's tokens before the provider reports them: a quarter of the usual tokenizer
+            // budget keeps this well under a millisecond for every stream; the provider's count follows in message_delta.
+            await AnthropicResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId, PromptTokens.Estimate(request.Body, TokenEstimator.ExactChars / 4));
         }
     }
 
