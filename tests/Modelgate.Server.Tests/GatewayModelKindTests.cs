@@ -1,7 +1,5 @@
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Net;
-using Anthropic;
 using Anthropic.Exceptions;
 using Microsoft.Extensions.AI;
 using Modelgate.Server.Tests.Support;
@@ -17,22 +15,9 @@ namespace Modelgate.Server.Tests;
 public abstract class GatewayModelKindTests<TServer>(TServer server) : UsageTestBase<TServer>(server)
     where TServer : ServerFixture
 {
-    private OpenAIClient OpenAISdk(string key)
-    {
-        var http = Server.App.CreateClient();
-        return new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions
-        {
-            Endpoint = new Uri(http.BaseAddress!, "/v1"),
-            Transport = new HttpClientPipelineTransport(http),
-            RetryPolicy = new ClientRetryPolicy(0),
-        });
-    }
+    private OpenAIClient OpenAISdk(string key) => GatewaySdks.OpenAI(Server.App, key);
 
-    private IChatClient AnthropicSdk(string key, string model)
-    {
-        var http = Server.App.CreateClient();
-        return new AnthropicClient { ApiKey = key, BaseUrl = http.BaseAddress!.ToString().TrimEnd('/'), HttpClient = http, MaxRetries = 0 }.AsIChatClient(model);
-    }
+    private IChatClient AnthropicSdk(string key, string model) => GatewaySdks.Anthropic(Server.App, key).AsIChatClient(model);
 
     private async Task<string> EmbeddingsPurposeAsync()
     {

@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Net;
 using Modelgate.Server.Tests.Support;
 using Modelgate.Testing.Upstreams;
@@ -14,16 +13,7 @@ namespace Modelgate.Server.Tests;
 public abstract class GatewayOllamaEmbeddingsTests<TServer>(TServer server) : UsageTestBase<TServer>(server)
     where TServer : ServerFixture
 {
-    private OpenAIClient Sdk(string key)
-    {
-        var http = Server.App.CreateClient();
-        return new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions
-        {
-            Endpoint = new Uri(http.BaseAddress!, "/v1"),
-            Transport = new HttpClientPipelineTransport(http),
-            RetryPolicy = new ClientRetryPolicy(0),
-        });
-    }
+    private OpenAIClient Sdk(string key) => GatewaySdks.OpenAI(Server.App, key);
 
     private async Task<string> OllamaModelAsync(string type)
     {

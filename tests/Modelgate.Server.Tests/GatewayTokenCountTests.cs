@@ -33,11 +33,7 @@ public abstract class GatewayTokenCountTests<TServer>(TServer server) : UsageTes
         return purpose;
     }
 
-    private AnthropicClient Sdk(string key)
-    {
-        var http = Server.App.CreateClient();
-        return new AnthropicClient { ApiKey = key, BaseUrl = http.BaseAddress!.ToString().TrimEnd('/'), HttpClient = http, MaxRetries = 0 };
-    }
+    private AnthropicClient Sdk(string key) => GatewaySdks.Anthropic(Server.App, key);
 
     private static MessageCountTokensParams Count(string model, string text = "hello there") =>
         new() { Model = model, System = "Be brief.", Messages = [new UserMessageParam { Content = text }] };
