@@ -38,7 +38,8 @@ public abstract class GatewayModelKindTests<TServer>(TServer server) : UsageTest
         Assert.Contains(
             $"'embeddings' resolves to model '{embedding}', which is an embedding model (its type in Modelgate's catalog); POST /v1/chat/completions needs a chat model",
             error.Message, StringComparison.Ordinal);
-        var body = (await (await Caller(key).PostJsonAsync("/v1/chat/completions", Chat("embeddings"))).ExpectAsync(HttpStatusCode.BadRequest)).GetProperty("error");
+        var refused = await Caller(key).PostJsonAsync("/v1/chat/completions", Chat("embeddings"));
+        var body = (await refused.ExpectAsync(HttpStatusCode.BadRequest)).GetProperty("error");
         Assert.Equal("model", body.Str("param"));
         Assert.Equal("model_kind_mismatch", body.Str("code"));
         Assert.Empty(Upstream.Requests);
@@ -50,7 +51,8 @@ public abstract class GatewayModelKindTests<TServer>(TServer server) : UsageTest
         var (embedding, _) = await ModelAsync("openai", type: "embedding");
         var (key, _) = await KeyAsync();
 
-        var error = await Assert.ThrowsAsync<AnthropicBadRequestException>(() => AnthropicSdk(key, embedding).GetResponseAsync([new Microsoft.Extensions.AI.ChatMessage(ChatRole.User, "hi")]));
+        var error = await Assert.ThrowsAsync<AnthropicBadRequestException>(
+            () => AnthropicSdk(key, embedding).GetResponseAsync([new Microsoft.Extensions.AI.ChatMessage(ChatRole.User, "hi")]));
 
         Assert.Contains($"model: '{embedding}' is an embedding model", error.ApiMessage, StringComparison.Ordinal);
         Assert.Contains("POST /v1/messages needs a chat model", error.ApiMessage, StringComparison.Ordinal);

@@ -311,7 +311,9 @@ public abstract class GatewayOpenAITests<TServer>(TServer server) : IClassFixtur
     public async Task UpstreamModelNotFound_IsA502QuotingTheProvider_NotAnUnknownModelNorTheBaseUrl()
     {
         var (purpose, modelId) = await ConfigureAsync();
-        _upstream.FailNext(404, $$$"""{"error":{"message":"The model `{{{modelId}}}` does not exist or you do not have access to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}}""");
+        _upstream.FailNext(404, $$$"""
+            {"error":{"message":"The model `{{{modelId}}}` does not exist or you do not have access to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}}
+            """);
 
         var key = await NewKeyAsync();
 

@@ -90,7 +90,10 @@ public abstract class GatewayTokenCountTests<TServer>(TServer server) : UsageTes
         var (modelId, _) = await ModelAsync("openai");
         var (key, _) = await KeyAsync();
         using var http = AnthropicCaller(key);
-        object[] tools = [new { name = "lookup", description = "Looks a word up in a long dictionary of words.", input_schema = new { type = "object", properties = new { q = new { type = "string" } } } }];
+        object[] tools =
+        [
+            new { name = "lookup", description = "Looks a word up in a long dictionary of words.", input_schema = new { type = "object", properties = new { q = new { type = "string" } } } },
+        ];
         var messages = new[] { new { role = "user", content = "hello there, how are you today?" } };
 
         var counted = await Sdk(key).Messages.CountTokens(Count(modelId, "hello there, how are you today?"));

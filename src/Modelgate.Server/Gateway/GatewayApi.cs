@@ -22,7 +22,8 @@ internal static class GatewayApi
             .WithSummary("Anthropic Messages API; 'model' is a purpose or a configured model. Authenticate with a virtual key as x-api-key or Bearer.");
         v1.MapPost("/messages/count_tokens", (HttpContext context, MessageTokenCount count) => count.ServeAsync(context)).WithTokenCountSteps()
             .WithTags("Gateway (Anthropic format)").WithName("CountMessageTokens")
-            .WithSummary("Anthropic's token count for a Messages request: the provider's for Anthropic models, else Modelgate's estimate (x-modelgate-token-count says which). No usage record.");
+            .WithSummary("Anthropic's token count for a Messages request: the provider's for Anthropic models, else Modelgate's estimate "
+                + "(x-modelgate-token-count says which). No usage record.");
         v1.MapGet("/models", ListModels).WithName("ListGatewayModels").WithSummary("Purposes and configured active models this key may use, in OpenAI's list format.");
         v1.MapGet("/models/{**id}", GetModel).WithName("GetGatewayModel").WithSummary("One purpose or configured model this key may use, in OpenAI's model format (models.retrieve).");
         // Any other route under /v1/ answers in the caller's format, not problem+json: SDKs show that message to people.

@@ -38,7 +38,8 @@ internal static class GatewayErrors
     /// request (same status). The provider's own message is quoted when its body has one (<see cref="ProviderError"/>),
     /// redacted.
     /// </summary>
-    public static IResult ProviderFailed(GatewayFormat format, Core.Resolution.ResolvedModel resolved, int status, string? providerBody = null, TimeSpan? retryAfter = null)
+    public static IResult ProviderFailed(
+        GatewayFormat format, Core.Resolution.ResolvedModel resolved, int status, string? providerBody = null, TimeSpan? retryAfter = null)
     {
         var who = Who(resolved);
         var read = ProviderError.Read(providerBody);
@@ -53,8 +54,8 @@ internal static class GatewayErrors
             "upstream_auth_error" => $"{who} refused Modelgate's credentials (HTTP {status}); an administrator should check the provider's API key.",
             "upstream_rejected" => providerMessage ?? $"{who} rejected the request (HTTP {status}).",
             _ when status >= 500 => $"{who} failed with HTTP {status}{said}.",
-            _ when ProviderError.IsModelNotFound(status, read, resolved) =>
-                $"{who} says the model does not exist{said}. An administrator should check the model's model_id (the provider's own name for it) or make the model available at the provider.",
+            _ when ProviderError.IsModelNotFound(status, read, resolved) => $"{who} says the model does not exist{said}. "
+                + "An administrator should check the model's model_id (the provider's own name for it) or make the model available at the provider.",
             _ => $"{who} answered HTTP {status}{said}; an administrator should check the provider's base_url.",
         };
         return Write(format, answer, message, code: code, retryAfter: answer == 429 ? retryAfter ?? TimeSpan.FromSeconds(1) : null);

@@ -33,7 +33,8 @@ internal sealed class MessageTokenCount(HttpMessageInvoker upstream, PipelineOpt
         }
 
         // Anthropic refuses max_tokens here ("Extra inputs are not permitted"): the model's defaults are not added.
-        var build = AnthropicPassthrough.Requests(context, model, "/v1/messages/count_tokens", ForwardedBody.Write(request.Body, model.Model.ModelId, []));
+        var json = ForwardedBody.Write(request.Body, model.Model.ModelId, []);
+        var build = AnthropicPassthrough.Requests(context, model, "/v1/messages/count_tokens", json);
         HttpResponseMessage response;
         using (var firstByte = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
         {
@@ -43,10 +44,13 @@ internal sealed class MessageTokenCount(HttpMessageInvoker upstream, PipelineOpt
                 using var message = build();
                 response = await upstream.SendAsync(message, firstByte.Token);
             }
-            catch (Exception e) when (!context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or HttpRequestException or IOException)
+            catch (Exception e) when (!context.RequestAborted.IsCancellationRequested
+                && e is OperationCanceledException or HttpRequestException or IOException)
             {
-                await (e is OperationCanceledException ? GatewayErrors.TimedOut(GatewayFormat.Anthropic, model) : GatewayErrors.Unreachable(GatewayFormat.Anthropic, model))
-                    .ExecuteAsync(context);
+                var failure = e is OperationCanceledException
+                    ? GatewayErrors.TimedOut(GatewayFormat.Anthropic, model)
+                    : GatewayErrors.Unreachable(GatewayFormat.Anthropic, model);
+                await failure.ExecuteAsync(context);
                 return;
             }
         }

@@ -30,7 +30,8 @@ internal static class GatewaySteps
         .AddEndpointFilterFactory((factory, next) => Step(next, new UnrecordedCallStep(Services(factory))))
         .AddEndpointFilterFactory((factory, next) => Step(next, new AuthenticateStep(Services(factory), GatewayFormat.Anthropic)))
         .AddEndpointFilterFactory((factory, next) => Step(next, new ReadBodyStep(GatewayFormat.Anthropic, UsageOperations.Chat)))
-        .AddEndpointFilterFactory((factory, next) => Step(next, new ResolveStep(Services(factory), GatewayFormat.Anthropic, UsageOperations.Chat, needsMaxTokens: false)));
+        .AddEndpointFilterFactory((factory, next) =>
+            Step(next, new ResolveStep(Services(factory), GatewayFormat.Anthropic, UsageOperations.Chat, needsMaxTokens: false)));
 
     private static GatewayServices Services(EndpointFilterFactoryContext factory) => factory.ApplicationServices.GetRequiredService<GatewayServices>();
 

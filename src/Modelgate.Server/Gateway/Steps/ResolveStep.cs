@@ -61,10 +61,14 @@ internal sealed class ResolveStep(GatewayServices services, GatewayFormat format
             return null;
         }
 
-        var which = requested == resolved.Model.ModelId ? $"'{requested}' is" : $"'{requested}' resolves to model '{resolved.Model.ModelId}', which is";
+        var which = requested == resolved.Model.ModelId
+            ? $"'{requested}' is"
+            : $"'{requested}' resolves to model '{resolved.Model.ModelId}', which is";
         var ask = needed == ModelKind.Chat ? "a chat purpose (chat, agents, agents/<type>) or a chat model" : "'embeddings' or an embedding model";
-        var message = $"{which} {Article(kind)} model (its type in Modelgate's catalog); {context.Request.Method} {context.Request.Path} needs {Article(needed)} model: ask for {ask} (GET /v1/models).";
-        return GatewayErrors.Write(format, 400, format == GatewayFormat.Anthropic ? "model: " + message : message, param: "model", code: "model_kind_mismatch");
+        var message = $"{which} {Article(kind)} model (its type in Modelgate's catalog); "
+            + $"{context.Request.Method} {context.Request.Path} needs {Article(needed)} model: ask for {ask} (GET /v1/models).";
+        return GatewayErrors.Write(
+            format, 400, format == GatewayFormat.Anthropic ? "model: " + message : message, param: "model", code: "model_kind_mismatch");
     }
 
     private static string Article(ModelKind kind) => kind == ModelKind.Embedding ? "an embedding" : "a chat";

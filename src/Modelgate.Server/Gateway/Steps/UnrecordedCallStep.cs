@@ -11,7 +11,8 @@ internal sealed class UnrecordedCallStep(GatewayServices services) : IEndpointFi
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         // Never completed into a record: nothing is handed to the usage writer (GatewayCall.OnComplete is not set).
-        invocation.HttpContext.Features.Set(new GatewayCall(Core.Usage.UsageOperations.Chat, services.Time.GetUtcNow(), services.Catalog.State.Snapshot.Version));
+        var call = new GatewayCall(Core.Usage.UsageOperations.Chat, services.Time.GetUtcNow(), services.Catalog.State.Snapshot.Version);
+        invocation.HttpContext.Features.Set(call);
         return next(invocation);
     }
 }

@@ -38,7 +38,11 @@ internal static class AnthropicResponseWriter
         await Send("message_start", new
         {
             type = "message_start",
-            message = new { id, type = "message", role = "assistant", model, content = Array.Empty<object>(), stop_reason = (string?)null, stop_sequence = (string?)null, usage = new { input_tokens = inputEstimate, output_tokens = 0 } },
+            message = new
+            {
+                id, type = "message", role = "assistant", model, content = Array.Empty<object>(), stop_reason = (string?)null, stop_sequence = (string?)null,
+                usage = new { input_tokens = inputEstimate, output_tokens = 0 },
+            },
         });
         var index = 0;
         var textOpen = false;

@@ -90,7 +90,8 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
         {
             // message_start needs the prompt's tokens before the provider reports them: a quarter of the usual tokenizer
             // budget keeps this well under a millisecond for every stream; the provider's count follows in message_delta.
-            await AnthropicResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId, PromptTokens.Estimate(request.Body, TokenEstimator.ExactChars / 4));
+            var inputEstimate = PromptTokens.Estimate(request.Body, TokenEstimator.ExactChars / 4);
+            await AnthropicResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId, inputEstimate);
         }
     }
 
