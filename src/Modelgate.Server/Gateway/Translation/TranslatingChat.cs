@@ -27,7 +27,12 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
         bool streaming;
         try
         {
-            (messages, options, error) = format == GatewayFormat.OpenAI ? OpenAIRequestReader.Read(request.Body) : AnthropicRequestReader.Read(request.Body);
+            (messages, options, error) = format switch
+            {
+                GatewayFormat.Anthropic => AnthropicRequestReader.Read(request.Body),
+                GatewayFormat.Responses => ResponsesRequestReader.Read(request.Body),
+                _ => OpenAIRequestReader.Read(request.Body),
+            };
             streaming = request.Body["stream"]?.GetValue<bool>() == true;
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or System.Text.Json.JsonException or ArgumentException or UriFormatException or NullReferenceException)
@@ -38,7 +43,7 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
 
         if (error is not null)
         {
-            return GatewayAnswer.Error(GatewayErrors.Write(format, 400, error, param: "messages"));
+            return GatewayAnswer.Error(GatewayErrors.Write(format, 400, error, param: format == GatewayFormat.Responses ? "input" : "messages"));
         }
 
         // The provider's limits, retries, breaker and first-byte timeout are the client's (ModelClients), as in direct mode.
@@ -46,7 +51,7 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
         if (!streaming)
         {
             var response = await client.GetResponseAsync(messages, options, beforeFirstByte);
-            return new GatewayAnswer(caller => WriteAsync(caller, response, messages, resolved, format));
+            return new GatewayAnswer(caller => WriteAsync(caller, request, response, messages, resolved, format));
         }
 
         // The first update decides the status: until a byte is written, a failure can still go to the next fallback.
@@ -54,7 +59,7 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
         return new GatewayAnswer(caller => RelayAsync(caller, request, stream, messages, resolved, format), stream);
     }
 
-    private static async Task WriteAsync(HttpContext context, ChatResponse response, List<ChatMessage> messages, ResolvedModel resolved, GatewayFormat format)
+    private static async Task WriteAsync(HttpContext context, GatewayRequest request, ChatResponse response, List<ChatMessage> messages, ResolvedModel resolved, GatewayFormat format)
     {
         if (GatewayCall.Of(context) is { } call)
         {
@@ -71,9 +76,12 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
         }
 
         GatewayErrors.ServedBy(context, resolved);
-        var body = format == GatewayFormat.OpenAI
-            ? OpenAIResponseWriter.Completion(response, resolved.Model.ModelId)
-            : AnthropicResponseWriter.Message(response, resolved.Model.ModelId);
+        object body = format switch
+        {
+            GatewayFormat.Anthropic => AnthropicResponseWriter.Message(response, resolved.Model.ModelId),
+            GatewayFormat.Responses => ResponsesWriter.Response(response, resolved.Model.ModelId, request.Body),
+            _ => OpenAIResponseWriter.Completion(response, resolved.Model.ModelId),
+        };
         GatewayCall.Of(context)?.Complete();
         await context.Response.WriteAsJsonAsync(body, context.RequestAborted);
     }
@@ -82,14 +90,12 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
     {
         GatewayErrors.ServedBy(context, resolved);
         var updates = Counted(stream.ReadAllAsync(gatewayOptions, drain), GatewayCall.Of(context), messages, drain.Ended, context.RequestAborted);
-        if (format == GatewayFormat.OpenAI)
+        await (format switch
         {
-            await OpenAIResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId, request.CallerAsksStreamUsage);
-        }
-        else
-        {
-            await AnthropicResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId);
-        }
+            GatewayFormat.Anthropic => AnthropicResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId),
+            GatewayFormat.Responses => ResponsesWriter.StreamAsync(context, updates, resolved.Model.ModelId, request.Body),
+            _ => OpenAIResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId, request.CallerAsksStreamUsage),
+        });
     }
 
     // Passes the updates on, noting the first one, the usage and the text, so the call's tokens are known at the end

@@ -14,6 +14,9 @@ internal sealed class StreamUsage(UsageRule rule, bool dropUsageChunk)
     private readonly TextSample _text = new();
     private ReportedUsage _usage;
 
+    /// <summary>The last <c>sequence_number</c> of a Responses API stream (0 before any).</summary>
+    public long LastSequence { get; private set; }
+
     /// <summary>Reads one whole event; true when it must not reach the caller.</summary>
     public bool Observe(ReadOnlySpan<byte> sseEvent)
     {
@@ -36,8 +39,9 @@ internal sealed class StreamUsage(UsageRule rule, bool dropUsageChunk)
 
             try
             {
-                var found = UsageScanner.Scan(data, ref _usage, _text);
+                var found = UsageScanner.Scan(data, ref _usage, _text, deltasOnly: rule == UsageRule.OpenAIResponses);
                 drop |= dropUsageChunk && found.Usage && found.EmptyChoices;
+                LastSequence = found.Sequence ?? LastSequence;
             }
             catch (JsonException)
             {
