@@ -16,8 +16,8 @@ internal static class GatewayApi
         var v1 = app.MapGroup("/v1").WithTags("Gateway (OpenAI format)");
         v1.MapPost("/chat/completions", ChatCompletions).WithGatewaySteps(GatewayFormat.OpenAI, UsageOperations.Chat)
             .WithName("ChatCompletions").WithSummary("OpenAI chat completions; 'model' is a purpose (agents, chat, agents/<type>) or a configured model. Authenticate with a virtual key.");
-        v1.MapPost("/responses", Responses).WithGatewaySteps(GatewayFormat.Responses, UsageOperations.Chat)
-            .WithName("Responses").WithSummary("OpenAI Responses API (stateless: send the whole conversation as input); 'model' is a purpose or a configured model.");
+        v1.MapPost("/responses", Responses).WithGatewaySteps(GatewayFormat.Responses, UsageOperations.Chat).WithContinuation()
+            .WithName("Responses").WithSummary("OpenAI Responses API; 'model' is a purpose or a configured model. previous_response_id and item_reference continue calls Modelgate kept.");
         v1.MapPost("/embeddings", Embeddings).WithGatewaySteps(GatewayFormat.OpenAI, UsageOperations.Embeddings)
             .WithName("Embeddings").WithSummary("OpenAI embeddings; 'model' is 'embeddings' or a configured embedding model.");
         v1.MapPost("/messages", Messages).WithGatewaySteps(GatewayFormat.Anthropic, UsageOperations.Chat).WithTags("Gateway (Anthropic format)").WithName("Messages")

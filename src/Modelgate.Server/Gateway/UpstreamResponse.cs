@@ -139,6 +139,13 @@ internal static partial class UpstreamResponse
                 }
             }
 
+            // A Responses API answer is kept before the caller has it, so a call continuing from it at once finds it.
+            if (usage == UsageRule.OpenAIResponses && GatewayCall.Of(context)?.Request is { } request
+                && context.RequestServices.GetRequiredService<ResponsesHistory>() is var history && history.Keeps(request.Body))
+            {
+                await history.KeepAsync(request.Body, System.Text.Json.Nodes.JsonNode.Parse(body.Memory.Span), request.Key, context.RequestAborted);
+            }
+
             CopyHeaders(context, response);
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = body.Memory.Length;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Json;
 using Modelgate.Server.Gateway.Usage;
 using Modelgate.Core.Pipeline;
 
@@ -78,6 +79,7 @@ internal static partial class UpstreamResponse
                         end.Observe(buffer.AsSpan(0, carry));
                         var last = Skipped(buffer.AsSpan(0, carry), usage, call);
                         CompleteIfEnded(context, call, end, usage);
+                        await KeepIfCompletedAsync(context, end, usage);
                         slowReader.CancelAfter(options.ClientWriteTimeout);
                         await WriteExceptAsync(context, buffer.AsMemory(0, carry), last, slowReader.Token);
                     }
@@ -105,6 +107,7 @@ internal static partial class UpstreamResponse
                     var skip = Skipped(buffer.AsSpan(0, complete), usage, call);
                     call?.FirstByte();
                     CompleteIfEnded(context, call, end, usage);
+                    await KeepIfCompletedAsync(context, end, usage);
                     slowReader.CancelAfter(options.ClientWriteTimeout);
                     await WriteExceptAsync(context, buffer.AsMemory(0, complete), skip, slowReader.Token);
                     await context.Response.Body.FlushAsync(slowReader.Token);
@@ -196,6 +199,31 @@ internal static partial class UpstreamResponse
 
             Count(call, usage, complete: !end.Failed);
             call.Complete();
+        }
+    }
+
+    // A Responses API stream's whole response is kept before its completed event reaches the caller, so a call
+    // continuing from it at once finds it (ResponsesHistory).
+    private static async Task KeepIfCompletedAsync(HttpContext context, StreamEndMarker end, StreamUsage usage)
+    {
+        if (end.Seen && usage.CompletedResponse is { } data && GatewayCall.Of(context)?.Request is { } request)
+        {
+            var history = context.RequestServices.GetRequiredService<ResponsesHistory>();
+            System.Text.Json.Nodes.JsonNode? completed;
+            try
+            {
+                completed = history.Keeps(request.Body) ? System.Text.Json.Nodes.JsonNode.Parse(data) : null;
+            }
+            catch (JsonException)
+            {
+                // Not the provider's JSON after all: nothing to keep, and the caller gets the event as it came.
+                completed = null;
+            }
+
+            if (completed?["response"] is { } response)
+            {
+                await history.KeepAsync(request.Body, response, request.Key, context.RequestAborted);
+            }
         }
     }
 

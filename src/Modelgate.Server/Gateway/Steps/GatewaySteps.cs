@@ -18,6 +18,10 @@ internal static class GatewaySteps
         .AddEndpointFilterFactory((factory, next) => Step(next, new ReadBodyStep(format, operation)))
         .AddEndpointFilterFactory((factory, next) => Step(next, new ResolveStep(Services(factory), format)));
 
+    /// <summary>The Responses API's continuation of kept calls (<see cref="ContinueStep"/>), after the steps above.</summary>
+    public static RouteHandlerBuilder WithContinuation(this RouteHandlerBuilder route) => route
+        .AddEndpointFilterFactory((factory, next) => Step(next, new ContinueStep(factory.ApplicationServices.GetRequiredService<ResponsesHistory>())));
+
     private static GatewayServices Services(EndpointFilterFactoryContext factory) => factory.ApplicationServices.GetRequiredService<GatewayServices>();
 
     private static EndpointFilterDelegate Step(EndpointFilterDelegate next, IEndpointFilter step) => invocation => step.InvokeAsync(invocation, next);

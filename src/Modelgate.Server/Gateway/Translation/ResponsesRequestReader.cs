@@ -10,17 +10,13 @@ namespace Modelgate.Server.Gateway.Translation;
 /// text, image and file parts, function calls and their outputs; reasoning items are the model's own and are left
 /// out), function tools and <c>tool_choice</c>, <c>max_output_tokens</c>, <c>temperature</c>, <c>top_p</c>,
 /// <c>parallel_tool_calls</c> and <c>text.format</c>. What only OpenAI can do (its own tools, stored files) is refused
-/// with a message that says so.
+/// with a message that says so. Continuations (<c>previous_response_id</c>, <c>item_reference</c>) were replaced by the
+/// items they stand for before (<see cref="ResponsesHistory"/>).
 /// </summary>
 internal static class ResponsesRequestReader
 {
     public static (List<ChatMessage> Messages, ChatOptions Options, string? Error) Read(JsonObject body)
     {
-        if (body["previous_response_id"] is JsonValue || body["conversation"] is JsonValue or JsonObject)
-        {
-            return ([], new ChatOptions(), "previous_response_id and conversation need a stored response, and Modelgate stores none for this model's provider: send the whole conversation as input");
-        }
-
         var messages = new List<ChatMessage>();
         if (Text(body["instructions"]) is { Length: > 0 } instructions)
         {
@@ -93,8 +89,6 @@ internal static class ResponsesRequestReader
             case "reasoning":
                 // The model's own reasoning (often encrypted for OpenAI alone): another provider cannot take it.
                 return null;
-            case "item_reference":
-                return "an item_reference needs a stored response, and Modelgate stores none: send the item itself (e.g. the assistant message), or set store: false in the client so it does";
             default:
                 return $"an item of type '{type}' cannot be sent to this model's provider, which has no Responses API; it takes messages, function_call and function_call_output items";
         }

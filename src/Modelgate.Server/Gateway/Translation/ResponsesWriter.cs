@@ -10,11 +10,11 @@ namespace Modelgate.Server.Gateway.Translation;
 /// stream (<c>response.created</c>, <c>response.in_progress</c>, per output item <c>response.output_item.added</c> …
 /// text or function-call argument deltas … <c>response.output_item.done</c>, then <c>response.completed</c> or
 /// <c>response.incomplete</c> with usage), numbered by <c>sequence_number</c> as OpenAI numbers them. The request's
-/// settings are echoed as OpenAI echoes them. Nothing is stored (<c>store: false</c>).
+/// settings are echoed as OpenAI echoes them; <c>store</c> says whether the gateway keeps the call (<see cref="ResponsesHistory"/>).
 /// </summary>
 internal static class ResponsesWriter
 {
-    public static JsonObject Response(ChatResponse response, string model, JsonObject request)
+    public static JsonObject Response(ChatResponse response, string model, JsonObject request, bool stored)
     {
         var output = new JsonArray();
         var contents = response.Messages.SelectMany(m => m.Contents).ToList();
@@ -29,10 +29,15 @@ internal static class ResponsesWriter
         }
 
         var created = (response.CreatedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
-        return Finished(Base(NewId("resp_"), created, model, request), output, response.FinishReason, response.Usage);
+        return Finished(Base(NewId("resp_"), created, model, request, stored), output, response.FinishReason, response.Usage);
     }
 
-    public static async Task StreamAsync(HttpContext context, IAsyncEnumerable<ChatResponseUpdate> updates, string model, JsonObject request)
+    /// <summary>
+    /// Writes the stream; <paramref name="beforeCompleted"/> sees the final response before its terminal event goes out
+    /// (it is kept then, so a call continuing from it finds it).
+    /// </summary>
+    public static async Task StreamAsync(
+        HttpContext context, IAsyncEnumerable<ChatResponseUpdate> updates, string model, JsonObject request, bool stored, Func<JsonObject, Task> beforeCompleted)
     {
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
@@ -52,8 +57,8 @@ internal static class ResponsesWriter
 
         var id = NewId("resp_");
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        await Send("response.created", new JsonObject { ["response"] = Base(id, created, model, request) });
-        await Send("response.in_progress", new JsonObject { ["response"] = Base(id, created, model, request) });
+        await Send("response.created", new JsonObject { ["response"] = Base(id, created, model, request, stored) });
+        await Send("response.in_progress", new JsonObject { ["response"] = Base(id, created, model, request, stored) });
 
         var output = new JsonArray();
         // The message item being written: its id, index among the output items, and text so far.
@@ -139,12 +144,13 @@ internal static class ResponsesWriter
         }
 
         await CloseText();
-        var final = Finished(Base(id, created, model, request), output, finish, usage);
+        var final = Finished(Base(id, created, model, request, stored), output, finish, usage);
+        await beforeCompleted(final);
         await Send(final["status"]!.GetValue<string>() == "incomplete" ? "response.incomplete" : "response.completed", new JsonObject { ["response"] = final });
     }
 
     // The response object as it stands before any output, echoing the request's settings as OpenAI does.
-    private static JsonObject Base(string id, long created, string model, JsonObject request) => new()
+    private static JsonObject Base(string id, long created, string model, JsonObject request, bool stored) => new()
     {
         ["id"] = id,
         ["object"] = "response",
@@ -162,7 +168,7 @@ internal static class ResponsesWriter
         ["previous_response_id"] = null,
         ["reasoning"] = new JsonObject { ["effort"] = null, ["summary"] = null },
         ["service_tier"] = "default",
-        ["store"] = false,
+        ["store"] = stored,
         ["temperature"] = Echo(request, "temperature") ?? 1.0,
         ["text"] = Echo(request, "text") ?? new JsonObject { ["format"] = new JsonObject { ["type"] = "text" } },
         ["tool_choice"] = Echo(request, "tool_choice") ?? "auto",

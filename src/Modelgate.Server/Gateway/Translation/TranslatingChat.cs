@@ -12,7 +12,7 @@ namespace Modelgate.Server.Gateway.Translation;
 /// translated, streaming included. Failures before the first byte become errors with the right status in the
 /// caller's format (<see cref="GatewayDispatch"/>); after it, the stream ends with an error event.
 /// </summary>
-internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewayOptions, GatewayDrain drain)
+internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewayOptions, GatewayDrain drain, ResponsesHistory history)
 {
     /// <summary>
     /// Opens one model of the chain: the answer (whole, or a stream with its first update in hand) to relay, a 400 for a
@@ -59,7 +59,7 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
         return new GatewayAnswer(caller => RelayAsync(caller, request, stream, messages, resolved, format), stream);
     }
 
-    private static async Task WriteAsync(HttpContext context, GatewayRequest request, ChatResponse response, List<ChatMessage> messages, ResolvedModel resolved, GatewayFormat format)
+    private async Task WriteAsync(HttpContext context, GatewayRequest request, ChatResponse response, List<ChatMessage> messages, ResolvedModel resolved, GatewayFormat format)
     {
         if (GatewayCall.Of(context) is { } call)
         {
@@ -79,7 +79,7 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
         object body = format switch
         {
             GatewayFormat.Anthropic => AnthropicResponseWriter.Message(response, resolved.Model.ModelId),
-            GatewayFormat.Responses => ResponsesWriter.Response(response, resolved.Model.ModelId, request.Body),
+            GatewayFormat.Responses => await KeptAsync(ResponsesWriter.Response(response, resolved.Model.ModelId, request.Body, history.Keeps(request.Body)), request, context.RequestAborted),
             _ => OpenAIResponseWriter.Completion(response, resolved.Model.ModelId),
         };
         GatewayCall.Of(context)?.Complete();
@@ -93,9 +93,17 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
         await (format switch
         {
             GatewayFormat.Anthropic => AnthropicResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId),
-            GatewayFormat.Responses => ResponsesWriter.StreamAsync(context, updates, resolved.Model.ModelId, request.Body),
+            GatewayFormat.Responses => ResponsesWriter.StreamAsync(context, updates, resolved.Model.ModelId, request.Body, history.Keeps(request.Body),
+                final => KeptAsync(final, request, context.RequestAborted)),
             _ => OpenAIResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId, request.CallerAsksStreamUsage),
         });
+    }
+
+    // A Responses API answer is kept before the caller has it, so a call continuing from it at once finds it.
+    private async Task<System.Text.Json.Nodes.JsonObject> KeptAsync(System.Text.Json.Nodes.JsonObject response, GatewayRequest request, CancellationToken cancellationToken)
+    {
+        await history.KeepAsync(request.Body, response, request.Key, cancellationToken);
+        return response;
     }
 
     // Passes the updates on, noting the first one, the usage and the text, so the call's tokens are known at the end

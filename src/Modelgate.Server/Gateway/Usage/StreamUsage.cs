@@ -17,21 +17,36 @@ internal sealed class StreamUsage(UsageRule rule, bool dropUsageChunk)
     /// <summary>The last <c>sequence_number</c> of a Responses API stream (0 before any).</summary>
     public long LastSequence { get; private set; }
 
+    /// <summary>The data of a Responses API stream's <c>response.completed</c> event (the whole response), once seen.</summary>
+    public byte[]? CompletedResponse { get; private set; }
+
     /// <summary>Reads one whole event; true when it must not reach the caller.</summary>
     public bool Observe(ReadOnlySpan<byte> sseEvent)
     {
         var drop = false;
+        var completed = false;
         while (sseEvent.Length > 0)
         {
             var newline = sseEvent.IndexOf((byte)'\n');
             var line = newline < 0 ? sseEvent : sseEvent[..newline];
             sseEvent = newline < 0 ? [] : sseEvent[(newline + 1)..];
+            if (line.StartsWith("event:"u8))
+            {
+                completed = rule == UsageRule.OpenAIResponses && line[6..].Trim((byte)' ').TrimEnd((byte)'\r').SequenceEqual("response.completed"u8);
+                continue;
+            }
+
             if (!line.StartsWith("data:"u8))
             {
                 continue;
             }
 
             var data = line[5..].TrimStart((byte)' ').TrimEnd((byte)'\r');
+            if (completed)
+            {
+                CompletedResponse = data.ToArray();
+            }
+
             if (data.Length == 0 || data[0] != (byte)'{')
             {
                 continue;
