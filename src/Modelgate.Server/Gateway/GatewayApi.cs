@@ -73,6 +73,13 @@ internal static class GatewayApi
             return GatewayErrors.Write(format, 405, $"{request.Path} takes {method}, not {request.Method}.", code: "method_not_allowed");
         }
 
+        if (request.Path.StartsWithSegments("/v1/responses"))
+        {
+            return GatewayErrors.Write(format, 404,
+                $"Modelgate has no route {request.Method} {request.Path}: it keeps Responses API calls only so later calls can continue them (previous_response_id, item_reference), not to be read back, listed or deleted.",
+                code: "unknown_route");
+        }
+
         return GatewayErrors.Write(format, 404,
             $"Modelgate has no route {request.Method} {request.Path}: it serves POST /v1/chat/completions, POST /v1/responses, POST /v1/embeddings, POST /v1/messages, GET /v1/models and GET /v1/models/{{id}}.",
             code: "unknown_route");
