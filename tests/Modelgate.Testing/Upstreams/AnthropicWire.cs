@@ -6,6 +6,10 @@ namespace Modelgate.Testing.Upstreams;
 /// <summary>Anthropic's Messages API responses, JSON and the streaming event sequence message_start ... message_stop.</summary>
 internal static class AnthropicWire
 {
+    /// <summary><c>POST /v1/messages/count_tokens</c>: the input tokens the same request to /v1/messages would report.</summary>
+    public static Task WriteCountTokensAsync(HttpContext context, RecordedRequest request) =>
+        context.Response.WriteAsJsonAsync(new { input_tokens = WireText.PromptTokens(request.Body) });
+
     public static async Task WriteMessageAsync(HttpContext context, RecordedRequest request, (string Name, string ArgumentsJson)? toolCall)
     {
         var model = request.Model;

@@ -12,9 +12,9 @@ namespace Modelgate.Testing.Upstreams;
 /// <summary>
 /// A fake LLM provider on 127.0.0.1 speaking the real wire formats: OpenAI (<c>/v1/chat/completions</c>,
 /// <c>/v1/embeddings</c>, JSON and SSE; the Responses API, <c>/v1/responses</c>, JSON and its named events), Anthropic
-/// (<c>/v1/messages</c>, JSON and the SSE event sequence) and Ollama (<c>/api/chat</c>, <c>/api/embed</c>, NDJSON). It
-/// records every request so tests can assert which model, key and parameters were really sent, and can be told to fail
-/// the next requests.
+/// (<c>/v1/messages</c>, JSON and the SSE event sequence; <c>/v1/messages/count_tokens</c>) and Ollama
+/// (<c>/api/chat</c>, <c>/api/embed</c>, NDJSON). It records every request so tests can assert which model, key and
+/// parameters were really sent, and can be told to fail the next requests.
 /// </summary>
 public sealed class FakeUpstream : IAsyncDisposable
 {
@@ -82,6 +82,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         app.MapPost("/v1/responses", responses);
         app.MapPost("/openai/v1/responses", responses);
         app.MapPost("/v1/messages", upstream.Answer((c, r) => AnthropicWire.WriteMessageAsync(c, r, upstream.ToolCall)));
+        app.MapPost("/v1/messages/count_tokens", upstream.Answer(AnthropicWire.WriteCountTokensAsync));
         app.MapPost("/api/chat", upstream.Answer(OllamaWire.WriteChatAsync));
         app.MapPost("/api/embed", upstream.Answer(OllamaWire.WriteEmbedAsync));
         app.MapGet("/v1/models", upstream.ListModels);
