@@ -16,8 +16,17 @@ await run(async () => {
   const errors = [];
   const result = streamText({
     model: openai(model), prompt: 'What is the weather in Lyon?', tools, stopWhen: stepCountIs(2), maxRetries: 0,
-    onError: ({ error }) => errors.push(String(error?.message ?? error)),
+    onError: ({ error }) => errors.push(error),
   });
+  try {
+    return await collect(result, errors);
+  } catch (error) {
+    // streamText reports a failed request to onError and then rejects with "No output generated": report the cause.
+    throw errors[0] ?? error;
+  }
+});
+
+async function collect(result, errors) {
   const parts = [];
   const deltas = [];
   for await (const part of result.fullStream) {
@@ -36,6 +45,6 @@ await run(async () => {
     toolCalls: steps.flatMap(step => step.toolCalls).map(c => ({ name: c.toolName, callId: c.toolCallId, input: c.input })),
     toolResults: steps.flatMap(step => step.toolResults).map(r => r.output),
     usage: await result.totalUsage,
-    errors,
+    errors: errors.map(error => String(error?.message ?? error)),
   };
-});
+}

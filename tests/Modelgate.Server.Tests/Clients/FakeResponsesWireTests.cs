@@ -65,7 +65,9 @@ public sealed class FakeResponsesWireTests : IAsyncLifetime
 
         var usage = (await Sdk().CreateResponseAsync(Model, "hello")).Value.Usage;
 
-        Assert.Equal((120, 7, 127, 100), (usage.InputTokenCount, usage.OutputTokenCount, usage.TotalTokenCount, usage.InputTokenDetails.CachedTokenCount));
+        Assert.Equal(
+            (120, 7, 127, 100),
+            (usage.InputTokenCount, usage.OutputTokenCount, usage.TotalTokenCount, usage.InputTokenDetails.CachedTokenCount));
     }
 
     [Fact]
@@ -149,7 +151,10 @@ public sealed class FakeResponsesWireTests : IAsyncLifetime
     [Fact]
     public async Task ProviderError_IsTheSdksExceptionWithStatusAndMessage()
     {
-        _upstream.FailNext(400, """{"error":{"message":"Invalid value: 'x'. Supported values are: 'auto'.","type":"invalid_request_error","param":"tool_choice","code":"invalid_value"}}""");
+        _upstream.FailNext(400, """
+            {"error":{"message":"Invalid value: 'x'. Supported values are: 'auto'.","type":"invalid_request_error",
+             "param":"tool_choice","code":"invalid_value"}}
+            """);
 
         var error = await Assert.ThrowsAsync<ClientResultException>(() => Sdk().CreateResponseAsync(Model, "hello"));
 
@@ -197,10 +202,12 @@ public sealed class FakeResponsesWireTests : IAsyncLifetime
     public async Task StoredResponse_CanBeContinued_ByIdOrByItemReference_ButNotWhenStoreIsFalse()
     {
         var first = (await Sdk().CreateResponseAsync(Model, "hello")).Value;
-        var unstored = (await Sdk().CreateResponseAsync(new CreateResponseOptions(Model, [ResponseItem.CreateUserMessageItem("hi")]) { StoredOutputEnabled = false })).Value;
+        var unstoredOptions = new CreateResponseOptions(Model, [ResponseItem.CreateUserMessageItem("hi")]) { StoredOutputEnabled = false };
+        var unstored = (await Sdk().CreateResponseAsync(unstoredOptions)).Value;
 
         var second = (await Sdk().CreateResponseAsync(Model, "and again", previousResponseId: first.Id)).Value;
-        var byReference = await Sdk().CreateResponseAsync(Model, [ResponseItem.CreateReferenceItem(first.OutputItems[0].Id), ResponseItem.CreateUserMessageItem("more")]);
+        var byReference = await Sdk().CreateResponseAsync(
+            Model, [ResponseItem.CreateReferenceItem(first.OutputItems[0].Id), ResponseItem.CreateUserMessageItem("more")]);
         var error = await Assert.ThrowsAsync<ClientResultException>(() => Sdk().CreateResponseAsync(Model, "more", previousResponseId: unstored.Id));
 
         Assert.Equal(first.Id, second.PreviousResponseId);

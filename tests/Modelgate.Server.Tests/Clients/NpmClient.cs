@@ -59,6 +59,10 @@ internal static class NpmClient
         return result;
     }
 
+    /// <summary>A string array of the result, e.g. the event types a stream delivered.</summary>
+    public static string[] Strings(this JsonElement result, string name) =>
+        [.. result.GetProperty(name).EnumerateArray().Select(e => e.GetString()!)];
+
     // npm ci when the folder has no node_modules (a plain `dotnet test`; test.sh installs them first).
     private static async Task InstallAsync()
     {

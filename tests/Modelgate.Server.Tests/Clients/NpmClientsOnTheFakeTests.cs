@@ -22,7 +22,9 @@ public sealed class NpmClientsOnTheFakeTests : IAsyncLifetime
     private Task<JsonElement> RunAsync(string script, params (string Name, string Value)[] settings) =>
         NpmClient.RunAsync(script, _upstream.Url + "/v1", "sk-fake-key", Model, settings.ToDictionary(s => s.Name, s => s.Value));
 
-    private static string[] Types(JsonElement input) => [.. input.EnumerateArray().Select(i => i.TryGetProperty("type", out var t) ? t.GetString()! : "role:" + i.Str("role"))];
+    // The input items' types, a message without one as its role ("role:user").
+    private static string[] Types(JsonElement input) =>
+        [.. input.EnumerateArray().Select(i => i.TryGetProperty("type", out var t) ? t.GetString()! : "role:" + i.Str("role"))];
 
     [Fact]
     public async Task OpenAI_ResponsesCreate_Text()
@@ -60,7 +62,7 @@ public sealed class NpmClientsOnTheFakeTests : IAsyncLifetime
 
         Assert.Equal(Reply, result.Str("text"));
         Assert.Equal(Reply, result.Str("finalText"));
-        Assert.Equal(ResponsesEventOrder.Text(3), result.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(ResponsesEventOrder.Text(3), result.Strings("events"));
         Assert.Equal(3, result.GetProperty("usage").GetProperty("output_tokens").GetInt32());
         Assert.True(_upstream.Last.Body.GetProperty("stream").GetBoolean());
     }
@@ -73,14 +75,16 @@ public sealed class NpmClientsOnTheFakeTests : IAsyncLifetime
         var result = (await RunAsync("openai-stream.mjs", ("MG_TOOLS", "1"))).Succeeded();
 
         Assert.Equal(Weather, result.Str("arguments"));
-        Assert.Equal(ResponsesEventOrder.FunctionCall(2), result.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(ResponsesEventOrder.FunctionCall(2), result.Strings("events"));
         Assert.Equal("get_weather", Assert.Single(result.GetProperty("toolCalls").EnumerateArray()).Str("name"));
     }
 
     [Fact]
     public async Task OpenAI_ProviderError_IsTheSdksErrorWithStatusAndMessage()
     {
-        _upstream.FailNext(429, """{"error":{"message":"Rate limit reached for requests","type":"requests","param":null,"code":"rate_limit_exceeded"}}""");
+        _upstream.FailNext(429, """
+            {"error":{"message":"Rate limit reached for requests","type":"requests","param":null,"code":"rate_limit_exceeded"}}
+            """);
 
         var error = (await RunAsync("openai-create.mjs")).GetProperty("error");
 
@@ -174,7 +178,7 @@ public sealed class NpmClientsOnTheFakeTests : IAsyncLifetime
 
         Assert.Equal(Reply, result.Str("text"));
         Assert.Equal(2, result.GetProperty("modelCalls").GetInt32());
-        Assert.Equal(["tool_call_item", "tool_call_output_item", "message_output_item"], result.GetProperty("items").EnumerateArray().Select(i => i.GetString()));
+        Assert.Equal(["tool_call_item", "tool_call_output_item", "message_output_item"], result.Strings("items"));
         Assert.Equal(6, result.GetProperty("usage").GetProperty("outputTokens").GetInt32());
         var second = _upstream.Last.Body;
         Assert.Equal(["role:user", "function_call", "function_call_output"], Types(second.GetProperty("input")));
