@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.AI;
 using Modelgate.Testing.Upstreams;
 using OpenAI;
 using OpenAI.Responses;
@@ -178,6 +179,36 @@ public sealed class FakeResponsesWireTests : IAsyncLifetime
         Assert.IsType<StreamingResponseCreatedUpdate>(updates[0]);
         Assert.Equal("Hello", Assert.IsType<StreamingResponseOutputTextDeltaUpdate>(updates[^1]).Delta);
         Assert.DoesNotContain(updates, u => u is StreamingResponseCompletedUpdate);
+    }
+
+    [Fact]
+    public async Task MicrosoftExtensionsAI_OverTheResponsesClient_TextAndAToolLoop()
+    {
+        var chat = Sdk().AsIChatClient(Model);
+        var text = (await chat.GetResponseAsync("hello")).Text;
+        _upstream.ToolCall = ("get_weather", """{"city":"Lyon"}""");
+        var weather = AIFunctionFactory.Create((string city) => $"sunny in {city}", "get_weather");
+        using var agent = chat.AsBuilder().UseFunctionInvocation().Build();
+
+        var answer = await agent.GetResponseAsync("Weather in Lyon?", new ChatOptions { Tools = [weather] });
+
+        Assert.Equal(FakeUpstream.ReplyText(Model), text);
+        Assert.Equal(FakeUpstream.ReplyText(Model), answer.Text);
+        var output = _upstream.Last.Body.GetProperty("input").EnumerateArray().Last();
+        Assert.Equal("function_call_output", output.Str("type"));
+        // M.E.AI sends the function's result serialized as JSON, a string in quotes.
+        Assert.Equal("\"sunny in Lyon\"", output.Str("output"));
+    }
+
+    // Microsoft.Extensions.AI.OpenAI 10.11.0 was built against OpenAI 2.14.0, whose CreateResponseStreamingAsync returned
+    // AsyncCollectionResult; 2.15.0 (pinned here) returns Task<AsyncStreamingResult>, so M.E.AI's streaming over the
+    // Responses client cannot run with these two packages. When they line up, assert the streamed text instead.
+    [Fact]
+    public async Task MicrosoftExtensionsAI_ResponsesStreaming_CannotRunWithThePinnedPackages()
+    {
+        var chat = Sdk().AsIChatClient(Model);
+
+        await Assert.ThrowsAsync<MissingMethodException>(() => chat.GetStreamingResponseAsync("hello").ToChatResponseAsync());
     }
 
     [Theory]
