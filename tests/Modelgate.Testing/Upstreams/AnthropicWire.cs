@@ -6,6 +6,10 @@ namespace Modelgate.Testing.Upstreams;
 /// <summary>Anthropic's Messages API responses, JSON and the streaming event sequence message_start ... message_stop.</summary>
 internal static class AnthropicWire
 {
+    /// <summary><c>POST /v1/messages/count_tokens</c>: the input tokens the same request to /v1/messages would report.</summary>
+    public static Task WriteCountTokensAsync(HttpContext context, RecordedRequest request) =>
+        context.Response.WriteAsJsonAsync(new { input_tokens = WireText.PromptTokens(request.Body) });
+
     public static async Task WriteMessageAsync(HttpContext context, RecordedRequest request, (string Name, string ArgumentsJson)? toolCall)
     {
         var model = request.Model;
@@ -16,7 +20,7 @@ internal static class AnthropicWire
         var cacheRead = set?.Cached ?? 0;
         var inputTokens = set is { } given ? given.Prompt - given.Cached : WireText.PromptTokens(request.Body);
         var outputTokens = set?.Completion ?? WireText.Words(text);
-        var wantTool = toolCall is not null && request.Body.TryGetProperty("tools", out _);
+        var wantTool = toolCall is not null && request.Body.TryGetProperty("tools", out _) && !WireText.EndsWithToolResult(request.Body);
         var stopReason = wantTool ? "tool_use" : "end_turn";
         object block = wantTool
             ? new { type = "tool_use", id = "toolu_" + id[^12..], name = toolCall!.Value.Name, input = JsonDocument.Parse(toolCall.Value.ArgumentsJson).RootElement }
