@@ -95,6 +95,41 @@ public abstract class GatewayResponsesContinuationTests<TServer>(TServer server)
     }
 
     [Fact]
+    public async Task AChainOfCalls_IsKeptOncePerCall_NotOnceMoreForEveryTurn()
+    {
+        var (purpose, caller, _) = await ConfigureAsync();
+        var ids = new List<string>();
+        string? previous = null;
+        for (var turn = 0; turn < 4; turn++)
+        {
+            var (status, answer) = previous is null
+                ? await PostAsync(caller, new { model = purpose, input = $"turn {turn}" })
+                : await PostAsync(caller, new { model = purpose, input = $"turn {turn}", previous_response_id = previous });
+            Assert.Equal(HttpStatusCode.OK, status);
+            previous = answer["id"]!.GetValue<string>();
+            ids.Add(previous);
+        }
+
+        // Each call keeps its own input item and its output message: 2 rows a call, not the history again.
+        var rows = await server.Database.ScalarAsync($"SELECT COUNT(*) FROM response_items WHERE response_id IN ({string.Join(", ", ids.Select(i => $"'{i}'"))})");
+        Assert.Equal(8L, Convert.ToInt64(rows, System.Globalization.CultureInfo.InvariantCulture));
+        var sent = LastSentMessages();
+        Assert.All(Enumerable.Range(0, 4), turn => Assert.Contains($"turn {turn}", sent, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task APreviousResponseIdThatCannotBeAnId_IsA400()
+    {
+        var (purpose, caller, _) = await ConfigureAsync();
+
+        var (status, refused) = await PostAsync(caller, new { model = purpose, input = "hi", previous_response_id = new string('r', 500) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("previous_response_id", refused["error"]!["param"]!.GetValue<string>());
+        Assert.DoesNotContain(new string('r', 200), refused["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ItemReference_ToAnEarlierOutputMessage_IsReplacedByTheMessage()
     {
         var (purpose, caller, _) = await ConfigureAsync();

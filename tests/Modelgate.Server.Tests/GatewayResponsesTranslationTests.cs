@@ -185,8 +185,11 @@ public sealed class GatewayResponsesTranslationTests(SqliteServer server) : ICla
     [InlineData("""{"model":"{p}","input":["hello"]}""", "input[0]")]
     [InlineData("""{"model":"{p}","input":[{"type":"item_reference","id":"msg_1"}]}""", "input")]
     [InlineData("""{"model":"{p}","input":"hi","previous_response_id":"resp_1"}""", "previous_response_id")]
-    [InlineData("""{"model":"{p}","input":"hi","tools":[{"type":"web_search"}]}""", "input")]
-    [InlineData("""{"model":"{p}","input":[{"role":"user","content":[{"type":"input_image","file_id":"file-1"}]}]}""", "input")]
+    [InlineData("""{"model":"{p}","input":"hi","tools":[{"type":"web_search"}]}""", "tools")]
+    [InlineData("""{"model":"{p}","input":[{"role":"user","content":[{"type":"input_image","file_id":"file-1"}]}]}""", "input[0]")]
+    [InlineData("""{"model":"{p}","input":"hi","prompt":{"id":"pmpt_1"}}""", "prompt")]
+    [InlineData("""{"model":"{p}","input":"hi","background":true}""", "background")]
+    [InlineData("""{"model":"{p}","input":[{"type":"item_reference","id":1}]}""", "input[0]")]
     public async Task InputTheProviderCannotTake_IsA400InOpenAIsFormat_AndNothingIsSent(string template, string param)
     {
         var (purpose, _, key) = await ConfigureAsync("anthropic");

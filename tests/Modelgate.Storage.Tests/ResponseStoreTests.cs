@@ -30,17 +30,41 @@ public sealed class ResponseStoreTests
         var (database, _, store, time) = await StoreAsync(kind);
         await using var _ = database;
         var key = Guid.NewGuid();
-        await store.KeepAsync("resp_1", key, [(null, """{"role":"user","content":"hi"}"""), ("msg_1", """{"id":"msg_1","type":"message"}""")], CancellationToken.None);
+        await store.KeepAsync("resp_1", key, null, [(null, """{"role":"user","content":"hi"}"""), ("msg_1", """{"id":"msg_1","type":"message"}""")], CancellationToken.None);
 
-        Assert.Equal(["""{"role":"user","content":"hi"}""", """{"id":"msg_1","type":"message"}"""], await store.ItemsOfAsync("resp_1", key, CancellationToken.None));
+        Assert.Equal(["""{"role":"user","content":"hi"}""", """{"id":"msg_1","type":"message"}"""], await store.ConversationAsync("resp_1", key, CancellationToken.None));
         Assert.Equal("""{"id":"msg_1","type":"message"}""", (await store.ItemsByIdAsync(["msg_1", "msg_unknown"], key, CancellationToken.None)).Single().Value);
-        Assert.Null(await store.ItemsOfAsync("resp_1", Guid.NewGuid(), CancellationToken.None));
+        Assert.Null(await store.ConversationAsync("resp_1", Guid.NewGuid(), CancellationToken.None));
         Assert.Empty(await store.ItemsByIdAsync(["msg_1"], Guid.NewGuid(), CancellationToken.None));
 
         time.Advance(TimeSpan.FromDays(2) + TimeSpan.FromSeconds(1));
 
-        Assert.Null(await store.ItemsOfAsync("resp_1", key, CancellationToken.None));
+        Assert.Null(await store.ConversationAsync("resp_1", key, CancellationToken.None));
         Assert.Empty(await store.ItemsByIdAsync(["msg_1"], key, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task AChainOfCalls_IsKeptOncePerCall_AndReadBackWhole_UntilItsFirstCallExpires(DatabaseKind kind)
+    {
+        var (database, contexts, store, time) = await StoreAsync(kind);
+        await using var _ = database;
+        var key = Guid.NewGuid();
+        await store.KeepAsync("resp_a", key, null, [(null, "\"a in\""), ("msg_a", "\"a out\"")], CancellationToken.None);
+        time.Advance(TimeSpan.FromDays(1));
+        await store.KeepAsync("resp_b", key, "resp_a", [(null, "\"b in\""), ("msg_b", "\"b out\"")], CancellationToken.None);
+        await store.KeepAsync("resp_c", key, "resp_b", [(null, "\"c in\""), ("msg_c", "\"c out\"")], CancellationToken.None);
+
+        Assert.Equal(["\"a in\"", "\"a out\"", "\"b in\"", "\"b out\"", "\"c in\"", "\"c out\""], await store.ConversationAsync("resp_c", key, CancellationToken.None));
+        await using (var db = contexts.CreateDbContext())
+        {
+            Assert.Equal(6, await db.ResponseItems.CountAsync());
+        }
+
+        Assert.Null(await store.ConversationAsync("resp_c", Guid.NewGuid(), CancellationToken.None));
+        time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(1));
+        Assert.Null(await store.ConversationAsync("resp_c", key, CancellationToken.None));
     }
 
     [Theory]
@@ -52,10 +76,10 @@ public sealed class ResponseStoreTests
         await using var _ = database;
         var key = Guid.NewGuid();
 
-        await store.KeepAsync("resp_twice", key, [(null, "\"first\"")], CancellationToken.None);
-        await store.KeepAsync("resp_twice", key, [(null, "\"second\""), (null, "\"more\"")], CancellationToken.None);
+        await store.KeepAsync("resp_twice", key, null, [(null, "\"first\"")], CancellationToken.None);
+        await store.KeepAsync("resp_twice", key, null, [(null, "\"second\""), (null, "\"more\"")], CancellationToken.None);
 
-        Assert.Equal(["\"first\""], await store.ItemsOfAsync("resp_twice", key, CancellationToken.None));
+        Assert.Equal(["\"first\""], await store.ConversationAsync("resp_twice", key, CancellationToken.None));
     }
 
     [Theory]
@@ -67,9 +91,9 @@ public sealed class ResponseStoreTests
         await using var _ = database;
         var key = Guid.NewGuid();
         var items = Enumerable.Range(0, 1500).Select(i => ((string?)null, $"\"old {i}\"")).ToList();
-        await store.KeepAsync("resp_old", key, items, CancellationToken.None);
+        await store.KeepAsync("resp_old", key, null, items, CancellationToken.None);
         time.Advance(TimeSpan.FromDays(1));
-        await store.KeepAsync("resp_new", key, [(null, "\"new\"")], CancellationToken.None);
+        await store.KeepAsync("resp_new", key, null, [(null, "\"new\"")], CancellationToken.None);
         time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
 
         var pruned = await store.PruneAsync(CancellationToken.None);
@@ -77,7 +101,23 @@ public sealed class ResponseStoreTests
         Assert.Equal(1500, pruned);
         await using var db = contexts.CreateDbContext();
         Assert.Equal(["resp_new"], await db.ResponseItems.Select(i => i.ResponseId).ToListAsync());
-        Assert.Equal(["\"new\""], await store.ItemsOfAsync("resp_new", key, CancellationToken.None));
+        Assert.Equal(["\"new\""], await store.ConversationAsync("resp_new", key, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task AnItemIdTooLongToIndex_IsKeptWithoutItsId(DatabaseKind kind)
+    {
+        var (database, _, store, _) = await StoreAsync(kind);
+        await using var _ = database;
+        var key = Guid.NewGuid();
+        var longId = "msg_" + new string('x', 300);
+
+        await store.KeepAsync("resp_long", key, null, [(longId, "\"item\"")], CancellationToken.None);
+
+        Assert.Equal(["\"item\""], await store.ConversationAsync("resp_long", key, CancellationToken.None));
+        Assert.Empty(await store.ItemsByIdAsync([longId], key, CancellationToken.None));
     }
 
     [Theory]
@@ -91,7 +131,7 @@ public sealed class ResponseStoreTests
         Assert.True(keys.TryLoad(createIfMissing: true));
         var store = new ResponseStore(contexts, new SecretProtector(keys), time, TimeSpan.Zero);
 
-        await store.KeepAsync("resp_none", Guid.NewGuid(), [(null, "\"x\"")], CancellationToken.None);
+        await store.KeepAsync("resp_none", Guid.NewGuid(), null, [(null, "\"x\"")], CancellationToken.None);
 
         await using var db = contexts.CreateDbContext();
         Assert.False(store.Keeps);

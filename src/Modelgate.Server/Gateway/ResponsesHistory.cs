@@ -7,28 +7,60 @@ namespace Modelgate.Server.Gateway;
 /// <summary>
 /// The Responses API's state, kept by the gateway itself rather than by a provider, so a conversation can go on
 /// whichever provider serves its next call (a fallback, a translated provider, a purpose pointed elsewhere): each call
-/// that does not say <c>store: false</c> is kept (<see cref="ResponseStore"/>: its whole input and its output, per key,
-/// for the retention period), and a later call's <c>previous_response_id</c> and <c>item_reference</c> items are
-/// replaced by what they stand for before any provider sees the request. One that is not kept (expired, another key's,
-/// never served here) is a 400 that says to send the whole conversation.
+/// that does not say <c>store: false</c> is kept (<see cref="ResponseStore"/>: its own input as sent, its output, and the
+/// call it continued, per key, for the retention period), and a later call's <c>previous_response_id</c> and
+/// <c>item_reference</c> items are replaced by what they stand for before any provider sees the request. One that is
+/// not kept (expired, another key's, never served here) is a 400 that says to send the whole conversation. Items
+/// replayed to a provider carry no ids and no reasoning without its encrypted content, so no provider's own storage is
+/// relied on.
 /// </summary>
-internal sealed partial class ResponsesHistory(ResponseStore store, ILogger<ResponsesHistory> logger)
+internal sealed partial class ResponsesHistory(ResponseStore store, GatewayDrain drain, ILogger<ResponsesHistory> logger)
 {
+    // Keeping a call holds its last byte back: a database that does not answer in time must not hold it for ever.
+    private static readonly TimeSpan KeepTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Replaces <c>previous_response_id</c> and <c>item_reference</c> items in <paramref name="body"/> by the kept items
-    /// they stand for; null when done (or nothing to do), else the caller's 400.
+    /// they stand for; null when done (or nothing to do), else the caller's 400. Refuses what needs state Modelgate does
+    /// not serve (<c>conversation</c>, <c>background</c>).
     /// </summary>
-    public async Task<IResult?> ExpandAsync(JsonObject body, VirtualKey key, CancellationToken cancellationToken)
+    public async Task<IResult?> ExpandAsync(HttpContext context, JsonObject body, VirtualKey key, CancellationToken cancellationToken)
     {
         if (body["conversation"] is JsonValue or JsonObject)
         {
             return Refused("Modelgate does not serve OpenAI's Conversations API: continue with previous_response_id, or send the whole conversation as input.", "conversation");
         }
 
-        var previous = body["previous_response_id"] is JsonValue value && value.TryGetValue(out string? id) && id.Length > 0 ? id : null;
+        if (body["background"] is JsonValue background && background.TryGetValue(out bool later) && later)
+        {
+            return Refused("background: true needs GET /v1/responses/{id} to collect the answer, which Modelgate does not serve: send the request without it (streaming if it is long).", "background");
+        }
+
+        string? previous = null;
+        if (body["previous_response_id"] is JsonValue value)
+        {
+            if (!value.TryGetValue(out previous) || previous.Length is 0 or > ResponseStore.MaxIdLength)
+            {
+                return Refused($"'previous_response_id' must be the id of a response (a string of at most {ResponseStore.MaxIdLength} characters).", "previous_response_id");
+            }
+        }
+
         var items = body["input"] as JsonArray;
-        var references = items?.OfType<JsonObject>().Where(IsReference).Select(i => i["id"]?.GetValue<string>() ?? "").ToList() ?? [];
-        if (previous is null && references.Count == 0)
+        var referenced = false;
+        for (var i = 0; i < (items?.Count ?? 0); i++)
+        {
+            if (items![i] is JsonObject item && IsReference(item))
+            {
+                if (item["id"] is not JsonValue id || !id.TryGetValue(out string? _))
+                {
+                    return Refused($"'input[{i}]': an item_reference needs the 'id' of an item.", $"input[{i}]");
+                }
+
+                referenced = true;
+            }
+        }
+
+        if (previous is null && !referenced)
         {
             body.Remove("previous_response_id");
             return null;
@@ -40,37 +72,50 @@ internal sealed partial class ResponsesHistory(ResponseStore store, ILogger<Resp
                 previous is null ? "input" : "previous_response_id");
         }
 
-        var expanded = new JsonArray();
+        // What the call itself sent is what is kept of it (ContinuedFrom), not the conversation it stands for.
+        context.Features.Set(new ContinuedFrom(previous, body["input"]?.DeepClone()));
+        var conversation = new List<(JsonNode? Item, bool Kept)>();
         if (previous is not null)
         {
-            if (await store.ItemsOfAsync(previous, key.Id, cancellationToken) is not { } kept)
+            if (await store.ConversationAsync(previous, key.Id, cancellationToken) is not { } kept)
             {
-                return Refused($"Previous response '{previous}' is not kept: {Kept} Send the whole conversation as input.", "previous_response_id", "previous_response_not_found");
+                return Refused($"Previous response '{previous}' is not kept: {KeptFor} Send the whole conversation as input.", "previous_response_id", "previous_response_not_found");
             }
 
-            foreach (var json in kept)
-            {
-                expanded.Add(Replayed(JsonNode.Parse(json)!.AsObject()));
-            }
+            conversation.AddRange(kept.Select(json => (JsonNode.Parse(json), true)));
         }
 
-        var found = references.Count == 0 ? new Dictionary<string, string>() : await store.ItemsByIdAsync(references, key.Id, cancellationToken);
-        foreach (var item in items is null ? [UserMessage(body["input"])] : items)
+        conversation.AddRange((items is null ? [UserMessage(body["input"])] : items.Select(i => i?.DeepClone())).Select(i => (i, false)));
+
+        // References — the caller's, and those inside kept calls — become the kept items they name.
+        var ids = conversation.Select(c => c.Item).OfType<JsonObject>().Where(IsReference).Select(r => r["id"]!.GetValue<string>()).Distinct().ToList();
+        var found = ids.Count == 0 ? new Dictionary<string, string>() : await store.ItemsByIdAsync(ids, key.Id, cancellationToken);
+        var expanded = new JsonArray();
+        long keptChars = 0;
+        foreach (var (item, kept) in conversation)
         {
             if (item is JsonObject reference && IsReference(reference))
             {
-                var referenced = reference["id"]?.GetValue<string>() ?? "";
-                if (!found.TryGetValue(referenced, out var json))
+                var id = reference["id"]!.GetValue<string>();
+                if (!found.TryGetValue(id, out var json))
                 {
-                    return Refused($"Item '{referenced}' is not kept: {Kept} Send the item itself instead of an item_reference (clients do when they set store: false).", "input", "item_not_found");
+                    return Refused($"Item '{id}' is not kept: {KeptFor} Send the item itself instead of an item_reference (clients do when they set store: false).", "input", "item_not_found");
                 }
 
-                expanded.Add(Replayed(JsonNode.Parse(json)!.AsObject()));
+                keptChars += json.Length;
+                Add(expanded, Replayed(JsonNode.Parse(json)!.AsObject()));
             }
             else
             {
-                expanded.Add(item?.DeepClone());
+                keptChars += kept ? item?.ToJsonString().Length ?? 0 : 0;
+                Add(expanded, kept && item is JsonObject replayed ? Replayed(replayed) : item);
             }
+        }
+
+        // The conversation is held to the bounds of a request sent whole.
+        if (expanded.Count > GatewayOptions.MaxMessages || keptChars > Steps.ReadBodyStep.MaxBodyBytes)
+        {
+            return Refused($"The conversation this call continues has {expanded.Count} items and {keptChars} characters kept, more than a request may carry ({GatewayOptions.MaxMessages} items, {Steps.ReadBodyStep.MaxBodyBytes} bytes): start a new conversation with a summary.", "previous_response_id");
         }
 
         body["input"] = expanded;
@@ -82,46 +127,75 @@ internal sealed partial class ResponsesHistory(ResponseStore store, ILogger<Resp
     public bool Keeps(JsonObject request) => store.Keeps && !(request["store"] is JsonValue flag && flag.TryGetValue(out bool keep) && !keep);
 
     /// <summary>
-    /// Keeps a call that <see cref="Keeps"/>: its input (as sent, references replaced) and <paramref name="response"/>'s
-    /// output, under the response's id. A failure to keep is logged and the call goes on: only a later call that refers
-    /// to it is refused.
+    /// Keeps the call being served, if <see cref="Keeps"/>: what it sent as input, <paramref name="response"/>'s output,
+    /// and the call it continued, under the response's id. A failure to keep (in <see cref="KeepTimeout"/> at most) is
+    /// logged and the call goes on: only a later call that refers to it is refused.
     /// </summary>
-    public async Task KeepAsync(JsonObject request, JsonNode? response, VirtualKey key, CancellationToken cancellationToken)
+    public async Task KeepAsync(HttpContext context, JsonNode? response)
     {
-        if (!Keeps(request) || response?["id"] is not JsonValue id || !id.TryGetValue(out string? responseId) || response["output"] is not JsonArray output)
+        if (Usage.GatewayCall.Of(context)?.Request is not { } request || !Keeps(request.Body)
+            || response is not JsonObject answer || answer["id"] is not JsonValue id || !id.TryGetValue(out string? responseId) || answer["output"] is not JsonArray output)
         {
             return;
         }
 
-        var input = request["input"] is JsonArray items ? items : [UserMessage(request["input"])];
-        var kept = input.Concat(output).OfType<JsonObject>()
+        var continued = context.Features.Get<ContinuedFrom>();
+        var input = continued is null ? request.Body["input"] : continued.Input;
+        var own = input as JsonArray ?? [UserMessage(input)];
+        var items = own.Concat(output).OfType<JsonObject>()
             .Select(item => (item["id"] is JsonValue itemId && itemId.TryGetValue(out string? named) ? named : null, item.ToJsonString()))
             .ToList();
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.Ended);
+        bounded.CancelAfter(KeepTimeout);
         try
         {
-            await store.KeepAsync(responseId, key.Id, kept, cancellationToken);
+            await store.KeepAsync(responseId, request.Key.Id, continued?.Previous, items, bounded.Token);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
         {
             LogNotKept(logger, responseId, e.GetType().Name);
         }
     }
 
-    private string Kept => $"Modelgate keeps the responses it serves for {store.Retention.TotalDays:0} days, for the key that made them, unless they were sent with store: false.";
+    /// <summary>A provider's answer as JSON to keep, or null when it is not JSON (or deeper than the usage scanner reads).</summary>
+    public static JsonNode? Parse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            return JsonNode.Parse(json, documentOptions: new System.Text.Json.JsonDocumentOptions { MaxDepth = 128 });
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private string KeptFor => $"Modelgate keeps the responses it serves for {store.Retention.TotalDays:0} days, for the key that made them, unless they were sent with store: false.";
 
     private static bool IsReference(JsonObject item) => item["type"] is JsonValue type && type.TryGetValue(out string? name) && name == "item_reference";
 
     private static JsonObject UserMessage(JsonNode? text) => new() { ["type"] = "message", ["role"] = "user", ["content"] = text?.DeepClone() };
 
-    // A kept item sent again: the ids of messages and function calls are left out (optional in input, and a provider
-    // other than the one that made them would look them up); a reasoning item keeps its id, which it needs.
-    private static JsonObject Replayed(JsonObject item)
+    private static void Add(JsonArray conversation, JsonNode? item)
     {
-        if (item["type"]?.GetValue<string>() != "reasoning")
+        if (item is not null)
         {
-            item.Remove("id");
+            conversation.Add(item);
+        }
+    }
+
+    // A kept item sent again, so that it stands on its own whichever provider gets it: messages and function calls
+    // without their ids (optional in input; a provider would look them up in its own storage); reasoning only with its
+    // encrypted content, as clients send it with store: false (without it, it is only a pointer into the storage of the
+    // provider that made it) — else left out, as a model's earlier reasoning may be.
+    private static JsonObject? Replayed(JsonObject item)
+    {
+        if (item["type"] is JsonValue type && type.TryGetValue(out string? name) && name == "reasoning")
+        {
+            return item["encrypted_content"] is JsonValue encrypted && encrypted.TryGetValue(out string? _) ? item : null;
         }
 
+        item.Remove("id");
         return item;
     }
 
@@ -129,4 +203,7 @@ internal sealed partial class ResponsesHistory(ResponseStore store, ILogger<Resp
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Response {ResponseId} was served but could not be kept ({Error}): a later call continuing from it will be refused.")]
     private static partial void LogNotKept(ILogger logger, string responseId, string error);
+
+    /// <summary>What a call that continued another sent itself: kept as its own, so a chain is kept once.</summary>
+    private sealed record ContinuedFrom(string? Previous, JsonNode? Input);
 }

@@ -140,10 +140,10 @@ internal static partial class UpstreamResponse
             }
 
             // A Responses API answer is kept before the caller has it, so a call continuing from it at once finds it.
-            if (usage == UsageRule.OpenAIResponses && GatewayCall.Of(context)?.Request is { } request
-                && context.RequestServices.GetRequiredService<ResponsesHistory>() is var history && history.Keeps(request.Body))
+            var history = context.RequestServices.GetRequiredService<ResponsesHistory>();
+            if (usage == UsageRule.OpenAIResponses && GatewayCall.Of(context)?.Request is { } request && history.Keeps(request.Body))
             {
-                await history.KeepAsync(request.Body, System.Text.Json.Nodes.JsonNode.Parse(body.Memory.Span), request.Key, context.RequestAborted);
+                await history.KeepAsync(context, ResponsesHistory.Parse(body.Memory.Span));
             }
 
             CopyHeaders(context, response);

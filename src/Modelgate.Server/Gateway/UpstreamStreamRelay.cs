@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using Modelgate.Server.Gateway.Usage;
 using Modelgate.Core.Pipeline;
 
@@ -206,24 +205,10 @@ internal static partial class UpstreamResponse
     // continuing from it at once finds it (ResponsesHistory).
     private static async Task KeepIfCompletedAsync(HttpContext context, StreamEndMarker end, StreamUsage usage)
     {
-        if (end.Seen && usage.CompletedResponse is { } data && GatewayCall.Of(context)?.Request is { } request)
+        var history = context.RequestServices.GetRequiredService<ResponsesHistory>();
+        if (end.Seen && usage.CompletedResponse is { } data && GatewayCall.Of(context)?.Request is { } request && history.Keeps(request.Body))
         {
-            var history = context.RequestServices.GetRequiredService<ResponsesHistory>();
-            System.Text.Json.Nodes.JsonNode? completed;
-            try
-            {
-                completed = history.Keeps(request.Body) ? System.Text.Json.Nodes.JsonNode.Parse(data) : null;
-            }
-            catch (JsonException)
-            {
-                // Not the provider's JSON after all: nothing to keep, and the caller gets the event as it came.
-                completed = null;
-            }
-
-            if (completed?["response"] is { } response)
-            {
-                await history.KeepAsync(request.Body, response, request.Key, context.RequestAborted);
-            }
+            await history.KeepAsync(context, (ResponsesHistory.Parse(data) as System.Text.Json.Nodes.JsonObject)?["response"]);
         }
     }
 

@@ -12,6 +12,7 @@ internal sealed class StoredResponseItemConfiguration : IEntityTypeConfiguration
         builder.HasKey(i => new { i.ResponseId, i.Ordinal });
         builder.Property(i => i.ResponseId).HasMaxLength(128);
         builder.Property(i => i.ItemId).HasMaxLength(128);
+        builder.Property(i => i.PreviousResponseId).HasMaxLength(128);
         builder.HasIndex(i => i.ItemId);
         builder.HasIndex(i => i.ExpiresAt);
     }

@@ -9,8 +9,9 @@ internal sealed class ContinueStep(ResponsesHistory history) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
-        var call = Usage.GatewayCall.Of(invocation.HttpContext)!;
-        return await history.ExpandAsync(call.Request!.Body, call.Key!, invocation.HttpContext.RequestAborted) is { } refused
+        var context = invocation.HttpContext;
+        var call = Usage.GatewayCall.Of(context)!;
+        return await history.ExpandAsync(context, call.Request!.Body, call.Key!, context.RequestAborted) is { } refused
             ? refused
             : await next(invocation);
     }

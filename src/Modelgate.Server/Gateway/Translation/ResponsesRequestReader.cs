@@ -17,6 +17,11 @@ internal static class ResponsesRequestReader
 {
     public static (List<ChatMessage> Messages, ChatOptions Options, string? Error) Read(JsonObject body)
     {
+        if (body["prompt"] is JsonObject)
+        {
+            return ([], new ChatOptions(), "prompt: stored prompt templates are kept by OpenAI, which this model's provider is not: send the instructions and input themselves");
+        }
+
         var messages = new List<ChatMessage>();
         if (Text(body["instructions"]) is { Length: > 0 } instructions)
         {

@@ -43,7 +43,10 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
 
         if (error is not null)
         {
-            return GatewayAnswer.Error(GatewayErrors.Write(format, 400, error, param: format == GatewayFormat.Responses ? "input" : "messages"));
+            // The Responses reader starts its messages with the field at fault ("input[2]: …", "tools: …").
+            var field = error.Split(':')[0];
+            return GatewayAnswer.Error(GatewayErrors.Write(format, 400, error,
+                param: format != GatewayFormat.Responses ? "messages" : field.Contains(' ', StringComparison.Ordinal) ? "input" : field));
         }
 
         // The provider's limits, retries, breaker and first-byte timeout are the client's (ModelClients), as in direct mode.
@@ -79,7 +82,7 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
         object body = format switch
         {
             GatewayFormat.Anthropic => AnthropicResponseWriter.Message(response, resolved.Model.ModelId),
-            GatewayFormat.Responses => await KeptAsync(ResponsesWriter.Response(response, resolved.Model.ModelId, request.Body, history.Keeps(request.Body)), request, context.RequestAborted),
+            GatewayFormat.Responses => await KeptAsync(context, ResponsesWriter.Response(response, resolved.Model.ModelId, request.Body, history.Keeps(request.Body))),
             _ => OpenAIResponseWriter.Completion(response, resolved.Model.ModelId),
         };
         GatewayCall.Of(context)?.Complete();
@@ -94,15 +97,15 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
         {
             GatewayFormat.Anthropic => AnthropicResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId),
             GatewayFormat.Responses => ResponsesWriter.StreamAsync(context, updates, resolved.Model.ModelId, request.Body, history.Keeps(request.Body),
-                final => KeptAsync(final, request, context.RequestAborted)),
+                final => KeptAsync(context, final)),
             _ => OpenAIResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId, request.CallerAsksStreamUsage),
         });
     }
 
     // A Responses API answer is kept before the caller has it, so a call continuing from it at once finds it.
-    private async Task<System.Text.Json.Nodes.JsonObject> KeptAsync(System.Text.Json.Nodes.JsonObject response, GatewayRequest request, CancellationToken cancellationToken)
+    private async Task<System.Text.Json.Nodes.JsonObject> KeptAsync(HttpContext context, System.Text.Json.Nodes.JsonObject response)
     {
-        await history.KeepAsync(request.Body, response, request.Key, cancellationToken);
+        await history.KeepAsync(context, response);
         return response;
     }
 

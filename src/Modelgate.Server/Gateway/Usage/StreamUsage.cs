@@ -17,7 +17,7 @@ internal sealed class StreamUsage(UsageRule rule, bool dropUsageChunk)
     /// <summary>The last <c>sequence_number</c> of a Responses API stream (0 before any).</summary>
     public long LastSequence { get; private set; }
 
-    /// <summary>The data of a Responses API stream's <c>response.completed</c> event (the whole response), once seen.</summary>
+    /// <summary>The data of a Responses API stream's <c>response.completed</c> or <c>response.incomplete</c> event (the whole response), once seen.</summary>
     public byte[]? CompletedResponse { get; private set; }
 
     /// <summary>Reads one whole event; true when it must not reach the caller.</summary>
@@ -32,7 +32,8 @@ internal sealed class StreamUsage(UsageRule rule, bool dropUsageChunk)
             sseEvent = newline < 0 ? [] : sseEvent[(newline + 1)..];
             if (line.StartsWith("event:"u8))
             {
-                completed = rule == UsageRule.OpenAIResponses && line[6..].Trim((byte)' ').TrimEnd((byte)'\r').SequenceEqual("response.completed"u8);
+                var name = line[6..].Trim((byte)' ').TrimEnd((byte)'\r');
+                completed = rule == UsageRule.OpenAIResponses && (name.SequenceEqual("response.completed"u8) || name.SequenceEqual("response.incomplete"u8));
                 continue;
             }
 

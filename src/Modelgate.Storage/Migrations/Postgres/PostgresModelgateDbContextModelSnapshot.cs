@@ -532,6 +532,11 @@ namespace Modelgate.Storage.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("key_id");
 
+                    b.Property<string>("PreviousResponseId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("previous_response_id");
+
                     b.HasKey("ResponseId", "Ordinal");
 
                     b.HasIndex("ExpiresAt");

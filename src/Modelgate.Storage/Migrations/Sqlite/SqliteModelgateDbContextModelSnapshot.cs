@@ -521,6 +521,11 @@ namespace Modelgate.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("key_id");
 
+                    b.Property<string>("PreviousResponseId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_response_id");
+
                     b.HasKey("ResponseId", "Ordinal");
 
                     b.HasIndex("ExpiresAt");

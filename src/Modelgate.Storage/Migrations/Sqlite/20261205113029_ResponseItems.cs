@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Modelgate.Storage.Migrations.Postgres
+namespace Modelgate.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class ResponseItems : Migration
@@ -15,12 +15,13 @@ namespace Modelgate.Storage.Migrations.Postgres
                 name: "response_items",
                 columns: table => new
                 {
-                    response_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
-                    ordinal = table.Column<int>(type: "integer", nullable: false),
-                    item_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
-                    key_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    body = table.Column<string>(type: "text", nullable: false),
-                    expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    response_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    ordinal = table.Column<int>(type: "INTEGER", nullable: false),
+                    item_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    previous_response_id = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    key_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    body = table.Column<string>(type: "TEXT", nullable: false),
+                    expires_at = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
