@@ -92,7 +92,7 @@ public sealed class GatewayResponsesTranslationTests(SqliteServer server) : ICla
         var kinds = new List<string>();
         var text = new System.Text.StringBuilder();
         ResponseResult? completed = null;
-        await foreach (var update in await Sdk(key).CreateResponseStreamingAsync(purpose, "hello", null))
+        await foreach (var update in Sdk(key).CreateResponseStreamingAsync(purpose, "hello", null))
         {
             kinds.Add(update.GetType().Name);
             switch (update)
@@ -161,7 +161,7 @@ public sealed class GatewayResponsesTranslationTests(SqliteServer server) : ICla
 
         var arguments = new System.Text.StringBuilder();
         FunctionCallResponseItem? done = null;
-        await foreach (var update in await Sdk(key).CreateResponseStreamingAsync(options))
+        await foreach (var update in Sdk(key).CreateResponseStreamingAsync(options))
         {
             if (update is StreamingResponseFunctionCallArgumentsDeltaUpdate delta)
             {
@@ -214,7 +214,7 @@ public sealed class GatewayResponsesTranslationTests(SqliteServer server) : ICla
         var text = new System.Text.StringBuilder();
         var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
-            await foreach (var update in await Sdk(key).CreateResponseStreamingAsync(purpose, "hello", null))
+            await foreach (var update in Sdk(key).CreateResponseStreamingAsync(purpose, "hello", null))
             {
                 if (update is StreamingResponseOutputTextDeltaUpdate delta)
                 {

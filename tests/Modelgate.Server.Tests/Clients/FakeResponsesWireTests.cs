@@ -78,7 +78,7 @@ public sealed class FakeResponsesWireTests : IAsyncLifetime
         var kinds = new List<string>();
         var sequence = new List<int>();
         ResponseResult? completed = null;
-        await using (var stream = await Sdk().CreateResponseStreamingAsync(Model, "hello there"))
+        var stream = Sdk().CreateResponseStreamingAsync(Model, "hello there");
         {
             await foreach (var update in stream)
             {
@@ -130,7 +130,7 @@ public sealed class FakeResponsesWireTests : IAsyncLifetime
         StreamingResponseFunctionCallArgumentsDoneUpdate? done = null;
         FunctionCallResponseItem? item = null;
         ResponseResult? completed = null;
-        await using (var stream = await Sdk().CreateResponseStreamingAsync(WithWeatherTool("Weather in Oslo?", stream: true)))
+        var stream = Sdk().CreateResponseStreamingAsync(WithWeatherTool("Weather in Oslo?", stream: true));
         {
             await foreach (var update in stream)
             {
@@ -168,7 +168,7 @@ public sealed class FakeResponsesWireTests : IAsyncLifetime
     {
         _upstream.Faults.Enqueue(UpstreamFault.EndWithoutMarker);
         var updates = new List<StreamingResponseUpdate>();
-        await using (var stream = await Sdk().CreateResponseStreamingAsync(Model, "hello"))
+        var stream = Sdk().CreateResponseStreamingAsync(Model, "hello");
         {
             await foreach (var update in stream)
             {
@@ -200,15 +200,17 @@ public sealed class FakeResponsesWireTests : IAsyncLifetime
         Assert.Equal("\"sunny in Lyon\"", output.Str("output"));
     }
 
-    // Microsoft.Extensions.AI.OpenAI 10.11.0 was built against OpenAI 2.14.0, whose CreateResponseStreamingAsync returned
-    // AsyncCollectionResult; 2.15.0 (pinned here) returns Task<AsyncStreamingResult>, so M.E.AI's streaming over the
-    // Responses client cannot run with these two packages. When they line up, assert the streamed text instead.
+    // Microsoft.Extensions.AI.OpenAI is built against OpenAI 2.14.0, the version pinned here: 2.15.0 changed
+    // CreateResponseStreamingAsync's return type, and M.E.AI's streaming over the Responses client then failed with
+    // MissingMethodException (in any application whose packages resolve OpenAI to 2.15).
     [Fact]
-    public async Task MicrosoftExtensionsAI_ResponsesStreaming_CannotRunWithThePinnedPackages()
+    public async Task MicrosoftExtensionsAI_ResponsesStreaming_Works()
     {
         var chat = Sdk().AsIChatClient(Model);
 
-        await Assert.ThrowsAsync<MissingMethodException>(() => chat.GetStreamingResponseAsync("hello").ToChatResponseAsync());
+        var response = await chat.GetStreamingResponseAsync("hello").ToChatResponseAsync();
+
+        Assert.Equal(FakeUpstream.ReplyText(Model), response.Text);
     }
 
     [Theory]
