@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Modelgate against real servers: SQLite, plus a throwaway PostgreSQL on loopback
 # that this script installs (Debian package) if missing and starts itself, and the admin console in
-# Debian's headless Chromium (installed if missing). Prints "N passed, N failed, N skipped".
+# Debian's headless Chromium (installed if missing), with the real npm clients of tests/clients (npm ci).
+# Prints "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/test-services.sh
@@ -9,6 +10,7 @@ trap stop_services EXIT
 
 start_postgres
 ensure_chromium
+install_npm_clients
 
 results=TestResults
 rm -rf "$results"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the real servers the tests need, on loopback, in throwaway folders: PostgreSQL (installed from
 # Debian's packages when missing); and makes sure Debian's Chromium is there for the browser tests.
-# Sourced by test.sh; exports MODELGATE_TEST_POSTGRES and MODELGATE_CHROMIUM, and registers cleanup.
+# Installs the npm clients the client tests run (tests/clients). Sourced by test.sh; exports MODELGATE_TEST_POSTGRES and
+# MODELGATE_CHROMIUM, and registers cleanup.
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -41,6 +42,22 @@ ensure_chromium() {
   fi
   export MODELGATE_CHROMIUM; MODELGATE_CHROMIUM=$(command -v chromium)
   echo "test.sh: $("$MODELGATE_CHROMIUM" --version 2>/dev/null | head -n 1)"
+}
+
+# The client tests run real npm clients (tests/clients): installed from the lock file with npm ci, and only when the lock
+# file changed since the last install. They need Node.js 20 or later (the image has it; Debian's own nodejs is older).
+install_npm_clients() {
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "test.sh: Node.js 20+ with npm is needed for the npm client tests (tests/clients)" >&2
+    exit 1
+  fi
+  local dir=tests/clients stamp=tests/clients/node_modules/.installed-lock
+  local lock; lock=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$lock" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error --prefer-offline)
+    echo "$lock" > "$stamp"
+  fi
+  echo "test.sh: npm clients on Node $(node --version)"
 }
 
 stop_services() {

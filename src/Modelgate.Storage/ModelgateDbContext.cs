@@ -27,6 +27,7 @@ public abstract class ModelgateDbContext(DbContextOptions options) : DbContext(o
     public DbSet<ModelPriceEntity> ModelPrices => Set<ModelPriceEntity>();
     public DbSet<DataProtectionKeyEntity> DataProtectionKeys => Set<DataProtectionKeyEntity>();
     public DbSet<AdminSessionEntity> AdminSessions => Set<AdminSessionEntity>();
+    public DbSet<StoredResponseItemEntity> ResponseItems => Set<StoredResponseItemEntity>();
 
     public abstract DatabaseKind Kind { get; }
 

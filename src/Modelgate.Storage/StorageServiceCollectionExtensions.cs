@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Modelgate.Storage.Audit;
 using Modelgate.Core.Usage;
 using Modelgate.Storage.Catalog;
+using Modelgate.Storage.Responses;
 using Modelgate.Storage.Usage;
 
 namespace Modelgate.Storage;
@@ -45,6 +46,19 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<UsageMaintenance>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageMaintenance>());
         services.AddHostedService<SpendRefresher>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the Responses API calls the gateway keeps (<see cref="ResponseStore"/>) for <paramref name="retention"/>
+    /// (zero: none), and the job that deletes them once expired.
+    /// </summary>
+    public static IServiceCollection AddModelgateResponseStore(this IServiceCollection services, TimeSpan retention)
+    {
+        services.AddSingleton(sp => new ResponseStore(
+            sp.GetRequiredService<IDbContextFactory<ModelgateDbContext>>(), sp.GetRequiredService<Core.Secrets.SecretProtector>(), sp.GetRequiredService<TimeProvider>(), retention));
+        services.AddSingleton<ResponseStoreMaintenance>();
+        services.AddHostedService(sp => sp.GetRequiredService<ResponseStoreMaintenance>());
         return services;
     }
 

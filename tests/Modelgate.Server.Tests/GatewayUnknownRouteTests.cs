@@ -53,4 +53,33 @@ public sealed class GatewayUnknownRouteTests(SqliteServer server) : IClassFixtur
         Assert.Equal("not_found_error", body.GetProperty("error").Str("type"));
         Assert.Contains("Modelgate has no route GET /v1/messages/batches", body.GetProperty("error").Str("message"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RetrievingAResponse_IsA404ThatSaysWhatModelgateKeepsResponsesFor()
+    {
+        var http = server.App.CreateClient();
+        var sdk = new OpenAIClient(new ApiKeyCredential("mg-any"), new OpenAIClientOptions
+        {
+            Endpoint = new Uri(http.BaseAddress!, "/v1"),
+            Transport = new HttpClientPipelineTransport(http),
+            RetryPolicy = new ClientRetryPolicy(0),
+        });
+
+#pragma warning disable OPENAI001 // The OpenAI SDK marks its Responses client as evaluation-only.
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => sdk.GetResponsesClient().GetResponseAsync("resp_123"));
+#pragma warning restore OPENAI001
+
+        Assert.Equal(404, error.Status);
+        Assert.Contains("Modelgate has no route GET /v1/responses/resp_123", error.Message, StringComparison.Ordinal);
+        Assert.Contains("previous_response_id", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheUnknownRouteMessage_NamesTheResponsesRoute()
+    {
+        using var response = await server.App.CreateClient().GetAsync("/v1/assistants");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("POST /v1/responses", (await response.JsonAsync()).GetProperty("error").Str("message"), StringComparison.Ordinal);
+    }
 }

@@ -38,4 +38,35 @@ public sealed class StreamEndMarkerTests
             yield return (size, marker.Seen);
         }
     }
+
+    [Theory]
+    [InlineData("event: response.completed\ndata: {\"type\":\"response.completed\"}\n\n", false)]
+    [InlineData("event: response.incomplete\ndata: {\"type\":\"response.incomplete\"}\n\n", false)]
+    [InlineData("event: response.failed\ndata: {\"type\":\"response.failed\"}\n\n", true)]
+    [InlineData("event: error\ndata: {\"type\":\"error\",\"message\":\"m\"}\n\n", true)]
+    public void ResponsesStream_EndsWithItsTerminalEvents_AndTellsFailuresApart(string last, bool failed)
+    {
+        var stream = "event: response.created\ndata: {}\n\nevent: response.output_text.delta\ndata: {\"delta\":\"hi\"}\n\n" + last;
+        var bytes = Encoding.ASCII.GetBytes(stream);
+        for (var size = 1; size <= bytes.Length; size++)
+        {
+            var marker = new StreamEndMarker(GatewayFormat.Responses);
+            for (var at = 0; at < bytes.Length; at += size)
+            {
+                marker.Observe(bytes.AsSpan(at, Math.Min(size, bytes.Length - at)));
+            }
+
+            Assert.True(marker.Seen, $"missed with reads of {size} bytes");
+            Assert.Equal(failed, marker.Failed);
+        }
+    }
+
+    [Fact]
+    public void ResponsesStream_WhoseTextNamesATerminalEvent_IsNotTakenForAWholeOne()
+    {
+        var marker = new StreamEndMarker(GatewayFormat.Responses);
+        marker.Observe(Encoding.ASCII.GetBytes("event: response.created\ndata: {}\n\nevent: response.output_text.delta\ndata: {\"delta\":\"say event: response.completed\\nevent: response.completed\"}\n\n"));
+
+        Assert.False(marker.Seen);
+    }
 }

@@ -59,6 +59,13 @@ public sealed class ProviderKind
     public bool AsksStreamUsage { get; init; }
 
     /// <summary>
+    /// Serves OpenAI's Responses API (<c>/responses</c>) itself, so the gateway passes a Responses request through; for
+    /// any other kind it is translated to the kind's chat API. Only kinds whose Responses API is the reference one (or
+    /// documented as identical) say so: partial implementations would fail on what they leave out.
+    /// </summary>
+    public bool ServesResponses { get; init; }
+
+    /// <summary>
     /// Fields of OpenAI's API the provider refuses (with a 4xx for unknown fields) and that Modelgate's clients may
     /// send: never sent to it (see <see cref="SentAs"/>), on the passthrough and the SDK path alike.
     /// </summary>

@@ -5,8 +5,9 @@ using Modelgate.Server.Gateway.Steps;
 namespace Modelgate.Server.Gateway;
 
 /// <summary>
-/// The gateway's routes: OpenAI's <c>/v1/chat/completions</c>, <c>/v1/embeddings</c>, <c>/v1/models</c>(<c>/{id}</c>) and Anthropic's
-/// <c>/v1/messages</c> (and its <c>/count_tokens</c>). A call reads top to bottom: the steps (<see cref="GatewaySteps"/>: concurrency → record →
+/// The gateway's routes: OpenAI's <c>/v1/chat/completions</c>, <c>/v1/responses</c>, <c>/v1/embeddings</c>,
+/// <c>/v1/models</c>(<c>/{id}</c>) and Anthropic's <c>/v1/messages</c> (and its <c>/count_tokens</c>). A call reads top to
+/// bottom: the steps (<see cref="GatewaySteps"/>: concurrency → record →
 /// authenticate → read and check the body → resolve), then the pipeline and the relay (<see cref="GatewayDispatch"/>).
 /// </summary>
 internal static class GatewayApi
@@ -16,6 +17,8 @@ internal static class GatewayApi
         var v1 = app.MapGroup("/v1").WithTags("Gateway (OpenAI format)");
         v1.MapPost("/chat/completions", ChatCompletions).WithGatewaySteps(GatewayFormat.OpenAI, UsageOperations.Chat)
             .WithName("ChatCompletions").WithSummary("OpenAI chat completions; 'model' is a purpose (agents, chat, agents/<type>) or a configured model. Authenticate with a virtual key.");
+        v1.MapPost("/responses", Responses).WithGatewaySteps(GatewayFormat.Responses, UsageOperations.Chat).WithContinuation()
+            .WithName("Responses").WithSummary("OpenAI Responses API; 'model' is a purpose or a configured model. previous_response_id and item_reference continue calls Modelgate kept.");
         v1.MapPost("/embeddings", Embeddings).WithGatewaySteps(GatewayFormat.OpenAI, UsageOperations.Embeddings)
             .WithName("Embeddings").WithSummary("OpenAI embeddings; 'model' is 'embeddings' or a configured embedding model.");
         v1.MapPost("/messages", Messages).WithGatewaySteps(GatewayFormat.Anthropic, UsageOperations.Chat).WithTags("Gateway (Anthropic format)").WithName("Messages")
@@ -38,6 +41,12 @@ internal static class GatewayApi
             ? services.OpenAI.OpenAsync(context, request, model, "chat/completions", token)
             : services.Chat.OpenAsync(context, request, model, GatewayFormat.OpenAI, token));
 
+    // Passed through to providers that serve the Responses API themselves; translated to any other's chat API.
+    private static Task Responses(HttpContext context, GatewayServices services) =>
+        services.Dispatch.ServeAsync(context, GatewayFormat.Responses, (request, model, token) => OpenAIPassthrough.ServesResponses(model.Provider.Kind)
+            ? services.OpenAI.OpenAsync(context, request, model, "responses", token)
+            : services.Chat.OpenAsync(context, request, model, GatewayFormat.Responses, token));
+
     private static Task Embeddings(HttpContext context, GatewayServices services) =>
         services.Dispatch.ServeAsync(context, GatewayFormat.OpenAI, (request, model, token) => OpenAIPassthrough.Serves(model.Provider.Kind)
             ? services.OpenAI.OpenAsync(context, request, model, "embeddings", token)
@@ -52,6 +61,7 @@ internal static class GatewayApi
     private static readonly Dictionary<string, string> RouteMethods = new(StringComparer.OrdinalIgnoreCase)
     {
         ["/v1/chat/completions"] = "POST",
+        ["/v1/responses"] = "POST",
         ["/v1/embeddings"] = "POST",
         ["/v1/messages"] = "POST",
         ["/v1/messages/count_tokens"] = "POST",
@@ -69,8 +79,15 @@ internal static class GatewayApi
             return GatewayErrors.Write(format, 405, $"{request.Path} takes {method}, not {request.Method}.", code: "method_not_allowed");
         }
 
+        if (request.Path.StartsWithSegments("/v1/responses"))
+        {
+            return GatewayErrors.Write(format, 404,
+                $"Modelgate has no route {request.Method} {request.Path}: it keeps Responses API calls only so later calls can continue them (previous_response_id, item_reference), not to be read back, listed or deleted.",
+                code: "unknown_route");
+        }
+
         return GatewayErrors.Write(format, 404,
-            $"Modelgate has no route {request.Method} {request.Path}: it serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models and GET /v1/models/{{id}}.",
+            $"Modelgate has no route {request.Method} {request.Path}: it serves POST /v1/chat/completions, POST /v1/responses, POST /v1/embeddings, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models and GET /v1/models/{{id}}.",
             code: "unknown_route");
     }
 

@@ -6,8 +6,14 @@ namespace Modelgate.Server.Gateway;
 /// <summary>The wire format a gateway caller speaks; errors are written in it.</summary>
 internal enum GatewayFormat
 {
+    /// <summary>OpenAI's chat completions and embeddings.</summary>
     OpenAI,
+
+    /// <summary>Anthropic's Messages API.</summary>
     Anthropic,
+
+    /// <summary>OpenAI's Responses API: OpenAI's errors, its own items and stream events.</summary>
+    Responses,
 }
 
 /// <summary>Errors in the caller's format: OpenAI <c>{"error":{...}}</c> or Anthropic <c>{"type":"error","error":{...}}</c>.</summary>

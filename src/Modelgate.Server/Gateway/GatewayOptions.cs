@@ -42,4 +42,5 @@ internal enum UsageRule
     OpenAIChat,
     OpenAIEmbeddings,
     Anthropic,
+    OpenAIResponses,
 }

@@ -4,6 +4,8 @@ using Modelgate.Core.Providers;
 using Modelgate.Core.Secrets;
 using Modelgate.Server.Gateway.Translation;
 using Modelgate.Server.Gateway.Usage;
+using Modelgate.Server.Hosting;
+using Modelgate.Storage;
 using Modelgate.Storage.Usage;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -43,6 +45,9 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<TranslatingChat>();
         services.AddSingleton<TranslatingEmbeddings>();
         services.AddSingleton<MessageTokenCount>();
+        // Responses API calls are kept (encrypted, per key) so later calls can continue from them; 0 days keeps none.
+        services.AddModelgateResponseStore(SettingValues.Days(configuration, "MODELGATE_RESPONSES_RETENTION_DAYS", 30));
+        services.AddSingleton<ResponsesHistory>();
         services.AddSingleton<TokenCounting>();
         services.AddHostedService(sp => sp.GetRequiredService<TokenCounting>());
         services.AddSingleton<GatewayServices>();

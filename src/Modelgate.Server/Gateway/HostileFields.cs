@@ -18,8 +18,9 @@ internal static class HostileFields
 
     private static readonly string[] Prefixes = ["aws", "vertex", "azure"];
 
-    // Caller-defined structures: a tool parameter may well be called "url" or "organization".
-    private static readonly HashSet<string> Opaque = new(StringComparer.Ordinal) { "tools", "functions", "responseformat", "inputschema", "parameters", "input", "arguments", "content" };
+    // Caller-defined structures: a tool parameter may well be called "url" or "organization", so may a JSON schema's
+    // property (the Responses API's text.format.schema).
+    private static readonly HashSet<string> Opaque = new(StringComparer.Ordinal) { "tools", "functions", "responseformat", "inputschema", "parameters", "input", "arguments", "content", "schema" };
 
     /// <summary>The JSON path of the first forbidden field, or null.</summary>
     public static string? Find(JsonNode? node) => Search(node) is { } path ? "$" + string.Concat(path.AsEnumerable().Reverse()) : null;

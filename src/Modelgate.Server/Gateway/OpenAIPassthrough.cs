@@ -14,8 +14,12 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
 {
     public static bool Serves(ProviderKind kind) => kind.Protocol == ProviderProtocol.OpenAI;
 
+    /// <summary>The kind serves OpenAI's Responses API itself: a Responses request passes through (else it is translated).</summary>
+    public static bool ServesResponses(ProviderKind kind) => Serves(kind) && kind.ServesResponses;
+
     /// <summary>
-    /// Opens one model of the chain: the provider's answer to relay, or an exception the next model may take over (see
+    /// Opens one model of the chain at <paramref name="path"/> (<c>chat/completions</c>, <c>embeddings</c> or
+    /// <c>responses</c>): the provider's answer to relay, or an exception the next model may take over (see
     /// <see cref="UpstreamResponse.SendAsync"/>). <paramref name="beforeFirstByte"/> is the request's deadline for a first byte.
     /// </summary>
     public async Task<GatewayAnswer> OpenAsync(HttpContext context, GatewayRequest request, ResolvedModel resolved, string path, CancellationToken beforeFirstByte)
@@ -23,19 +27,26 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
         // Every OpenAI-protocol kind has a default address or requires a base_url; a provider stored without one (a type
         // this version does not know reads as openai-compatible) is refused, never sent to a default elsewhere.
         var kind = resolved.Provider.Kind;
+        var (format, usage) = path switch
+        {
+            "embeddings" => (GatewayFormat.OpenAI, UsageRule.OpenAIEmbeddings),
+            "responses" => (GatewayFormat.Responses, UsageRule.OpenAIResponses),
+            _ => (GatewayFormat.OpenAI, UsageRule.OpenAIChat),
+        };
         if (resolved.BaseUrl is not { } address)
         {
-            return GatewayAnswer.Error(GatewayErrors.Write(GatewayFormat.OpenAI, 502,
+            return GatewayAnswer.Error(GatewayErrors.Write(format, 502,
                 $"Provider '{resolved.Provider.Name}' has no base_url; an administrator should set one.", code: "upstream_error"));
         }
 
         var baseUrl = address.TrimEnd('/');
         // A stream's tokens come in its last chunk only when asked for: the gateway asks kinds documented to accept the
         // field, and drops that chunk again for a caller who did not. Others may refuse it (strict schemas, older Azure
-        // API versions): without the caller asking, their streams' tokens are counted with the tokenizer.
-        var streaming = path != "embeddings" && request.Body["stream"] is JsonValue stream && stream.TryGetValue(out bool on) && on;
+        // API versions): without the caller asking, their streams' tokens are counted with the tokenizer. A Responses
+        // stream always ends with its usage.
+        var streaming = usage == UsageRule.OpenAIChat && request.Body["stream"] is JsonValue stream && stream.TryGetValue(out bool on) && on;
         var askUsage = streaming && !request.CallerAsksStreamUsage && kind.AsksStreamUsage;
-        var json = ForwardedBody.Write(request.Body, resolved.Model.ModelId, path == "embeddings" ? [] : Defaults(request.Body, resolved), askUsage, kind);
+        var json = ForwardedBody.Write(request.Body, resolved.Model.ModelId, usage == UsageRule.OpenAIEmbeddings ? [] : Defaults(request.Body, resolved, usage), askUsage, kind);
         HttpRequestMessage Build()
         {
             var message = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/{path}") { Content = ForwardedBody.Content(json) };
@@ -47,13 +58,12 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
             return message;
         }
 
-        var response = await UpstreamResponse.SendAsync(context, upstream, resilience, resolved, Build, GatewayFormat.OpenAI, beforeFirstByte);
-        var usage = path == "embeddings" ? UsageRule.OpenAIEmbeddings : UsageRule.OpenAIChat;
-        return new GatewayAnswer(caller => UpstreamResponse.RelayAsync(caller, response, resolved, GatewayFormat.OpenAI, options, usage, dropUsageChunk: askUsage), response);
+        var response = await UpstreamResponse.SendAsync(context, upstream, resilience, resolved, Build, format, beforeFirstByte);
+        return new GatewayAnswer(caller => UpstreamResponse.RelayAsync(caller, response, resolved, format, options, usage, dropUsageChunk: askUsage), response);
     }
 
     // The model's defaults; the caller's own values always win (ForwardedBody writes only the missing ones).
-    private static (string Name, double? Value)[] Defaults(JsonObject body, ResolvedModel resolved)
+    private static (string Name, double? Value)[] Defaults(JsonObject body, ResolvedModel resolved, UsageRule usage)
     {
         var defaults = resolved.Parameters;
         if (defaults.Temperature is null && defaults.TopP is null && defaults.MaxTokens is null)
@@ -61,13 +71,15 @@ internal sealed class OpenAIPassthrough(HttpMessageInvoker upstream, ProviderRes
             return [];
         }
 
-        // A token limit the caller set under either name is the caller's.
-        var maxTokens = body.ContainsKey("max_tokens") || body.ContainsKey("max_completion_tokens") ? null : defaults.MaxTokens;
+        // A token limit the caller set under either name is the caller's; the Responses API has one name of its own.
+        var (maxTokensField, callerSet) = usage == UsageRule.OpenAIResponses
+            ? ("max_output_tokens", body.ContainsKey("max_output_tokens"))
+            : (resolved.Provider.Kind.MaxTokensField, body.ContainsKey("max_tokens") || body.ContainsKey("max_completion_tokens"));
         return
         [
             ("temperature", defaults.Temperature),
             ("top_p", defaults.TopP),
-            (resolved.Provider.Kind.MaxTokensField, maxTokens),
+            (maxTokensField, callerSet ? null : defaults.MaxTokens),
         ];
     }
 }

@@ -139,6 +139,13 @@ internal static partial class UpstreamResponse
                 }
             }
 
+            // A Responses API answer is kept before the caller has it, so a call continuing from it at once finds it.
+            var history = context.RequestServices.GetRequiredService<ResponsesHistory>();
+            if (usage == UsageRule.OpenAIResponses && GatewayCall.Of(context)?.Request is { } request && history.Keeps(request.Body))
+            {
+                await history.KeepAsync(context, ResponsesHistory.Parse(body.Memory.Span));
+            }
+
             CopyHeaders(context, response);
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = body.Memory.Length;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using Modelgate.Server.Gateway.Usage;
 using Modelgate.Core.Pipeline;
 
@@ -78,14 +77,15 @@ internal static partial class UpstreamResponse
                         buffer[carry++] = (byte)'\n';
                         end.Observe(buffer.AsSpan(0, carry));
                         var last = Skipped(buffer.AsSpan(0, carry), usage, call);
-                        CompleteIfEnded(call, end, usage);
+                        CompleteIfEnded(context, call, end, usage);
+                        await KeepIfCompletedAsync(context, end, usage);
                         slowReader.CancelAfter(options.ClientWriteTimeout);
                         await WriteExceptAsync(context, buffer.AsMemory(0, carry), last, slowReader.Token);
                     }
 
                     if (!end.Seen)
                     {
-                        await TerminalErrorAsync(context, format, "The provider's stream ended before its end marker: the answer may be incomplete.", "stream_incomplete");
+                        await TerminalErrorAsync(context, format, usage, "The provider's stream ended before its end marker: the answer may be incomplete.", "stream_incomplete");
                     }
 
                     return;
@@ -94,7 +94,7 @@ internal static partial class UpstreamResponse
                 total += read;
                 if (total > options.MaxResponseBytes)
                 {
-                    await TerminalErrorAsync(context, format, $"The provider's stream passed the limit of {options.MaxResponseBytes} bytes.", "stream_too_large");
+                    await TerminalErrorAsync(context, format, usage, $"The provider's stream passed the limit of {options.MaxResponseBytes} bytes.", "stream_too_large");
                     return;
                 }
 
@@ -105,7 +105,8 @@ internal static partial class UpstreamResponse
                     end.Observe(buffer.AsSpan(0, complete));
                     var skip = Skipped(buffer.AsSpan(0, complete), usage, call);
                     call?.FirstByte();
-                    CompleteIfEnded(call, end, usage);
+                    CompleteIfEnded(context, call, end, usage);
+                    await KeepIfCompletedAsync(context, end, usage);
                     slowReader.CancelAfter(options.ClientWriteTimeout);
                     await WriteExceptAsync(context, buffer.AsMemory(0, complete), skip, slowReader.Token);
                     await context.Response.Body.FlushAsync(slowReader.Token);
@@ -161,15 +162,15 @@ internal static partial class UpstreamResponse
                 call.Complete();
             }
 
-            await TerminalErrorAsync(context, format, $"The gateway is shutting down: the answer was cut after its drain time of {options.DrainTimeout.TotalSeconds:F0} s.", "shutdown");
+            await TerminalErrorAsync(context, format, usage, $"The gateway is shutting down: the answer was cut after its drain time of {options.DrainTimeout.TotalSeconds:F0} s.", "shutdown");
         }
         catch (OperationCanceledException)
         {
-            await TerminalErrorAsync(context, format, $"The provider sent nothing for {options.StreamIdleTimeout.TotalSeconds:F0} s.", "stream_idle");
+            await TerminalErrorAsync(context, format, usage, $"The provider sent nothing for {options.StreamIdleTimeout.TotalSeconds:F0} s.", "stream_idle");
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            await TerminalErrorAsync(context, format, "The provider's stream broke off.", "stream_broken");
+            await TerminalErrorAsync(context, format, usage, "The provider's stream broke off.", "stream_broken");
         }
         finally
         {
@@ -184,12 +185,30 @@ internal static partial class UpstreamResponse
     }
 
     // The end marker is in the events about to be written: the call is recorded before the caller has them.
-    private static void CompleteIfEnded(GatewayCall? call, StreamEndMarker end, StreamUsage usage)
+    // A Responses stream may end with the provider's own failure event (relayed as is): a failed call, logged once.
+    private static void CompleteIfEnded(HttpContext context, GatewayCall? call, StreamEndMarker end, StreamUsage usage)
     {
         if (call is { IsCompleted: false } && end.Seen)
         {
-            Count(call, usage, complete: true);
+            if (end.Failed && call.ErrorClass is null && call.Model is { } model)
+            {
+                call.ErrorClass = "upstream_error";
+                PipelineLog.StreamCut(context.PipelineLogger(), model.Provider.Name, model.Model.ModelId, "The provider ended its stream with a failure event.");
+            }
+
+            Count(call, usage, complete: !end.Failed);
             call.Complete();
+        }
+    }
+
+    // A Responses API stream's whole response is kept before its completed event reaches the caller, so a call
+    // continuing from it at once finds it (ResponsesHistory).
+    private static async Task KeepIfCompletedAsync(HttpContext context, StreamEndMarker end, StreamUsage usage)
+    {
+        var history = context.RequestServices.GetRequiredService<ResponsesHistory>();
+        if (end.Seen && usage.CompletedResponse is { } data && GatewayCall.Of(context)?.Request is { } request && history.Keeps(request.Body))
+        {
+            await history.KeepAsync(context, (ResponsesHistory.Parse(data) as System.Text.Json.Nodes.JsonObject)?["response"]);
         }
     }
 
@@ -263,7 +282,7 @@ internal static partial class UpstreamResponse
     private static readonly TimeSpan TerminalWriteTimeout = TimeSpan.FromSeconds(5);
 
     // Only whole events have been relayed, so the error event starts on an event boundary and the caller's parser reads it whole.
-    private static async Task TerminalErrorAsync(HttpContext context, GatewayFormat format, string message, string errorClass)
+    private static async Task TerminalErrorAsync(HttpContext context, GatewayFormat format, StreamUsage usage, string message, string errorClass)
     {
         if (GatewayCall.Of(context) is { } call)
         {
@@ -274,9 +293,7 @@ internal static partial class UpstreamResponse
             }
         }
 
-        var text = format == GatewayFormat.Anthropic
-            ? $"event: error\ndata: {JsonSerializer.Serialize(new { type = "error", error = new { type = "api_error", message } })}\n\n"
-            : $"data: {JsonSerializer.Serialize(new { error = new { message, type = "api_error", param = (string?)null, code = "upstream_error" } })}\n\n";
+        var text = StreamErrorEvent.For(format, message, usage.LastSequence + 1);
         // Bounded too: a caller who no longer reads must not keep a stopping server waiting for its last event.
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         bounded.CancelAfter(TerminalWriteTimeout);

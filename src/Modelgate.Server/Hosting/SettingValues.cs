@@ -34,6 +34,13 @@ internal static class SettingValues
             : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && ((seconds >= 0.01 && seconds <= 86_400) || (allowZero && seconds == 0)) ? seconds
             : throw Invalid(name, text, allowZero ? "0, or a number of seconds from 0.01 to 86400" : "a number of seconds from 0.01 to 86400"));
 
+    /// <summary>A whole number of days from 0 to 3650.</summary>
+    public static TimeSpan Days(IConfiguration configuration, string name, int fallback) =>
+        TimeSpan.FromDays(
+            configuration[name] is not { Length: > 0 } text ? fallback
+            : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var days) && days is >= 0 and <= 3650 ? days
+            : throw Invalid(name, text, "a whole number of days from 0 to 3650"));
+
     // The value is the operator's own setting, not a secret: quoting it shows the typo. Long values are cut.
     private static StartupException Invalid(string name, string text, string expected) =>
         new($"{name} must be {expected}, not '{(text.Length > 40 ? text[..40] + "..." : text)}'.", StartupException.BadConfiguration);

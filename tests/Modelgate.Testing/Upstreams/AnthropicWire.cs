@@ -19,7 +19,7 @@ internal static class AnthropicWire
         var cacheRead = set?.Cached ?? 0;
         var inputTokens = set is { } given ? given.Prompt - given.Cached : WireText.PromptTokens(request.Body);
         var outputTokens = set?.Completion ?? WireText.Words(text);
-        var wantTool = toolCall is not null && request.Body.TryGetProperty("tools", out _);
+        var wantTool = toolCall is not null && request.Body.TryGetProperty("tools", out _) && !WireText.EndsWithToolResult(request.Body);
         var stopReason = wantTool ? "tool_use" : "end_turn";
         object block = wantTool
             ? new { type = "tool_use", id = "toolu_" + id[^12..], name = toolCall!.Value.Name, input = JsonDocument.Parse(toolCall.Value.ArgumentsJson).RootElement }

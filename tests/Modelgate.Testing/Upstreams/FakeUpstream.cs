@@ -11,9 +11,10 @@ namespace Modelgate.Testing.Upstreams;
 
 /// <summary>
 /// A fake LLM provider on 127.0.0.1 speaking the real wire formats: OpenAI (<c>/v1/chat/completions</c>,
-/// <c>/v1/embeddings</c>, JSON and SSE), Anthropic (<c>/v1/messages</c>, JSON and the SSE event sequence) and
-/// Ollama (<c>/api/chat</c>, <c>/api/embed</c>, NDJSON), and Anthropic's <c>/v1/messages/count_tokens</c>. It records every request so tests can assert which
-/// model, key and parameters were really sent, and can be told to fail the next requests.
+/// <c>/v1/embeddings</c>, JSON and SSE; the Responses API, <c>/v1/responses</c>, JSON and its named events), Anthropic
+/// (<c>/v1/messages</c>, JSON and the SSE event sequence; <c>/v1/messages/count_tokens</c>) and Ollama
+/// (<c>/api/chat</c>, <c>/api/embed</c>, NDJSON). It records every request so tests can assert which model, key and
+/// parameters were really sent, and can be told to fail the next requests.
 /// </summary>
 public sealed class FakeUpstream : IAsyncDisposable
 {
@@ -38,13 +39,16 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     private int _aborted;
 
-    /// <summary>When set, chat answers call this tool (with these JSON arguments) instead of replying with text.</summary>
+    /// <summary>
+    /// When set, chat and Responses answers to a request with tools call this tool (with these JSON arguments) instead
+    /// of replying with text; an answer to the tool's result (the conversation's last item) is text again.
+    /// </summary>
     public (string Name, string ArgumentsJson)? ToolCall { get; set; }
 
     /// <summary>Token usage to report instead of the counts the fake works out (Prompt includes Cached, as in OpenAI's usage).</summary>
     public (int Prompt, int Completion, int Cached)? Usage { get; set; }
 
-    /// <summary>When set, OpenAI and Anthropic chat answers say this (streamed a word an event) instead of <see cref="ReplyText"/>.</summary>
+    /// <summary>When set, OpenAI, Responses and Anthropic answers say this (streamed a word an event) instead of <see cref="ReplyText"/>.</summary>
     public string? Reply { get; set; }
 
     /// <summary>The models the fake lists (<c>GET /v1/models</c>, <c>GET /api/tags</c>).</summary>
@@ -52,6 +56,9 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     /// <summary>When set, model listings refuse any other key with the API's 401 (chat and embeddings do not check keys).</summary>
     public string? RequiredKey { get; set; }
+
+    /// <summary>The ids of the responses and output items the Responses API stored (all but <c>store: false</c> ones).</summary>
+    internal ConcurrentDictionary<string, bool> StoredResponses { get; } = new();
 
     internal static FakeUpstream? Of(HttpContext context) => context.RequestServices.GetService(typeof(FakeUpstream)) as FakeUpstream;
 
@@ -67,10 +74,13 @@ public sealed class FakeUpstream : IAsyncDisposable
         self = upstream;
         var chat = upstream.Answer((c, r) => OpenAIWire.WriteChatAsync(c, r, upstream.ToolCall));
         var embeddings = upstream.Answer(OpenAIWire.WriteEmbeddingsAsync);
+        var responses = upstream.Answer((c, r) => ResponsesWire.WriteResponseAsync(c, r, upstream.ToolCall));
         app.MapPost("/v1/chat/completions", chat);
         app.MapPost("/openai/v1/chat/completions", chat);
         app.MapPost("/v1/embeddings", embeddings);
         app.MapPost("/openai/v1/embeddings", embeddings);
+        app.MapPost("/v1/responses", responses);
+        app.MapPost("/openai/v1/responses", responses);
         app.MapPost("/v1/messages", upstream.Answer((c, r) => AnthropicWire.WriteMessageAsync(c, r, upstream.ToolCall)));
         app.MapPost("/v1/messages/count_tokens", upstream.Answer(AnthropicWire.WriteTokenCountAsync));
         app.MapPost("/api/chat", upstream.Answer(OllamaWire.WriteChatAsync));
@@ -185,6 +195,10 @@ public sealed class FakeUpstream : IAsyncDisposable
                 context.Response.ContentType = "text/html";
                 await context.Response.WriteAsync("<html><body><h1>502 Bad Gateway</h1>nginx</body></html>");
                 break;
+            case UpstreamFault.JsonWithoutUsage when IsResponses(context):
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(ResponsesWire.Complete("hi", withUsage: false));
+                break;
             case UpstreamFault.JsonWithoutUsage:
                 await context.Response.WriteAsJsonAsync(new { id = "x", @object = "chat.completion", choices = new[] { new { index = 0, message = new { role = "assistant", content = "hi" }, finish_reason = "stop" } } });
                 break;
@@ -207,6 +221,10 @@ public sealed class FakeUpstream : IAsyncDisposable
                 await FirstEventAsync(context);
                 await context.Response.WriteAsync("data: [DONE]");
                 break;
+            case UpstreamFault.EndMidEvent when IsResponses(context):
+                await FirstEventAsync(context);
+                await context.Response.WriteAsync("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":5,\"item_id\":\"msg_fa");
+                break;
             case UpstreamFault.EndMidEvent:
                 await FirstEventAsync(context);
                 await context.Response.WriteAsync("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo w");
@@ -216,6 +234,10 @@ public sealed class FakeUpstream : IAsyncDisposable
                 // Give the first event time to leave before the connection drops.
                 await Task.Delay(200);
                 context.Abort();
+                break;
+            case UpstreamFault.OversizedAnswer when IsResponses(context):
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(ResponsesWire.Complete(new string('x', 256 * 1024), withUsage: true));
                 break;
             case UpstreamFault.OversizedAnswer:
                 await context.Response.WriteAsJsonAsync(new
@@ -228,14 +250,15 @@ public sealed class FakeUpstream : IAsyncDisposable
             case UpstreamFault.EndlessStream:
                 await FirstEventAsync(context);
                 var anthropic = context.Request.Path.Value!.EndsWith("/messages", StringComparison.Ordinal);
-                var delta = anthropic
-                    ? "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"more \"}}\n\n"
+                var sequence = 5;
+                string Delta() => IsResponses(context) ? ResponsesWire.MoreText(sequence++)
+                    : anthropic ? "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"more \"}}\n\n"
                     : "data: {\"id\":\"s\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"more \"},\"finish_reason\":null}]}\n\n";
                 try
                 {
                     while (true)
                     {
-                        await context.Response.WriteAsync(delta, context.RequestAborted);
+                        await context.Response.WriteAsync(Delta(), context.RequestAborted);
                         await context.Response.Body.FlushAsync(context.RequestAborted);
                         await Task.Delay(1, context.RequestAborted);
                     }
@@ -257,7 +280,11 @@ public sealed class FakeUpstream : IAsyncDisposable
     private static async Task FirstEventAsync(HttpContext context)
     {
         context.Response.ContentType = "text/event-stream";
-        if (context.Request.Path.Value!.EndsWith("/messages", StringComparison.Ordinal))
+        if (IsResponses(context))
+        {
+            await context.Response.WriteAsync(ResponsesWire.FirstEvents());
+        }
+        else if (context.Request.Path.Value!.EndsWith("/messages", StringComparison.Ordinal))
         {
             await context.Response.WriteAsync("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_s\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":3,\"output_tokens\":0}}}\n\n"
                 + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
@@ -270,6 +297,8 @@ public sealed class FakeUpstream : IAsyncDisposable
 
         await context.Response.Body.FlushAsync();
     }
+
+    private static bool IsResponses(HttpContext context) => context.Request.Path.Value!.EndsWith("/responses", StringComparison.Ordinal);
 
     /// <summary>A deterministic vector for a text, so tests can check what came back.</summary>
     public static float[] VectorFor(string text, int dimensions) =>
@@ -284,7 +313,7 @@ public enum UpstreamFault
     /// <summary>Sends the first event of a stream, then nothing, until the caller gives up.</summary>
     StallMidStream,
     SlowHeaders,
-    /// <summary>Sends the first event of a stream and ends it cleanly, without [DONE] / message_stop.</summary>
+    /// <summary>Sends the first event of a stream and ends it cleanly, without [DONE] / message_stop / response.completed.</summary>
     EndWithoutMarker,
     /// <summary>Sends the first event of a stream, then drops the connection.</summary>
     DropMidStream,

@@ -22,7 +22,8 @@ internal static class OpenAIWire
             completion_tokens_details = new { reasoning_tokens = 0, audio_tokens = 0, accepted_prediction_tokens = 0, rejected_prediction_tokens = 0 },
         };
         var stream = request.Body.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
-        var wantTool = toolCall is not null && request.Body.TryGetProperty("tools", out _);
+        // A model answers the tool's result with text rather than calling it again.
+        var wantTool = toolCall is not null && request.Body.TryGetProperty("tools", out _) && !WireText.EndsWithToolResult(request.Body);
         if (!stream)
         {
             object message = wantTool
@@ -102,8 +103,26 @@ internal static class WireText
 {
     public static int Words(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
 
+    /// <summary>Whether the conversation's last message is a tool's result (chat's role "tool", Anthropic's tool_result block).</summary>
+    public static bool EndsWithToolResult(JsonElement body)
+    {
+        if (!body.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
+        {
+            return false;
+        }
+
+        var last = messages[messages.GetArrayLength() - 1];
+        return (last.TryGetProperty("role", out var role) && role.GetString() == "tool")
+            || (last.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array
+                && content.EnumerateArray().Any(b => b.TryGetProperty("type", out var t) && t.GetString() == "tool_result"));
+    }
+
     public static IEnumerable<string> Pieces(string text) => text.Split(' ').Select((w, i) => i == 0 ? w : " " + w);
 
+    /// <summary>A quarter of the characters of the chat messages, or of a Responses request's instructions and input.</summary>
     public static int PromptTokens(JsonElement body) =>
-        body.TryGetProperty("messages", out var messages) ? Math.Max(1, messages.ToString().Length / 4) : 1;
+        body.TryGetProperty("messages", out var messages) ? Math.Max(1, messages.ToString().Length / 4)
+        : body.TryGetProperty("input", out var input)
+            ? Math.Max(1, (input.ToString().Length + (body.TryGetProperty("instructions", out var i) ? i.ToString().Length : 0)) / 4)
+        : 1;
 }

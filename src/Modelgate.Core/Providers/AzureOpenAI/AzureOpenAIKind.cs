@@ -20,6 +20,7 @@ internal static class AzureOpenAIKind
         RequiresApiKey = true,
         KeyHeader = "api-key",
         MaxTokensField = "max_completion_tokens",
+        ServesResponses = true,
         Prices = OpenAIPrices.List,
         Form = new(
             "https://<resource>.openai.azure.com/openai/v1/",

@@ -23,6 +23,7 @@ internal static class OpenAIKind
         AsksStreamUsage = true,
         KeyVariable = "OPENAI_API_KEY",
         BaseUrlVariable = "OPENAI_BASE_URL",
+        ServesResponses = true,
         Prices = OpenAIPrices.List,
         Form = new(DefaultBaseUrl, "Leave empty for OpenAI's public API.", "An OpenAI API key (sk-…)."),
     };

@@ -33,6 +33,10 @@ internal static class GatewaySteps
         .AddEndpointFilterFactory((factory, next) =>
             Step(next, new ResolveStep(Services(factory), GatewayFormat.Anthropic, UsageOperations.Chat, needsMaxTokens: false)));
 
+    /// <summary>The Responses API's continuation of kept calls (<see cref="ContinueStep"/>), after the steps above.</summary>
+    public static RouteHandlerBuilder WithContinuation(this RouteHandlerBuilder route) => route
+        .AddEndpointFilterFactory((factory, next) => Step(next, new ContinueStep(factory.ApplicationServices.GetRequiredService<ResponsesHistory>())));
+
     private static GatewayServices Services(EndpointFilterFactoryContext factory) => factory.ApplicationServices.GetRequiredService<GatewayServices>();
 
     private static EndpointFilterDelegate Step(EndpointFilterDelegate next, IEndpointFilter step) => invocation => step.InvokeAsync(invocation, next);

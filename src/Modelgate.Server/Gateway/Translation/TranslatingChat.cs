@@ -12,7 +12,7 @@ namespace Modelgate.Server.Gateway.Translation;
 /// translated, streaming included. Failures before the first byte become errors with the right status in the
 /// caller's format (<see cref="GatewayDispatch"/>); after it, the stream ends with an error event.
 /// </summary>
-internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewayOptions, GatewayDrain drain)
+internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewayOptions, GatewayDrain drain, ResponsesHistory history)
 {
     /// <summary>
     /// Opens one model of the chain: the answer (whole, or a stream with its first update in hand) to relay, a 400 for a
@@ -27,7 +27,12 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
         bool streaming;
         try
         {
-            (messages, options, error) = format == GatewayFormat.OpenAI ? OpenAIRequestReader.Read(request.Body) : AnthropicRequestReader.Read(request.Body);
+            (messages, options, error) = format switch
+            {
+                GatewayFormat.Anthropic => AnthropicRequestReader.Read(request.Body),
+                GatewayFormat.Responses => ResponsesRequestReader.Read(request.Body),
+                _ => OpenAIRequestReader.Read(request.Body),
+            };
             streaming = request.Body["stream"]?.GetValue<bool>() == true;
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or System.Text.Json.JsonException or ArgumentException or UriFormatException or NullReferenceException)
@@ -38,7 +43,10 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
 
         if (error is not null)
         {
-            return GatewayAnswer.Error(GatewayErrors.Write(format, 400, error, param: "messages"));
+            // The Responses reader starts its messages with the field at fault ("input[2]: …", "tools: …").
+            var field = error.Split(':')[0];
+            return GatewayAnswer.Error(GatewayErrors.Write(format, 400, error,
+                param: format != GatewayFormat.Responses ? "messages" : field.Contains(' ', StringComparison.Ordinal) ? "input" : field));
         }
 
         // The provider's limits, retries, breaker and first-byte timeout are the client's (ModelClients), as in direct mode.
@@ -46,7 +54,7 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
         if (!streaming)
         {
             var response = await client.GetResponseAsync(messages, options, beforeFirstByte);
-            return new GatewayAnswer(caller => WriteAsync(caller, response, messages, resolved, format));
+            return new GatewayAnswer(caller => WriteAsync(caller, request, response, messages, resolved, format));
         }
 
         // The first update decides the status: until a byte is written, a failure can still go to the next fallback.
@@ -54,7 +62,7 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
         return new GatewayAnswer(caller => RelayAsync(caller, request, stream, messages, resolved, format), stream);
     }
 
-    private static async Task WriteAsync(HttpContext context, ChatResponse response, List<ChatMessage> messages, ResolvedModel resolved, GatewayFormat format)
+    private async Task WriteAsync(HttpContext context, GatewayRequest request, ChatResponse response, List<ChatMessage> messages, ResolvedModel resolved, GatewayFormat format)
     {
         if (GatewayCall.Of(context) is { } call)
         {
@@ -71,9 +79,12 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
         }
 
         GatewayErrors.ServedBy(context, resolved);
-        var body = format == GatewayFormat.OpenAI
-            ? OpenAIResponseWriter.Completion(response, resolved.Model.ModelId)
-            : AnthropicResponseWriter.Message(response, resolved.Model.ModelId);
+        object body = format switch
+        {
+            GatewayFormat.Anthropic => AnthropicResponseWriter.Message(response, resolved.Model.ModelId),
+            GatewayFormat.Responses => await KeptAsync(context, ResponsesWriter.Response(response, resolved.Model.ModelId, request.Body, history.Keeps(request.Body))),
+            _ => OpenAIResponseWriter.Completion(response, resolved.Model.ModelId),
+        };
         GatewayCall.Of(context)?.Complete();
         await context.Response.WriteAsJsonAsync(body, context.RequestAborted);
     }
@@ -82,17 +93,23 @@ internal sealed class TranslatingChat(ModelClients models, GatewayOptions gatewa
     {
         GatewayErrors.ServedBy(context, resolved);
         var updates = Counted(stream.ReadAllAsync(gatewayOptions, drain), GatewayCall.Of(context), messages, drain.Ended, context.RequestAborted);
-        if (format == GatewayFormat.OpenAI)
-        {
-            await OpenAIResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId, request.CallerAsksStreamUsage);
-        }
-        else
+        await (format switch
         {
             // message_start needs the prompt's tokens before the provider reports them: a quarter of the usual tokenizer
             // budget keeps this well under a millisecond for every stream; the provider's count follows in message_delta.
-            var inputEstimate = PromptTokens.Estimate(request.Body, TokenEstimator.ExactChars / 4);
-            await AnthropicResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId, inputEstimate);
-        }
+            GatewayFormat.Anthropic => AnthropicResponseWriter.StreamAsync(
+                context, updates, resolved.Model.ModelId, PromptTokens.Estimate(request.Body, TokenEstimator.ExactChars / 4)),
+            GatewayFormat.Responses => ResponsesWriter.StreamAsync(context, updates, resolved.Model.ModelId, request.Body, history.Keeps(request.Body),
+                final => KeptAsync(context, final)),
+            _ => OpenAIResponseWriter.StreamAsync(context, updates, resolved.Model.ModelId, request.CallerAsksStreamUsage),
+        });
+    }
+
+    // A Responses API answer is kept before the caller has it, so a call continuing from it at once finds it.
+    private async Task<System.Text.Json.Nodes.JsonObject> KeptAsync(HttpContext context, System.Text.Json.Nodes.JsonObject response)
+    {
+        await history.KeepAsync(context, response);
+        return response;
     }
 
     // Passes the updates on, noting the first one, the usage and the text, so the call's tokens are known at the end

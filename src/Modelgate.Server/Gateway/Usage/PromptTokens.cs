@@ -5,10 +5,10 @@ using Modelgate.Core.Usage;
 namespace Modelgate.Server.Gateway.Usage;
 
 /// <summary>
-/// Counts the tokens of a request's prompt (either wire format) with the tokenizer: for calls whose provider reported
-/// none, for Anthropic's count_tokens answered here, and for the first event of a translated Anthropic stream. The
-/// prompt is what the model reads: the system prompt, each message's text, thinking, tool calls and tool results, and
-/// the tool definitions; images and documents are not counted. Bounded like every count (<see cref="TokenEstimator"/>):
+/// Counts the tokens of a request's prompt (OpenAI's chat, embeddings or Responses format, or Anthropic's) with the
+/// tokenizer: for calls whose provider reported none, for Anthropic's count_tokens answered here, and for the first
+/// event of a translated Anthropic stream. The prompt is what the model reads: the system prompt or instructions, each
+/// message's text, thinking, tool calls and tool results, and the tool definitions; images and documents are not counted. Bounded like every count (<see cref="TokenEstimator"/>):
 /// at most <c>exactChars</c> characters go through the tokenizer, the rest is counted at the rate they showed.
 /// </summary>
 internal static class PromptTokens
@@ -17,6 +17,7 @@ internal static class PromptTokens
     {
         var texts = new List<string>();
         Collect(body["system"], texts);
+        Collect(body["instructions"], texts);
         if (body["messages"] is JsonArray messages)
         {
             foreach (var message in messages)
@@ -45,13 +46,22 @@ internal static class PromptTokens
             }
         }
 
-        // Embeddings: one text or many (token arrays count as their length).
+        // Embeddings: one text or many (token arrays count as their length). Responses: a text, or items.
         var tokenArrays = 0L;
+        var items = false;
         if (body["input"] is { } input)
         {
             foreach (var item in input is JsonArray many ? [.. many] : new JsonNode?[] { input })
             {
-                if (item is JsonArray tokens)
+                if (item is JsonObject responsesItem)
+                {
+                    // A message's content, a function call's arguments or a function call's output.
+                    var parts = new List<string>();
+                    Collect(responsesItem["content"] ?? responsesItem["arguments"] ?? responsesItem["output"], parts);
+                    texts.Add(string.Concat(parts));
+                    items = true;
+                }
+                else if (item is JsonArray tokens)
                 {
                     tokenArrays += tokens.Count;
                 }
@@ -65,7 +75,10 @@ internal static class PromptTokens
                 }
             }
 
-            return tokenArrays + TokenEstimator.EstimateInputs(texts, exactChars).Input;
+            if (!items)
+            {
+                return tokenArrays + TokenEstimator.EstimateInputs(texts, exactChars).Input;
+            }
         }
 
         return texts.Count == 0 ? 0 : TokenEstimator.CountMessages(texts, exactChars);

@@ -14,21 +14,40 @@ internal sealed class StreamUsage(UsageRule rule, bool dropUsageChunk)
     private readonly TextSample _text = new();
     private ReportedUsage _usage;
 
+    /// <summary>The last <c>sequence_number</c> of a Responses API stream (0 before any).</summary>
+    public long LastSequence { get; private set; }
+
+    /// <summary>The data of a Responses API stream's <c>response.completed</c> or <c>response.incomplete</c> event (the whole response), once seen.</summary>
+    public byte[]? CompletedResponse { get; private set; }
+
     /// <summary>Reads one whole event; true when it must not reach the caller.</summary>
     public bool Observe(ReadOnlySpan<byte> sseEvent)
     {
         var drop = false;
+        var completed = false;
         while (sseEvent.Length > 0)
         {
             var newline = sseEvent.IndexOf((byte)'\n');
             var line = newline < 0 ? sseEvent : sseEvent[..newline];
             sseEvent = newline < 0 ? [] : sseEvent[(newline + 1)..];
+            if (line.StartsWith("event:"u8))
+            {
+                var name = line[6..].Trim((byte)' ').TrimEnd((byte)'\r');
+                completed = rule == UsageRule.OpenAIResponses && (name.SequenceEqual("response.completed"u8) || name.SequenceEqual("response.incomplete"u8));
+                continue;
+            }
+
             if (!line.StartsWith("data:"u8))
             {
                 continue;
             }
 
             var data = line[5..].TrimStart((byte)' ').TrimEnd((byte)'\r');
+            if (completed)
+            {
+                CompletedResponse = data.ToArray();
+            }
+
             if (data.Length == 0 || data[0] != (byte)'{')
             {
                 continue;
@@ -36,8 +55,9 @@ internal sealed class StreamUsage(UsageRule rule, bool dropUsageChunk)
 
             try
             {
-                var found = UsageScanner.Scan(data, ref _usage, _text);
+                var found = UsageScanner.Scan(data, ref _usage, _text, deltasOnly: rule == UsageRule.OpenAIResponses);
                 drop |= dropUsageChunk && found.Usage && found.EmptyChoices;
+                LastSequence = found.Sequence ?? LastSequence;
             }
             catch (JsonException)
             {

@@ -25,6 +25,8 @@ internal struct ReportedUsage
     {
         UsageRule.OpenAIChat when PromptTokens is { } p && CompletionTokens is { } c => new TokenCounts(p, c, Math.Min(CachedTokens ?? 0, p)),
         UsageRule.OpenAIEmbeddings when PromptTokens is { } p => new TokenCounts(p, 0),
+        // The Responses API names its counts like Anthropic's, but its input_tokens include cached ones, as OpenAI's do.
+        UsageRule.OpenAIResponses when InputTokens is { } i && OutputTokens is { } o => new TokenCounts(i, o, Math.Min(CachedTokens ?? 0, i)),
         // Anthropic's input_tokens leave out cache reads and writes; Modelgate's input counts every prompt token.
         UsageRule.Anthropic when InputTokens is { } i && OutputTokens is { } o =>
             new TokenCounts(i + (CacheReadTokens ?? 0) + (CacheCreationTokens ?? 0), o, CacheReadTokens ?? 0)
@@ -37,8 +39,12 @@ internal struct ReportedUsage
     };
 
     /// <summary>Input tokens alone, when known (a stream cut after Anthropic's message_start).</summary>
-    public readonly long? Input(UsageRule rule) =>
-        rule == UsageRule.Anthropic ? InputTokens is { } i ? i + (CacheReadTokens ?? 0) + (CacheCreationTokens ?? 0) : null : PromptTokens;
+    public readonly long? Input(UsageRule rule) => rule switch
+    {
+        UsageRule.Anthropic => InputTokens is { } i ? i + (CacheReadTokens ?? 0) + (CacheCreationTokens ?? 0) : null,
+        UsageRule.OpenAIResponses => InputTokens,
+        _ => PromptTokens,
+    };
 }
 
 /// <summary>
@@ -48,14 +54,19 @@ internal struct ReportedUsage
 /// </summary>
 internal static class UsageScanner
 {
-    /// <summary>What one JSON value held besides usage.</summary>
-    public readonly record struct Found(bool Usage, bool EmptyChoices);
+    /// <summary>What one JSON value held besides usage: a Responses stream event's <c>sequence_number</c> too.</summary>
+    public readonly record struct Found(bool Usage, bool EmptyChoices, long? Sequence = null);
 
+    /// <summary>
+    /// Reads <paramref name="json"/>. With <paramref name="deltasOnly"/> (a Responses API stream, whose events repeat
+    /// the whole text when a part ends) only <c>delta</c> strings are collected as text.
+    /// </summary>
     /// <exception cref="JsonException">The JSON is malformed.</exception>
-    public static Found Scan(ReadOnlySpan<byte> json, ref ReportedUsage usage, TextSample? text)
+    public static Found Scan(ReadOnlySpan<byte> json, ref ReportedUsage usage, TextSample? text, bool deltasOnly = false)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 128 });
         var (sawUsage, emptyChoices) = (false, false);
+        long? sequence = null;
         while (reader.Read())
         {
             if (reader.TokenType != JsonTokenType.PropertyName)
@@ -89,7 +100,12 @@ internal static class UsageScanner
                     }
                 }
             }
-            else if (text is not null && IsText(ref reader))
+            else if (reader.CurrentDepth == 1 && reader.ValueTextEquals("sequence_number"u8))
+            {
+                reader.Read();
+                sequence = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number) ? number : sequence;
+            }
+            else if (text is not null && (deltasOnly ? reader.ValueTextEquals("delta"u8) : IsText(ref reader)))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
@@ -99,7 +115,7 @@ internal static class UsageScanner
             }
         }
 
-        return new Found(sawUsage, emptyChoices);
+        return new Found(sawUsage, emptyChoices, sequence);
     }
 
     // Stream deltas are short: unescaped on the stack rather than as a new string each. Once the sample is full, text

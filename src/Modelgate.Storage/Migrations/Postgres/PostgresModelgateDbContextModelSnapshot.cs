@@ -503,6 +503,49 @@ namespace Modelgate.Storage.Migrations.Postgres
                     b.ToTable("settings", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.StoredResponseItemEntity", b =>
+                {
+                    b.Property<string>("ResponseId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("response_id");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("ItemId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("item_id");
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("key_id");
+
+                    b.Property<string>("PreviousResponseId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("previous_response_id");
+
+                    b.HasKey("ResponseId", "Ordinal");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("ItemId");
+
+                    b.ToTable("response_items", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.UsageRecordEntity", b =>
                 {
                     b.Property<long>("Id")

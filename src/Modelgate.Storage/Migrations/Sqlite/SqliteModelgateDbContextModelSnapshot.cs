@@ -492,6 +492,49 @@ namespace Modelgate.Storage.Migrations.Sqlite
                     b.ToTable("settings", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.StoredResponseItemEntity", b =>
+                {
+                    b.Property<string>("ResponseId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("response_id");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ordinal");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("ItemId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("item_id");
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<string>("PreviousResponseId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_response_id");
+
+                    b.HasKey("ResponseId", "Ordinal");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("ItemId");
+
+                    b.ToTable("response_items", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.UsageRecordEntity", b =>
                 {
                     b.Property<long>("Id")
