@@ -37,6 +37,12 @@ internal sealed class ProviderErrorBodies(string provider, HttpMessageHandler in
             using var reader = new StreamReader(stream);
             var buffer = new char[MaxChars];
             var read = await reader.ReadBlockAsync(buffer, cancellationToken);
+            // A body cut at the limit may end inside a surrogate pair: the half is not text.
+            if (read > 0 && char.IsHighSurrogate(buffer[read - 1]))
+            {
+                read--;
+            }
+
             return new string(buffer, 0, read);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
@@ -55,8 +61,9 @@ internal sealed class ProviderErrorBodies(string provider, HttpMessageHandler in
             return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("error", out var error)
                 && error.ValueKind == JsonValueKind.String ? error.GetString() : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
+            // Not JSON, or JSON whose strings are not text: nothing to quote, the status stays.
             return null;
         }
     }

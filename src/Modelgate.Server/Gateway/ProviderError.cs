@@ -13,7 +13,8 @@ internal static partial class ProviderError
     /// <summary>
     /// The message and code of an error body: OpenAI's <c>{"error":{"message","code"}}</c>, Anthropic's
     /// <c>{"type":"error","error":{"type","message"}}</c>, Ollama's <c>{"error":"..."}</c>, vLLM's top-level
-    /// <c>{"message"}</c>, or a short plain-text line (Ollama and Go servers answer so); an HTML page yields nothing.
+    /// <c>{"message"}</c>, Gemini's array of one such error, or a short plain-text line (Ollama and Go servers answer so);
+    /// an HTML page yields nothing. Never throws: it runs on the error path, where a throw would be a 500.
     /// </summary>
     public static (string? Message, string? Code) Read(string? text)
     {
@@ -26,6 +27,12 @@ internal static partial class ProviderError
         {
             using var document = JsonDocument.Parse(text);
             var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Array && root.GetArrayLength() > 0)
+            {
+                // Gemini wraps its error in an array: [{"error":{"code":404,"message":"models/x is not found…"}}].
+                root = root[0];
+            }
+
             if (root.ValueKind != JsonValueKind.Object)
             {
                 return (null, null);
@@ -49,10 +56,28 @@ internal static partial class ProviderError
             var line = text.Trim();
             return line.Length <= 300 && !line.StartsWith('<') && !line.Contains('\n', StringComparison.Ordinal) ? (line, null) : (null, null);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // JSON whose strings are not text (an unpaired surrogate escaped): nothing to quote.
+            return (null, null);
+        }
     }
 
     /// <summary>The error body an SDK's exception kept (OpenAI's, Anthropic's, or Modelgate's own for OllamaSharp), or null.</summary>
     public static string? BodyOf(Exception error)
+    {
+        try
+        {
+            return Body(error);
+        }
+        catch (InvalidOperationException)
+        {
+            // An SDK that could not buffer the body (the connection broke while reading it): the status says enough.
+            return null;
+        }
+    }
+
+    private static string? Body(Exception error)
     {
         for (var e = error; e is not null; e = e.InnerException)
         {
