@@ -7,6 +7,7 @@ namespace Modelgate.Server.Tests.Clients;
 /// The real npm clients pointed straight at the fake upstream, no gateway: proves the fake's Responses API (and its
 /// Anthropic one) is what these clients accept, and records what each of them sends.
 /// </summary>
+[Collection(NpmClientsCollection.Name)]
 public sealed class NpmClientsOnTheFakeTests : IAsyncLifetime
 {
     private const string Model = "fake-chat-large";

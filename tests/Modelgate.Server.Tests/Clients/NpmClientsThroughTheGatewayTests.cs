@@ -10,6 +10,7 @@ namespace Modelgate.Server.Tests.Clients;
 /// (translated to chat completions) or of an Anthropic provider (translated to messages). Whatever the provider, the
 /// caller sees OpenAI's Responses API: the same response, the same events in the same order, tools and usage.
 /// </summary>
+[Collection(NpmClientsCollection.Name)]
 public sealed class NpmClientsThroughTheGatewayTests(GatewayOnAPort gateway) : IClassFixture<GatewayOnAPort>, IAsyncLifetime
 {
     private const string UpstreamKey = "sk-upstream-secret-000000000000000NPMC";
