@@ -74,7 +74,9 @@ internal sealed partial class ResponsesHistory(ResponseStore store, GatewayDrain
 
         // What the call itself sent is what is kept of it (ContinuedFrom), not the conversation it stands for.
         context.Features.Set(new ContinuedFrom(previous, body["input"]?.DeepClone()));
-        var conversation = new List<(JsonNode? Item, bool Kept)>();
+        // Each item with the length of its kept JSON (0 for what the caller sent): kept items are measured as read, not
+        // serialized again.
+        var conversation = new List<(JsonNode? Item, int KeptChars)>();
         if (previous is not null)
         {
             if (await store.ConversationAsync(previous, key.Id, cancellationToken) is not { } kept)
@@ -82,17 +84,17 @@ internal sealed partial class ResponsesHistory(ResponseStore store, GatewayDrain
                 return Refused($"Previous response '{previous}' is not kept: {KeptFor} Send the whole conversation as input.", "previous_response_id", "previous_response_not_found");
             }
 
-            conversation.AddRange(kept.Select(json => (JsonNode.Parse(json), true)));
+            conversation.AddRange(kept.Select(json => (JsonNode.Parse(json), json.Length)));
         }
 
-        conversation.AddRange((items is null ? [UserMessage(body["input"])] : items.Select(i => i?.DeepClone())).Select(i => (i, false)));
+        conversation.AddRange((items is null ? [UserMessage(body["input"])] : items.Select(i => i?.DeepClone())).Select(i => (i, 0)));
 
         // References — the caller's, and those inside kept calls — become the kept items they name.
         var ids = conversation.Select(c => c.Item).OfType<JsonObject>().Where(IsReference).Select(r => r["id"]!.GetValue<string>()).Distinct().ToList();
         var found = ids.Count == 0 ? new Dictionary<string, string>() : await store.ItemsByIdAsync(ids, key.Id, cancellationToken);
         var expanded = new JsonArray();
         long keptChars = 0;
-        foreach (var (item, kept) in conversation)
+        foreach (var (item, chars) in conversation)
         {
             if (item is JsonObject reference && IsReference(reference))
             {
@@ -107,8 +109,8 @@ internal sealed partial class ResponsesHistory(ResponseStore store, GatewayDrain
             }
             else
             {
-                keptChars += kept ? item?.ToJsonString().Length ?? 0 : 0;
-                Add(expanded, kept && item is JsonObject replayed ? Replayed(replayed) : item);
+                keptChars += chars;
+                Add(expanded, chars > 0 && item is JsonObject replayed ? Replayed(replayed) : item);
             }
         }
 
