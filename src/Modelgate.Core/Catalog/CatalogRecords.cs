@@ -12,10 +12,23 @@ public sealed record Pricing(decimal? InputPerMillion = null, decimal? OutputPer
     public static readonly Pricing Unknown = new();
 }
 
-/// <summary>Request and token limits per minute; null means none.</summary>
+/// <summary>
+/// Limits of a provider, a model or a virtual key: requests and tokens per minute, and (keys only) requests in flight
+/// at once; null means none. A limit named in <see cref="Shadow"/> is counted and reported but not enforced, so a new
+/// limit can be watched before it is switched on.
+/// </summary>
 public sealed record RateLimits(int? RequestsPerMinute = null, long? TokensPerMinute = null)
 {
     public static readonly RateLimits None = new();
+
+    /// <summary>Requests in flight at once (virtual keys only); null: no limit.</summary>
+    public int? ConcurrentRequests { get; init; }
+
+    /// <summary>The limits that are counted and reported but not enforced.</summary>
+    public LimitKinds Shadow { get; init; }
+
+    /// <summary>Whether <paramref name="kind"/> is only counted (shadow mode), not enforced.</summary>
+    public bool IsShadow(LimitKinds kind) => (Shadow & kind) != 0;
 }
 
 /// <summary>A provider as configured. The key stays encrypted here; only resolution decrypts it.</summary>
@@ -52,4 +65,8 @@ public sealed record ModelDefinition(
     ModelParameters Parameters,
     Pricing Pricing,
     int? ContextWindow,
-    int? EmbeddingDimensions);
+    int? EmbeddingDimensions)
+{
+    /// <summary>Requests and tokens per minute for this model (across every caller); none by default.</summary>
+    public RateLimits Limits { get; init; } = RateLimits.None;
+}

@@ -25,6 +25,12 @@ public sealed record VirtualKey(
     /// <summary>A spending limit per period; null: none.</summary>
     public Budget? Budget { get; init; }
 
+    /// <summary>
+    /// The key's own requests and tokens per minute and requests in flight at once; its <see cref="RateLimits.Shadow"/>
+    /// may also name <see cref="LimitKinds.Budget"/>, to count the budget without enforcing it.
+    /// </summary>
+    public RateLimits Limits { get; init; } = RateLimits.None;
+
     /// <summary>A new secret and what is stored of it. The secret is returned to the administrator once, never stored.</summary>
     public static (string Secret, string Hash, string Prefix) NewSecret()
     {
