@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of Modelgate against real servers: SQLite, plus a throwaway PostgreSQL on loopback
-# that this script installs (Debian package) if missing and starts itself, and the admin console in
+# Runs every test of Modelgate against real servers: SQLite, plus a throwaway PostgreSQL and Redis on loopback
+# that this script installs (Debian packages) if missing and starts itself, and the admin console in
 # Debian's headless Chromium (installed if missing), with the real npm clients of tests/clients (npm ci).
 # Prints "N passed, N failed, N skipped".
 set -euo pipefail
@@ -9,6 +9,7 @@ source scripts/test-services.sh
 trap stop_services EXIT
 
 start_postgres
+start_redis
 ensure_chromium
 install_npm_clients
 

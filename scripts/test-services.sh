@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Starts the real servers the tests need, on loopback, in throwaway folders: PostgreSQL (installed from
+# Starts the real servers the tests need, on loopback, in throwaway folders: PostgreSQL and Redis (installed from
 # Debian's packages when missing); and makes sure Debian's Chromium is there for the browser tests.
-# Installs the npm clients the client tests run (tests/clients). Sourced by test.sh; exports MODELGATE_TEST_POSTGRES and
+# Installs the npm clients the client tests run (tests/clients). Sourced by test.sh; exports MODELGATE_TEST_POSTGRES,
+# MODELGATE_TEST_REDIS, MODELGATE_REDIS_SERVER (for tests that stop and start a Redis of their own) and
 # MODELGATE_CHROMIUM, and registers cleanup.
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -34,6 +35,26 @@ start_postgres() {
   echo "test.sh: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 }
 
+# Redis for the limits shared by a fleet: one throwaway server for the tests, and the binary for tests that need a Redis
+# of their own to stop and start.
+start_redis() {
+  if ! command -v redis-server >/dev/null 2>&1; then
+    echo "test.sh: installing Redis (Debian package)"
+    apt_install redis-server
+  fi
+  REDIS_DIR=$(mktemp -d /tmp/modelgate-redis.XXXXXX)
+  local port; port=$(free_port)
+  redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no --daemonize yes \
+    --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/log"
+  for _ in $(seq 1 50); do
+    if redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG; then break; fi
+    sleep 0.1
+  done
+  export MODELGATE_TEST_REDIS="127.0.0.1:$port"
+  export MODELGATE_REDIS_SERVER; MODELGATE_REDIS_SERVER=$(command -v redis-server)
+  echo "test.sh: Redis $(redis-server --version | awk '{print $3}' | sed 's/v=//') on 127.0.0.1:$port"
+}
+
 # The console's browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
 ensure_chromium() {
   if ! command -v chromium >/dev/null 2>&1; then
@@ -62,4 +83,5 @@ install_npm_clients() {
 
 stop_services() {
   if [ -n "${PG_DIR:-}" ]; then "${PG_STOP[@]}" >/dev/null 2>&1 || true; rm -rf "$PG_DIR"; fi
+  if [ -n "${REDIS_DIR:-}" ]; then kill "$(cat "$REDIS_DIR/redis.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$REDIS_DIR"; fi
 }

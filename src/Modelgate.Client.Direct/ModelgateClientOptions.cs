@@ -33,4 +33,14 @@ public sealed class ModelgateClientOptions
 
     /// <summary>Whether each call is recorded in Modelgate's usage tables (tokens, cost, latency), like gateway calls. Default: true.</summary>
     public bool RecordUsage { get; set; } = true;
+
+    /// <summary>
+    /// Redis where the fleet's limits are counted (a StackExchange.Redis configuration string; default:
+    /// <c>MODELGATE_REDIS</c>): set it to the same Redis as the servers', so calls made here and through the gateway
+    /// share every limit and budget. Unset: limits are counted in this process.
+    /// </summary>
+    public string? Redis { get; set; }
+
+    /// <summary>What limits do while <see cref="Redis"/> is out of reach (default: <c>MODELGATE_LIMITS_WITHOUT_REDIS</c>, else local).</summary>
+    public Core.Limits.SharedCountersPolicy LimitsWithoutRedis { get; set; } = Core.Limits.SharedCountersPolicy.Local;
 }

@@ -30,6 +30,11 @@ public static class ModelgateDirectServiceCollectionExtensions
             o.DataDirectory ??= Path.GetFullPath(config["MODELGATE_DATA_DIR"] is { Length: > 0 } dir ? dir : "data");
             o.Database ??= config["MODELGATE_DATABASE"];
             o.MasterKey ??= config["MODELGATE_MASTER_KEY"];
+            o.Redis ??= config["MODELGATE_REDIS"] is { Length: > 0 } redis ? redis : null;
+            if (Enum.TryParse<Core.Limits.SharedCountersPolicy>(config["MODELGATE_LIMITS_WITHOUT_REDIS"], ignoreCase: true, out var policy))
+            {
+                o.LimitsWithoutRedis = policy;
+            }
         });
         if (configure is not null)
         {
@@ -54,7 +59,11 @@ public static class ModelgateDirectServiceCollectionExtensions
         {
             SpillPath = Path.Combine(Options(sp).DataDirectory!, "usage-spill-client.jsonl"),
         });
-        // The pipeline's rules, as the gateway applies them: provider limits, retries, breakers, deadlines; the SDK
+        // Limits counted with the servers' in Redis when it is configured, else in this process.
+        services.AddSingleton<Core.Limits.ILimitCounters>(sp => Options(sp).Redis is { Length: > 0 } redis
+            ? Storage.Limits.LimitsServiceCollectionExtensions.Fleet(sp, Storage.Limits.RedisLimitCounters.Connect(redis), Options(sp).LimitsWithoutRedis, () => 1)
+            : new Core.Limits.InProcessLimitCounters(sp.GetRequiredService<TimeProvider>()));
+        // The pipeline's rules, as the gateway applies them: limits, retries, breakers, deadlines; the SDK
         // clients get connections of their own, renewed every 5 minutes (DNS changes are seen).
         services.AddModelgatePipeline(
             sp => PipelineOptions.Checked(Options(sp).FirstByteTimeout, Options(sp).RequestTimeout, Options(sp).StreamIdleTimeout),

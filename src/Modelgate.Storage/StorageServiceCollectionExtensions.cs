@@ -68,6 +68,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton<UsageMetrics>(sp => new UsageMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<SpendLedger>();
+        services.AddSingleton<Core.Pipeline.IKeySpend>(sp => sp.GetRequiredService<SpendLedger>());
         services.AddSingleton<UsageWriter>();
         services.AddSingleton<IUsageRecorder>(sp => sp.GetRequiredService<UsageWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<UsageWriter>());

@@ -15,9 +15,10 @@ public abstract class UsageLimitsAndMetricsTests<TServer>(TServer server) : Usag
         Upstream.Usage = (Prompt: 1000, Completion: 0, Cached: 0);
         using var caller = Caller(secret);
 
-        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.OK);
+        // A budget reserves what a call may cost before it is sent: max_tokens keeps that within this tiny budget.
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model, maxTokens: 10))).ExpectAsync(HttpStatusCode.OK);
         await UsageAsync(keyId, 1);
-        var refused = await caller.PostJsonAsync("/v1/chat/completions", Chat(model));
+        var refused = await caller.PostJsonAsync("/v1/chat/completions", Chat(model, maxTokens: 10));
         var error = (await refused.ExpectAsync(HttpStatusCode.TooManyRequests)).GetProperty("error");
 
         Assert.Equal("budget_exceeded", error.Str("code"));
@@ -29,7 +30,7 @@ public abstract class UsageLimitsAndMetricsTests<TServer>(TServer server) : Usag
         Assert.True(spend.GetProperty("exhausted").GetBoolean());
 
         await (await Admin.PutJsonAsync($"/api/v1/keys/{keyId}", new { budget_usd = 1m })).ExpectAsync(HttpStatusCode.OK);
-        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.OK);
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model, maxTokens: 10))).ExpectAsync(HttpStatusCode.OK);
     }
 
     [Fact]
@@ -42,12 +43,13 @@ public abstract class UsageLimitsAndMetricsTests<TServer>(TServer server) : Usag
         Upstream.Usage = (Prompt: 1000, Completion: 200, Cached: 0);
         using var caller = Caller(secret);
 
-        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model))).ExpectAsync(HttpStatusCode.OK);
-        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model, stream: true))).Content.ReadAsStringAsync();
-        // A call's tokens count once it is over, after its last byte reached the caller (with its usage record):
+        // Each call reserves its prompt and its max_tokens (about 210 tokens) and then counts what it used (1,200).
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model, maxTokens: 200))).ExpectAsync(HttpStatusCode.OK);
+        await (await caller.PostJsonAsync("/v1/chat/completions", Chat(model, maxTokens: 200, stream: true))).Content.ReadAsStringAsync();
+        // What a call used counts once it is over, after its last byte reached the caller (with its usage record):
         // the caller may be quicker than that, so wait for both records before the call that must be refused.
         await UsageAsync(keyId, 2);
-        var refused = await caller.PostJsonAsync("/v1/chat/completions", Chat(model));
+        var refused = await caller.PostJsonAsync("/v1/chat/completions", Chat(model, maxTokens: 200));
 
         var error = (await refused.ExpectAsync(HttpStatusCode.TooManyRequests)).GetProperty("error");
         Assert.Contains("1500 tokens per minute", error.Str("message"), StringComparison.Ordinal);

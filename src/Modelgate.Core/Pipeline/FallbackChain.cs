@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Modelgate.Core.Limits;
 using Modelgate.Core.Resolution;
 
 namespace Modelgate.Core.Pipeline;
@@ -6,7 +7,9 @@ namespace Modelgate.Core.Pipeline;
 /// <summary>
 /// Tries the models of a resolved chain in turn until one serves: the next one is tried only after a failure before
 /// the first byte that <see cref="ProviderResilience.IsFallbackWorthy"/> blames on the provider (no answer, timeout,
-/// 408/429/5xx, a refused key, an open circuit, the provider's configured limit). Every attempt, retries and
+/// 408/429/5xx, a refused key, an open circuit, a provider's or a model's configured limit). Before each model is
+/// asked, the call's limits take what the attempt needs (<see cref="CallLimits.ReserveAsync"/>) and a model that fails
+/// gives it back. Every attempt, retries and
 /// fallbacks together, must produce its first byte within <see cref="PipelineOptions.RequestTimeout"/>; past it the
 /// call fails with a <see cref="DeadlineExceededException"/>. The caller's own cancellation ends it at once. Each model given up
 /// on is logged once (<see cref="PipelineLog"/>).
@@ -15,7 +18,8 @@ public static class FallbackChain
 {
     /// <summary>
     /// Runs <paramref name="attempt"/> for each model until one succeeds; <paramref name="trying"/> hears of each model
-    /// before its attempt. The attempt's token is the call's deadline (and the caller's token).
+    /// before its attempt. The attempt's token is the call's deadline (and the caller's token). <paramref name="limits"/>
+    /// are the call's limits (null: none).
     /// </summary>
     public static async Task<(T Result, ResolvedModel Served)> RunAsync<T>(
         IReadOnlyList<ResolvedModel> chain,
@@ -23,6 +27,7 @@ public static class FallbackChain
         Func<ResolvedModel, CancellationToken, Task<T>> attempt,
         Action<ResolvedModel>? trying,
         ILogger logger,
+        CallLimits? limits,
         CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -33,7 +38,26 @@ public static class FallbackChain
             trying?.Invoke(model);
             try
             {
-                return (await attempt(model, deadline.Token), model);
+                if (limits is not null)
+                {
+                    await limits.ReserveAsync(model, deadline.Token);
+                }
+
+                try
+                {
+                    return (await attempt(model, deadline.Token), model);
+                }
+                catch (Exception e)
+                {
+                    // Nothing was used: what the model reserved goes back before the next one, or the caller, is told
+                    // (and its request too when an open circuit sent nothing).
+                    if (limits is not null)
+                    {
+                        await limits.ReleaseAsync(sent: e is not Polly.CircuitBreaker.BrokenCircuitException);
+                    }
+
+                    throw;
+                }
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
             {

@@ -41,16 +41,10 @@ public sealed class KeyScope(string keyName, CurrentCatalog catalog, IKeySpend s
     }
 
     /// <summary>The purpose's chain now, narrowed to what <paramref name="key"/> may call (the whole chain without a key).</summary>
-    public static (Guid? KeyId, IReadOnlyList<ResolvedModel> Chain) Chain(KeyScope? key, ModelResolver resolver, Purpose purpose)
+    public static (VirtualKey? Key, IReadOnlyList<ResolvedModel> Chain) Chain(KeyScope? key, ModelResolver resolver, Purpose purpose)
     {
         var chain = resolver.Chain(purpose);
-        if (key is null)
-        {
-            return (null, chain);
-        }
-
-        var (admitted, allowed) = key.Admit(purpose, chain);
-        return (admitted.Id, allowed);
+        return key is null ? (null, chain) : key.Admit(purpose, chain);
     }
 
     // Looked up once per catalog version. A name reused after a rotation (the old key revoked, a new one made) means

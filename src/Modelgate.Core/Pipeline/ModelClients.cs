@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Modelgate.Core.Limits;
 using Modelgate.Core.Resolution;
 
 namespace Modelgate.Core.Pipeline;
@@ -11,8 +12,11 @@ namespace Modelgate.Core.Pipeline;
 /// parameters (<see cref="ProviderClientCache"/>), under the per-attempt rules of <see cref="ProviderResilience"/>
 /// (limits, retry, circuit breaker, first-byte timeout), made once per SDK client.
 /// </summary>
-public sealed class ModelClients(ProviderClientCache clients, ProviderResilience resilience, ILoggerFactory? loggers = null)
+public sealed class ModelClients(ProviderClientCache clients, ProviderResilience resilience, Limiter limiter, ILoggerFactory? loggers = null)
 {
+    /// <summary>The configured limits, taken per call (<see cref="Limiter.Start"/>).</summary>
+    public Limiter Limiter => limiter;
+
     /// <summary>Where the pipeline's failures are logged (<see cref="PipelineLog"/>).</summary>
     public ILogger Logger { get; } = (loggers ?? NullLoggerFactory.Instance).CreateLogger(PipelineLog.Category);
 

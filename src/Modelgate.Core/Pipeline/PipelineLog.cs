@@ -5,7 +5,7 @@ namespace Modelgate.Core.Pipeline;
 
 /// <summary>
 /// The pipeline's failures in the log, once each, at Warning, the same for both entrances: a model given up on (after
-/// its retries), a call a provider's configured limit refused, a stream the provider cut. Only names, statuses and
+/// its retries), a stream the provider cut (a configured limit's refusal is logged by <see cref="Limits.Limiter"/>). Only names, statuses and
 /// exception types are written — never a key, a prompt or what the provider said.
 /// </summary>
 public static partial class PipelineLog
@@ -18,11 +18,9 @@ public static partial class PipelineLog
     {
         switch (error)
         {
-            case ProviderLimitReachedException limited:
-                LimitReached(logger, model.Provider.Name, limited.Limit, model.Model.ModelId);
-                break;
-            case Polly.CircuitBreaker.BrokenCircuitException or OperationCanceledException:
-                // The circuit's opening was logged once; a caller who left is no failure of the provider's.
+            case Limits.LimitReachedException or Polly.CircuitBreaker.BrokenCircuitException or OperationCanceledException:
+                // A limit's refusal and the circuit's opening were logged once where they happened; a caller who left is
+                // no failure of the provider's.
                 break;
             default:
                 ProviderFailed(logger, model.Provider.Name, model.Model.ModelId, Describe(error));
@@ -41,9 +39,6 @@ public static partial class PipelineLog
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Provider {Provider} failed for model {Model}: {Failure}.")]
     public static partial void ProviderFailed(ILogger logger, string provider, string model, string failure);
-
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Provider {Provider} is at its configured limit of {Limit}: a call for model {Model} was not sent.")]
-    public static partial void LimitReached(ILogger logger, string provider, string limit, string model);
 
     [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Provider {Provider} cut the stream of model {Model}: {Reason}")]
     public static partial void StreamCut(ILogger logger, string provider, string model, string reason);

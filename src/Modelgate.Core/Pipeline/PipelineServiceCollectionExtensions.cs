@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Modelgate.Core.Limits;
 using Modelgate.Core.Providers;
 using Modelgate.Core.Resolution;
 
@@ -11,7 +12,8 @@ public static class PipelineServiceCollectionExtensions
     /// <summary>
     /// Registers the provider kinds' adapters, the SDK clients per model (made with <paramref name="handler"/>'s
     /// connections, and dropped when the catalog changes, with the keys they hold), and the pipeline's rules: the time
-    /// bounds of <paramref name="options"/>, provider limits, retries and circuit breakers (<see cref="ProviderResilience"/>)
+    /// bounds of <paramref name="options"/>, the configured limits (<see cref="Limiter"/>, counted in this process unless an
+    /// <see cref="ILimitCounters"/> was registered before), retries and circuit breakers (<see cref="ProviderResilience"/>)
     /// and the guarded clients both entrances call (<see cref="ModelClients"/>). Needs <see cref="CurrentCatalog"/>.
     /// </summary>
     public static IServiceCollection AddModelgatePipeline(
@@ -30,7 +32,11 @@ public static class PipelineServiceCollectionExtensions
             return cache;
         });
         services.AddSingleton(options);
-        services.AddSingleton<ProviderLimits>();
+        // Limits are counted in this process unless the host shares them (Redis, for a fleet).
+        services.TryAddSingleton<ILimitCounters>(sp => new InProcessLimitCounters(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new Limiter(
+            sp.GetRequiredService<ILimitCounters>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IKeySpend>(),
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<Limiter>>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<ProviderResilience>();
         services.AddSingleton<ModelClients>();
         return services;

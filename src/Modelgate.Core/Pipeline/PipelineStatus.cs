@@ -16,7 +16,8 @@ public static class PipelineStatus
     /// </summary>
     public static int? Of(Exception error) => error switch
     {
-        ProviderLimitReachedException => 429,
+        Limits.LimitReachedException => 429,
+        Limits.LimitCountersUnavailableException => 503,
         Polly.CircuitBreaker.BrokenCircuitException => 503,
         Polly.Timeout.TimeoutRejectedException or TimeoutException => 504,
         _ => ModelgateProviderException.StatusOf(error),
@@ -25,7 +26,8 @@ public static class PipelineStatus
     /// <summary>The gateway's status and error code for a failed call (the usage record's status and error class).</summary>
     public static (int Status, string Code) Answer(Exception error) => error switch
     {
-        ProviderLimitReachedException => (429, "rate_limit_exceeded"),
+        Limits.LimitReachedException limited => (429, limited.Code),
+        Limits.LimitCountersUnavailableException => (503, "limits_unavailable"),
         Polly.CircuitBreaker.BrokenCircuitException => (503, "upstream_unavailable"),
         Polly.Timeout.TimeoutRejectedException or TimeoutException or OperationCanceledException => (504, "upstream_timeout"),
         _ when ModelgateProviderException.StatusOf(error) is { } status => ForProviderStatus(status),

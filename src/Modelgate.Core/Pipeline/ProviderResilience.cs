@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Modelgate.Core.Limits;
 using Modelgate.Core.Resolution;
 using Polly;
 using Polly.CircuitBreaker;
@@ -12,14 +13,16 @@ namespace Modelgate.Core.Pipeline;
 /// Per model, Polly pipelines for the part of a call before its first byte — the same objects for gateway calls
 /// (raw HTTP, <see cref="SendAsync"/>) and SDK calls (<see cref="ExecuteAsync{T}"/>: the gateway's translated calls and
 /// the client library's direct mode); each path counts its own outcomes, and a model whose circuit one path opened is
-/// refused by the other too, before a permit of the provider's limits is taken. Bounded retries with
+/// refused by the other too. Bounded retries with
 /// exponential backoff and jitter on connection failures, timeouts, 408 and 5xx (not on a provider's 429: its limit is
 /// not a failure), inside a circuit breaker that stops sending
-/// to a model that keeps failing (its calls then go straight to the next fallback); every attempt takes a permit of the
-/// provider's configured limits first, and must produce its first byte within <see cref="PipelineOptions.FirstByteTimeout"/>.
+/// to a model that keeps failing (its calls then go straight to the next fallback); every attempt must produce its first
+/// byte within <see cref="PipelineOptions.FirstByteTimeout"/>. Configured limits are taken once per model before these
+/// rules run (<see cref="Limits.CallLimits"/>, from <see cref="FallbackChain"/>); each retry takes one more request from
+/// the provider's and the model's requests per minute.
 /// A breaker opening and closing is logged once each, at Warning.
 /// </summary>
-public sealed partial class ProviderResilience(TimeProvider time, PipelineOptions options, ProviderLimits limits, ILogger<ProviderResilience>? logger = null)
+public sealed partial class ProviderResilience(TimeProvider time, PipelineOptions options, Limiter limiter, ILogger<ProviderResilience>? logger = null)
 {
     public const int MaxRetries = 2;
     private readonly ILogger _logger = logger ?? NullLogger<ProviderResilience>.Instance;
@@ -48,7 +51,8 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
     /// </summary>
     public static bool IsFallbackWorthy(Exception error) => error switch
     {
-        ProviderLimitReachedException or ExecutionRejectedException => true,
+        LimitReachedException limited => limited.Bucket.AnotherModelMayServe,
+        ExecutionRejectedException => true,
         OperationCanceledException or ModelgateConfigurationException => false,
         _ => ModelgateProviderException.StatusOf(error) is { } status ? IsProviderFault(status) : IsTransportFailure(error),
     };
@@ -73,26 +77,28 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
 
     /// <summary>
     /// Sends a request built afresh for each attempt. Throws <see cref="BrokenCircuitException"/> while the model's
-    /// circuit is open and <see cref="ProviderLimitReachedException"/> when an attempt finds the provider at its limit.
+    /// circuit is open.
     /// </summary>
     public ValueTask<HttpResponseMessage> SendAsync(ResolvedModel target, Func<CancellationToken, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {
         var guards = Guards(target);
+        var attempts = 0;
         return guards.HttpRetry.ExecuteAsync(async token =>
         {
-            Admit(target, guards);
+            await AdmitAsync(target, guards, attempts++, token);
             return await guards.HttpGuard.ExecuteAsync(async inner => await send(inner), token);
         }, cancellationToken);
     }
 
-    /// <summary>Runs an SDK call's part before its first byte under the provider's limits, retry, circuit breaker and first-byte timeout.</summary>
+    /// <summary>Runs an SDK call's part before its first byte under retry, circuit breaker and first-byte timeout.</summary>
     public ValueTask<T> ExecuteAsync<T>(ResolvedModel target, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
     {
         var guards = Guards(target);
-        return guards.SdkRetry.ExecuteAsync(token =>
+        var attempts = 0;
+        return guards.SdkRetry.ExecuteAsync(async token =>
         {
-            Admit(target, guards);
-            return guards.SdkGuard.ExecuteAsync(call, token);
+            await AdmitAsync(target, guards, attempts++, token);
+            return await guards.SdkGuard.ExecuteAsync(call, token);
         }, cancellationToken);
     }
 
@@ -104,20 +110,20 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
         return guards;
     });
 
-    // An open circuit refuses before a permit of the provider's limits is taken (nothing is sent, so nothing counts),
-    // whichever path opened it.
-    private void Admit(ResolvedModel target, ModelGuards guards)
+    // An open circuit refuses whichever path opened it; a retry is one more request to the provider, counted against
+    // its requests per minute (the first attempt's was taken with the call's limits).
+    private async ValueTask AdmitAsync(ResolvedModel target, ModelGuards guards, int attempt, CancellationToken cancellationToken)
     {
         if (guards.IsOpen)
         {
             throw new BrokenCircuitException($"The circuit of model '{target.Model.ModelId}' at provider '{target.Provider.Name}' is open.");
         }
 
-        limits.Acquire(target);
+        if (attempt > 0)
+        {
+            await limiter.RetryAsync(target, cancellationToken);
+        }
     }
-
-    /// <summary>Counts a finished call's tokens against its provider's tokens_per_minute.</summary>
-    public void Spent(ResolvedModel target, long tokens) => limits.Spent(target, tokens);
 
     private (ResiliencePipeline<HttpResponseMessage> Retry, ResiliencePipeline<HttpResponseMessage> Guard) BuildHttp(Key key, ModelGuards guards)
     {
@@ -157,7 +163,7 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
     private (ResiliencePipeline Retry, ResiliencePipeline Guard) BuildSdk(Key key, ModelGuards guards)
     {
         // An open circuit and a reached limit are not retried: the call goes to the next model at once.
-        var handle = new PredicateBuilder().Handle<Exception>(e => e is not (ProviderLimitReachedException or BrokenCircuitException) && ModelgateProviderException.ShouldWrap(e)
+        var handle = new PredicateBuilder().Handle<Exception>(e => e is not (LimitReachedException or BrokenCircuitException) && ModelgateProviderException.ShouldWrap(e)
             && (ModelgateProviderException.StatusOf(e) is { } status ? IsRetryable(status) : IsTransportFailure(e)));
         var retry = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions { ShouldHandle = handle, MaxRetryAttempts = MaxRetries, BackoffType = DelayBackoffType.Exponential, UseJitter = true, Delay = TimeSpan.FromMilliseconds(100) })
@@ -198,7 +204,7 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
     private static partial void LogClosed(ILogger logger, string model, string provider);
 
     // The pass-through (raw HTTP) and SDK paths of one model: each has its own breaker, and while either is open (until
-    // its break is over) both refuse the model before a permit of the provider's limits is taken. Reading a breaker's
+    // its break is over) both refuse the model. Reading a breaker's
     // state does not move it on, so the end of the break is kept here; the path's own breaker then lets its probe through.
     private sealed class ModelGuards(TimeProvider time)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Limits;
 using Modelgate.Core.Resolution;
 using Modelgate.Core.Usage;
 
@@ -11,7 +12,7 @@ namespace Modelgate.Core.Pipeline;
 /// a <see cref="ChatOptions.ModelId"/> set by the caller is replaced by the configured one. Each call runs the same
 /// pipeline as a gateway call: the purpose's fallback chain (<see cref="FallbackChain"/>) under the call's deadline,
 /// each model under the provider's limits, retries, its circuit breaker and the first-byte timeout
-/// (<see cref="ModelClients"/>); its tokens count against the provider's tokens_per_minute, and with a
+/// (<see cref="ModelClients"/>) and the configured limits (<see cref="CallLimits"/>), and with a
 /// <see cref="IUsageRecorder"/> every call (success or failure) is recorded with its tokens and cost.
 /// </summary>
 public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, ModelClients models, IUsageRecorder? usage = null, TimeProvider? time = null, KeyScope? key = null) : IChatClient
@@ -20,17 +21,18 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, M
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var (keyId, chain) = KeyScope.Chain(key, resolver, Purpose);
+        var (keyed, chain) = KeyScope.Chain(key, resolver, Purpose);
         var list = messages as IList<ChatMessage> ?? [.. messages];
-        var call = new ClientCall(chain[0], UsageOperations.Chat, time ?? TimeProvider.System) { KeyId = keyId };
+        var call = new ClientCall(chain[0], UsageOperations.Chat, time ?? TimeProvider.System) { KeyId = keyed?.Id };
+        var limits = Limits(keyed, list, options);
         ChatResponse response;
         try
         {
-            (response, _) = await FallbackChain.RunAsync(chain, models.Options, (model, token) => models.ChatClient(model).GetResponseAsync(list, options, token), model => call.Model = model, models.Logger, cancellationToken);
+            (response, _) = await FallbackChain.RunAsync(chain, models.Options, (model, token) => models.ChatClient(model).GetResponseAsync(list, options, token), model => call.Model = model, models.Logger, limits, cancellationToken);
         }
         catch (Exception e)
         {
-            Finish(call, list, null, null, e, streamed: false, cancellationToken);
+            Finish(call, limits, list, null, null, e, streamed: false, cancellationToken);
             if (ModelgateProviderException.ShouldWrap(e))
             {
                 throw PipelineStatus.Wrap(call.Model, e);
@@ -39,26 +41,28 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, M
             throw;
         }
 
-        Finish(call, list, response.Usage, response.Text, null, streamed: false, cancellationToken);
+        Finish(call, limits, list, response.Usage, response.Text, null, streamed: false, cancellationToken);
         return response;
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var (keyId, chain) = KeyScope.Chain(key, resolver, Purpose);
+        var (keyed, chain) = KeyScope.Chain(key, resolver, Purpose);
         var list = messages as IList<ChatMessage> ?? [.. messages];
-        var call = new ClientCall(chain[0], UsageOperations.Chat, time ?? TimeProvider.System) { KeyId = keyId };
+        var call = new ClientCall(chain[0], UsageOperations.Chat, time ?? TimeProvider.System) { KeyId = keyed?.Id };
+        var limits = Limits(keyed, list, options);
         OpenedStream stream;
         try
         {
             // Until the first update a failure may still go to the next model; the deadline bounds only that wait.
             (stream, _) = await FallbackChain.RunAsync(chain, models.Options,
-                (model, token) => OpenedStream.OpenAsync(models.ChatClient(model), list, options, cancellationToken, token).AsTask(), model => call.Model = model, models.Logger, cancellationToken);
+                (model, token) => OpenedStream.OpenAsync(models.ChatClient(model), list, options, cancellationToken, token).AsTask(), model => call.Model = model, models.Logger, limits,
+                cancellationToken);
         }
         catch (Exception e)
         {
-            Finish(call, list, null, null, e, streamed: true, cancellationToken);
+            Finish(call, limits, list, null, null, e, streamed: true, cancellationToken);
             if (ModelgateProviderException.ShouldWrap(e))
             {
                 throw PipelineStatus.Wrap(call.Model, e);
@@ -142,7 +146,7 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, M
             {
                 // Recorded once the stream is over: read to the end, broken off by the provider, or left by the caller.
                 var callerLeft = !ended && failure is null;
-                Finish(call, list, null, null, callerLeft ? new OperationCanceledException("The caller stopped reading the stream.") : failure, streamed: true, cancellationToken, callerLeft);
+                Finish(call, limits, list, null, null, callerLeft ? new OperationCanceledException("The caller stopped reading the stream.") : failure, streamed: true, cancellationToken, callerLeft);
             }
         }
     }
@@ -168,18 +172,23 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, M
         // Holds nothing of its own: the SDK clients belong to the shared cache.
     }
 
-    // Records the call (when usage is recorded) and counts its tokens against the provider's tokens_per_minute.
-    private void Finish(ClientCall call, IList<ChatMessage> messages, UsageDetails? used, string? text, Exception? error, bool streamed, CancellationToken cancellationToken, bool callerLeft = false)
+    // The call's limits: its prompt is counted only if a token limit or a budget needs it (bounded, as for usage).
+    private CallLimits Limits(VirtualKey? keyed, IList<ChatMessage> messages, ChatOptions? options) =>
+        models.Limiter.Start(keyed, () => TokenEstimator.CountMessages(messages.Select(m => m.Text), TokenEstimator.ExactChars / 4), options?.MaxOutputTokens);
+
+    // Records the call (when usage is recorded) and settles its limits with what it used.
+    private void Finish(ClientCall call, CallLimits limits, IList<ChatMessage> messages, UsageDetails? used, string? text, Exception? error, bool streamed, CancellationToken cancellationToken, bool callerLeft = false)
     {
-        if (usage is null && call.Model.Provider.Limits.TokensPerMinute is null)
+        if (usage is null && !limits.Holds)
         {
+            limits.End();
             return;
         }
 
         // The caller's own token decides whether the caller gave up, whatever exception the SDK made of it.
         var record = call.Finish(messages.Select(m => m.Text), used, text, error, streamed, callerLeft || (error is not null && cancellationToken.IsCancellationRequested));
-        models.Resilience.Spent(call.Model, record.Tokens.Total);
         usage?.Record(record);
+        limits.Settle(record.Tokens.Total, record.Cost);
     }
 
     // A stream the provider left incomplete: ended without a finish reason, or silent past the idle timeout.

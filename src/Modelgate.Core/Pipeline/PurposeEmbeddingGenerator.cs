@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Limits;
 using Modelgate.Core.Resolution;
 using Modelgate.Core.Usage;
 
@@ -7,7 +8,7 @@ namespace Modelgate.Core.Pipeline;
 
 /// <summary>
 /// An embedding generator for a purpose (normally <c>embeddings</c>) that resolves on every call and runs the same
-/// pipeline as <see cref="PurposeChatClient"/>: fallback chain, deadline, provider limits, retries, circuit breaker, usage.
+/// pipeline as <see cref="PurposeChatClient"/>: fallback chain, deadline, configured limits, retries, circuit breaker, usage.
 /// </summary>
 public sealed class PurposeEmbeddingGenerator(Purpose purpose, ModelResolver resolver, ModelClients models, IUsageRecorder? usage = null, TimeProvider? time = null, KeyScope? key = null)
     : IEmbeddingGenerator<string, Embedding<float>>
@@ -16,17 +17,18 @@ public sealed class PurposeEmbeddingGenerator(Purpose purpose, ModelResolver res
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var (keyId, chain) = KeyScope.Chain(key, resolver, Purpose);
-        var call = new ClientCall(chain[0], UsageOperations.Embeddings, time ?? TimeProvider.System) { KeyId = keyId };
+        var (keyed, chain) = KeyScope.Chain(key, resolver, Purpose);
+        var call = new ClientCall(chain[0], UsageOperations.Embeddings, time ?? TimeProvider.System) { KeyId = keyed?.Id };
         var inputs = values as IReadOnlyCollection<string> ?? [.. values];
+        var limits = models.Limiter.Start(keyed, () => TokenEstimator.EstimateInputs(inputs, TokenEstimator.ExactChars / 4).Input, maxOutputTokens: null, answers: false);
         GeneratedEmbeddings<Embedding<float>> embeddings;
         try
         {
-            (embeddings, _) = await FallbackChain.RunAsync(chain, models.Options, (model, token) => models.EmbeddingGenerator(model).GenerateAsync(inputs, options, token), model => call.Model = model, models.Logger, cancellationToken);
+            (embeddings, _) = await FallbackChain.RunAsync(chain, models.Options, (model, token) => models.EmbeddingGenerator(model).GenerateAsync(inputs, options, token), model => call.Model = model, models.Logger, limits, cancellationToken);
         }
         catch (Exception e)
         {
-            Finish(call, inputs, null, e, cancellationToken);
+            Finish(call, limits, inputs, null, e, cancellationToken);
             if (ModelgateProviderException.ShouldWrap(e))
             {
                 throw PipelineStatus.Wrap(call.Model, e);
@@ -35,7 +37,7 @@ public sealed class PurposeEmbeddingGenerator(Purpose purpose, ModelResolver res
             throw;
         }
 
-        Finish(call, inputs, embeddings.Usage, null, cancellationToken);
+        Finish(call, limits, inputs, embeddings.Usage, null, cancellationToken);
         return embeddings;
     }
 
@@ -49,15 +51,16 @@ public sealed class PurposeEmbeddingGenerator(Purpose purpose, ModelResolver res
         // Holds nothing of its own.
     }
 
-    private void Finish(ClientCall call, IReadOnlyCollection<string> inputs, UsageDetails? used, Exception? error, CancellationToken cancellationToken)
+    private void Finish(ClientCall call, CallLimits limits, IReadOnlyCollection<string> inputs, UsageDetails? used, Exception? error, CancellationToken cancellationToken)
     {
-        if (usage is null && call.Model.Provider.Limits.TokensPerMinute is null)
+        if (usage is null && !limits.Holds)
         {
+            limits.End();
             return;
         }
 
         var record = call.Finish(inputs, used, error is null ? "" : null, error, streamed: false, error is not null && cancellationToken.IsCancellationRequested);
-        models.Resilience.Spent(call.Model, record.Tokens.Total);
         usage?.Record(record);
+        limits.Settle(record.Tokens.Total, record.Cost);
     }
 }

@@ -1,3 +1,4 @@
+using Modelgate.Core.Limits;
 using Modelgate.Core.Pipeline;
 using Modelgate.Core.Resolution;
 using Modelgate.Server.Gateway.Usage;
@@ -8,7 +9,7 @@ namespace Modelgate.Server.Gateway;
 /// <summary>
 /// The gateway's pipeline and relay steps: the request's chain runs through <see cref="FallbackChain"/>, the same
 /// object direct mode's clients use, so which failures go to the next model and how long the whole may take are
-/// decided once for both entrances. Each model is opened under its provider's limits, retries, circuit breaker and
+/// decided once for both entrances. Each model is opened under the call's limits (<see cref="CallLimits"/>), retries, circuit breaker and
 /// first-byte timeout (<see cref="ProviderResilience"/>); the first that answers is relayed. A stopping server's drain
 /// time ends the wait for a first byte too.
 /// </summary>
@@ -28,7 +29,7 @@ internal sealed class GatewayDispatch(PipelineOptions pipeline, GatewayOptions o
         GatewayAnswer answer;
         try
         {
-            (answer, _) = await FallbackChain.RunAsync(request.Chain, pipeline, (model, token) => open(request, model, token), model => call.Model = model, _logger, stopping.Token);
+            (answer, _) = await FallbackChain.RunAsync(request.Chain, pipeline, (model, token) => open(request, model, token), model => call.Model = model, _logger, call.Limits, stopping.Token);
         }
         catch (Exception e) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -51,7 +52,7 @@ internal sealed class GatewayDispatch(PipelineOptions pipeline, GatewayOptions o
     // the gateway's own fault, and goes to the error handler (logged with its stack trace, a 500 for the caller).
     private bool IsPipelineFailure(Exception error) =>
         drain.Ended.IsCancellationRequested || ProviderResilience.IsFallbackWorthy(error) || ModelgateProviderException.StatusOf(error) is not null
-        || error is TimeoutException or Polly.Timeout.TimeoutRejectedException or BrokenCircuitException or ProviderLimitReachedException;
+        || error is TimeoutException or Polly.Timeout.TimeoutRejectedException or BrokenCircuitException or LimitReachedException or LimitCountersUnavailableException;
 
     // The last model's failure in the caller's format. Statuses and codes are those of PipelineStatus.Answer (what direct
     // mode records); the messages are the gateway's.
@@ -72,8 +73,11 @@ internal sealed class GatewayDispatch(PipelineOptions pipeline, GatewayOptions o
                 return failed.Answer;
             case DeadlineExceededException:
                 return GatewayErrors.Write(format, 504, $"No model answered within the gateway's request timeout of {pipeline.RequestTimeout.TotalSeconds:F0} s.", code: "upstream_timeout");
-            case ProviderLimitReachedException limited:
-                return GatewayErrors.AtRequestLimit(format, model, limited);
+            case LimitReachedException limited:
+                return GatewayErrors.AtLimit(format, limited);
+            case LimitCountersUnavailableException:
+                return GatewayErrors.Write(format, 503, "The limits that apply to this call cannot be checked now (their shared counters are out of reach), "
+                    + "and this gateway refuses such calls meanwhile. Retry shortly.", code: "limits_unavailable", retryAfter: TimeSpan.FromSeconds(5));
             case BrokenCircuitException:
                 return GatewayErrors.CircuitOpen(format, model);
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Modelgate.Core.Limits;
 using Modelgate.Core.Pipeline;
 
 namespace Modelgate.Server.Gateway;
@@ -20,14 +21,17 @@ internal enum GatewayFormat
 internal static class GatewayErrors
 {
     public static IResult Write(GatewayFormat format, int status, string message, string? param = null, string? code = null, TimeSpan? retryAfter = null) =>
-        new ErrorResult(format, status, message, param, code, retryAfter);
+        new ErrorResult(format, status, message, param, code, retryAfter, null);
 
     /// <summary>How errors name the model that failed.</summary>
     public static string Who(Core.Resolution.ResolvedModel resolved) => $"Provider '{resolved.Provider.Name}' (model '{resolved.Model.ModelId}')";
 
-    /// <summary>The provider is at its configured requests_per_minute (429, to the caller or the next fallback).</summary>
-    public static IResult AtRequestLimit(GatewayFormat format, Core.Resolution.ResolvedModel resolved, ProviderLimitReachedException limited) =>
-        Write(format, 429, $"{Who(resolved)} is at its configured limit of {limited.Limit}.", code: "rate_limit_exceeded", retryAfter: limited.Wait);
+    /// <summary>
+    /// A limit configured in Modelgate refused the call (429): which limit, its value and when to retry, in the message,
+    /// Retry-After, and the caller's rate-limit headers (<see cref="RateLimitHeaders"/>).
+    /// </summary>
+    public static IResult AtLimit(GatewayFormat format, LimitReachedException limited) =>
+        new ErrorResult(format, 429, limited.Message, null, limited.Code, limited.Wait, limited);
 
     /// <summary>A virtual key's refusal (<see cref="KeyAdmission"/>) in the caller's format.</summary>
     public static IResult Refused(GatewayFormat format, KeyRefusal refusal) =>
@@ -113,7 +117,7 @@ internal static class GatewayErrors
         _ => "api_error",
     };
 
-    private sealed class ErrorResult(GatewayFormat format, int status, string message, string? param, string? code, TimeSpan? retryAfter) : IResult
+    private sealed class ErrorResult(GatewayFormat format, int status, string message, string? param, string? code, TimeSpan? retryAfter, LimitReachedException? limited) : IResult
     {
         public Task ExecuteAsync(HttpContext context)
         {
@@ -126,6 +130,11 @@ internal static class GatewayErrors
             if (retryAfter is { } wait)
             {
                 context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (limited is not null)
+            {
+                RateLimitHeaders.Write(context.Response.Headers, format, limited);
             }
 
             object body = format == GatewayFormat.Anthropic

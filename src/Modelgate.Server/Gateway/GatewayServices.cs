@@ -1,4 +1,4 @@
-using Modelgate.Core.Pipeline;
+using Modelgate.Core.Limits;
 using Modelgate.Core.Resolution;
 using Modelgate.Core.Usage;
 using Modelgate.Server.Gateway.Translation;
@@ -22,5 +22,5 @@ internal sealed record GatewayServices(
     IUsageRecorder Usage,
     SpendLedger Spend,
     GatewayTelemetry Telemetry,
-    ProviderLimits Limits,
+    Limiter Limits,
     TokenCounting Counting);

@@ -19,7 +19,7 @@ internal static partial class UpstreamResponse
     /// Sends to the provider under its request limit, retry and circuit breaker, until <paramref name="beforeFirstByte"/>
     /// (the request's overall deadline) at the latest. Returns the answer to relay: a success, or a failure the caller
     /// must see such as a 400. Throws for what the next model of the chain may take over: the pipeline's own refusals
-    /// (<see cref="ProviderLimitReachedException"/>, an open circuit), no answer, a timeout, or a status that is the
+    /// (<see cref="Core.Limits.LimitReachedException"/>, an open circuit), no answer, a timeout, or a status that is the
     /// provider's fault (<see cref="UpstreamFailedException"/>, with the error the caller gets if no model serves).
     /// </summary>
     public static async Task<HttpResponseMessage> SendAsync(

@@ -49,6 +49,8 @@ internal static class ModelgateServerExtensions
         }
 
         services.AddModelgateCatalog(_ => settings.DataDirectory);
+        // Limits shared on Redis when configured: before the gateway's pipeline, which otherwise counts them in process.
+        services.AddModelgateLimits(builder.Configuration);
         services.AddGateway(builder.Configuration);
         if (SettingValues.Flag(builder.Configuration, "MODELGATE_MEMORY_TRIM", fallback: true))
         {

@@ -19,7 +19,8 @@ public sealed record FleetView(long LatestVersion, bool AllCurrent, IReadOnlyLis
 /// and lists the fleet; removes its row on a graceful stop. Rows not refreshed for a day are removed.
 /// </summary>
 public sealed partial class InstanceRegistry(
-    IDbContextFactory<ModelgateDbContext> contexts, CurrentCatalog catalog, TimeProvider time, ILogger<InstanceRegistry> logger) : BackgroundService
+    IDbContextFactory<ModelgateDbContext> contexts, CurrentCatalog catalog, TimeProvider time, ILogger<InstanceRegistry> logger, Core.Limits.ILimitCounters? limits = null)
+    : BackgroundService
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan AliveWindow = TimeSpan.FromSeconds(30);
@@ -28,7 +29,13 @@ public sealed partial class InstanceRegistry(
     private readonly SemaphoreSlim _wake = new(0);
     private readonly DateTime _startedAt = time.UtcNow();
 
+    private int _liveInstances = 1;
+    private int _warnedPerInstance;
+
     public string InstanceId { get; } = Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>Instances that reported within the last 30 s, this one included (as of this instance's last heartbeat; at least 1).</summary>
+    public int LiveInstances => Volatile.Read(ref _liveInstances);
 
     public async Task<FleetView> ListAsync(CancellationToken cancellationToken)
     {
@@ -61,6 +68,13 @@ public sealed partial class InstanceRegistry(
         row.HeartbeatAt = now;
         await db.Instances.Where(i => i.HeartbeatAt < now.AddDays(-1)).ExecuteDeleteAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        var alive = now - AliveWindow;
+        var live = Math.Max(1, await db.Instances.CountAsync(i => i.HeartbeatAt >= alive, cancellationToken));
+        Volatile.Write(ref _liveInstances, live);
+        if (live > 1 && limits is not Core.Limits.FleetLimitCounters && Interlocked.Exchange(ref _warnedPerInstance, 1) == 0)
+        {
+            LogLimitsPerInstance(logger, live);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -110,6 +124,10 @@ public sealed partial class InstanceRegistry(
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Instance row not removed at shutdown ({Error}); it shows as not alive once its last heartbeat is {AliveSeconds} s old")]
     private static partial void LogDeregisterFailed(ILogger logger, string error, double aliveSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} Modelgate instances share this database, but limits and budgets are counted in each instance "
+        + "(a limit of 600 requests per minute lets the fleet send {Count} times as many): set MODELGATE_REDIS on every instance to share them.")]
+    private static partial void LogLimitsPerInstance(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Instance heartbeat not written: {Error}")]
     private static partial void LogHeartbeatFailed(ILogger logger, string error);

@@ -53,6 +53,10 @@ public abstract class UsageTestBase<TServer>(TServer server) : IClassFixture<TSe
         ? new { model, stream, messages = new[] { new { role = "user", content = "hello there" } } }
         : new { model, stream, stream_options = streamOptions, messages = new[] { new { role = "user", content = "hello there" } } };
 
+    /// <summary>A chat request that caps its answer at <paramref name="maxTokens"/>: what token limits and budgets reserve for it.</summary>
+    protected static object Chat(string model, int maxTokens, bool stream = false) =>
+        new { model, stream, max_tokens = maxTokens, messages = new[] { new { role = "user", content = "hello there" } } };
+
     /// <summary>Waits until the key's usage shows <paramref name="requests"/> calls (the writer works in the background).</summary>
     protected async Task<JsonElement> UsageAsync(string keyId, int requests, string groupBy = "")
     {

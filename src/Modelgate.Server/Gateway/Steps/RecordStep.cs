@@ -42,6 +42,8 @@ internal sealed class RecordStep(GatewayServices services, string operation) : I
         finally
         {
             call.Ended();
+            // Its place among the key's requests in flight is free now, even if its tokens are still being counted.
+            call.Limits?.End();
         }
     }
 
@@ -90,12 +92,8 @@ internal sealed class RecordStep(GatewayServices services, string operation) : I
                 return;
             }
 
-            if (call.Model is { } served)
-            {
-                services.Limits.Spent(served, record.Tokens.Total);
-            }
-
             services.Usage.Record(record);
+            call.Limits?.Settle(record.Tokens.Total, record.Cost);
             services.Telemetry.Record(record, call.Request?.Requested, call.Model?.Provider.Kind, activity);
         }
     }

@@ -2,6 +2,7 @@ using Modelgate.Core.Catalog;
 using Modelgate.Core.Pipeline;
 using Modelgate.Core.Resolution;
 using Modelgate.Core.Usage;
+using Modelgate.Server.Gateway.Usage;
 
 namespace Modelgate.Server.Gateway.Steps;
 
@@ -10,7 +11,7 @@ namespace Modelgate.Server.Gateway.Steps;
 /// (<see cref="ModelResolver.ResolveChain"/>, as direct mode does), keeps the part of the chain the key may use
 /// (<see cref="KeyAdmission.Chain"/>), and checks what the endpoint needs from the resolved model: its kind (a chat
 /// model for a chat operation, an embedding model for embeddings) and, for Anthropic's Messages API, a max_tokens. Sets
-/// <see cref="Usage.GatewayCall.Request"/>.
+/// <see cref="Usage.GatewayCall.Request"/> and the call's limits (<see cref="Usage.GatewayCall.Limits"/>), taken by the pipeline.
 /// </summary>
 internal sealed class ResolveStep(GatewayServices services, GatewayFormat format, string operation, bool needsMaxTokens) : IEndpointFilter
 {
@@ -36,6 +37,9 @@ internal sealed class ResolveStep(GatewayServices services, GatewayFormat format
         }
 
         call.Request = new GatewayRequest(body, call.Key!, chain![0], requested, chain);
+        // The prompt is counted for a token limit or a budget only, bounded like every count on a request's thread.
+        call.Limits = services.Limits.Start(call.Key, () => PromptTokens.Estimate(body, TokenEstimator.ExactChars / 4),
+            GatewayRequest.MaxOutputTokens(body), answers: operation != UsageOperations.Embeddings);
         // A model of the other kind would be sent a request it cannot serve. Only the first model needs the check: the
         // resolver keeps only fallbacks of the purpose's kind (ResolutionTable.Chain), and a model asked for by name has none.
         if (WrongKind(context, requested, chain[0]) is { } wrongKind)

@@ -1,4 +1,5 @@
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Limits;
 using Modelgate.Core.Resolution;
 using Modelgate.Core.Usage;
 
@@ -23,6 +24,9 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
     public string Operation { get; } = operation;
     public VirtualKey? Key { get; set; }
     public GatewayRequest? Request { get; set; }
+
+    /// <summary>The call's limits (set by the resolve step; taken by the pipeline, settled when the call is recorded).</summary>
+    public CallLimits? Limits { get; set; }
 
     /// <summary>The model that served the answer, or the last one tried.</summary>
     public ResolvedModel? Model { get; set; }

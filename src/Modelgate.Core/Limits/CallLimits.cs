@@ -1,0 +1,217 @@
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Resolution;
+using Modelgate.Core.Usage;
+
+namespace Modelgate.Core.Limits;
+
+/// <summary>
+/// The limits of one call. Before each model is asked (<see cref="ReserveAsync"/>, run by <see cref="Pipeline.FallbackChain"/>)
+/// one atomic take checks every limit the attempt touches — the provider's and the model's requests and tokens per
+/// minute, the key's tokens per minute and budget, and, once per call, the key's requests per minute and place among
+/// its requests in flight — and takes from all or none. Tokens are reserved as the prompt plus the answer's maximum,
+/// spend as what those tokens would cost at the model's prices. A model that fails gives its reservation back
+/// (<see cref="ReleaseAsync"/>; its request still counts: it was sent); when the call is over its place in flight is
+/// given back (<see cref="End"/>), and once its usage is known the reservation becomes what it used (<see cref="Settle"/>).
+/// </summary>
+public sealed class CallLimits
+{
+    private readonly Limiter _limiter;
+    private readonly VirtualKey? _key;
+    private readonly Func<long> _countPrompt;
+    private readonly long? _maxOutput;
+    private readonly bool _answers;
+    private readonly string _lease = Guid.NewGuid().ToString("N");
+    private long? _promptTokens;
+    private bool _keyHeld;
+    private (LimitBucket Bucket, ILimitCounters Store)? _inFlight;
+    private Held? _held;
+    private int _ended;
+    private int _settled;
+
+    internal CallLimits(Limiter limiter, VirtualKey? key, Func<long> promptTokens, long? maxOutputTokens, bool answers)
+    {
+        _limiter = limiter;
+        _key = key;
+        _countPrompt = promptTokens;
+        _maxOutput = maxOutputTokens;
+        _answers = answers;
+    }
+
+    /// <summary>Whether a model's reservation is held, to be settled with what the call used.</summary>
+    public bool Holds => Volatile.Read(ref _held) is not null;
+
+    /// <summary>Takes what an attempt at <paramref name="model"/> needs, or throws <see cref="LimitReachedException"/> having taken nothing.</summary>
+    public async ValueTask ReserveAsync(ResolvedModel model, CancellationToken cancellationToken)
+    {
+        var takes = Takes(model, out var reserved, out var perCall);
+        if (takes.Count == 0)
+        {
+            return;
+        }
+
+        var verdict = await _limiter.Counters.TakeAsync(takes, _lease, cancellationToken);
+        foreach (var bucket in verdict.OverInShadow)
+        {
+            _limiter.OverInShadow(bucket);
+        }
+
+        if (verdict.Refused is { } refused)
+        {
+            var refusal = new LimitReachedException(refused, verdict.Used, takes.First(t => t.Bucket == refused).Amount, verdict.RetryAfter);
+            _limiter.Refused(refusal);
+            throw refusal;
+        }
+
+        _held = new Held(verdict.Store, verdict.Segment, reserved, [.. takes.Where(t => t.Bucket.Kind == LimitKinds.RequestsPerMinute && t.Bucket.Scope != LimitScope.Key)
+            .Select(t => new LimitSettlement(t.Bucket, 1, 1))]);
+        if (perCall)
+        {
+            _keyHeld = true;
+            if (takes.FirstOrDefault(t => t.Bucket.Kind == LimitKinds.ConcurrentRequests).Bucket is { } inFlight)
+            {
+                _inFlight = (inFlight, verdict.Store);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The model last reserved for failed before answering: its tokens and spend are given back, and its requests too
+    /// when nothing was <paramref name="sent"/> (an open circuit refused it).
+    /// </summary>
+    public ValueTask ReleaseAsync(bool sent)
+    {
+        var held = Interlocked.Exchange(ref _held, null);
+        return held is null ? ValueTask.CompletedTask
+            : SettleQuietly(held.Store, held.Segment, [.. held.Reserved.Concat(sent ? [] : held.Requests).Select(r => r with { Actual = 0 })]);
+    }
+
+    /// <summary>The call is over (answered, failed or left): its place among the key's requests in flight is given back. Once.</summary>
+    public void End()
+    {
+        if (_inFlight is var (bucket, store) && Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            _ = SettleQuietly(store, 0, [new LimitSettlement(bucket, 1, 0)]);
+        }
+    }
+
+    /// <summary>
+    /// The call used <paramref name="tokens"/> and cost <paramref name="costUsd"/>: the reservations of the model that
+    /// served become that. Also ends the call (<see cref="End"/>). Once; a call without a served model settles nothing more.
+    /// </summary>
+    public void Settle(long tokens, decimal? costUsd)
+    {
+        End();
+        if (Interlocked.Exchange(ref _settled, 1) != 0 || Interlocked.Exchange(ref _held, null) is not { } held)
+        {
+            return;
+        }
+
+        var settlements = held.Reserved.Select(r => r with
+        {
+            Actual = r.Bucket.Kind == LimitKinds.Budget ? BudgetUnits.FromUsd(costUsd ?? 0) : tokens,
+        }).ToList();
+        _ = SettleQuietly(held.Store, held.Segment, settlements);
+    }
+
+    private List<LimitTake> Takes(ResolvedModel model, out List<LimitSettlement> reserved, out bool perCall)
+    {
+        var takes = new List<LimitTake>();
+        reserved = [];
+        perCall = false;
+        AddRate(takes, model.Provider.Limits, LimitScope.Provider, $"p:{model.Provider.Id}", $"provider '{model.Provider.Name}'", model);
+        AddRate(takes, model.Model.Limits, LimitScope.Model, $"m:{model.Model.Id}", $"model '{model.Model.ModelId}'", model);
+        if (_key is { } key)
+        {
+            var owner = $"API key '{key.Name}'";
+            if (!_keyHeld)
+            {
+                var before = takes.Count;
+                if (key.Limits.RequestsPerMinute is { } rpm)
+                {
+                    takes.Add(new LimitTake(Bucket($"k:{key.Id}:rpm", LimitKinds.RequestsPerMinute, LimitScope.Key, owner, rpm, key.Limits, $"{rpm} requests per minute"), 1));
+                }
+
+                if (key.Limits.ConcurrentRequests is { } concurrent)
+                {
+                    takes.Add(new LimitTake(Bucket($"k:{key.Id}:conc", LimitKinds.ConcurrentRequests, LimitScope.Key, owner, concurrent, key.Limits, $"{concurrent} requests at once"), 1));
+                }
+
+                perCall = takes.Count > before;
+            }
+
+            if (key.Limits.TokensPerMinute is { } tpm)
+            {
+                takes.Add(new LimitTake(Bucket($"k:{key.Id}:tpm", LimitKinds.TokensPerMinute, LimitScope.Key, owner, tpm, key.Limits, $"{tpm} tokens per minute"), Tokens(model)));
+            }
+
+            if (key.Budget is { } budget)
+            {
+                takes.Add(BudgetTake(key, budget, owner, model));
+            }
+        }
+
+        foreach (var take in takes.Where(t => t.Bucket.Kind is LimitKinds.TokensPerMinute or LimitKinds.Budget))
+        {
+            reserved.Add(new LimitSettlement(take.Bucket, take.Amount, take.Amount));
+        }
+
+        return takes;
+    }
+
+    /// <summary>One request more to <paramref name="model"/>'s provider and model (a retry): their requests-per-minute counters.</summary>
+    internal static List<LimitTake> RequestTakes(ResolvedModel model)
+    {
+        var takes = new List<LimitTake>();
+        AddRequests(takes, model.Provider.Limits, LimitScope.Provider, $"p:{model.Provider.Id}", $"provider '{model.Provider.Name}'");
+        AddRequests(takes, model.Model.Limits, LimitScope.Model, $"m:{model.Model.Id}", $"model '{model.Model.ModelId}'");
+        return takes;
+    }
+
+    private static void AddRequests(List<LimitTake> takes, RateLimits limits, LimitScope scope, string id, string owner)
+    {
+        if (limits.RequestsPerMinute is { } rpm)
+        {
+            takes.Add(new LimitTake(Bucket(id + ":rpm", LimitKinds.RequestsPerMinute, scope, owner, rpm, limits, $"{rpm} requests per minute"), 1));
+        }
+    }
+
+    private void AddRate(List<LimitTake> takes, RateLimits limits, LimitScope scope, string id, string owner, ResolvedModel model)
+    {
+        AddRequests(takes, limits, scope, id, owner);
+        if (limits.TokensPerMinute is { } tpm)
+        {
+            takes.Add(new LimitTake(Bucket(id + ":tpm", LimitKinds.TokensPerMinute, scope, owner, tpm, limits, $"{tpm} tokens per minute"), Tokens(model)));
+        }
+    }
+
+    private LimitTake BudgetTake(VirtualKey key, Budget budget, string owner, ResolvedModel model)
+    {
+        var now = _limiter.Time.GetUtcNow();
+        var start = Budget.PeriodStart(budget.Period, now);
+        var bucket = new LimitBucket($"k:{key.Id}:budget:{start:yyyyMMdd}", LimitKinds.Budget, LimitScope.Key, owner, BudgetUnits.FromUsd(budget.AmountUsd),
+            key.Limits.IsShadow(LimitKinds.Budget), $"{Budget.Name(budget.Period)} budget of {budget.AmountUsd:0.######} USD")
+        {
+            PeriodEnd = Budget.PeriodEnd(budget.Period, now),
+        };
+        var spent = _limiter.Spend?.StateOf(key)?.SpentUsd ?? 0;
+        var prompt = Prompt();
+        var cost = Cost.Of(model.Model.Pricing, new TokenCounts(prompt, Tokens(model) - prompt, 0, Estimated: true)) ?? 0;
+        return new LimitTake(bucket, BudgetUnits.FromUsd(cost), BudgetUnits.FromUsd(spent));
+    }
+
+    private static LimitBucket Bucket(string id, LimitKinds kind, LimitScope scope, string owner, long limit, RateLimits limits, string description) =>
+        new(id, kind, scope, owner, limit, limits.IsShadow(kind), description);
+
+    // The prompt and the most the answer may take.
+    private long Tokens(ResolvedModel model) =>
+        Prompt() + (_answers ? _maxOutput ?? model.Model.Parameters.MaxTokens ?? Limiter.UnknownOutputReservation : 0);
+
+    private long Prompt() => _promptTokens ??= Math.Max(0, _countPrompt());
+
+    // Counters never throw from a settlement (a shared one that is out of reach keeps it for later).
+    private ValueTask SettleQuietly(ILimitCounters store, long segment, IReadOnlyList<LimitSettlement> settlements) =>
+        settlements.Count > 0 ? store.SettleAsync(settlements, segment, _lease) : ValueTask.CompletedTask;
+
+    // What an attempt at one model holds: tokens and spend reserved, and the provider's and model's requests.
+    private sealed record Held(ILimitCounters Store, long Segment, IReadOnlyList<LimitSettlement> Reserved, IReadOnlyList<LimitSettlement> Requests);
+}
