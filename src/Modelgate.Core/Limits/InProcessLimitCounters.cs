@@ -131,7 +131,7 @@ public sealed class InProcessLimitCounters(TimeProvider time, Func<int>? share =
     {
         LimitKinds.Budget => bucket.PeriodEnd is { } end ? end - DateTimeOffset.FromUnixTimeMilliseconds(now) : TimeSpan.FromHours(1),
         LimitKinds.ConcurrentRequests => TimeSpan.FromSeconds(1),
-        _ => LimitWindow.RoomIn(_windows[bucket.Id].Counts(segment), segment, used, amount, limit, now),
+        _ => LimitWindow.RoomIn(_windows.TryGetValue(bucket.Id, out var window) ? window.Counts(segment) : new long[LimitWindow.Segments], segment, used, amount, limit, now),
     };
 
     private static Dictionary<string, long> Get(Dictionary<string, Dictionary<string, long>> all, string id)
