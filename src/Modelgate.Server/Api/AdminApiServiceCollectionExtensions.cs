@@ -10,6 +10,7 @@ internal static class AdminApiServiceCollectionExtensions
     public static IServiceCollection AddAdminApi(this IServiceCollection services)
     {
         services.AddSingleton<AdminTokenVerifier>();
+        services.AddSingleton<AdminAuthThrottle>();
         services.AddSingleton<AdminTokenBootstrapper>();
         services.AddSingleton(new AdminConsole(Console.Out));
 

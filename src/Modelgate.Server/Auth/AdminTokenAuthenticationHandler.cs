@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -5,36 +6,63 @@ using Microsoft.Extensions.Options;
 
 namespace Modelgate.Server.Auth;
 
-/// <summary>Authenticates <c>Authorization: Bearer &lt;admin token&gt;</c> for the admin API.</summary>
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;admin token&gt;</c> for the admin API. A wrong token counts against the
+/// caller's address (<see cref="AdminAuthThrottle"/>); an address at its limit is answered 429 and its token not checked.
+/// </summary>
 internal sealed class AdminTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    AdminTokenVerifier verifier) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    AdminTokenVerifier verifier,
+    AdminAuthThrottle throttle) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "AdminToken";
     public const string ActorClaim = "modelgate:actor";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    // Set when the caller's address was at its limit: the challenge is then a 429, not a 401.
+    private TimeSpan? _blockedFor;
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
+        }
+
+        var address = Context.Connection.RemoteIpAddress;
+        _blockedFor = await throttle.BlockedForAsync(address, Context.RequestAborted);
+        if (_blockedFor is not null)
+        {
+            return AuthenticateResult.Fail("Too many failed admin tokens from this address; the token was not checked.");
         }
 
         var actor = verifier.Verify(header["Bearer ".Length..].Trim());
         if (actor is null)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The admin token is not valid."));
+            await throttle.FailedAsync(address);
+            return AuthenticateResult.Fail("The admin token is not valid.");
         }
 
         var identity = new ClaimsIdentity([new Claim(ActorClaim, actor)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (_blockedFor is { } wait)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await Results.Problem(
+                title: "Too many failed admin tokens",
+                detail: $"Too many failed admin tokens from this address (at most {AdminAuthThrottle.FailuresPerMinute} a minute): "
+                    + "no token is checked until a minute has passed. Wait a minute (see Retry-After) and try again.",
+                statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(Context);
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer realm=\"modelgate-admin\"";
         await Results.Problem(

@@ -31,7 +31,6 @@ internal static class UiExtensions
         });
         // Ahead of the JSON writer (AddProblemDetails comes later): browsers on console addresses get an HTML page.
         services.AddSingleton<IProblemDetailsWriter, ConsoleProblemWriter>();
-        services.AddSingleton<SignInThrottle>();
         services.AddSingleton<FirstSigningKey>();
         services.AddOptions<CookieAuthenticationOptions>(AdminSession.Scheme)
             .Configure<AdminSessionStore>((o, sessions) => o.SessionStore = new DatabaseTicketStore(sessions));

@@ -7,7 +7,7 @@ using Modelgate.Server.Ui.Security;
 namespace Modelgate.Server.Ui.Pages;
 
 /// <summary>Exchanges the admin token for a session cookie; the token itself is never stored in the browser.</summary>
-internal sealed class SignInModel(AdminTokenVerifier verifier, SignInThrottle throttle, TimeProvider time, ILogger<SignInModel> logger) : PageModel
+internal sealed class SignInModel(AdminTokenVerifier verifier, AdminAuthThrottle throttle, TimeProvider time, ILogger<SignInModel> logger) : PageModel
 {
     public string? Error { get; private set; }
 
@@ -20,15 +20,15 @@ internal sealed class SignInModel(AdminTokenVerifier verifier, SignInThrottle th
     public async Task<IActionResult> OnPostAsync([FromForm] string? token)
     {
         var address = HttpContext.Connection.RemoteIpAddress;
-        if (throttle.IsBlocked(address))
+        if (await throttle.BlockedForAsync(address, HttpContext.RequestAborted) is not null)
         {
-            Error = $"Too many failed sign-ins from your address: at most {SignInThrottle.FailuresPerMinute} a minute. Wait a minute and try again.";
+            Error = $"Too many failed sign-ins from your address: at most {AdminAuthThrottle.FailuresPerMinute} a minute. Wait a minute and try again.";
             return Page();
         }
 
         if (string.IsNullOrWhiteSpace(token) || verifier.Verify(token.Trim()) is not { } actor)
         {
-            throttle.Failed(address);
+            await throttle.FailedAsync(address);
             logger.LogWarning("A console sign-in was refused: the token is not the admin token.");
             Error = "That is not the admin token. Check for a missing character, or ask whoever runs the server.";
             return Page();
