@@ -19,6 +19,8 @@ public abstract class BadInputTests<TServer>(TServer server) : IClassFixture<TSe
         { """{"name":"p","type":"openai","tokens_per_minute":0}""", "tokens_per_minute" },
         { """{"name":"p","type":"openai","requests_per_minute":1.5}""", "requests_per_minute" },
         { """{"name":"p","type":"openai","is_active":"yes"}""", "is_active" },
+        { """{"name":"p","type":"openai","shadow_limits":["concurrent_requests"]}""", "shadow_limits" },
+        { """{"name":"p","type":"openai","requests_per_minute":5,"shadow_limits":["budget"]}""", "shadow_limits" },
         { """{"name":42,"type":"openai"}""", "name" },
         { """{"name":"p","type":"not-a-provider-kind"}""", "type" },
         { """{"type":"openai"}""", "name" },
@@ -44,6 +46,11 @@ public abstract class BadInputTests<TServer>(TServer server) : IClassFixture<TSe
         { """{"model_id":"m","is_default_for_chat":"true"}""", "is_default_for_chat" },
         { """{"model_id":"m","revision":7}""", "revision" },
         { """{"model_id":"m","provider_id":"not-a-uuid"}""", "provider_id" },
+        { """{"model_id":"m","requests_per_minute":0}""", "requests_per_minute" },
+        { """{"model_id":"m","tokens_per_minute":1000000000001}""", "tokens_per_minute" },
+        { """{"model_id":"m","requests_per_minute":9,"shadow_limits":["budget"]}""", "shadow_limits" },
+        { """{"model_id":"m","shadow_limits":["concurrent_requests"]}""", "shadow_limits" },
+        { """{"model_id":"m","shadow_limits":{"requests_per_minute":true}}""", "shadow_limits" },
     };
 
     [Theory]

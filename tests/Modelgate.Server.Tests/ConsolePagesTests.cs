@@ -259,6 +259,111 @@ public sealed partial class ConsolePagesTests(SqliteServer server) : IClassFixtu
         Assert.Contains("id=\"api_key-hint\" class=\"muted\">An Amazon Bedrock API key", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_key_s_limits_saved_through_the_form_show_on_the_keys_list_and_in_the_catalog()
+    {
+        using var console = ConsoleClient.For(server.App);
+        await console.SignInAsync();
+        var name = Catalog.Unique("form-key");
+
+        using var added = await console.PostFormAsync("/keys/new", new Dictionary<string, string>
+        {
+            ["name"] = name, ["allowed_purposes"] = "chat, agents/*", ["budget_usd"] = "25", ["budget_period"] = "daily",
+            ["requests_per_minute"] = "120", ["tokens_per_minute"] = "50000", ["concurrent_requests"] = "3", ["shadow_limits"] = "budget",
+        });
+        var page = WebUtility.HtmlDecode(await added.Content.ReadAsStringAsync());
+        var secret = Regex.Match(page, "id=\"new-key-secret\" type=\"text\" class=\"mono\" readonly value=\"(mg-[^\"]+)\"").Groups[1].Value;
+        var key = Snapshot.VirtualKeys[Core.Catalog.VirtualKey.Hash(secret)];
+        var row = KeyRow(await ListedKeysAsync(console), key.Id);
+
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        Assert.Equal(new Core.Catalog.RateLimits(120, 50_000) { ConcurrentRequests = 3, Shadow = Core.Catalog.LimitKinds.Budget }, key.Limits);
+        Assert.Equal(["chat", "agents/*"], key.AllowedPurposes);
+        Assert.Contains("<td data-label=\"Budget\">$25.00 daily (shadow)</td>", row, StringComparison.Ordinal);
+        Assert.Contains("<td data-label=\"Limits\">120 req/min, 50,000 tokens/min, 3 at once</td>", row, StringComparison.Ordinal);
+
+        var (_, form) = await console.GetAsync($"/keys/{key.Id}");
+        using var saved = await console.PostFormAsync($"/keys/{key.Id}",
+        [
+            new("name", name), new("allowed_purposes", "chat, agents/*"), new("budget_usd", "25"), new("budget_period", "daily"),
+            new("requests_per_minute", "60"), new("tokens_per_minute", "50000"), new("concurrent_requests", "3"),
+            new("shadow_limits", "requests_per_minute"), new("shadow_limits", "concurrent_requests"), new("revision", RevisionField().Match(form).Groups[1].Value),
+        ]);
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        row = KeyRow(await ListedKeysAsync(console), key.Id);
+        Assert.Contains("<td data-label=\"Budget\">$25.00 daily</td>", row, StringComparison.Ordinal);
+        Assert.Contains("<td data-label=\"Limits\">60 req/min (shadow), 50,000 tokens/min, 3 at once (shadow)</td>", row, StringComparison.Ordinal);
+        Assert.Contains("value=\"concurrent_requests\" checked=\"checked\"", (await console.GetAsync($"/keys/{key.Id}")).Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_form_with_a_limit_that_is_not_a_number_is_refused_next_to_the_field_and_adds_nothing()
+    {
+        using var console = ConsoleClient.For(server.App);
+        await console.SignInAsync();
+        var keys = Snapshot.VirtualKeys.Count;
+
+        using var refused = await console.PostFormAsync("/keys/new", new Dictionary<string, string> { ["name"] = Catalog.Unique("bad"), ["concurrent_requests"] = "many" });
+        var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("<p id=\"concurrent_requests-error\" class=\"field-error\">'many' is not a whole number", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("new-key-secret", html, StringComparison.Ordinal);
+        Assert.Equal(keys, Snapshot.VirtualKeys.Count);
+    }
+
+    [Fact]
+    public async Task A_model_s_limits_saved_through_the_form_show_on_the_models_list_and_in_the_version_s_changes()
+    {
+        var provider = await server.Admin.CreateProviderAsync("ollama");
+        var model = await server.Admin.CreateModelAsync(provider.Str("id"));
+        using var console = ConsoleClient.For(server.App);
+        await console.SignInAsync();
+        var (_, form) = await console.GetAsync($"/models/{model.Str("id")}");
+
+        using var saved = await console.PostFormAsync($"/models/{model.Str("id")}", new Dictionary<string, string>
+        {
+            ["provider_id"] = provider.Str("id"), ["model_id"] = model.Str("model_id"), ["type"] = "chat", ["is_active"] = "true",
+            ["requests_per_minute"] = "30", ["tokens_per_minute"] = "9000", ["shadow_limits"] = "tokens_per_minute",
+            ["revision"] = RevisionField().Match(form).Groups[1].Value,
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var (_, list) = await console.GetAsync($"/models?provider_id={provider.Str("id")}");
+        Assert.Contains("<td data-label=\"Limits\">30 req/min, 9,000 tokens/min (shadow)</td>", WebUtility.HtmlDecode(list), StringComparison.Ordinal);
+        var (_, version) = await console.GetAsync($"/history/{Snapshot.Version}");
+        Assert.Matches("<td class=\"mono\">shadow_limits</td>\\s*<td class=\"diff-before mono\">none</td>\\s*<td class=\"diff-after mono\">tokens_per_minute</td>", version);
+    }
+
+    [Fact]
+    public async Task The_provider_form_puts_a_limit_in_shadow_mode_and_unticking_it_takes_it_out()
+    {
+        var provider = await server.Admin.CreateProviderAsync("ollama");
+        var url = $"/api/v1/llm-providers/{provider.Str("id")}";
+        using var console = ConsoleClient.For(server.App);
+        await console.SignInAsync();
+        var form = new Dictionary<string, string>
+        {
+            ["name"] = provider.Str("name"), ["type"] = "ollama", ["is_active"] = "true", ["requests_per_minute"] = "10", ["shadow_limits"] = "requests_per_minute",
+        };
+
+        Assert.Equal(HttpStatusCode.Redirect, (await console.PostFormAsync($"/providers/{provider.Str("id")}", form)).StatusCode);
+        Assert.Equal(["requests_per_minute"], (await (await server.Admin.GetAsync(url)).JsonAsync()).GetProperty("shadow_limits").EnumerateArray().Select(n => n.GetString()));
+        Assert.Contains("value=\"requests_per_minute\" checked=\"checked\"", (await console.GetAsync($"/providers/{provider.Str("id")}")).Html, StringComparison.Ordinal);
+
+        form.Remove("shadow_limits");
+        Assert.Equal(HttpStatusCode.Redirect, (await console.PostFormAsync($"/providers/{provider.Str("id")}", form)).StatusCode);
+        Assert.Empty((await (await server.Admin.GetAsync(url)).JsonAsync()).GetProperty("shadow_limits").EnumerateArray());
+    }
+
+    private Core.Catalog.CatalogSnapshot Snapshot => server.App.Services.GetRequiredService<Core.Resolution.CurrentCatalog>().State.Snapshot;
+
+    private static async Task<string> ListedKeysAsync(ConsoleClient console) => WebUtility.HtmlDecode((await console.GetAsync("/keys")).Html);
+
+    // One key's row of the keys list.
+    private static string KeyRow(string list, Guid id) => Regex.Match(list, $"<tr data-key=\"{id}\">.*?</tr>", RegexOptions.Singleline).Value;
+
     // An Ollama provider with one model, the default of a new agent type.
     private async Task<(System.Text.Json.JsonElement Provider, System.Text.Json.JsonElement Model)> ModelServingAnAgentTypeAsync(string prefix)
     {

@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Modelgate.Core.Catalog;
 using Modelgate.Testing;
 
 namespace Modelgate.Storage.Tests;
@@ -37,6 +40,40 @@ public sealed class MigrationTests
         var applied = await database.ScalarAsync("SELECT COUNT(*) FROM \"__EFMigrationsHistory\"");
         await using var db = contexts.CreateDbContext();
         Assert.Equal(db.Database.GetMigrations().Count(), Convert.ToInt64(applied, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Migrate_RowsFromBeforeLimitFields_GetNoLimitsAndNoneInShadowMode(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        var contexts = new ModelgateDbContextFactory(database.Options);
+        await database.ExecuteAsync("SELECT 1"); // creates the SQLite file, which the contexts' connections never do
+        await using (var db = contexts.CreateDbContext())
+        {
+            await db.GetService<IMigrator>().MigrateAsync(db.Database.GetMigrations().Single(m => m.EndsWith("_ResponseItems", StringComparison.Ordinal)));
+        }
+
+        const string Provider = "0193A1B2-0000-7000-8000-000000000001";
+        await database.ExecuteAsync($"""
+            INSERT INTO llm_providers (id, name, type, is_active, is_default, created_at, updated_at, revision)
+                VALUES ('{Provider}', 'p', 'ollama', TRUE, FALSE, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1);
+            INSERT INTO llm_models (id, provider_id, model_id, type, is_active, created_at, updated_at, revision)
+                VALUES ('0193A1B2-0000-7000-8000-000000000002', '{Provider}', 'm', 'chat', TRUE, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1);
+            INSERT INTO virtual_keys (id, name, key_hash, key_prefix, allowed_purposes, allowed_models, created_at, updated_at, revision)
+                VALUES ('0193A1B2-0000-7000-8000-000000000003', 'k', 'hash', 'mg-prefix', '', '', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1);
+            """);
+
+        await new DatabaseInitializer(contexts).MigrateAsync(CancellationToken.None);
+
+        await using var after = contexts.CreateDbContext();
+        Assert.Equal(LimitKinds.None, (await after.Providers.SingleAsync()).ShadowLimits);
+        var model = await after.Models.SingleAsync();
+        Assert.Equal((null, null, LimitKinds.None), (model.RequestsPerMinute, model.TokensPerMinute, model.ShadowLimits));
+        var key = await after.VirtualKeys.SingleAsync();
+        Assert.Equal((null, null, null, LimitKinds.None), (key.RequestsPerMinute, key.TokensPerMinute, key.ConcurrentRequests, key.ShadowLimits));
+        Assert.Equal(0L, Convert.ToInt64(await database.ScalarAsync("SELECT shadow_limits FROM virtual_keys"), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -72,13 +72,13 @@ public sealed class AdminFlowTests(ConsoleFixture fixture)
 
         // A limit that is not a number is refused as typed (never saved as "no limit"); unticking Active deactivates.
         await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "openai-flow" }).GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
-        await page.GetByLabel("Requests per minute").FillAsync("10k");
+        await page.GetByLabel("Requests per minute", new() { Exact = true }).FillAsync("10k");
         await page.GetByLabel("Active (its models can be used)").UncheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
         await Expect(page.Locator("#requests_per_minute-error")).ToContainTextAsync("'10k' is not a whole number");
         var flow = (await fixture.Admin.GetFromJsonAsync<JsonElement>("/api/v1/llm-providers")).GetProperty("data").EnumerateArray().Single(p => p.Str("name") == "openai-flow");
         Assert.True(flow.GetProperty("is_active").GetBoolean());
-        await page.GetByLabel("Requests per minute").FillAsync("");
+        await page.GetByLabel("Requests per minute", new() { Exact = true }).FillAsync("");
         await Expect(page.GetByLabel("Active (its models can be used)")).Not.ToBeCheckedAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Provider openai-flow saved.");

@@ -6,7 +6,7 @@ public sealed record CatalogChange(string Kind, string Entity, string Id, string
 /// <summary>A field's value before and after; secrets are shown as <c>(changed)</c>, never as values.</summary>
 public sealed record FieldChange(object? Before, object? After);
 
-/// <summary>Works out what changed between two snapshots (added, removed, changed providers, models and defaults).</summary>
+/// <summary>Works out what changed between two snapshots (added, removed, changed providers, models, keys, defaults and fallbacks).</summary>
 public static class CatalogDiff
 {
     public static IReadOnlyList<CatalogChange> Between(CatalogSnapshot before, CatalogSnapshot after)
@@ -57,7 +57,7 @@ public static class CatalogDiff
             var wasFields = was is null ? [] : fields(was);
             var nowFields = now is null ? [] : fields(now);
             var diff = wasFields.Keys.Union(nowFields.Keys)
-                .Where(k => !Equals(wasFields.GetValueOrDefault(k), nowFields.GetValueOrDefault(k)))
+                .Where(k => !Same(wasFields.GetValueOrDefault(k), nowFields.GetValueOrDefault(k)))
                 .ToDictionary(k => k, k => k == "api_key"
                     ? new FieldChange(wasFields.GetValueOrDefault(k) is null ? null : "(set)", nowFields.GetValueOrDefault(k) is null ? null : "(changed)")
                     : new FieldChange(wasFields.GetValueOrDefault(k), nowFields.GetValueOrDefault(k)));
@@ -71,17 +71,25 @@ public static class CatalogDiff
         }
     }
 
+    // Lists (shadow_limits) are new objects in every snapshot: the same names in the same order are the same value.
+    private static bool Same(object? before, object? after) =>
+        before is IReadOnlyList<string> was && after is IReadOnlyList<string> now ? was.SequenceEqual(now) : Equals(before, after);
+
     // The ciphertext stands for the key: a new ciphertext means the key was set again (or re-encrypted).
     private static Dictionary<string, object?> ProviderFields(ProviderConfig p) => new()
     {
         ["name"] = p.Name, ["type"] = p.Kind.ToName(), ["base_url"] = p.BaseUrl, ["api_key"] = p.ApiKeyCiphertext, ["api_key_mask"] = p.ApiKeyMask,
         ["is_active"] = p.IsActive, ["is_default"] = p.IsDefault, ["requests_per_minute"] = p.Limits.RequestsPerMinute, ["tokens_per_minute"] = p.Limits.TokensPerMinute,
+        ["shadow_limits"] = LimitNames.List(p.Limits.Shadow),
     };
 
     private static Dictionary<string, object?> KeyFields(VirtualKey k) => new()
     {
         ["name"] = k.Name, ["key_prefix"] = k.KeyPrefix, ["allowed_purposes"] = string.Join(",", k.AllowedPurposes), ["allowed_models"] = string.Join(",", k.AllowedModels),
-        ["expires_at"] = k.ExpiresAt, ["revoked_at"] = k.RevokedAt,
+        ["expires_at"] = k.ExpiresAt, ["revoked_at"] = k.RevokedAt, ["budget_usd"] = k.Budget?.AmountUsd,
+        ["budget_period"] = k.Budget is { } budget ? Budget.Name(budget.Period) : null,
+        ["requests_per_minute"] = k.Limits.RequestsPerMinute, ["tokens_per_minute"] = k.Limits.TokensPerMinute,
+        ["concurrent_requests"] = k.Limits.ConcurrentRequests, ["shadow_limits"] = LimitNames.List(k.Limits.Shadow),
     };
 
     private static Dictionary<string, object?> ModelFields(ModelDefinition m) => new()
@@ -90,5 +98,7 @@ public static class CatalogDiff
         ["temperature"] = m.Parameters.Temperature, ["top_p"] = m.Parameters.TopP, ["max_tokens"] = m.Parameters.MaxTokens,
         ["input_price_per_million"] = m.Pricing.InputPerMillion, ["output_price_per_million"] = m.Pricing.OutputPerMillion,
         ["cached_input_price_per_million"] = m.Pricing.CachedInputPerMillion, ["context_window"] = m.ContextWindow, ["embedding_dimensions"] = m.EmbeddingDimensions,
+        ["requests_per_minute"] = m.Limits.RequestsPerMinute, ["tokens_per_minute"] = m.Limits.TokensPerMinute,
+        ["shadow_limits"] = LimitNames.List(m.Limits.Shadow),
     };
 }

@@ -13,7 +13,7 @@ public static class CatalogSnapshotJson
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new SnapshotProviderKindConverter(), new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        Converters = { new SnapshotProviderKindConverter(), new SnapshotLimitKindsConverter(), new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
     public static byte[] ToGzip(CatalogSnapshot snapshot)

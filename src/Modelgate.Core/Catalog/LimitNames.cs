@@ -28,4 +28,11 @@ public static class LimitNames
         kind = All.FirstOrDefault(k => k.Name == name).Kind;
         return kind != LimitKinds.None;
     }
+
+    /// <summary>The set of kinds a list of names stands for; a name it does not know is left out (validate first).</summary>
+    public static LimitKinds Parse(IEnumerable<string?> names) =>
+        names.Aggregate(LimitKinds.None, (kinds, name) => TryParse(name, out var kind) ? kinds | kind : kinds);
+
+    /// <summary>The kinds a change names: <paramref name="current"/> when absent, none when null or empty.</summary>
+    public static LimitKinds Or(Optional<string[]?> names, LimitKinds current) => names.HasValue ? Parse(names.Value ?? []) : current;
 }

@@ -19,6 +19,16 @@ public sealed record ModelChanges
     public Optional<decimal?> CachedInputPricePerMillion { get; init; }
     public Optional<int?> ContextWindow { get; init; }
     public Optional<int?> EmbeddingDimensions { get; init; }
+
+    /// <summary>Requests per minute to this model across every caller; null: no limit.</summary>
+    public Optional<int?> RequestsPerMinute { get; init; }
+
+    /// <summary>Tokens per minute to this model across every caller; null: no limit.</summary>
+    public Optional<long?> TokensPerMinute { get; init; }
+
+    /// <summary>Limits counted and reported but not enforced (<c>requests_per_minute</c>, <c>tokens_per_minute</c>); null or empty: none.</summary>
+    public Optional<string[]?> ShadowLimits { get; init; }
+
     public Optional<bool> IsDefaultForChat { get; init; }
     public Optional<bool> IsDefaultForAgents { get; init; }
     public Optional<bool> IsDefaultForEmbeddings { get; init; }

@@ -7,6 +7,9 @@ public static class ModelValidator
 {
     public const int MaxModelIdLength = 200;
 
+    /// <summary>The limits a model has (across every caller), and so may put in shadow mode.</summary>
+    public const LimitKinds ShadowableLimits = LimitKinds.RequestsPerMinute | LimitKinds.TokensPerMinute;
+
     public static ValidationErrors Validate(ModelChanges changes, bool creating)
     {
         var errors = new ValidationErrors();
@@ -36,6 +39,8 @@ public static class ModelValidator
         FieldRules.Price(errors, "cached_input_price_per_million", changes.CachedInputPricePerMillion);
         FieldRules.PositiveOrNull(errors, "context_window", changes.ContextWindow, 100_000_000);
         FieldRules.PositiveOrNull(errors, "embedding_dimensions", changes.EmbeddingDimensions, 100_000);
+        FieldRules.PerMinute(errors, changes.RequestsPerMinute, changes.TokensPerMinute);
+        FieldRules.ShadowLimits(errors, changes.ShadowLimits, ShadowableLimits, "model");
         if (changes.DefaultForAgentTypes is { HasValue: true, Value: { } agentTypes })
         {
             foreach (var agentType in agentTypes)

@@ -17,6 +17,9 @@ public sealed record ProviderChanges
     public Optional<int?> RequestsPerMinute { get; init; }
     public Optional<long?> TokensPerMinute { get; init; }
 
+    /// <summary>Limits counted and reported but not enforced (<c>requests_per_minute</c>, <c>tokens_per_minute</c>); null or empty: none.</summary>
+    public Optional<string[]?> ShadowLimits { get; init; }
+
     /// <summary>Hides the key so a logged or printed request never shows it.</summary>
     public override string ToString() => $"ProviderChanges {{ Name = {Name}, Type = {Type}, ApiKey = {(ApiKey.HasValue ? "(set)" : "(absent)")} }}";
 }

@@ -10,6 +10,9 @@ public static class ProviderValidator
     public const int MaxBaseUrlLength = 2048;
     public const int MaxApiKeyLength = 4096;
 
+    /// <summary>The limits a provider has, and so may put in shadow mode.</summary>
+    public const LimitKinds ShadowableLimits = LimitKinds.RequestsPerMinute | LimitKinds.TokensPerMinute;
+
     public static ValidationErrors Validate(ProviderChanges changes, bool creating, BaseUrlPolicy baseUrls)
     {
         var errors = new ValidationErrors();
@@ -27,8 +30,8 @@ public static class ProviderValidator
         }
 
         FieldRules.Text(errors, "api_key", changes.ApiKey, MaxApiKeyLength, required: false, nullable: true);
-        FieldRules.PositiveOrNull(errors, "requests_per_minute", changes.RequestsPerMinute, 100_000_000);
-        FieldRules.PositiveOrNull(errors, "tokens_per_minute", changes.TokensPerMinute, 1_000_000_000_000L);
+        FieldRules.PerMinute(errors, changes.RequestsPerMinute, changes.TokensPerMinute);
+        FieldRules.ShadowLimits(errors, changes.ShadowLimits, ShadowableLimits, "provider");
         return errors;
     }
 

@@ -5,6 +5,12 @@ namespace Modelgate.Core.Catalog;
 /// <summary>The fields an administrator may set on a gateway key; the secret itself is generated, never chosen.</summary>
 public sealed record VirtualKeyChanges
 {
+    /// <summary>The limits a key has, and so may put in shadow mode.</summary>
+    public const LimitKinds ShadowableLimits = LimitKinds.RequestsPerMinute | LimitKinds.TokensPerMinute | LimitKinds.ConcurrentRequests | LimitKinds.Budget;
+
+    /// <summary>The most requests one key may have in flight at once.</summary>
+    public const int MaxConcurrentRequests = 1_000_000;
+
     public Optional<string?> Name { get; init; }
 
     /// <summary>Purposes the key may use (<c>chat</c>, <c>agents</c>, <c>agents/researcher</c>, <c>agents/*</c>); empty or null: all.</summary>
@@ -21,6 +27,18 @@ public sealed record VirtualKeyChanges
 
     /// <summary><c>daily</c> or <c>monthly</c> (the default when a budget is set).</summary>
     public Optional<string?> BudgetPeriod { get; init; }
+
+    /// <summary>The key's requests per minute; null: no limit of its own.</summary>
+    public Optional<int?> RequestsPerMinute { get; init; }
+
+    /// <summary>The key's tokens per minute; null: no limit of its own.</summary>
+    public Optional<long?> TokensPerMinute { get; init; }
+
+    /// <summary>The key's requests in flight at once; null: no limit of its own.</summary>
+    public Optional<int?> ConcurrentRequests { get; init; }
+
+    /// <summary>Limits counted and reported but not enforced (<c>requests_per_minute</c>, <c>tokens_per_minute</c>, <c>concurrent_requests</c>, <c>budget</c>); null or empty: none.</summary>
+    public Optional<string[]?> ShadowLimits { get; init; }
 
     public ValidationErrors Validate(bool creating, DateTimeOffset now)
     {
@@ -66,6 +84,9 @@ public sealed record VirtualKeyChanges
             errors.Add("budget_period", $"budget_period must be 'daily' or 'monthly'; got '{period}'");
         }
 
+        FieldRules.PerMinute(errors, RequestsPerMinute, TokensPerMinute);
+        FieldRules.PositiveOrNull(errors, LimitNames.ConcurrentRequests, ConcurrentRequests, MaxConcurrentRequests);
+        FieldRules.ShadowLimits(errors, ShadowLimits, ShadowableLimits, "virtual key");
         return errors;
     }
 }

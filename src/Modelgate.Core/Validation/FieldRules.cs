@@ -79,6 +79,31 @@ public static class FieldRules
         }
     }
 
+    /// <summary>Checks requests and tokens per minute, with the bounds every holder of limits shares.</summary>
+    public static void PerMinute(ValidationErrors errors, Optional<int?> requests, Optional<long?> tokens)
+    {
+        PositiveOrNull(errors, LimitNames.RequestsPerMinute, requests, 100_000_000);
+        PositiveOrNull(errors, LimitNames.TokensPerMinute, tokens, 1_000_000_000_000L);
+    }
+
+    /// <summary>
+    /// Checks <c>shadow_limits</c>: each name a limit that <paramref name="holder"/> has (<paramref name="allowed"/>),
+    /// so a typo is refused rather than leaving a limit enforced that was meant to be watched.
+    /// </summary>
+    public static void ShadowLimits(ValidationErrors errors, Optional<string[]?> names, LimitKinds allowed, string holder)
+    {
+        const string Field = "shadow_limits";
+        var refused = (names.Or(null) ?? []).Where(n => !LimitNames.TryParse(n, out var kind) || (allowed & kind) == 0).Distinct();
+        // A few refused names say what is wrong; a list of thousands would only make the answer large.
+        foreach (var name in refused.Take(5))
+        {
+            var what = name is null ? "null is not a limit"
+                : LimitNames.TryParse(name, out _) ? $"'{name}' is not a limit of a {holder}"
+                : $"'{name}' is not a limit";
+            errors.Add(Field, $"{Field} may name {string.Join(", ", LimitNames.List(allowed))}; {what}");
+        }
+    }
+
     /// <summary>Checks a nullable limit: a positive whole number, or null for none.</summary>
     public static void PositiveOrNull<T>(ValidationErrors errors, string field, Optional<T?> value, T max)
         where T : struct, IComparable<T>, IComparable

@@ -19,10 +19,11 @@ internal static class KeysApi
         group.MapGet("/", ListAsync).WithName("ListKeys").WithSummary("List virtual keys (never their secrets).")
             .Produces<Page<VirtualKeyView>>().ProducesValidationProblem();
         group.MapPost("/", CreateAsync).WithName("CreateKey")
-            .WithSummary("Create a key: name, optional expires_at, allowed_purposes (e.g. 'agents', 'agents/*'), allowed_models. The response carries the secret, shown only this once.")
+            .WithSummary("Create a key: name, optional expires_at, allowed_purposes (e.g. 'agents', 'agents/*'), allowed_models, budget_usd and budget_period, "
+                + "requests_per_minute, tokens_per_minute, concurrent_requests and shadow_limits. The response carries the secret, shown only this once.")
             .Accepts<VirtualKeyChanges>("application/json").Produces<NewVirtualKey>(StatusCodes.Status201Created).ProducesValidationProblem();
         group.MapGet("/{id:guid}", GetAsync).WithName("GetKey").WithSummary("Read one key.").Produces<VirtualKeyView>().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateKey").WithSummary("Change name, allow-lists or expiry (absent fields stay).")
+        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateKey").WithSummary("Change name, allow-lists, expiry, budget or limits (absent fields stay; null removes a limit).")
             .Accepts<VirtualKeyChanges>("application/json").Produces<VirtualKeyView>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapPost("/{id:guid}/revoke", RevokeAsync).WithName("RevokeKey").WithSummary("Revoke a key at once, on every instance.")

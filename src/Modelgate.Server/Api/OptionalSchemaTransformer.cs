@@ -15,8 +15,11 @@ internal sealed class OptionalSchemaTransformer : IOpenApiSchemaTransformer
             return;
         }
 
-        var inner = await context.GetOrCreateSchemaAsync(type.GetGenericArguments()[0], null, cancellationToken);
-        schema.Type = inner.Type;
+        var innerType = type.GetGenericArguments()[0];
+        var inner = await context.GetOrCreateSchemaAsync(innerType, null, cancellationToken);
+        // A type argument loses its nullable annotation (Optional<string[]?> arrives as Optional<string[]>), and every
+        // list in a change takes null (no limits in shadow mode, no allow-list): say so, as int? says it by itself.
+        schema.Type = innerType.IsArray ? inner.Type | JsonSchemaType.Null : inner.Type;
         schema.Format = inner.Format;
         schema.Items = inner.Items;
         schema.Properties = inner.Properties;

@@ -18,7 +18,7 @@ internal static class ProvidersApi
         group.MapGet("/{provider_id:guid}", GetAsync).WithName("GetProvider").WithSummary("Read one provider; the ETag header carries its revision.")
             .Produces<ProviderView>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{provider_id:guid}", UpdateAsync).WithName("UpdateProvider")
-            .WithSummary("Change any editable field (absent fields stay). api_key null clears the key. Send If-Match to detect concurrent edits; ?force=true clears defaults that deactivation would break.")
+            .WithSummary("Change any editable field (absent fields stay). api_key null clears the key; shadow_limits lists limits to count without enforcing. Send If-Match to detect concurrent edits; ?force=true clears defaults that deactivation would break.")
             .Accepts<ProviderChanges>("application/json").Produces<ProviderView>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapDelete("/{provider_id:guid}", DeleteAsync).WithName("DeleteProvider")

@@ -5,14 +5,16 @@ using Modelgate.Core.Validation;
 namespace Modelgate.Server.Ui;
 
 /// <summary>
-/// Reads a form's text fields as the numbers the catalog expects (empty means "none"), collecting a message per
-/// field that is not a number, keyed by the same field names the admin API uses.
+/// Reads a form's text fields as the numbers and days the catalog expects (empty means "none"), collecting a message per
+/// field that cannot be read, keyed by the same field names the admin API uses.
 /// </summary>
 internal sealed class FormInput
 {
     // A plain number with a point: no thousands separators, so a comma typed as a decimal mark ("2,50") is refused
     // rather than read as 250.
     private const NumberStyles Plain = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
+
+    private const string DayFormat = "yyyy-MM-dd";
 
     private readonly ValidationErrors _errors = new();
 
@@ -29,6 +31,13 @@ internal sealed class FormInput
 
     public decimal? Decimal(string? text, string field) => Read(text, field, "a number such as 2.50",
         (string s, out decimal v) => decimal.TryParse(s, Plain, CultureInfo.InvariantCulture, out v));
+
+    /// <summary>A day (<c>yyyy-MM-dd</c>, as a date field sends it) as its first moment in UTC.</summary>
+    public DateTimeOffset? Day(string? text, string field) => Read(text, field, "a date such as 2027-01-31",
+        (string s, out DateTimeOffset v) => DateTimeOffset.TryParseExact(s, DayFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out v));
+
+    /// <summary>Shows a time in a date field as the day it falls on in UTC, the way <see cref="Day"/> reads it back.</summary>
+    public static string? ShowDay(DateTime? value) => value?.ToString(DayFormat, CultureInfo.InvariantCulture);
 
     /// <summary>Shows a number in a form field the way <see cref="Read"/> reads it back.</summary>
     public static string? Show<T>(T? value) where T : struct, IFormattable => value?.ToString(null, CultureInfo.InvariantCulture);

@@ -9,6 +9,7 @@ internal static class UiNavigation
         ("Providers", "/providers"),
         ("Models", "/models"),
         ("Defaults", "/defaults"),
+        ("Keys", "/keys"),
         ("Usage", "/usage"),
         ("History", "/history"),
         ("Audit log", "/audit"),

@@ -52,6 +52,7 @@ internal static class CatalogRestore
             entity.IsDefault = p.IsDefault;
             entity.RequestsPerMinute = p.Limits.RequestsPerMinute;
             entity.TokensPerMinute = p.Limits.TokensPerMinute;
+            entity.ShadowLimits = p.Limits.Shadow;
             entity.Revision++;
             entity.UpdatedAt = now;
         }
@@ -79,6 +80,9 @@ internal static class CatalogRestore
             entity.CachedInputPricePerMillion = m.Pricing.CachedInputPerMillion;
             entity.ContextWindow = m.ContextWindow;
             entity.EmbeddingDimensions = m.EmbeddingDimensions;
+            entity.RequestsPerMinute = m.Limits.RequestsPerMinute;
+            entity.TokensPerMinute = m.Limits.TokensPerMinute;
+            entity.ShadowLimits = m.Limits.Shadow;
             entity.Revision++;
             entity.UpdatedAt = now;
         }

@@ -19,12 +19,15 @@ internal static class CatalogSnapshotReader
             publishedAt,
             providers.Select(p => new ProviderConfig(
                 p.Id, p.Name, ProviderKinds.TryParse(p.Type, out var kind) ? kind : ProviderKind.OpenAICompatible, p.BaseUrl, p.ApiKeyCiphertext, p.ApiKeyMask,
-                p.IsActive, p.IsDefault, new RateLimits(p.RequestsPerMinute, p.TokensPerMinute))),
+                p.IsActive, p.IsDefault, new RateLimits(p.RequestsPerMinute, p.TokensPerMinute) { Shadow = p.ShadowLimits })),
             models.Select(m => new ModelDefinition(
                 m.Id, m.ProviderId, m.ModelId, m.DisplayName, m.Type == "embedding" ? ModelKind.Embedding : ModelKind.Chat, m.IsActive,
                 new ModelParameters(m.Temperature, m.TopP, m.MaxTokens),
                 new Pricing(m.InputPricePerMillion, m.OutputPricePerMillion, m.CachedInputPricePerMillion),
-                m.ContextWindow, m.EmbeddingDimensions)),
+                m.ContextWindow, m.EmbeddingDimensions)
+            {
+                Limits = new RateLimits(m.RequestsPerMinute, m.TokensPerMinute) { Shadow = m.ShadowLimits },
+            }),
             defaults.ToDictionary(d => d.Purpose, d => d.ModelId, StringComparer.Ordinal),
             keys.Select(VirtualKeyStore.ToRecord),
             fallbacks.GroupBy(f => f.Purpose).ToDictionary(g => g.Key, g => g.OrderBy(f => f.Position).Select(f => f.ModelId).ToArray(), StringComparer.Ordinal));

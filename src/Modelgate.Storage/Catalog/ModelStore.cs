@@ -213,6 +213,9 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
         model.CachedInputPricePerMillion = changes.CachedInputPricePerMillion.Or(model.CachedInputPricePerMillion);
         model.ContextWindow = changes.ContextWindow.Or(model.ContextWindow);
         model.EmbeddingDimensions = changes.EmbeddingDimensions.Or(model.EmbeddingDimensions);
+        model.RequestsPerMinute = changes.RequestsPerMinute.Or(model.RequestsPerMinute);
+        model.TokensPerMinute = changes.TokensPerMinute.Or(model.TokensPerMinute);
+        model.ShadowLimits = LimitNames.Or(changes.ShadowLimits, model.ShadowLimits);
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ internal static class ModelViews
     public static ModelView ToView(ModelEntity m, IReadOnlyCollection<string> purposes) => new(
         m.Id, m.ProviderId, m.Provider?.Name ?? "", m.ModelId, m.DisplayName, m.Type, m.IsActive,
         m.Temperature, m.TopP, m.MaxTokens, m.InputPricePerMillion, m.OutputPricePerMillion, m.CachedInputPricePerMillion,
-        m.ContextWindow, m.EmbeddingDimensions,
+        m.ContextWindow, m.EmbeddingDimensions, m.RequestsPerMinute, m.TokensPerMinute, LimitNames.List(m.ShadowLimits),
         purposes.Contains(Purpose.ChatName), purposes.Contains(Purpose.AgentsName), purposes.Contains(Purpose.EmbeddingsName),
         [.. purposes.Select(p => Purpose.TryParse(p, out var purpose, out _) ? purpose.AgentType : null).OfType<string>().Order(StringComparer.Ordinal)],
         m.CreatedAt, m.UpdatedAt, m.Revision);

@@ -61,6 +61,7 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
                 IsActive = changes.IsActive.Or(true),
                 RequestsPerMinute = changes.RequestsPerMinute.Or(null),
                 TokensPerMinute = changes.TokensPerMinute.Or(null),
+                ShadowLimits = LimitNames.Or(changes.ShadowLimits, LimitKinds.None),
                 CreatedAt = now,
                 UpdatedAt = now,
             };
@@ -158,6 +159,7 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
 
             provider.RequestsPerMinute = changes.RequestsPerMinute.Or(provider.RequestsPerMinute);
             provider.TokensPerMinute = changes.TokensPerMinute.Or(provider.TokensPerMinute);
+            provider.ShadowLimits = LimitNames.Or(changes.ShadowLimits, provider.ShadowLimits);
             var now = time.UtcNow();
             provider.Revision++;
             provider.UpdatedAt = now;
@@ -206,7 +208,7 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
 
     internal static ProviderView ToView(ProviderEntity p, int modelCount) => new(
         p.Id, p.Name, p.Type, p.BaseUrl, p.ApiKeyCiphertext is not null, p.ApiKeyMask, p.IsActive, p.IsDefault,
-        p.RequestsPerMinute, p.TokensPerMinute, modelCount, p.CreatedAt, p.UpdatedAt, p.Revision);
+        p.RequestsPerMinute, p.TokensPerMinute, LimitNames.List(p.ShadowLimits), modelCount, p.CreatedAt, p.UpdatedAt, p.Revision);
 
     internal static string Purposes(IEnumerable<PurposeDefaultEntity> defaults) =>
         string.Join(", ", defaults.Select(d => $"'{d.Purpose}'").Order(StringComparer.Ordinal));

@@ -8,7 +8,9 @@ namespace Modelgate.Storage.Catalog;
 /// <summary>A gateway key as the admin API shows it: never the secret, never its hash.</summary>
 public sealed record VirtualKeyView(
     Guid Id, string Name, string KeyPrefix, IReadOnlyList<string> AllowedPurposes, IReadOnlyList<string> AllowedModels,
-    DateTime? ExpiresAt, DateTime? RevokedAt, string Status, decimal? BudgetUsd, string? BudgetPeriod, DateTime CreatedAt, DateTime UpdatedAt, int Revision);
+    DateTime? ExpiresAt, DateTime? RevokedAt, string Status, decimal? BudgetUsd, string? BudgetPeriod,
+    int? RequestsPerMinute, long? TokensPerMinute, int? ConcurrentRequests, IReadOnlyList<string> ShadowLimits,
+    DateTime CreatedAt, DateTime UpdatedAt, int Revision);
 
 /// <summary>A newly created key: the secret, shown this once, and the key's details.</summary>
 public sealed record NewVirtualKey(string Key, VirtualKeyView VirtualKey);
@@ -120,6 +122,11 @@ public sealed class VirtualKeyStore(CatalogTransaction transactions, TimeProvide
         // A budget always has a period (monthly unless said otherwise); no budget, no period.
         row.BudgetPeriod = row.BudgetUsd is null ? null : row.BudgetPeriod ?? "monthly";
 
+        row.RequestsPerMinute = changes.RequestsPerMinute.Or(row.RequestsPerMinute);
+        row.TokensPerMinute = changes.TokensPerMinute.Or(row.TokensPerMinute);
+        row.ConcurrentRequests = changes.ConcurrentRequests.Or(row.ConcurrentRequests);
+        row.ShadowLimits = LimitNames.Or(changes.ShadowLimits, row.ShadowLimits);
+
         if (changes.ExpiresAt.HasValue)
         {
             row.ExpiresAt = changes.ExpiresAt.Value is { } expiry ? Clock.Stored(expiry.UtcDateTime) : null;
@@ -131,11 +138,13 @@ public sealed class VirtualKeyStore(CatalogTransaction transactions, TimeProvide
         Utc(k.ExpiresAt), Utc(k.RevokedAt), new DateTimeOffset(k.CreatedAt))
     {
         Budget = k.BudgetUsd is { } amount && Budget.TryParsePeriod(k.BudgetPeriod, out var period) ? new Budget(amount, period) : null,
+        Limits = new RateLimits(k.RequestsPerMinute, k.TokensPerMinute) { ConcurrentRequests = k.ConcurrentRequests, Shadow = k.ShadowLimits },
     };
 
     private static VirtualKeyView ToView(VirtualKeyEntity k, DateTime now) => new(
         k.Id, k.Name, k.KeyPrefix, List(k.AllowedPurposes), List(k.AllowedModels), k.ExpiresAt, k.RevokedAt,
-        k.RevokedAt is not null ? "revoked" : k.ExpiresAt <= now ? "expired" : "active", k.BudgetUsd, k.BudgetPeriod, k.CreatedAt, k.UpdatedAt, k.Revision);
+        k.RevokedAt is not null ? "revoked" : k.ExpiresAt <= now ? "expired" : "active", k.BudgetUsd, k.BudgetPeriod,
+        k.RequestsPerMinute, k.TokensPerMinute, k.ConcurrentRequests, LimitNames.List(k.ShadowLimits), k.CreatedAt, k.UpdatedAt, k.Revision);
 
     private static string[] List(string joined) => joined.Length == 0 ? [] : joined.Split('\n');
 

@@ -1,3 +1,5 @@
+using Modelgate.Core.Catalog;
+
 namespace Modelgate.Storage.Entities;
 
 /// <summary>A row of <c>llm_models</c>: an upstream model offered by a provider, with its defaults and prices.</summary>
@@ -20,6 +22,14 @@ public sealed class ModelEntity
     public decimal? CachedInputPricePerMillion { get; set; }
     public int? ContextWindow { get; set; }
     public int? EmbeddingDimensions { get; set; }
+
+    /// <summary>Requests per minute to this model across every caller; null: no limit.</summary>
+    public int? RequestsPerMinute { get; set; }
+    public long? TokensPerMinute { get; set; }
+
+    /// <summary>The limits only counted, not enforced (shadow mode), stored as the <see cref="LimitKinds"/> flags.</summary>
+    public LimitKinds ShadowLimits { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public int Revision { get; set; } = 1;

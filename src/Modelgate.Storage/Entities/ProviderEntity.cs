@@ -1,3 +1,5 @@
+using Modelgate.Core.Catalog;
+
 namespace Modelgate.Storage.Entities;
 
 /// <summary>A row of <c>llm_providers</c>. The API key is only ever stored encrypted, with a display mask beside it.</summary>
@@ -17,6 +19,10 @@ public sealed class ProviderEntity
     public bool IsDefault { get; set; }
     public int? RequestsPerMinute { get; set; }
     public long? TokensPerMinute { get; set; }
+
+    /// <summary>The limits only counted, not enforced (shadow mode), stored as the <see cref="LimitKinds"/> flags.</summary>
+    public LimitKinds ShadowLimits { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 

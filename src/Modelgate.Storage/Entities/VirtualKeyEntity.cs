@@ -1,3 +1,5 @@
+using Modelgate.Core.Catalog;
+
 namespace Modelgate.Storage.Entities;
 
 /// <summary>A row of <c>virtual_keys</c>: a gateway caller's key, stored only as the SHA-256 of its secret.</summary>
@@ -17,6 +19,15 @@ public sealed class VirtualKeyEntity
 
     /// <summary><c>daily</c> or <c>monthly</c>; null when there is no budget.</summary>
     public string? BudgetPeriod { get; set; }
+    public int? RequestsPerMinute { get; set; }
+    public long? TokensPerMinute { get; set; }
+
+    /// <summary>Requests in flight at once; null: no limit of the key's own.</summary>
+    public int? ConcurrentRequests { get; set; }
+
+    /// <summary>The limits only counted, not enforced (shadow mode; the budget too), stored as the <see cref="LimitKinds"/> flags.</summary>
+    public LimitKinds ShadowLimits { get; set; }
+
     public DateTime? ExpiresAt { get; set; }
     public DateTime? RevokedAt { get; set; }
     public DateTime CreatedAt { get; set; }

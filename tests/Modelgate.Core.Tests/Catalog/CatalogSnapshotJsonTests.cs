@@ -46,6 +46,48 @@ public sealed class CatalogSnapshotJsonTests
         Assert.All(providers, p => Assert.Same(p.Kind, back.Providers[p.Id].Kind));
     }
 
+    [Fact]
+    public void ToGzip_WritesShadowLimitsByTheirApiNames_AndReadsEveryLimitBack()
+    {
+        var provider = new ProviderConfig(Guid.NewGuid(), "p", ProviderKind.Ollama, null, null, null, true, false,
+            new RateLimits(100, 1000) { Shadow = LimitKinds.RequestsPerMinute });
+        var model = new ModelDefinition(Guid.NewGuid(), provider.Id, "m", null, ModelKind.Chat, true, ModelParameters.None, Pricing.Unknown, null, null)
+        {
+            Limits = new RateLimits(60, 6000) { Shadow = LimitKinds.RequestsPerMinute | LimitKinds.TokensPerMinute },
+        };
+        var key = new VirtualKey(Guid.NewGuid(), "k", "hash", "mg-prefix", [], [], null, null, DateTimeOffset.UnixEpoch)
+        {
+            Limits = new RateLimits(6, 600) { ConcurrentRequests = 2, Shadow = LimitKinds.ConcurrentRequests | LimitKinds.Budget },
+        };
+        var snapshot = new CatalogSnapshot(4, DateTimeOffset.UnixEpoch, [provider], [model], new Dictionary<string, Guid>(), [key]);
+
+        var gzip = CatalogSnapshotJson.ToGzip(snapshot);
+        var back = CatalogSnapshotJson.FromGzip(gzip);
+
+        Assert.Contains("\"shadow\":[\"concurrent_requests\",\"budget\"]", Gunzip(gzip), StringComparison.Ordinal);
+        Assert.Equal(provider.Limits, back.Providers[provider.Id].Limits);
+        Assert.Equal(model.Limits, back.Models[model.Id].Limits);
+        Assert.Equal(key.Limits, back.VirtualKeys["hash"].Limits);
+    }
+
+    [Fact]
+    public void FromGzip_ASnapshotFromBeforeModelAndKeyLimits_ReadsThemAsNone_AndLeavesOutShadowNamesItDoesNotKnow()
+    {
+        var json = """
+            {"version":7,"published_at":"2026-11-01T00:00:00+00:00","providers":[{"id":"0193a1b2-0000-7000-8000-000000000001",
+            "name":"p","kind":"ollama","base_url":null,"api_key_ciphertext":null,"api_key_mask":null,"is_active":true,"is_default":false,
+            "limits":{"requests_per_minute":5,"tokens_per_minute":null,"shadow":["tokens_per_minute","a_limit_from_a_later_version"]}}],
+            "models":[{"id":"0193a1b2-0000-7000-8000-000000000002","provider_id":"0193a1b2-0000-7000-8000-000000000001","model_id":"m",
+            "display_name":null,"kind":"chat","is_active":true,"parameters":{},"pricing":{},"context_window":null,"embedding_dimensions":null}],
+            "defaults":{}}
+            """;
+
+        var snapshot = CatalogSnapshotJson.FromGzip(Gzip(json));
+
+        Assert.Equal(new RateLimits(5) { Shadow = LimitKinds.TokensPerMinute }, Assert.Single(snapshot.Providers.Values).Limits);
+        Assert.Same(RateLimits.None, Assert.Single(snapshot.Models.Values).Limits);
+    }
+
     private static byte[] Gzip(string json)
     {
         using var buffer = new MemoryStream();

@@ -21,14 +21,17 @@ public sealed partial class ConsoleClient(HttpClient http) : IDisposable
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary>Posts a form found at <paramref name="pagePath"/> to <paramref name="action"/> (the page itself by default).</summary>
-    public async Task<HttpResponseMessage> PostFormAsync(string pagePath, IDictionary<string, string> fields, string? action = null, bool withCsrf = true)
+    /// <summary>
+    /// Posts a form found at <paramref name="pagePath"/> to <paramref name="action"/> (the page itself by default). A field
+    /// may come more than once, as ticked boxes of one name do.
+    /// </summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string pagePath, IEnumerable<KeyValuePair<string, string>> fields, string? action = null, bool withCsrf = true)
     {
-        var form = new Dictionary<string, string>(fields);
+        var form = fields.ToList();
         if (withCsrf)
         {
             var (_, html) = await GetAsync(pagePath);
-            form["__csrf"] = Csrf().Match(html) is { Success: true } match ? WebUtility.HtmlDecode(match.Groups[1].Value) : throw new InvalidOperationException($"No CSRF token on {pagePath}.");
+            form.Add(new("__csrf", Csrf().Match(html) is { Success: true } match ? WebUtility.HtmlDecode(match.Groups[1].Value) : throw new InvalidOperationException($"No CSRF token on {pagePath}.")));
         }
 
         return await Http.PostAsync(action ?? pagePath, new FormUrlEncodedContent(form));

@@ -11,6 +11,8 @@ public static class ConsolePages
         ("/models", "Models"),
         ("/models/new", "Add a model"),
         ("/defaults", "Defaults"),
+        ("/keys", "Keys"),
+        ("/keys/new", "Add a key"),
         ("/usage", "Usage"),
         ("/history", "Configuration history"),
         ("/audit", "Audit log"),

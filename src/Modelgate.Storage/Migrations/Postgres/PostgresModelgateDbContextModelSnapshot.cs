@@ -286,13 +286,25 @@ namespace Modelgate.Storage.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("provider_id");
 
+                    b.Property<int?>("RequestsPerMinute")
+                        .HasColumnType("integer")
+                        .HasColumnName("requests_per_minute");
+
                     b.Property<int>("Revision")
                         .HasColumnType("integer")
                         .HasColumnName("revision");
 
+                    b.Property<int>("ShadowLimits")
+                        .HasColumnType("integer")
+                        .HasColumnName("shadow_limits");
+
                     b.Property<double?>("Temperature")
                         .HasColumnType("double precision")
                         .HasColumnName("temperature");
+
+                    b.Property<long?>("TokensPerMinute")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tokens_per_minute");
 
                     b.Property<double?>("TopP")
                         .HasColumnType("double precision")
@@ -409,6 +421,10 @@ namespace Modelgate.Storage.Migrations.Postgres
                     b.Property<int>("Revision")
                         .HasColumnType("integer")
                         .HasColumnName("revision");
+
+                    b.Property<int>("ShadowLimits")
+                        .HasColumnType("integer")
+                        .HasColumnName("shadow_limits");
 
                     b.Property<long?>("TokensPerMinute")
                         .HasColumnType("bigint")
@@ -777,6 +793,10 @@ namespace Modelgate.Storage.Migrations.Postgres
                         .HasColumnType("numeric(18,6)")
                         .HasColumnName("budget_usd");
 
+                    b.Property<int?>("ConcurrentRequests")
+                        .HasColumnType("integer")
+                        .HasColumnName("concurrent_requests");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -803,6 +823,10 @@ namespace Modelgate.Storage.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<int?>("RequestsPerMinute")
+                        .HasColumnType("integer")
+                        .HasColumnName("requests_per_minute");
+
                     b.Property<int>("Revision")
                         .HasColumnType("integer")
                         .HasColumnName("revision");
@@ -810,6 +834,14 @@ namespace Modelgate.Storage.Migrations.Postgres
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
+
+                    b.Property<int>("ShadowLimits")
+                        .HasColumnType("integer")
+                        .HasColumnName("shadow_limits");
+
+                    b.Property<long?>("TokensPerMinute")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tokens_per_minute");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")

@@ -277,13 +277,25 @@ namespace Modelgate.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("provider_id");
 
+                    b.Property<int?>("RequestsPerMinute")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests_per_minute");
+
                     b.Property<int>("Revision")
                         .HasColumnType("INTEGER")
                         .HasColumnName("revision");
 
+                    b.Property<int>("ShadowLimits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shadow_limits");
+
                     b.Property<double?>("Temperature")
                         .HasColumnType("REAL")
                         .HasColumnName("temperature");
+
+                    b.Property<long?>("TokensPerMinute")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tokens_per_minute");
 
                     b.Property<double?>("TopP")
                         .HasColumnType("REAL")
@@ -398,6 +410,10 @@ namespace Modelgate.Storage.Migrations.Sqlite
                     b.Property<int>("Revision")
                         .HasColumnType("INTEGER")
                         .HasColumnName("revision");
+
+                    b.Property<int>("ShadowLimits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shadow_limits");
 
                     b.Property<long?>("TokensPerMinute")
                         .HasColumnType("INTEGER")
@@ -762,6 +778,10 @@ namespace Modelgate.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("budget_usd");
 
+                    b.Property<int?>("ConcurrentRequests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("concurrent_requests");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -788,6 +808,10 @@ namespace Modelgate.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<int?>("RequestsPerMinute")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests_per_minute");
+
                     b.Property<int>("Revision")
                         .HasColumnType("INTEGER")
                         .HasColumnName("revision");
@@ -795,6 +819,14 @@ namespace Modelgate.Storage.Migrations.Sqlite
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("revoked_at");
+
+                    b.Property<int>("ShadowLimits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shadow_limits");
+
+                    b.Property<long?>("TokensPerMinute")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tokens_per_minute");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")

@@ -27,6 +27,7 @@ internal sealed class VersionModel(ConfigVersionStore store) : ConsolePage
     {
         null => "—",
         bool b => b ? "yes" : "no",
+        IEnumerable<string> names => string.Join(", ", names) is { Length: > 0 } list ? list : "none",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

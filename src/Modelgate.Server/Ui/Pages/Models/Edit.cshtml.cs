@@ -6,7 +6,7 @@ using Modelgate.Storage.Usage;
 
 namespace Modelgate.Server.Ui.Pages.Models;
 
-/// <summary>Adds or edits a model (parameters, prices, context window, dimensions) through the admin API's store and rules.</summary>
+/// <summary>Adds or edits a model (parameters, prices, context window, dimensions, limits) through the admin API's store and rules.</summary>
 internal sealed class ModelEditModel(ModelStore store, CurrentCatalog catalog, UsageQuery usage, TimeProvider time) : ConsolePage
 {
     [BindProperty(SupportsGet = true)] public string Id { get; set; } = "new";
@@ -23,6 +23,9 @@ internal sealed class ModelEditModel(ModelStore store, CurrentCatalog catalog, U
     [BindProperty(Name = "cached_input_price_per_million")] public string? CachedInputPrice { get; set; }
     [BindProperty(Name = "context_window")] public string? ContextWindow { get; set; }
     [BindProperty(Name = "embedding_dimensions")] public string? EmbeddingDimensions { get; set; }
+    [BindProperty(Name = "requests_per_minute")] public string? RequestsPerMinute { get; set; }
+    [BindProperty(Name = "tokens_per_minute")] public string? TokensPerMinute { get; set; }
+    [BindProperty(Name = "shadow_limits")] public string[] ShadowLimits { get; set; } = [];
     [BindProperty(Name = "revision")] public int? Revision { get; set; }
     [BindProperty(Name = "force")] public bool Force { get; set; }
 
@@ -31,6 +34,9 @@ internal sealed class ModelEditModel(ModelStore store, CurrentCatalog catalog, U
     public ModelScorecard Card { get; private set; } = ModelScorecard.From(24, null);
     public IReadOnlyList<ModelPriceView> Prices { get; private set; } = [];
     public bool IsNew => Id == "new";
+
+    public LimitFields Limits =>
+        new(this, [("requests_per_minute", RequestsPerMinute), ("tokens_per_minute", TokensPerMinute)], ModelValidator.ShadowableLimits, ShadowLimits);
     public bool OfferForce { get; private set; }
 
     /// <summary>The save was refused for the defaults it would break: offer to save anyway and clear them.</summary>
@@ -79,6 +85,9 @@ internal sealed class ModelEditModel(ModelStore store, CurrentCatalog catalog, U
             CachedInputPricePerMillion = input.Decimal(CachedInputPrice, "cached_input_price_per_million"),
             ContextWindow = input.Int(ContextWindow, "context_window"),
             EmbeddingDimensions = input.Int(EmbeddingDimensions, "embedding_dimensions"),
+            RequestsPerMinute = input.Int(RequestsPerMinute, "requests_per_minute"),
+            TokensPerMinute = input.Long(TokensPerMinute, "tokens_per_minute"),
+            ShadowLimits = ShadowLimits,
         };
         if (input.Error is { } invalid)
         {
@@ -137,6 +146,7 @@ internal sealed class ModelEditModel(ModelStore store, CurrentCatalog catalog, U
         (Temperature, TopP, MaxTokens) = (FormInput.Show(m.Temperature), FormInput.Show(m.TopP), FormInput.Show(m.MaxTokens));
         (InputPrice, OutputPrice, CachedInputPrice) = (FormInput.Show(m.InputPricePerMillion), FormInput.Show(m.OutputPricePerMillion), FormInput.Show(m.CachedInputPricePerMillion));
         (ContextWindow, EmbeddingDimensions) = (FormInput.Show(m.ContextWindow), FormInput.Show(m.EmbeddingDimensions));
+        (RequestsPerMinute, TokensPerMinute, ShadowLimits) = (FormInput.Show(m.RequestsPerMinute), FormInput.Show(m.TokensPerMinute), [.. m.ShadowLimits]);
     }
 
     private async Task<bool> LoadAsync()

@@ -22,6 +22,7 @@ internal sealed class ProviderEditModel(ProviderStore store) : ConsolePage
     [BindProperty(Name = "clear_api_key")] public bool ClearApiKey { get; set; }
     [BindProperty(Name = "requests_per_minute")] public string? RequestsPerMinute { get; set; }
     [BindProperty(Name = "tokens_per_minute")] public string? TokensPerMinute { get; set; }
+    [BindProperty(Name = "shadow_limits")] public string[] ShadowLimits { get; set; } = [];
     [BindProperty(Name = "is_active")] public bool IsActive { get; set; } = true;
     [BindProperty(Name = "is_default")] public bool IsDefault { get; set; }
     [BindProperty(Name = "revision")] public int? Revision { get; set; }
@@ -30,6 +31,9 @@ internal sealed class ProviderEditModel(ProviderStore store) : ConsolePage
     public ProviderView? Existing { get; private set; }
 
     public bool IsNew => Id == "new";
+
+    public LimitFields Limits =>
+        new(this, [("requests_per_minute", RequestsPerMinute), ("tokens_per_minute", TokensPerMinute)], ProviderValidator.ShadowableLimits, ShadowLimits);
 
     /// <summary>The kind the form shows hints for: the one selected, or the first for a type this version does not know.</summary>
     public ProviderKind Kind => ProviderKinds.TryParse(Type, out var kind) ? kind : ProviderKinds.All[0];
@@ -71,6 +75,7 @@ internal sealed class ProviderEditModel(ProviderStore store) : ConsolePage
             BaseUrl = string.IsNullOrWhiteSpace(BaseUrl) ? null : BaseUrl.Trim(),
             RequestsPerMinute = input.Int(RequestsPerMinute, "requests_per_minute"),
             TokensPerMinute = input.Long(TokensPerMinute, "tokens_per_minute"),
+            ShadowLimits = ShadowLimits,
             IsActive = IsActive,
             IsDefault = IsDefault,
         };
@@ -127,7 +132,7 @@ internal sealed class ProviderEditModel(ProviderStore store) : ConsolePage
     private void Show(ProviderView p)
     {
         (Name, Type, BaseUrl, IsActive, IsDefault, Revision) = (p.Name, p.Type, p.BaseUrl, p.IsActive, p.IsDefault, p.Revision);
-        (RequestsPerMinute, TokensPerMinute) = (FormInput.Show(p.RequestsPerMinute), FormInput.Show(p.TokensPerMinute));
+        (RequestsPerMinute, TokensPerMinute, ShadowLimits) = (FormInput.Show(p.RequestsPerMinute), FormInput.Show(p.TokensPerMinute), [.. p.ShadowLimits]);
     }
 
     private async Task<bool> LoadAsync()

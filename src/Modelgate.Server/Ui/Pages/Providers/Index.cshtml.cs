@@ -37,12 +37,4 @@ internal sealed class ProvidersModel(ProviderStore store, CurrentCatalog catalog
     }
 
     public static bool NeedsKey(string type) => ProviderKinds.TryParse(type, out var kind) && kind.RequiresApiKey;
-
-    public static string Limits(ProviderView p) => (p.RequestsPerMinute, p.TokensPerMinute) switch
-    {
-        (null, null) => "none",
-        ({ } rpm, null) => $"{Format.Count(rpm)} req/min",
-        (null, { } tpm) => $"{Format.Count(tpm)} tokens/min",
-        ({ } rpm, { } tpm) => $"{Format.Count(rpm)} req/min, {Format.Count(tpm)} tokens/min",
-    };
 }
