@@ -238,7 +238,7 @@ public abstract class PipelineContractTests : IAsyncLifetime
         Assert.Equal(429, error.StatusCode);
         Assert.Contains("2 requests per minute", error.Message, StringComparison.Ordinal);
         Assert.Equal(2, Primary.Requests.Count);
-        Assert.Contains("is at its configured limit of 2 requests per minute: a call for model limited-model was not sent.", Assert.Single(PipelineWarnings()), StringComparison.Ordinal);
+        Assert.Contains("is at its limit of 2 requests per minute (2 used, the call needed 1): a call for model limited-model was not sent.", Assert.Single(PipelineWarnings()), StringComparison.Ordinal);
     }
 
     [Fact]

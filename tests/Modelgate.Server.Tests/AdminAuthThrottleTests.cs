@@ -18,16 +18,47 @@ public sealed class AdminAuthThrottleTests
 
     private AdminAuthThrottle Create(ILimitCounters? counters = null) => new(counters ?? new InProcessLimitCounters(_time), _logger);
 
+    // Attempts whose token turned out wrong: they stay counted.
     private static async Task FailAsync(AdminAuthThrottle throttle, string address, int times)
     {
         for (var i = 0; i < times; i++)
         {
-            await throttle.FailedAsync(IPAddress.Parse(address));
+            await throttle.AttemptAsync(IPAddress.Parse(address), CancellationToken.None);
         }
     }
 
-    private static async Task<bool> IsBlockedAsync(AdminAuthThrottle throttle, string address) =>
-        await throttle.BlockedForAsync(IPAddress.Parse(address), CancellationToken.None) is not null;
+    // An attempt with the right token: refused while blocked, otherwise given back.
+    private static async Task<TimeSpan?> BlockedForAsync(AdminAuthThrottle throttle, string address)
+    {
+        var (blockedFor, attempt) = await throttle.AttemptAsync(IPAddress.Parse(address), CancellationToken.None);
+        await throttle.SucceededAsync(IPAddress.Parse(address), attempt);
+        return blockedFor;
+    }
+
+    private static async Task<bool> IsBlockedAsync(AdminAuthThrottle throttle, string address) => await BlockedForAsync(throttle, address) is not null;
+
+    [Fact]
+    public async Task A_burst_of_guesses_at_once_gets_no_more_tokens_checked_than_the_limit()
+    {
+        var throttle = Create();
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => Task.Run(async () => await throttle.AttemptAsync(IPAddress.Parse("192.0.2.30"), CancellationToken.None))));
+
+        Assert.Equal(AdminAuthThrottle.FailuresPerMinute, attempts.Count(a => a.BlockedFor is null));
+    }
+
+    [Fact]
+    public async Task Right_tokens_never_count()
+    {
+        var throttle = Create();
+        for (var i = 0; i < 3 * AdminAuthThrottle.FailuresPerMinute; i++)
+        {
+            Assert.False(await IsBlockedAsync(throttle, "192.0.2.31"));
+        }
+
+        await FailAsync(throttle, "192.0.2.31", AdminAuthThrottle.FailuresPerMinute - 1);
+        Assert.False(await IsBlockedAsync(throttle, "192.0.2.31"));
+    }
 
     [Fact]
     public async Task Failures_from_one_IPv6_64_share_one_count_and_other_clients_keep_theirs()
@@ -35,7 +66,7 @@ public sealed class AdminAuthThrottleTests
         var throttle = Create();
         for (var i = 1; i <= AdminAuthThrottle.FailuresPerMinute; i++)
         {
-            await throttle.FailedAsync(IPAddress.Parse($"2001:db8:1:2::{i:x}"));
+            await throttle.AttemptAsync(IPAddress.Parse($"2001:db8:1:2::{i:x}"), CancellationToken.None);
         }
 
         Assert.True(await IsBlockedAsync(throttle, "2001:db8:1:2:ffff::1"));
@@ -61,9 +92,9 @@ public sealed class AdminAuthThrottleTests
         Assert.False(await IsBlockedAsync(throttle, "192.0.2.9"));
 
         await FailAsync(throttle, "192.0.2.9", 1);
-        var wait = await throttle.BlockedForAsync(IPAddress.Parse("192.0.2.9"), CancellationToken.None);
+        var wait = await BlockedForAsync(throttle, "192.0.2.9");
         Assert.NotNull(wait);
-        Assert.InRange(wait.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        Assert.InRange(wait.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(70));
 
         _time.Advance(wait.Value);
         Assert.False(await IsBlockedAsync(throttle, "192.0.2.9"));

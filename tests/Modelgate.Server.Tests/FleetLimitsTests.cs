@@ -33,7 +33,7 @@ public sealed class FleetLimitsTests(ITestOutputHelper output)
         Assert.Equal("50", refused.Headers.GetValues("x-ratelimit-limit-requests").Single());
         Assert.Equal("0", refused.Headers.GetValues("x-ratelimit-remaining-requests").Single());
         Assert.EndsWith("s", refused.Headers.GetValues("x-ratelimit-reset-requests").Single(), StringComparison.Ordinal);
-        Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
+        Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 70);
         var error = (await refused.JsonAsync()).GetProperty("error");
         Assert.Equal("rate_limit_exceeded", error.Str("code"));
         Assert.Contains("is at its limit of 50 requests per minute", error.Str("message"), StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Modelgate.Core.Catalog;
 using Modelgate.Core.Resolution;
 using Modelgate.Core.Usage;
@@ -9,12 +10,17 @@ namespace Modelgate.Core.Limits;
 /// one atomic take checks every limit the attempt touches — the provider's and the model's requests and tokens per
 /// minute, the key's tokens per minute and budget, and, once per call, the key's requests per minute and place among
 /// its requests in flight — and takes from all or none. Tokens are reserved as the prompt plus the answer's maximum,
-/// spend as what those tokens would cost at the model's prices. A model that fails gives its reservation back
-/// (<see cref="ReleaseAsync"/>; its request still counts: it was sent); when the call is over its place in flight is
-/// given back (<see cref="End"/>), and once its usage is known the reservation becomes what it used (<see cref="Settle"/>).
+/// spend as what those tokens would cost at the model's prices; a call that names no maximum (and whose model has no
+/// default) needs room for its prompt only and reserves up to <see cref="Limiter.UnknownOutputReservation"/> answer
+/// tokens, as far as there is room. A model that fails gives its reservation back (<see cref="ReleaseAsync"/>; its
+/// request still counts: it was sent); when the call is over its place in flight is given back (<see cref="End"/>), and
+/// once its usage is known the reservation becomes what it used (<see cref="Settle"/>). Nothing here throws but a refusal.
 /// </summary>
 public sealed class CallLimits
 {
+    // No call reserves more than this (a limit is at most 10¹²; a budget's nano-USD stay far from overflowing).
+    private const long MaxAmount = 1_000_000_000_000_000;
+
     private readonly Limiter _limiter;
     private readonly VirtualKey? _key;
     private readonly Func<long> _countPrompt;
@@ -33,7 +39,7 @@ public sealed class CallLimits
         _limiter = limiter;
         _key = key;
         _countPrompt = promptTokens;
-        _maxOutput = maxOutputTokens;
+        _maxOutput = maxOutputTokens is { } max ? Math.Clamp(max, 0, MaxAmount) : null;
         _answers = answers;
     }
 
@@ -43,7 +49,7 @@ public sealed class CallLimits
     /// <summary>Takes what an attempt at <paramref name="model"/> needs, or throws <see cref="LimitReachedException"/> having taken nothing.</summary>
     public async ValueTask ReserveAsync(ResolvedModel model, CancellationToken cancellationToken)
     {
-        var takes = Takes(model, out var reserved, out var perCall);
+        var takes = Takes(model, out var perCall);
         if (takes.Count == 0)
         {
             return;
@@ -57,13 +63,29 @@ public sealed class CallLimits
 
         if (verdict.Refused is { } refused)
         {
-            var refusal = new LimitReachedException(refused, verdict.Used, takes.First(t => t.Bucket == refused).Amount, verdict.RetryAfter);
-            _limiter.Refused(refusal);
+            var refusal = new LimitReachedException(refused, verdict.Used, takes.First(t => t.Bucket == refused).Needed, verdict.RetryAfter);
+            _limiter.Refused(refusal, model.Model.ModelId);
             throw refusal;
         }
 
-        _held = new Held(verdict.Store, verdict.Segment, reserved, [.. takes.Where(t => t.Bucket.Kind == LimitKinds.RequestsPerMinute && t.Bucket.Scope != LimitScope.Key)
-            .Select(t => new LimitSettlement(t.Bucket, 1, 1))]);
+        // What each counter holds for this attempt: tokens and spend (a flexible take may have taken less than asked),
+        // and the provider's and model's requests (given back only when nothing was sent).
+        var reserved = new List<LimitSettlement>();
+        var requests = new List<LimitSettlement>();
+        for (var i = 0; i < takes.Count; i++)
+        {
+            var (bucket, taken) = (takes[i].Bucket, verdict.Taken.Count > i ? verdict.Taken[i] : takes[i].Amount);
+            if (bucket.Kind is LimitKinds.TokensPerMinute or LimitKinds.Budget)
+            {
+                reserved.Add(new LimitSettlement(bucket, taken, taken));
+            }
+            else if (bucket.Kind == LimitKinds.RequestsPerMinute && bucket.Scope != LimitScope.Key)
+            {
+                requests.Add(new LimitSettlement(bucket, 1, 1));
+            }
+        }
+
+        _held = new Held(verdict.Store, verdict.Segment, reserved, requests);
         if (perCall)
         {
             _keyHeld = true;
@@ -88,35 +110,54 @@ public sealed class CallLimits
     /// <summary>The call is over (answered, failed or left): its place among the key's requests in flight is given back. Once.</summary>
     public void End()
     {
-        if (_inFlight is var (bucket, store) && Interlocked.Exchange(ref _ended, 1) == 0)
+        if (InFlightPlace() is { } place)
         {
-            _ = SettleQuietly(store, 0, [new LimitSettlement(bucket, 1, 0)]);
+            _ = SettleQuietly(place.Store, 0, [place.Settlement]);
         }
     }
 
     /// <summary>
     /// The call used <paramref name="tokens"/> and cost <paramref name="costUsd"/>: the reservations of the model that
-    /// served become that. Also ends the call (<see cref="End"/>). Once; a call without a served model settles nothing more.
+    /// served become that, and the call ends (<see cref="End"/>), in one step. Once.
     /// </summary>
-    public void Settle(long tokens, decimal? costUsd)
+    public void Settle(long tokens, decimal? costUsd) => SettleWith(r => r.Bucket.Kind == LimitKinds.Budget ? BudgetUnits.FromUsd(costUsd ?? 0) : Math.Clamp(tokens, 0, MaxAmount));
+
+    /// <summary>The call is over but what it used is unknown (its record could not be made): what it reserved is taken as used.</summary>
+    public void SettleAsReserved() => SettleWith(r => r.Reserved);
+
+    private void SettleWith(Func<LimitSettlement, long> actual)
     {
-        End();
+        var place = InFlightPlace();
         if (Interlocked.Exchange(ref _settled, 1) != 0 || Interlocked.Exchange(ref _held, null) is not { } held)
         {
+            if (place is not null)
+            {
+                _ = SettleQuietly(place.Value.Store, 0, [place.Value.Settlement]);
+            }
+
             return;
         }
 
-        var settlements = held.Reserved.Select(r => r with
+        var settlements = held.Reserved.Select(r => r with { Actual = actual(r) }).ToList();
+        if (place is { } p && p.Store == held.Store)
         {
-            Actual = r.Bucket.Kind == LimitKinds.Budget ? BudgetUnits.FromUsd(costUsd ?? 0) : tokens,
-        }).ToList();
+            settlements.Add(p.Settlement);
+        }
+        else if (place is { } other)
+        {
+            _ = SettleQuietly(other.Store, 0, [other.Settlement]);
+        }
+
         _ = SettleQuietly(held.Store, held.Segment, settlements);
     }
 
-    private List<LimitTake> Takes(ResolvedModel model, out List<LimitSettlement> reserved, out bool perCall)
+    // The call's place in flight, the first time it is asked for (it is given back once).
+    private (ILimitCounters Store, LimitSettlement Settlement)? InFlightPlace() =>
+        _inFlight is var (bucket, store) && Interlocked.Exchange(ref _ended, 1) == 0 ? (store, new LimitSettlement(bucket, 1, 0)) : null;
+
+    private List<LimitTake> Takes(ResolvedModel model, out bool perCall)
     {
         var takes = new List<LimitTake>();
-        reserved = [];
         perCall = false;
         AddRate(takes, model.Provider.Limits, LimitScope.Provider, $"p:{model.Provider.Id}", $"provider '{model.Provider.Name}'", model);
         AddRate(takes, model.Model.Limits, LimitScope.Model, $"m:{model.Model.Id}", $"model '{model.Model.ModelId}'", model);
@@ -141,18 +182,13 @@ public sealed class CallLimits
 
             if (key.Limits.TokensPerMinute is { } tpm)
             {
-                takes.Add(new LimitTake(Bucket($"k:{key.Id}:tpm", LimitKinds.TokensPerMinute, LimitScope.Key, owner, tpm, key.Limits, $"{tpm} tokens per minute"), Tokens(model)));
+                takes.Add(TokensTake(Bucket($"k:{key.Id}:tpm", LimitKinds.TokensPerMinute, LimitScope.Key, owner, tpm, key.Limits, $"{tpm} tokens per minute"), model));
             }
 
             if (key.Budget is { } budget)
             {
                 takes.Add(BudgetTake(key, budget, owner, model));
             }
-        }
-
-        foreach (var take in takes.Where(t => t.Bucket.Kind is LimitKinds.TokensPerMinute or LimitKinds.Budget))
-        {
-            reserved.Add(new LimitSettlement(take.Bucket, take.Amount, take.Amount));
         }
 
         return takes;
@@ -180,37 +216,66 @@ public sealed class CallLimits
         AddRequests(takes, limits, scope, id, owner);
         if (limits.TokensPerMinute is { } tpm)
         {
-            takes.Add(new LimitTake(Bucket(id + ":tpm", LimitKinds.TokensPerMinute, scope, owner, tpm, limits, $"{tpm} tokens per minute"), Tokens(model)));
+            takes.Add(TokensTake(Bucket(id + ":tpm", LimitKinds.TokensPerMinute, scope, owner, tpm, limits, $"{tpm} tokens per minute"), model));
         }
+    }
+
+    // The prompt and the most the answer may take; flexible (the prompt at least) when the answer's maximum is not known.
+    private LimitTake TokensTake(LimitBucket bucket, ResolvedModel model)
+    {
+        var (prompt, output, known) = Demand(model);
+        return new LimitTake(bucket, Math.Min(prompt + output, MaxAmount)) { Floor = known ? null : prompt };
     }
 
     private LimitTake BudgetTake(VirtualKey key, Budget budget, string owner, ResolvedModel model)
     {
         var now = _limiter.Time.GetUtcNow();
         var start = Budget.PeriodStart(budget.Period, now);
-        var bucket = new LimitBucket($"k:{key.Id}:budget:{start:yyyyMMdd}", LimitKinds.Budget, LimitScope.Key, owner, BudgetUnits.FromUsd(budget.AmountUsd),
-            key.Limits.IsShadow(LimitKinds.Budget), $"{Budget.Name(budget.Period)} budget of {budget.AmountUsd:0.######} USD")
+        var bucket = new LimitBucket($"k:{key.Id}:budget:{start.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}", LimitKinds.Budget, LimitScope.Key, owner,
+            BudgetUnits.FromUsd(budget.AmountUsd), key.Limits.IsShadow(LimitKinds.Budget), $"{Budget.Name(budget.Period)} budget of {budget.AmountUsd:0.######} USD")
         {
             PeriodEnd = Budget.PeriodEnd(budget.Period, now),
         };
         var spent = _limiter.Spend?.StateOf(key)?.SpentUsd ?? 0;
-        var prompt = Prompt();
-        var cost = Cost.Of(model.Model.Pricing, new TokenCounts(prompt, Tokens(model) - prompt, 0, Estimated: true)) ?? 0;
-        return new LimitTake(bucket, BudgetUnits.FromUsd(cost), BudgetUnits.FromUsd(spent));
+        var (prompt, output, known) = Demand(model);
+        var most = BudgetUnits.FromUsd(Cost.Of(model.Model.Pricing, new TokenCounts(prompt, output, 0, Estimated: true)) ?? 0);
+        var least = BudgetUnits.FromUsd(Cost.Of(model.Model.Pricing, new TokenCounts(prompt, 0, 0, Estimated: true)) ?? 0);
+        return new LimitTake(bucket, Math.Min(most, MaxAmount), BudgetUnits.FromUsd(spent)) { Floor = known ? null : Math.Min(least, MaxAmount) };
     }
 
     private static LimitBucket Bucket(string id, LimitKinds kind, LimitScope scope, string owner, long limit, RateLimits limits, string description) =>
         new(id, kind, scope, owner, limit, limits.IsShadow(kind), description);
 
-    // The prompt and the most the answer may take.
-    private long Tokens(ResolvedModel model) =>
-        Prompt() + (_answers ? _maxOutput ?? model.Model.Parameters.MaxTokens ?? Limiter.UnknownOutputReservation : 0);
+    // The prompt's tokens, the answer's most, and whether that most is known (the request's or the model's maximum).
+    private (long Prompt, long Output, bool Known) Demand(ResolvedModel model)
+    {
+        var prompt = Math.Min(_promptTokens ??= Math.Max(0, _countPrompt()), MaxAmount);
+        if (!_answers)
+        {
+            return (prompt, 0, true);
+        }
 
-    private long Prompt() => _promptTokens ??= Math.Max(0, _countPrompt());
+        var known = _maxOutput ?? model.Model.Parameters.MaxTokens;
+        return (prompt, Math.Min(known ?? Limiter.UnknownOutputReservation, MaxAmount), known is not null);
+    }
 
-    // Counters never throw from a settlement (a shared one that is out of reach keeps it for later).
-    private ValueTask SettleQuietly(ILimitCounters store, long segment, IReadOnlyList<LimitSettlement> settlements) =>
-        settlements.Count > 0 ? store.SettleAsync(settlements, segment, _lease) : ValueTask.CompletedTask;
+    // Settlements never fail the call: the counters that could not take one say so (FleetLimitCounters keeps it for later).
+    private async ValueTask SettleQuietly(ILimitCounters store, long segment, IReadOnlyList<LimitSettlement> settlements)
+    {
+        if (settlements.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await store.SettleAsync(settlements, segment, _lease);
+        }
+        catch (Exception e)
+        {
+            _limiter.SettlementFailed(e);
+        }
+    }
 
     // What an attempt at one model holds: tokens and spend reserved, and the provider's and model's requests.
     private sealed record Held(ILimitCounters Store, long Segment, IReadOnlyList<LimitSettlement> Reserved, IReadOnlyList<LimitSettlement> Requests);

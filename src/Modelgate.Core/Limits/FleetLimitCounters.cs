@@ -9,13 +9,20 @@ namespace Modelgate.Core.Limits;
 /// A fleet's limit counters: the shared ones (Redis) while they answer, and the deployment's
 /// <see cref="SharedCountersPolicy"/> while they do not — each instance counting its share in process, admitting
 /// uncounted, or refusing. Losing and regaining them is logged once each, at Warning; every decision taken without
-/// them is counted (<c>modelgate.limits.unshared_decisions</c>). Settlements that could not reach them are kept (a
-/// bounded number) and sent when they answer again, so places in flight and reservations are given back; a budget's
-/// shared counter starts again from the database's figure after an outage, as it missed the spend of the meantime.
+/// them is counted (<c>modelgate.limits.unshared_decisions</c>); while they are out of reach they are asked again only
+/// every <see cref="RetryInterval"/>, so a Redis that hangs does not hold every call. Settlements of places in flight
+/// and budgets that could not reach them are kept (a bounded number) and sent when they answer again — and so is the
+/// undoing of a take that failed, which may have run on Redis before its answer was lost; sent twice, they count once.
+/// A budget's shared counter is raised to the database's figure after an outage, as it missed the spend of the meantime.
 /// </summary>
 public sealed partial class FleetLimitCounters : ILimitCounters, IDisposable
 {
     private const int MaxPending = 100_000;
+
+    /// <summary>How long the shared counters are left alone after they failed to answer.</summary>
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(2);
+
+    private long _retryAt;
     private readonly ILimitCounters _shared;
     private readonly InProcessLimitCounters _local;
     private readonly ILogger _logger;
@@ -46,25 +53,34 @@ public sealed partial class FleetLimitCounters : ILimitCounters, IDisposable
 
     public async ValueTask<LimitVerdict> TakeAsync(IReadOnlyList<LimitTake> takes, string lease, CancellationToken cancellationToken)
     {
-        try
+        if (IsReachable || Environment.TickCount64 >= Volatile.Read(ref _retryAt))
         {
-            var verdict = await _shared.TakeAsync(Reseeded(takes), lease, cancellationToken);
-            Reached();
-            return verdict with { Store = this };
-        }
-        catch (LimitCountersUnavailableException e)
-        {
-            Lost(e);
-            _unshared.Add(1, new KeyValuePair<string, object?>("policy", Policy.ToString().ToLowerInvariant()));
-            if (Policy == SharedCountersPolicy.Reject)
+            try
             {
-                throw;
+                var verdict = await _shared.TakeAsync(Reseeded(takes), lease, cancellationToken);
+                Reached();
+                return verdict with { Store = this };
             }
-
-            return Policy == SharedCountersPolicy.Local
-                ? await _local.TakeAsync(takes, lease, cancellationToken)
-                : new LimitVerdict(null, 0, TimeSpan.Zero, 0, [], LimitVerdict.NotCounted);
+            catch (LimitCountersUnavailableException e)
+            {
+                Lost(e);
+                // The script may have run before its answer was lost: what it would hold beyond a minute is undone later.
+                Keep(takes.Where(t => t.Bucket.Kind is LimitKinds.ConcurrentRequests or LimitKinds.Budget).Select(t => new LimitSettlement(t.Bucket, t.Amount, 0)).ToList(), 0, lease);
+                if (Policy == SharedCountersPolicy.Reject)
+                {
+                    _unshared.Add(1, new KeyValuePair<string, object?>("policy", "reject"));
+                    throw;
+                }
+            }
         }
+
+        _unshared.Add(1, new KeyValuePair<string, object?>("policy", Policy.ToString().ToLowerInvariant()));
+        return Policy switch
+        {
+            SharedCountersPolicy.Local => await _local.TakeAsync(takes, lease, cancellationToken),
+            SharedCountersPolicy.Allow => new LimitVerdict(null, 0, TimeSpan.Zero, 0, [], LimitVerdict.NotCounted) { Taken = [.. takes.Select(t => t.Amount)] },
+            _ => throw new LimitCountersUnavailableException("Redis did not answer a moment ago."),
+        };
     }
 
     public async ValueTask SettleAsync(IReadOnlyList<LimitSettlement> settlements, long segment, string lease)
@@ -77,10 +93,16 @@ public sealed partial class FleetLimitCounters : ILimitCounters, IDisposable
         catch (LimitCountersUnavailableException e)
         {
             Lost(e);
-            if (_pending.Count < MaxPending)
-            {
-                _pending.Enqueue((settlements, segment, lease));
-            }
+            // A minute window's change is not kept: its segment is gone by then, and sent twice it would count twice.
+            Keep([.. settlements.Where(x => x.Bucket.Kind is LimitKinds.ConcurrentRequests or LimitKinds.Budget)], segment, lease);
+        }
+    }
+
+    private void Keep(IReadOnlyList<LimitSettlement> settlements, long segment, string lease)
+    {
+        if (settlements.Count > 0 && _pending.Count < MaxPending)
+        {
+            _pending.Enqueue((settlements, segment, lease));
         }
     }
 
@@ -122,6 +144,7 @@ public sealed partial class FleetLimitCounters : ILimitCounters, IDisposable
 
     private void Lost(LimitCountersUnavailableException e)
     {
+        Volatile.Write(ref _retryAt, Environment.TickCount64 + (long)RetryInterval.TotalMilliseconds);
         if (Interlocked.Exchange(ref _reachable, 0) == 1)
         {
             LogLost(_logger, e.Message, Policy.ToString().ToLowerInvariant());
@@ -157,11 +180,20 @@ public sealed partial class FleetLimitCounters : ILimitCounters, IDisposable
         {
             Lost(e);
         }
+        catch (Exception e)
+        {
+            // One settlement Redis refuses (not for being out of reach) must not hold up the others behind it.
+            LogDropped(_logger, e.GetType().Name);
+            _pending.TryDequeue(out _);
+        }
         finally
         {
             Volatile.Write(ref _draining, 0);
         }
     }
+
+    [LoggerMessage(EventId = 4122, Level = LogLevel.Error, Message = "A kept limits settlement was refused by Redis ({Error}) and dropped.")]
+    private static partial void LogDropped(ILogger logger, string error);
 
     [LoggerMessage(EventId = 4120, Level = LogLevel.Warning, Message = "Shared limit counters out of reach ({Error}): limits are decided by policy '{Policy}' until they answer again.")]
     private static partial void LogLost(ILogger logger, string error, string policy);

@@ -20,6 +20,9 @@ public sealed class InProcessLimitCounters(TimeProvider time, Func<int>? share =
     /// <summary>How long a place among the requests in flight is held when its call never gives it back.</summary>
     public static readonly TimeSpan LeaseLife = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long a shared budget holds a reservation its call never settled (a call's spend counts only while it does).</summary>
+    public static readonly TimeSpan BudgetLeaseLife = TimeSpan.FromHours(1);
+
     public ValueTask<LimitVerdict> TakeAsync(IReadOnlyList<LimitTake> takes, string lease, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -33,33 +36,36 @@ public sealed class InProcessLimitCounters(TimeProvider time, Func<int>? share =
                 Sweep(segment, now);
             }
 
-            var used = new long[takes.Count];
+            var taken = new long[takes.Count];
             for (var i = 0; i < takes.Count; i++)
             {
-                var (bucket, amount, seed) = takes[i];
-                used[i] = Used(bucket, seed, segment, now);
+                var take = takes[i];
+                var bucket = take.Bucket;
+                var used = Used(bucket, take.Seed, segment, now);
                 var limit = bucket.Kind == LimitKinds.Budget ? bucket.Limit : Math.Max(1, bucket.Limit / divisor);
-                if (used[i] + Math.Max(amount, 1) <= limit)
+                if (used + Math.Max(take.Needed, 1) <= limit)
                 {
+                    taken[i] = take.TakenFrom(used, limit);
                     continue;
                 }
 
                 if (bucket.Shadow)
                 {
                     (over ??= []).Add(bucket);
+                    taken[i] = take.Amount;
                     continue;
                 }
 
-                return ValueTask.FromResult(new LimitVerdict(bucket, used[i], RetryAfter(bucket, used[i], amount, limit, segment, now), segment, over ?? [], this));
+                return ValueTask.FromResult(new LimitVerdict(bucket, used, RetryAfter(bucket, used, take.Needed, limit, segment, now), segment, over ?? [], this));
             }
 
-            foreach (var (bucket, amount, _) in takes)
+            for (var i = 0; i < takes.Count; i++)
             {
-                Take(bucket, amount, lease, segment, now);
+                Take(takes[i].Bucket, taken[i], lease, segment, now);
             }
-        }
 
-        return ValueTask.FromResult(new LimitVerdict(null, 0, TimeSpan.Zero, segment, over ?? [], this));
+            return ValueTask.FromResult(new LimitVerdict(null, 0, TimeSpan.Zero, segment, over ?? [], this) { Taken = taken });
+        }
     }
 
     public ValueTask SettleAsync(IReadOnlyList<LimitSettlement> settlements, long segment, string lease)

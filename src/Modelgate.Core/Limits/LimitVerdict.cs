@@ -9,6 +9,9 @@ namespace Modelgate.Core.Limits;
 /// </summary>
 public sealed record LimitVerdict(LimitBucket? Refused, long Used, TimeSpan RetryAfter, long Segment, IReadOnlyList<LimitBucket> OverInShadow, ILimitCounters Store)
 {
+    /// <summary>What was taken from each counter, in the order of the takes (a flexible take may have taken less than its amount); empty when refused.</summary>
+    public IReadOnlyList<long> Taken { get; init; } = [];
+
     /// <summary>Counters that count nothing: where a take admitted without counting (shared counters out of reach, policy <c>allow</c>) settles.</summary>
     public static readonly ILimitCounters NotCounted = new Nothing();
 
@@ -17,7 +20,7 @@ public sealed record LimitVerdict(LimitBucket? Refused, long Used, TimeSpan Retr
     private sealed class Nothing : ILimitCounters
     {
         public ValueTask<LimitVerdict> TakeAsync(IReadOnlyList<LimitTake> takes, string lease, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(new LimitVerdict(null, 0, TimeSpan.Zero, 0, [], this));
+            ValueTask.FromResult(new LimitVerdict(null, 0, TimeSpan.Zero, 0, [], this) { Taken = [.. takes.Select(t => t.Amount)] });
 
         public ValueTask SettleAsync(IReadOnlyList<LimitSettlement> settlements, long segment, string lease) => ValueTask.CompletedTask;
     }

@@ -1,15 +1,14 @@
 namespace Modelgate.Core.Limits;
 
 /// <summary>
-/// A minute, as limits count it: six segments of 10 s. A request or a token counts in the segment it was taken in for
-/// the next minute; a call is admitted while the current segment and the five before it, with its own amount, stay
-/// within the limit. So no span of 50 s ever holds more than the limit, and a minute holds more only by what the
-/// segment sliding out had.
+/// A minute, as limits count it: segments of 10 s. A request or a token counts in the segment it was taken in; a call
+/// is admitted while the current segment and the six before it, with its own amount, stay within the limit. Any 60 s
+/// lie within those seven segments, so no minute ever holds more than the limit; what was taken frees 60–70 s later.
 /// </summary>
 public static class LimitWindow
 {
     public const long SegmentMs = 10_000;
-    public const int Segments = 6;
+    public const int Segments = 7;
 
     /// <summary>The segment a time (Unix milliseconds) falls in.</summary>
     public static long SegmentOf(long unixMs) => unixMs / SegmentMs;

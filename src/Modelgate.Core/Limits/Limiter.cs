@@ -11,7 +11,7 @@ namespace Modelgate.Core.Limits;
 /// The limits step of the pipeline, the same for both entrances: each call gets a <see cref="CallLimits"/> that takes
 /// from the counters (<see cref="ILimitCounters"/>: this process's, or the fleet's on Redis) before each model is
 /// asked and settles what the call used when it is over. Refusals and shadow limits gone over are logged once each and
-/// counted in the <c>Modelgate.Limits</c> meter.
+/// counted in the <c>Modelgate.Limits</c> meter; the log category is the pipeline's (<see cref="PipelineLog.Category"/>).
 /// </summary>
 public sealed partial class Limiter
 {
@@ -25,12 +25,12 @@ public sealed partial class Limiter
     private readonly Counter<long> _refused;
     private readonly Counter<long> _overInShadow;
 
-    public Limiter(ILimitCounters counters, TimeProvider time, IKeySpend? spend = null, ILogger<Limiter>? logger = null, IMeterFactory? meters = null)
+    public Limiter(ILimitCounters counters, TimeProvider time, IKeySpend? spend = null, ILogger? logger = null, IMeterFactory? meters = null)
     {
         Counters = counters;
         Time = time;
         Spend = spend;
-        _logger = logger ?? NullLogger<Limiter>.Instance;
+        _logger = logger ?? NullLogger.Instance;
         var meter = meters?.Create(MeterName) ?? new Meter(MeterName);
         _refused = meter.CreateCounter<long>("modelgate.limits.refused", description: "Calls a configured limit refused.");
         _overInShadow = meter.CreateCounter<long>("modelgate.limits.shadow_exceeded", description: "Calls that went over a limit in shadow mode (admitted).");
@@ -67,22 +67,22 @@ public sealed partial class Limiter
         if (verdict.Refused is { } refused)
         {
             var refusal = new LimitReachedException(refused, verdict.Used, 1, verdict.RetryAfter);
-            Refused(refusal);
+            Refused(refusal, model.Model.ModelId);
             throw refusal;
         }
     }
 
-    internal void Refused(LimitReachedException refusal)
+    internal void Refused(LimitReachedException refusal, string model)
     {
         var bucket = refusal.Bucket;
         _refused.Add(1, new("scope", Name(bucket.Scope)), new("limit", LimitNames.Of(bucket.Kind)));
         if (bucket.AnotherModelMayServe)
         {
-            LogCapacity(_logger, bucket.Owner, bucket.Description, refusal.Used, refusal.Amount);
+            LogCapacity(_logger, bucket.Owner, bucket.Description, refusal.Used, refusal.Amount, model);
         }
         else
         {
-            LogCaller(_logger, bucket.Owner, bucket.Description, refusal.Used, refusal.Amount);
+            LogCaller(_logger, bucket.Owner, bucket.Description, refusal.Used, refusal.Amount, model);
         }
     }
 
@@ -92,13 +92,18 @@ public sealed partial class Limiter
         LogShadow(_logger, bucket.Owner, bucket.Description);
     }
 
+    internal void SettlementFailed(Exception error) => LogSettlementFailed(_logger, error.GetType().Name);
+
     private static string Name(LimitScope scope) => scope.ToString().ToLowerInvariant();
 
-    [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "Limit reached: {Owner} is at its {Limit} ({Used} used, the call asked {Amount}); the call was not sent to it.")]
-    private static partial void LogCapacity(ILogger logger, string owner, string limit, long used, long amount);
+    [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "Limit reached: {Owner} is at its limit of {Limit} ({Used} used, the call needed {Amount}): a call for model {Model} was not sent.")]
+    private static partial void LogCapacity(ILogger logger, string owner, string limit, long used, long amount, string model);
 
-    [LoggerMessage(EventId = 4111, Level = LogLevel.Information, Message = "Limit reached: {Owner} is at its {Limit} ({Used} used, the call asked {Amount}); the call was refused.")]
-    private static partial void LogCaller(ILogger logger, string owner, string limit, long used, long amount);
+    [LoggerMessage(EventId = 4111, Level = LogLevel.Information, Message = "Limit reached: {Owner} is at its limit of {Limit} ({Used} used, the call needed {Amount}): a call for model {Model} was refused.")]
+    private static partial void LogCaller(ILogger logger, string owner, string limit, long used, long amount, string model);
+
+    [LoggerMessage(EventId = 4113, Level = LogLevel.Error, Message = "A call's limits could not be settled ({Error}): what it reserved stays counted until its window or lease ends.")]
+    private static partial void LogSettlementFailed(ILogger logger, string error);
 
     [LoggerMessage(EventId = 4112, Level = LogLevel.Information, Message = "Shadow limit exceeded: {Owner} went over its {Limit}, which is in shadow mode (counted, not enforced); the call was admitted.")]
     private static partial void LogShadow(ILogger logger, string owner, string limit);

@@ -36,7 +36,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<ILimitCounters>(sp => new InProcessLimitCounters(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Limiter(
             sp.GetRequiredService<ILimitCounters>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IKeySpend>(),
-            sp.GetService<Microsoft.Extensions.Logging.ILogger<Limiter>>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+            sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()?.CreateLogger(PipelineLog.Category), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<ProviderResilience>();
         services.AddSingleton<ModelClients>();
         return services;

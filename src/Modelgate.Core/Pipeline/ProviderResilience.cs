@@ -52,6 +52,8 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
     public static bool IsFallbackWorthy(Exception error) => error switch
     {
         LimitReachedException limited => limited.Bucket.AnotherModelMayServe,
+        // Limits that cannot be checked (policy reject) are no fault of a provider's, and no other model is checked better.
+        LimitCountersUnavailableException => false,
         ExecutionRejectedException => true,
         OperationCanceledException or ModelgateConfigurationException => false,
         _ => ModelgateProviderException.StatusOf(error) is { } status ? IsProviderFault(status) : IsTransportFailure(error),
@@ -64,6 +66,12 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
     /// </summary>
     public static bool IsTransportFailure(Exception error)
     {
+        if (error is LimitCountersUnavailableException)
+        {
+            // Redis's own timeout inside it is not the provider's.
+            return false;
+        }
+
         for (var e = error; e is not null; e = e.InnerException)
         {
             if (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException or Polly.Timeout.TimeoutRejectedException or System.Text.Json.JsonException)
@@ -163,7 +171,7 @@ public sealed partial class ProviderResilience(TimeProvider time, PipelineOption
     private (ResiliencePipeline Retry, ResiliencePipeline Guard) BuildSdk(Key key, ModelGuards guards)
     {
         // An open circuit and a reached limit are not retried: the call goes to the next model at once.
-        var handle = new PredicateBuilder().Handle<Exception>(e => e is not (LimitReachedException or BrokenCircuitException) && ModelgateProviderException.ShouldWrap(e)
+        var handle = new PredicateBuilder().Handle<Exception>(e => e is not (LimitReachedException or LimitCountersUnavailableException or BrokenCircuitException) && ModelgateProviderException.ShouldWrap(e)
             && (ModelgateProviderException.StatusOf(e) is { } status ? IsRetryable(status) : IsTransportFailure(e)));
         var retry = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions { ShouldHandle = handle, MaxRetryAttempts = MaxRetries, BackoffType = DelayBackoffType.Exponential, UseJitter = true, Delay = TimeSpan.FromMilliseconds(100) })

@@ -17,22 +17,42 @@ internal sealed partial class AdminAuthThrottle(ILimitCounters counters, ILogger
     public const int FailuresPerMinute = 10;
 
     /// <summary>
-    /// How long the address must wait when it has failed too often in the last minute (then no token is even checked;
-    /// the refusal is logged), or null while it may try.
+    /// Counts an attempt from the address before its token is checked (so a burst of guesses at once gets no more than
+    /// the limit): how long the address must wait when it has failed too often in the last minute (then no token is
+    /// checked; the refusal is logged), or null while it may try. A token that turns out right is given back
+    /// (<see cref="SucceededAsync"/>), so only failures stay counted.
     /// </summary>
-    public async ValueTask<TimeSpan?> BlockedForAsync(IPAddress? address, CancellationToken cancellationToken)
+    public async ValueTask<(TimeSpan? BlockedFor, LimitVerdict? Attempt)> AttemptAsync(IPAddress? address, CancellationToken cancellationToken)
     {
-        if (await TakeAsync(address, 0, cancellationToken) is not { Admitted: false } verdict)
+        if (await TakeAsync(address, 1, cancellationToken) is not { } verdict)
         {
-            return null;
+            return (null, null);
+        }
+
+        if (verdict.Admitted)
+        {
+            return (null, verdict);
         }
 
         LogBlocked(logger, address?.ToString() ?? "unknown", FailuresPerMinute);
-        return verdict.RetryAfter;
+        return (verdict.RetryAfter, null);
     }
 
-    /// <summary>Counts a wrong token from the address, even when its caller has already left.</summary>
-    public async ValueTask FailedAsync(IPAddress? address) => await TakeAsync(address, 1, CancellationToken.None);
+    /// <summary>The attempt's token was right: it does not count as a failure.</summary>
+    public async ValueTask SucceededAsync(IPAddress? address, LimitVerdict? attempt)
+    {
+        if (attempt is not null)
+        {
+            try
+            {
+                await attempt.Store.SettleAsync([new LimitSettlement(Bucket(address), 1, 0)], attempt.Segment, "admin-auth");
+            }
+            catch (LimitCountersUnavailableException)
+            {
+                // Out of reach now: the attempt stays counted for a minute; FleetLimitCounters has logged the outage.
+            }
+        }
+    }
 
     private async ValueTask<LimitVerdict?> TakeAsync(IPAddress? address, long amount, CancellationToken cancellationToken)
     {

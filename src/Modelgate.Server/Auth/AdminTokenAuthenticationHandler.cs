@@ -32,7 +32,7 @@ internal sealed class AdminTokenAuthenticationHandler(
         }
 
         var address = Context.Connection.RemoteIpAddress;
-        _blockedFor = await throttle.BlockedForAsync(address, Context.RequestAborted);
+        (_blockedFor, var attempt) = await throttle.AttemptAsync(address, Context.RequestAborted);
         if (_blockedFor is not null)
         {
             return AuthenticateResult.Fail("Too many failed admin tokens from this address; the token was not checked.");
@@ -41,9 +41,10 @@ internal sealed class AdminTokenAuthenticationHandler(
         var actor = verifier.Verify(header["Bearer ".Length..].Trim());
         if (actor is null)
         {
-            await throttle.FailedAsync(address);
             return AuthenticateResult.Fail("The admin token is not valid.");
         }
+
+        await throttle.SucceededAsync(address, attempt);
 
         var identity = new ClaimsIdentity([new Claim(ActorClaim, actor)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));

@@ -20,6 +20,7 @@ public sealed class RedisLimitCounters(IConnectionMultiplexer redis, bool ownsCo
     private static readonly string Settle = Script("settle.lua");
     private int _disposed;
     private static readonly string LeaseLife = ((long)InProcessLimitCounters.LeaseLife.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+    private static readonly string BudgetLeaseLife = ((long)InProcessLimitCounters.BudgetLeaseLife.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Counters in the Redis that <paramref name="configuration"/> names (a StackExchange.Redis configuration string, e.g.
@@ -53,31 +54,33 @@ public sealed class RedisLimitCounters(IConnectionMultiplexer redis, bool ownsCo
     public async ValueTask<LimitVerdict> TakeAsync(IReadOnlyList<LimitTake> takes, string lease, CancellationToken cancellationToken)
     {
         var keys = new RedisKey[takes.Count * 2];
-        var args = new RedisValue[2 + (takes.Count * 6)];
+        var args = new RedisValue[3 + (takes.Count * 7)];
         args[0] = lease;
         args[1] = LeaseLife;
+        args[2] = BudgetLeaseLife;
         for (var i = 0; i < takes.Count; i++)
         {
             var take = takes[i];
             (keys[2 * i], keys[(2 * i) + 1]) = Keys(take.Bucket);
-            var a = 2 + (i * 6);
+            var a = 3 + (i * 7);
             args[a] = take.Bucket.Kind == LimitKinds.Budget && take.Reseed ? "B" : Kind(take.Bucket);
             args[a + 1] = take.Bucket.Limit;
             args[a + 2] = take.Amount;
             args[a + 3] = take.Bucket.Shadow ? "1" : "0";
             args[a + 4] = take.Seed;
             args[a + 5] = take.Bucket.PeriodEnd is { } end ? end.AddDays(1).ToUnixTimeMilliseconds() : 0;
+            args[a + 6] = take.Needed;
         }
 
         var result = (RedisResult[])(await RunAsync(Take, keys, args))!;
-        var segment = (long)result[4];
         if ((long)result[0] == 0)
         {
-            return new LimitVerdict(takes[(int)result[1] - 1].Bucket, (long)result[2], TimeSpan.FromMilliseconds(Math.Max(1, (long)result[3])), segment, [], this);
+            return new LimitVerdict(takes[(int)result[1] - 1].Bucket, (long)result[2], TimeSpan.FromMilliseconds(Math.Max(1, (long)result[3])), (long)result[4], [], this);
         }
 
-        var over = result.Skip(5).Select(r => takes[(int)r - 1].Bucket).ToList();
-        return new LimitVerdict(null, 0, TimeSpan.Zero, segment, over, this);
+        var taken = ((RedisResult[])result[2]!).Select(r => (long)r).ToArray();
+        var over = ((RedisResult[])result[3]!).Select(r => takes[(int)r - 1].Bucket).ToList();
+        return new LimitVerdict(null, 0, TimeSpan.Zero, (long)result[1], over, this) { Taken = taken };
     }
 
     public async ValueTask SettleAsync(IReadOnlyList<LimitSettlement> settlements, long segment, string lease)

@@ -1,21 +1,25 @@
 -- Checks and takes every counter a call touches, all or none, on the Redis server's clock.
 -- KEYS: two per counter: the counter, and (budgets only) its reservations' expiry set.
--- ARGV[1] lease, ARGV[2] lease life (ms); then six per counter:
---   kind ('w' a minute window, 'c' requests in flight, 'b' a budget, 'B' a budget to start again from its seed),
---   limit, amount, shadow ('1' or '0'), seed, expiry (Unix ms; a budget's: the end of its period plus a day).
--- Returns {1, 0, 0, 0, segment, shadow counters gone over...} when taken,
+-- ARGV[1] lease, ARGV[2] lease life (ms), ARGV[3] a budget reservation's life (ms); then seven per counter:
+--   kind ('w' a minute window, 'c' requests in flight, 'b' a budget, 'B' a budget whose spend is at least its seed),
+--   limit, amount, shadow ('1' or '0'), seed, expiry (Unix ms; a budget's: the end of its period plus a day),
+--   floor (the least the take needs room for; it then takes as much of the amount as there is room for).
+-- A minute window is its current 10-second segment and the six before: any 60 seconds lie within them.
+-- Returns {1, segment, {taken per counter...}, {shadow counters gone over...}} when taken,
 --         {0, counter, used, retry after (ms), segment} when refused (nothing taken).
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local seg = math.floor(now / 10000)
 local lease = ARGV[1]
 local life = tonumber(ARGV[2])
+local budgetLife = tonumber(ARGV[3])
 local n = #KEYS / 2
 local over = {}
+local taken = {}
 
 for i = 1, n do
-  local a = 2 + (i - 1) * 6
-  local kind, limit, amount = ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
+  local a = 3 + (i - 1) * 7
+  local kind, limit, amount, floor = ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 7])
   local key = KEYS[2 * i - 1]
   local used = 0
   local counts = {}
@@ -23,7 +27,7 @@ for i = 1, n do
     local fields = redis.call('HGETALL', key)
     for j = 1, #fields, 2 do
       local s = tonumber(fields[j])
-      if s > seg - 6 then
+      if s > seg - 7 then
         counts[s] = tonumber(fields[j + 1])
         used = used + counts[s]
       else
@@ -46,45 +50,50 @@ for i = 1, n do
       end
       redis.call('ZREM', expiries, gone)
     end
-    if kind == 'B' or redis.call('HEXISTS', key, 'spent') == 0 then
+    local spent = redis.call('HGET', key, 'spent')
+    if not spent or (kind == 'B' and tonumber(spent) < tonumber(ARGV[a + 5])) then
+      -- A new counter starts from the database's figure; after an outage it is raised to it (never lowered: other
+      -- instances' spend since then is in it).
       redis.call('HSET', key, 'spent', ARGV[a + 5])
       redis.call('PEXPIREAT', key, ARGV[a + 6])
     end
     used = tonumber(redis.call('HGET', key, 'spent')) + tonumber(redis.call('HGET', key, 'reserved') or '0')
   end
 
-  local need = amount
+  local need = math.min(floor, amount)
   if need < 1 then need = 1 end
-  if used + need > limit then
-    if ARGV[a + 4] == '1' then
-      over[#over + 1] = i
-    else
-      local retry = 1000
-      if kind == 'w' then
-        retry = 60000
-        local freed = 0
-        for s = seg - 5, seg do
-          freed = freed + (counts[s] or 0)
-          if used - freed + need <= limit then
-            retry = (s + 6) * 10000 - now
-            break
-          end
+  if used + need <= limit then
+    taken[i] = math.max(math.min(floor, amount), math.min(amount, limit - used))
+  elseif ARGV[a + 4] == '1' then
+    over[#over + 1] = i
+    taken[i] = amount
+  else
+    local retry = 1000
+    if kind == 'w' then
+      retry = 70000
+      local freed = 0
+      for s = seg - 6, seg do
+        freed = freed + (counts[s] or 0)
+        if used - freed + need <= limit then
+          retry = (s + 7) * 10000 - now
+          break
         end
-      elseif kind ~= 'c' then
-        retry = tonumber(ARGV[a + 6]) - 86400000 - now
       end
-      return {0, i, used, retry, seg}
+    elseif kind ~= 'c' then
+      retry = tonumber(ARGV[a + 6]) - 86400000 - now
     end
+    return {0, i, used, retry, seg}
   end
 end
 
 for i = 1, n do
-  local a = 2 + (i - 1) * 6
-  local kind, amount = ARGV[a + 1], ARGV[a + 3]
+  local a = 3 + (i - 1) * 7
+  local kind = ARGV[a + 1]
   local key = KEYS[2 * i - 1]
+  local amount = string.format('%.0f', taken[i])
   if kind == 'w' then
     redis.call('HINCRBY', key, seg, amount)
-    redis.call('PEXPIRE', key, 70000)
+    redis.call('PEXPIRE', key, 80000)
   elseif kind == 'c' then
     redis.call('ZADD', key, now + life, lease)
     redis.call('PEXPIRE', key, life + 1000)
@@ -92,13 +101,9 @@ for i = 1, n do
     local expiries = KEYS[2 * i]
     redis.call('HINCRBY', key, 'r:' .. lease, amount)
     redis.call('HINCRBY', key, 'reserved', amount)
-    redis.call('ZADD', expiries, now + life, lease)
+    redis.call('ZADD', expiries, now + budgetLife, lease)
     redis.call('PEXPIREAT', expiries, ARGV[a + 6])
   end
 end
 
-local taken = {1, 0, 0, 0, seg}
-for _, i in ipairs(over) do
-  taken[#taken + 1] = i
-end
-return taken
+return {1, seg, taken, over}

@@ -54,19 +54,33 @@ public sealed class CallLimitsTests
     }
 
     [Fact]
-    public async Task WithoutMaxTokens_TheModelsDefaultIsReserved_ElseTheUnknownReservation()
+    public async Task WithoutMaxTokens_TheModelsDefaultIsReserved()
     {
         var withDefault = Model(model: new RateLimits(TokensPerMinute: 1_000), maxTokens: 900);
-        var withoutDefault = Model(model: new RateLimits(TokensPerMinute: Limiter.UnknownOutputReservation + 50));
 
         await RunAsync(_limiter.Start(null, () => 100, null), withDefault);
         var refused = await Assert.ThrowsAsync<LimitReachedException>(() => RunAsync(_limiter.Start(null, () => 100, null), withDefault));
+
         Assert.Equal(1_000, refused.Used);
         Assert.Equal(1_000, refused.Amount);
+    }
 
-        await RunAsync(_limiter.Start(null, () => 50, null), withoutDefault);
-        var unknown = await Assert.ThrowsAsync<LimitReachedException>(() => RunAsync(_limiter.Start(null, () => 1, null), withoutDefault));
-        Assert.Equal(Limiter.UnknownOutputReservation + 1, unknown.Amount);
+    [Fact]
+    public async Task WithoutAnyMaximum_ACallNeedsRoomForItsPrompt_AndReservesWhatIsLeftUpToTheUnknownReservation()
+    {
+        var model = Model(model: new RateLimits(TokensPerMinute: 1_500));
+        var first = _limiter.Start(null, () => 100, null);
+        await RunAsync(first, model);
+
+        // The first call reserved all 1,500 (less than its 100 + 4,096): the next needs room for its prompt and has none.
+        var refused = await Assert.ThrowsAsync<LimitReachedException>(() => RunAsync(_limiter.Start(null, () => 100, null), model));
+        Assert.Equal(1_500, refused.Used);
+        Assert.Equal(100, refused.Amount);
+
+        // It used 1,100: the next reserves the 400 left.
+        first.Settle(1_100, null);
+        await RunAsync(_limiter.Start(null, () => 100, null), model);
+        await Assert.ThrowsAsync<LimitReachedException>(() => RunAsync(_limiter.Start(null, () => 1, null), model));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class InProcessLimitCountersTests
         counters.TakeAsync([new LimitTake(bucket, amount)], lease, CancellationToken.None);
 
     [Fact]
-    public async Task RequestsPerMinute_StayTakenForAMinute_ThenFreeAsTheirSegmentSlidesOut()
+    public async Task RequestsPerMinute_StayTakenForAMinuteAtLeast_ThenFreeAsTheirSegmentSlidesOut()
     {
         var counters = new InProcessLimitCounters(_time);
         var bucket = Buckets.Requests(3);
@@ -23,10 +23,10 @@ public sealed class InProcessLimitCountersTests
 
         var refused = await TakeAsync(counters, bucket);
         Assert.Equal(bucket, refused.Refused);
-        // The first request's segment leaves the window 60 s after it began: 40 s from now.
-        Assert.InRange(refused.RetryAfter.TotalSeconds, 39.9, 40.1);
+        // The first request's segment leaves the window (its segment and the six after it) 70 s after it began: 50 s from now.
+        Assert.InRange(refused.RetryAfter.TotalSeconds, 49.9, 50.1);
 
-        _time.Advance(TimeSpan.FromSeconds(39));
+        _time.Advance(TimeSpan.FromSeconds(49));
         Assert.False((await TakeAsync(counters, bucket)).Admitted);
         _time.Advance(TimeSpan.FromSeconds(1));
         Assert.True((await TakeAsync(counters, bucket)).Admitted);
@@ -39,11 +39,46 @@ public sealed class InProcessLimitCountersTests
         var counters = new InProcessLimitCounters(_time);
         var bucket = Buckets.Tokens(1_000);
         var taken = await TakeAsync(counters, bucket, 800);
-        _time.Advance(TimeSpan.FromSeconds(61));
+        _time.Advance(TimeSpan.FromSeconds(71));
 
         await counters.SettleAsync([new LimitSettlement(bucket, 800, 5_000)], taken.Segment, "l");
 
         Assert.True((await TakeAsync(counters, bucket, 1_000)).Admitted);
+    }
+
+    [Fact]
+    public async Task NoSixtySeconds_EverHoldMoreThanTheLimit_WhereverTheyFallAgainstTheSegments()
+    {
+        var counters = new InProcessLimitCounters(_time);
+        var bucket = Buckets.Requests(5);
+        // Five at the very end of a segment; then, a second at a time, as many as the window lets through.
+        _time.Advance(TimeSpan.FromMilliseconds(9_999));
+        var admittedAt = new List<DateTimeOffset>();
+        for (var second = 0; second < 200; second++)
+        {
+            while ((await TakeAsync(counters, bucket)).Admitted)
+            {
+                admittedAt.Add(_time.GetUtcNow());
+            }
+
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.All(admittedAt, start => Assert.InRange(admittedAt.Count(t => t >= start && t < start.AddSeconds(60)), 1, 5));
+        Assert.True(admittedAt.Count >= 10, $"only {admittedAt.Count} admitted in 200 s");
+    }
+
+    [Fact]
+    public async Task AFlexibleTake_NeedsRoomForItsFloor_AndTakesWhatIsLeft()
+    {
+        var counters = new InProcessLimitCounters(_time);
+        var tokens = Buckets.Tokens(1_000);
+        await TakeAsync(counters, tokens, 700);
+
+        var verdict = await counters.TakeAsync([new LimitTake(tokens, 500) { Floor = 100 }], "f", CancellationToken.None);
+
+        Assert.Equal(300, Assert.Single(verdict.Taken));
+        Assert.False((await counters.TakeAsync([new LimitTake(tokens, 500) { Floor = 1 }], "g", CancellationToken.None)).Admitted);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public abstract class LimitCountersContract
         Assert.True((await TakeAsync("b", new LimitTake(tokens, 600))).Admitted);
         var refused = await TakeAsync("c", new LimitTake(tokens, 301));
         Assert.Equal(700, refused.Used);
-        Assert.InRange(refused.RetryAfter, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(60));
+        Assert.InRange(refused.RetryAfter, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(70));
     }
 
     [Fact]
@@ -113,6 +113,32 @@ public abstract class LimitCountersContract
         Assert.Empty(first.OverInShadow);
         Assert.True(second.Admitted);
         Assert.Equal(shadow, Assert.Single(second.OverInShadow));
+    }
+
+    [Fact]
+    public async Task AFlexibleTake_NeedsRoomForItsFloor_TakesWhatIsLeft_AndSettlesWhatItTook()
+    {
+        var tokens = Bucket(LimitKinds.TokensPerMinute, 1_000);
+        await TakeAsync("a", new LimitTake(tokens, 700));
+
+        var flexible = await TakeAsync("b", new LimitTake(tokens, 4_000) { Floor = 50 });
+        Assert.Equal(300, Assert.Single(flexible.Taken));
+        Assert.False((await TakeAsync("c", new LimitTake(tokens, 10) { Floor = 1 })).Admitted);
+
+        await Counters.SettleAsync([new LimitSettlement(tokens, 300, 100)], flexible.Segment, "b");
+        Assert.Equal(200, Assert.Single((await TakeAsync("c", new LimitTake(tokens, 4_000) { Floor = 1 })).Taken));
+    }
+
+    [Fact]
+    public async Task ABudgetSettlementSentTwice_CountsOnce()
+    {
+        var budget = Bucket(LimitKinds.Budget, 1_000, periodEnd: DateTimeOffset.UtcNow.AddHours(3));
+        var taken = await TakeAsync("a", new LimitTake(budget, 100, Seed: 0));
+
+        await Counters.SettleAsync([new LimitSettlement(budget, 100, 40)], taken.Segment, "a");
+        await Counters.SettleAsync([new LimitSettlement(budget, 100, 40)], taken.Segment, "a");
+
+        Assert.Equal(40, (await TakeAsync("b", new LimitTake(budget, 2_000, Seed: 40))).Used);
     }
 
     [Fact]

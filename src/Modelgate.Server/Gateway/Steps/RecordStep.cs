@@ -59,6 +59,8 @@ internal sealed class RecordStep(GatewayServices services, string operation) : I
         {
             context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Modelgate.Gateway.Usage")
                 .LogError("The usage record of call {RequestId} could not be made ({Error}).", call.RequestId, e.GetType().Name);
+            // What it used is unknown: its reservations count as used (a second settlement changes nothing).
+            call.Limits?.SettleAsReserved();
         }
     }
 

@@ -20,7 +20,8 @@ internal sealed class SignInModel(AdminTokenVerifier verifier, AdminAuthThrottle
     public async Task<IActionResult> OnPostAsync([FromForm] string? token)
     {
         var address = HttpContext.Connection.RemoteIpAddress;
-        if (await throttle.BlockedForAsync(address, HttpContext.RequestAborted) is not null)
+        var (blockedFor, attempt) = await throttle.AttemptAsync(address, HttpContext.RequestAborted);
+        if (blockedFor is not null)
         {
             Error = $"Too many failed sign-ins from your address: at most {AdminAuthThrottle.FailuresPerMinute} a minute. Wait a minute and try again.";
             return Page();
@@ -28,12 +29,12 @@ internal sealed class SignInModel(AdminTokenVerifier verifier, AdminAuthThrottle
 
         if (string.IsNullOrWhiteSpace(token) || verifier.Verify(token.Trim()) is not { } actor)
         {
-            await throttle.FailedAsync(address);
             logger.LogWarning("A console sign-in was refused: the token is not the admin token.");
             Error = "That is not the admin token. Check for a missing character, or ask whoever runs the server.";
             return Page();
         }
 
+        await throttle.SucceededAsync(address, attempt);
         await AdminSession.EndPresentedAsync(HttpContext);
         await HttpContext.SignInAsync(AdminSession.Scheme, AdminSession.Principal(actor), AdminSession.NewSession(time.GetUtcNow()));
         logger.LogInformation("{Actor} signed in to the console.", actor);
