@@ -13,5 +13,11 @@ if (args is ["console-seed", ..])
     return await Modelgate.Benchmarks.ConsoleSeed.RunAsync(args);
 }
 
+// ... -- limit-step redis|in-process [redis configuration] [rate] [seconds]: the limits step alone, paced (docs/benchmarks.md)
+if (args is ["limit-step", ..])
+{
+    return await Modelgate.Benchmarks.LimitStepBench.RunAsync(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

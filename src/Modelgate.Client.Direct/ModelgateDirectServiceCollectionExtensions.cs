@@ -31,10 +31,14 @@ public static class ModelgateDirectServiceCollectionExtensions
             o.Database ??= config["MODELGATE_DATABASE"];
             o.MasterKey ??= config["MODELGATE_MASTER_KEY"];
             o.Redis ??= config["MODELGATE_REDIS"] is { Length: > 0 } redis ? redis : null;
-            if (Enum.TryParse<Core.Limits.SharedCountersPolicy>(config["MODELGATE_LIMITS_WITHOUT_REDIS"], ignoreCase: true, out var policy))
+            o.LimitsWithoutRedis = config["MODELGATE_LIMITS_WITHOUT_REDIS"]?.Trim().ToLowerInvariant() switch
             {
-                o.LimitsWithoutRedis = policy;
-            }
+                null or "" => o.LimitsWithoutRedis,
+                "local" => Core.Limits.SharedCountersPolicy.Local,
+                "allow" => Core.Limits.SharedCountersPolicy.Allow,
+                "reject" => Core.Limits.SharedCountersPolicy.Reject,
+                _ => throw new InvalidOperationException("MODELGATE_LIMITS_WITHOUT_REDIS must be local, allow or reject (what limits do while Redis is out of reach)."),
+            };
         });
         if (configure is not null)
         {

@@ -18,7 +18,7 @@ internal sealed record GatewayRequest(JsonObject Body, VirtualKey Key, ResolvedM
     {
         foreach (var name in (ReadOnlySpan<string>)["max_completion_tokens", "max_output_tokens", "max_tokens"])
         {
-            // A number of any size is read (a huge one reserves what the limit allows: CallLimits bounds amounts).
+            // A number of any size is read: CallLimits bounds what it reserves, and a limit it exceeds refuses the call.
             if (body[name] is JsonValue value && value.TryGetValue(out long tokens) && tokens > 0)
             {
                 return tokens;

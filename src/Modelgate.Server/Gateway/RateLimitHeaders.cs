@@ -18,7 +18,10 @@ internal static class RateLimitHeaders
     public static void Write(IHeaderDictionary headers, GatewayFormat format, LimitReachedException limited)
     {
         var bucket = limited.Bucket;
-        headers[LimitHeader] = $"{bucket.Scope.ToString().ToLowerInvariant()}; {LimitNames.Of(bucket.Kind)}={bucket.Limit.ToString(CultureInfo.InvariantCulture)}";
+        var value = bucket.Kind == LimitKinds.Budget
+            ? BudgetUnits.ToUsd(bucket.Limit).ToString("0.######", CultureInfo.InvariantCulture) + " USD"
+            : bucket.Limit.ToString(CultureInfo.InvariantCulture);
+        headers[LimitHeader] = $"{bucket.Scope.ToString().ToLowerInvariant()}; {LimitNames.Of(bucket.Kind)}={value}";
         var what = bucket.Kind switch
         {
             LimitKinds.RequestsPerMinute => "requests",

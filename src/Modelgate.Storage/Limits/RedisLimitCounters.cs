@@ -16,8 +16,8 @@ namespace Modelgate.Storage.Limits;
 public sealed class RedisLimitCounters(IConnectionMultiplexer redis, bool ownsConnection = false) : ILimitCounters, IDisposable
 {
     private const string Prefix = "mg:{l}:";
-    private static readonly string Take = Script("take.lua");
-    private static readonly string Settle = Script("settle.lua");
+    private static readonly LuaCode Take = new(Script("take.lua"));
+    private static readonly LuaCode Settle = new(Script("settle.lua"));
     private int _disposed;
     private static readonly string LeaseLife = ((long)InProcessLimitCounters.LeaseLife.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
     private static readonly string BudgetLeaseLife = ((long)InProcessLimitCounters.BudgetLeaseLife.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
@@ -102,12 +102,20 @@ public sealed class RedisLimitCounters(IConnectionMultiplexer redis, bool ownsCo
         await RunAsync(Settle, keys, args);
     }
 
-    private async Task<RedisResult> RunAsync(string script, RedisKey[] keys, RedisValue[] args)
+    private async Task<RedisResult> RunAsync(LuaCode script, RedisKey[] keys, RedisValue[] args)
     {
         try
         {
-            // The library sends the script's hash once it is loaded (EVALSHA), the whole script only the first time.
-            return await redis.GetDatabase().ScriptEvaluateAsync(script, keys, args);
+            // By its hash (EVALSHA): a few bytes a call. A Redis that does not have it (restarted, flushed) is sent the
+            // whole script once, which loads it again.
+            try
+            {
+                return await redis.GetDatabase().ScriptEvaluateAsync(script.Hash, keys, args);
+            }
+            catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+            {
+                return await redis.GetDatabase().ScriptEvaluateAsync(script.Text, keys, args);
+            }
         }
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException
             || (e is RedisServerException server && IsUnavailable(server.Message)))
@@ -130,6 +138,12 @@ public sealed class RedisLimitCounters(IConnectionMultiplexer redis, bool ownsCo
         LimitKinds.Budget => "b",
         _ => "w",
     };
+
+    // A script and its SHA-1, the name Redis knows it by.
+    private sealed record LuaCode(string Text)
+    {
+        public byte[] Hash { get; } = System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes(Text));
+    }
 
     private static string Script(string name)
     {
