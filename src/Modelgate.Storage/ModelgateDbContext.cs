@@ -20,6 +20,7 @@ public abstract class ModelgateDbContext(DbContextOptions options) : DbContext(o
     public DbSet<InstanceEntity> Instances => Set<InstanceEntity>();
     public DbSet<VirtualKeyEntity> VirtualKeys => Set<VirtualKeyEntity>();
     public DbSet<PurposeFallbackEntity> PurposeFallbacks => Set<PurposeFallbackEntity>();
+    public DbSet<ModelAliasEntity> ModelAliases => Set<ModelAliasEntity>();
     public DbSet<UsageSeriesEntity> UsageSeries => Set<UsageSeriesEntity>();
     public DbSet<UsageRecordEntity> UsageRecords => Set<UsageRecordEntity>();
     public DbSet<UsageRollupEntity> UsageRollups => Set<UsageRollupEntity>();

@@ -27,6 +27,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ConfigVersionStore>();
         services.AddSingleton<VirtualKeyStore>();
         services.AddSingleton<FallbackStore>();
+        services.AddSingleton<AliasStore>();
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<DataProtectionKeyStore>();
         services.AddSingleton<AdminSessionStore>();

@@ -6,7 +6,7 @@ public sealed record CatalogChange(string Kind, string Entity, string Id, string
 /// <summary>A field's value before and after; secrets are shown as <c>(changed)</c>, never as values.</summary>
 public sealed record FieldChange(object? Before, object? After);
 
-/// <summary>Works out what changed between two snapshots (added, removed, changed providers, models, keys, defaults and fallbacks).</summary>
+/// <summary>Works out what changed between two snapshots (added, removed, changed providers, models, keys, defaults, fallbacks and aliases).</summary>
 public static class CatalogDiff
 {
     public static IReadOnlyList<CatalogChange> Between(CatalogSnapshot before, CatalogSnapshot after)
@@ -36,8 +36,25 @@ public static class CatalogDiff
             }
         }
 
+        foreach (var name in before.Aliases.Keys.Union(after.Aliases.Keys).Order(StringComparer.Ordinal))
+        {
+            var was = before.Aliases.TryGetValue(name, out var b) ? AliasFields(before, b) : [];
+            var now = after.Aliases.TryGetValue(name, out var a) ? AliasFields(after, a) : [];
+            var fields = was.Keys.Union(now.Keys).Where(k => !Equals(was.GetValueOrDefault(k), now.GetValueOrDefault(k)))
+                .ToDictionary(k => k, k => new FieldChange(was.GetValueOrDefault(k), now.GetValueOrDefault(k)));
+            if (fields.Count > 0)
+            {
+                changes.Add(new CatalogChange(b is null ? "added" : a is null ? "removed" : "changed", "alias", name, name, fields));
+            }
+        }
+
         return changes;
     }
+
+    private static Dictionary<string, object?> AliasFields(CatalogSnapshot snapshot, ModelAlias alias) => new()
+    {
+        ["model"] = Describe(snapshot, alias.ModelId), ["description"] = alias.Description, ["deprecated"] = alias.Deprecated,
+    };
 
     private static string Describe(CatalogSnapshot snapshot, Guid modelId) =>
         snapshot.Models.TryGetValue(modelId, out var model) ? $"{model.ModelId} ({modelId})" : modelId.ToString();

@@ -15,7 +15,8 @@ public sealed class CatalogSnapshot
         IEnumerable<ModelDefinition> models,
         IReadOnlyDictionary<string, Guid> defaults,
         IEnumerable<VirtualKey>? virtualKeys = null,
-        IReadOnlyDictionary<string, Guid[]>? fallbacks = null)
+        IReadOnlyDictionary<string, Guid[]>? fallbacks = null,
+        IEnumerable<ModelAlias>? aliases = null)
     {
         Version = version;
         PublishedAt = publishedAt;
@@ -24,6 +25,7 @@ public sealed class CatalogSnapshot
         Defaults = defaults.ToFrozenDictionary(StringComparer.Ordinal);
         VirtualKeys = (virtualKeys ?? []).ToFrozenDictionary(k => k.KeyHash, StringComparer.Ordinal);
         Fallbacks = (fallbacks ?? new Dictionary<string, Guid[]>()).ToFrozenDictionary(StringComparer.Ordinal);
+        Aliases = (aliases ?? []).ToFrozenDictionary(a => a.Name, StringComparer.Ordinal);
     }
 
     /// <summary>An empty catalog (nothing configured yet), version 0.</summary>
@@ -43,6 +45,9 @@ public sealed class CatalogSnapshot
 
     /// <summary>Per purpose, the models to try in order when its default fails before answering.</summary>
     public FrozenDictionary<string, Guid[]> Fallbacks { get; }
+
+    /// <summary>Aliases by name: other names clients may send as <c>model</c>, each for one model.</summary>
+    public FrozenDictionary<string, ModelAlias> Aliases { get; }
 
     /// <summary>Gateway keys by the SHA-256 of their secret: a revocation travels to every instance like any change.</summary>
     public FrozenDictionary<string, VirtualKey> VirtualKeys { get; }

@@ -12,8 +12,8 @@ public sealed class ModelResolver(CurrentCatalog catalog)
     public ResolvedModel Resolve(Purpose purpose) => catalog.State.Resolutions.Resolve(purpose);
 
     /// <summary>
-    /// What a gateway caller asked for in <c>model</c>: a purpose (resolved as configured now) or a configured model by
-    /// upstream name or id. Throws <see cref="ModelgateConfigurationException"/> when neither applies.
+    /// What a gateway caller asked for in <c>model</c>, in this order: a purpose (resolved as configured now), an alias, or a
+    /// configured model by upstream name or id. Throws <see cref="ModelgateConfigurationException"/> when none applies.
     /// </summary>
     public ResolvedModel ResolveRequested(string requested)
     {
@@ -23,13 +23,35 @@ public sealed class ModelResolver(CurrentCatalog catalog)
             return table.Resolve(purpose);
         }
 
+        if (table.TryAlias(requested, out var alias))
+        {
+            return alias.Entry.Model ?? throw new ModelgateConfigurationException(requested, alias.Entry.Error!);
+        }
+
         var entry = table.ModelByName(requested);
         return entry.Model ?? throw new ModelgateConfigurationException(requested, entry.Error!);
     }
 
-    /// <summary>Like <see cref="ResolveRequested"/>, with the purpose's fallbacks after it (a model asked for by name has none).</summary>
-    public IReadOnlyList<ResolvedModel> ResolveChain(string requested) =>
-        Purpose.TryParse(requested, out var purpose) ? Chain(purpose) : [ResolveRequested(requested)];
+    /// <summary>
+    /// Like <see cref="ResolveRequested"/>, with the purpose's fallbacks after it (an alias, or a model asked for by name, has
+    /// none: the target's purpose fallbacks belong to the purpose, not to the model), from one read of the catalog.
+    /// </summary>
+    public IReadOnlyList<ResolvedModel> ResolveChain(string requested)
+    {
+        var table = catalog.State.Resolutions;
+        if (Purpose.TryParse(requested, out var purpose))
+        {
+            return table.Chain(purpose);
+        }
+
+        if (table.TryAlias(requested, out var alias))
+        {
+            return alias.Entry.Model is null ? throw new ModelgateConfigurationException(requested, alias.Entry.Error!) : alias.Chain;
+        }
+
+        var entry = table.ModelByName(requested);
+        return entry.Model is { } model ? [model] : throw new ModelgateConfigurationException(requested, entry.Error!);
+    }
 
     /// <summary>The model a purpose resolves to now, with its fallbacks after it, from one read of the catalog.</summary>
     public IReadOnlyList<ResolvedModel> Chain(Purpose purpose) => catalog.State.Resolutions.Chain(purpose);

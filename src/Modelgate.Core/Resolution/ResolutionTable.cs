@@ -37,6 +37,52 @@ public sealed class ResolutionTable
         }
 
         _known = entries.ToFrozenDictionary(StringComparer.Ordinal);
+        _aliases = snapshot.Aliases.Values
+            .Where(a => a.Deprecated || !snapshot.Models.Values.Any(m => m.ModelId == a.Name))
+            .ToFrozenDictionary(a => a.Name, BuildAlias, StringComparer.Ordinal);
+    }
+
+    private readonly FrozenDictionary<string, AliasResolution> _aliases;
+
+    /// <summary>
+    /// The alias of that name, worked out once per snapshot: its target model alone (no fallbacks), or why it cannot serve.
+    /// A non-deprecated alias named like a configured model's model_id gives way to the model (only a deprecation redirect
+    /// may stand in for a model that exists).
+    /// </summary>
+    public bool TryAlias(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AliasResolution? alias) =>
+        _aliases.TryGetValue(name, out alias);
+
+    /// <summary>The aliases that resolve (by name), for listing.</summary>
+    public IEnumerable<AliasResolution> Aliases => _aliases.Values;
+
+    private AliasResolution BuildAlias(ModelAlias alias)
+    {
+        var label = $"alias '{alias.Name}'";
+        if (!_snapshot.Models.TryGetValue(alias.ModelId, out var model))
+        {
+            return new AliasResolution(alias, new ResolutionEntry(null, $"{label} points at a model that no longer exists"), []);
+        }
+
+        var purpose = model.Kind == ModelKind.Embedding ? Purpose.Embeddings : Purpose.Chat;
+        var fromCatalog = FromCatalog(purpose, model.Id, out _, ignoreKind: true, how: "");
+        if (fromCatalog is not { Model: { } found })
+        {
+            return new AliasResolution(alias, new ResolutionEntry(null, fromCatalog?.Error ?? $"{label} -> model '{model.ModelId}' cannot be used now: {FromModelError(model)}"), []);
+        }
+
+        var lastKnownGood = _origin == ResolutionSource.LastKnownGood ? $"; last-known-good snapshot v{_snapshot.Version}" : "";
+        var resolved = new ResolvedModel
+        {
+            Purpose = purpose,
+            Provider = found.Provider,
+            Model = found.Model,
+            ApiKey = found.ApiKey,
+            Source = found.Source,
+            Alias = alias,
+            Reason = $"{label} -> model '{model.ModelId}' on provider '{found.Provider.Name}'{(alias.Deprecated ? " (deprecated alias)" : "")} (catalog v{_snapshot.Version}){lastKnownGood}",
+            CatalogVersion = found.CatalogVersion,
+        };
+        return new AliasResolution(alias, new ResolutionEntry(resolved, null), [resolved]);
     }
 
     /// <summary>The purposes with an entry of their own: chat, agents, embeddings and every configured agent type.</summary>
@@ -93,7 +139,7 @@ public sealed class ResolutionTable
         {
             entry = new ResolutionEntry(null, matches.Count switch
             {
-                0 => $"'{requested}' is neither a purpose (chat, agents, embeddings, agents/<type>) nor a configured model; GET /v1/models lists what you can use",
+                0 => $"'{requested}' is neither a purpose (chat, agents, embeddings, agents/<type>), an alias nor a configured model; GET /v1/models lists what you can use",
                 1 => $"model '{requested}' cannot be used now: {FromModelError(matches[0])}",
                 _ => $"model '{requested}' is offered by several providers; ask for it by its id",
             });
@@ -243,6 +289,9 @@ public sealed class ResolutionTable
         CatalogVersion = inherited.CatalogVersion,
     };
 }
+
+/// <summary>An alias's outcome: the entry (a model or an error) and its chain (the target alone; empty when it cannot serve).</summary>
+public sealed record AliasResolution(ModelAlias Alias, ResolutionEntry Entry, IReadOnlyList<ResolvedModel> Chain);
 
 /// <summary>One purpose's outcome: a resolution, or the message of the error it raises.</summary>
 public sealed record ResolutionEntry(ResolvedModel? Model, string? Error);

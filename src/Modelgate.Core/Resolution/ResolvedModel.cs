@@ -31,6 +31,9 @@ public sealed class ResolvedModel
 
     public required ResolutionSource Source { get; init; }
 
+    /// <summary>The alias the caller named, when it was one (a deprecated one makes the gateway say so).</summary>
+    public ModelAlias? Alias { get; init; }
+
     /// <summary>A sentence saying which rows or variables decided this, for people reading logs and the API.</summary>
     public required string Reason { get; init; }
 

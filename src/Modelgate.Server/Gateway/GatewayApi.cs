@@ -112,7 +112,8 @@ internal static class GatewayApi
             : GatewayErrors.Write(GatewayFormat.OpenAI, 404, $"The model '{name}' does not exist or this key may not use it: GET /v1/models lists the ones it may.", param: "model", code: "model_not_found");
     }
 
-    // The purposes and configured active models the key may use, as OpenAI's model objects.
+    // The purposes, aliases and configured active models the key may use, as OpenAI's model objects. An alias is reachable
+    // like a model asked for by name: by a key without allow-lists, or one whose allowed models name its target.
     private static IEnumerable<GatewayModel> Listed(Core.Catalog.VirtualKey key, CatalogState state)
     {
         var created = state.Snapshot.PublishedAt.ToUnixTimeSeconds();
@@ -123,7 +124,12 @@ internal static class GatewayApi
             .Where(m => key.AllowedModels.Contains(m.ModelId) || (key.AllowedPurposes.Count == 0 && key.AllowedModels.Count == 0))
             .Select(m => new GatewayModel(m.ModelId, created, state.Snapshot.Providers[m.ProviderId].Name))
             .DistinctBy(m => m.Id);
-        return purposes.Concat(models);
+        var aliases = state.Resolutions.Aliases
+            .Where(a => a.Entry.Model is { } target
+                && (key.AllowedModels.Contains(target.Model.ModelId) || (key.AllowedPurposes.Count == 0 && key.AllowedModels.Count == 0)))
+            .OrderBy(a => a.Alias.Name, StringComparer.Ordinal)
+            .Select(a => new GatewayModel(a.Alias.Name, created, "modelgate"));
+        return purposes.Concat(aliases).Concat(models).DistinctBy(m => m.Id);
     }
 
     private sealed record GatewayModel(

@@ -16,6 +16,8 @@ internal static class CatalogRestore
         var models = await db.Models.ToListAsync(cancellationToken);
         db.PurposeDefaults.RemoveRange(await db.PurposeDefaults.ToListAsync(cancellationToken));
         db.PurposeFallbacks.RemoveRange(await db.PurposeFallbacks.ToListAsync(cancellationToken));
+        var aliases = await db.ModelAliases.ToListAsync(cancellationToken);
+        db.ModelAliases.RemoveRange(aliases);
         db.Models.RemoveRange(models.Where(m => !target.Models.ContainsKey(m.Id)));
         db.Providers.RemoveRange(providers.Where(p => !target.Providers.ContainsKey(p.Id)));
 
@@ -95,6 +97,19 @@ internal static class CatalogRestore
         foreach (var (purpose, chain) in target.Fallbacks)
         {
             db.PurposeFallbacks.AddRange(chain.Select((id, i) => new PurposeFallbackEntity { Purpose = purpose, Position = i + 1, ModelId = id }));
+        }
+
+        // Removed before step 1's save (so a model they pointed at can go) and added again: a kept alias keeps its history.
+        var aliasesByName = aliases.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        foreach (var alias in target.Aliases.Values)
+        {
+            var kept = aliasesByName.GetValueOrDefault(alias.Name);
+            var same = kept is not null && kept.ModelId == alias.ModelId && kept.Description == alias.Description && kept.Deprecated == alias.Deprecated;
+            db.ModelAliases.Add(new ModelAliasEntity
+            {
+                Name = alias.Name, ModelId = alias.ModelId, Description = alias.Description, Deprecated = alias.Deprecated,
+                CreatedAt = kept?.CreatedAt ?? now, UpdatedAt = same ? kept!.UpdatedAt : now, Revision = (kept?.Revision ?? 0) + (same ? 0 : 1),
+            });
         }
     }
 }

@@ -188,9 +188,17 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
                     $"model '{model.ModelId}' is the default for {ProviderStore.Purposes(dependents)}; set other defaults first, or pass ?force=true to delete it and clear those defaults");
             }
 
+            var aliases = await db.ModelAliases.Where(a => a.ModelId == model.Id).OrderBy(a => a.Name).ToListAsync(cancellationToken);
+            if (aliases.Count > 0 && !force)
+            {
+                return CatalogError.Forceable(
+                    $"model '{model.ModelId}' is the target of alias {string.Join(", ", aliases.Select(a => $"'{a.Name}'"))}; point them at another model first, or pass ?force=true to delete it and those aliases");
+            }
+
             var now = time.UtcNow();
             var before = ModelViews.ToView(model, [.. dependents.Select(d => d.Purpose)]);
             await ModelViews.ClearDefaultsAsync(db, dependents, actor, now, cancellationToken);
+            AliasStore.Remove(db, aliases, actor, now);
             db.Models.Remove(model);
             AuditTrail.Record(db, actor, "model.delete", Entity, model.Id.ToString(), before, null, now);
             return before;

@@ -189,12 +189,13 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
                 var names = string.Join(", ", provider.Models.Take(5).Select(m => $"'{m.ModelId}'")) + (provider.Models.Count > 5 ? ", ..." : "");
                 var purposes = dependents.Count > 0 ? $"; they are the default for {Purposes(dependents)}" : "";
                 return CatalogError.Forceable(
-                    $"provider '{provider.Name}' has {provider.Models.Count} model(s) ({names}){purposes}. Delete them first, or pass ?force=true to delete the provider with its models and clear those defaults");
+                    $"provider '{provider.Name}' has {provider.Models.Count} model(s) ({names}){purposes}. Delete them first, or pass ?force=true to delete the provider with its models, clear those defaults and remove their aliases");
             }
 
             var now = time.UtcNow();
             var before = ToView(provider, provider.Models.Count);
             await ModelViews.ClearDefaultsAsync(db, dependents, actor, now, cancellationToken);
+            AliasStore.Remove(db, await db.ModelAliases.Where(a => a.Model!.ProviderId == id).ToListAsync(cancellationToken), actor, now);
             foreach (var model in provider.Models)
             {
                 AuditTrail.Record(db, actor, "model.delete", "model", model.Id.ToString(), ModelViews.ToView(model, []), null, now);

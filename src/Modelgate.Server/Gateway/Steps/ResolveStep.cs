@@ -7,7 +7,7 @@ using Modelgate.Server.Gateway.Usage;
 namespace Modelgate.Server.Gateway.Steps;
 
 /// <summary>
-/// Resolves <c>model</c> (a purpose or a configured model) and its fallbacks in one read of the catalog
+/// Resolves <c>model</c> (a purpose, an alias or a configured model) and its fallbacks in one read of the catalog
 /// (<see cref="ModelResolver.ResolveChain"/>, as direct mode does), keeps the part of the chain the key may use
 /// (<see cref="KeyAdmission.Chain"/>), and checks what the endpoint needs from the resolved model: its kind (a chat
 /// model for a chat operation, an embedding model for embeddings) and, for Anthropic's Messages API, a max_tokens. Sets
@@ -36,7 +36,13 @@ internal sealed class ResolveStep(GatewayServices services, GatewayFormat format
             return GatewayErrors.Refused(format, refusal);
         }
 
-        call.Request = new GatewayRequest(body, call.Key!, chain![0], requested, chain);
+        if (chain![0].Alias is { Deprecated: true } deprecated)
+        {
+            // A deprecation redirect still serves, and says so on every answer, so callers can find and move their code.
+            context.Response.Headers["x-modelgate-deprecated"] = $"{deprecated.Name} -> {chain[0].Model.ModelId}";
+        }
+
+        call.Request = new GatewayRequest(body, call.Key!, chain[0], requested, chain);
         // The prompt is counted for a token limit or a budget only, bounded like every count on a request's thread.
         call.Limits = services.Limits.Start(call.Key, () => PromptTokens.Estimate(body, TokenEstimator.ExactChars / 4),
             GatewayRequest.MaxOutputTokens(body), answers: operation != UsageOperations.Embeddings);

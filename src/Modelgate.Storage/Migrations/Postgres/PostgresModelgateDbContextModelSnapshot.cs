@@ -229,6 +229,45 @@ namespace Modelgate.Storage.Migrations.Postgres
                     b.ToTable("key_spend", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.ModelAliasEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Deprecated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deprecated");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("description");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("model_id");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Name");
+
+                    b.HasIndex("ModelId");
+
+                    b.ToTable("model_aliases", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.ModelEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -853,6 +892,17 @@ namespace Modelgate.Storage.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("virtual_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Modelgate.Storage.Entities.ModelAliasEntity", b =>
+                {
+                    b.HasOne("Modelgate.Storage.Entities.ModelEntity", "Model")
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Model");
                 });
 
             modelBuilder.Entity("Modelgate.Storage.Entities.ModelEntity", b =>

@@ -220,6 +220,45 @@ namespace Modelgate.Storage.Migrations.Sqlite
                     b.ToTable("key_spend", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.ModelAliasEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Deprecated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deprecated");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("model_id");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revision");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Name");
+
+                    b.HasIndex("ModelId");
+
+                    b.ToTable("model_aliases", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.ModelEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -838,6 +877,17 @@ namespace Modelgate.Storage.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("virtual_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Modelgate.Storage.Entities.ModelAliasEntity", b =>
+                {
+                    b.HasOne("Modelgate.Storage.Entities.ModelEntity", "Model")
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Model");
                 });
 
             modelBuilder.Entity("Modelgate.Storage.Entities.ModelEntity", b =>
