@@ -11,6 +11,8 @@ internal sealed class CatalogBuilder : IDisposable
     private readonly List<ProviderConfig> _providers = [];
     private readonly List<ModelDefinition> _models = [];
     private readonly Dictionary<string, Guid> _defaults = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Guid[]> _fallbacks = new(StringComparer.Ordinal);
+    private readonly List<ModelAlias> _aliases = [];
 
     public CatalogBuilder()
     {
@@ -44,9 +46,21 @@ internal sealed class CatalogBuilder : IDisposable
         return this;
     }
 
+    public CatalogBuilder Fallbacks(string purpose, params ModelDefinition[] models)
+    {
+        _fallbacks[purpose] = [.. models.Select(m => m.Id)];
+        return this;
+    }
+
+    public CatalogBuilder Alias(string name, ModelDefinition model, bool deprecated = false)
+    {
+        _aliases.Add(new ModelAlias(name, model.Id, null, deprecated));
+        return this;
+    }
+
     public void Replace(ProviderConfig provider) => _providers[_providers.FindIndex(p => p.Id == provider.Id)] = provider;
 
-    public CatalogSnapshot Build(long version = 1) => new(version, DateTimeOffset.UnixEpoch.AddDays(version), _providers, _models, _defaults);
+    public CatalogSnapshot Build(long version = 1) => new(version, DateTimeOffset.UnixEpoch.AddDays(version), _providers, _models, _defaults, fallbacks: _fallbacks, aliases: _aliases);
 
     public void Dispose() => _dir.Dispose();
 }

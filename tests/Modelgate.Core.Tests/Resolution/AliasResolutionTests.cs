@@ -1,0 +1,148 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Resolution;
+
+namespace Modelgate.Core.Tests.Resolution;
+
+public sealed class AliasResolutionTests : IDisposable
+{
+    private readonly CatalogBuilder _catalog = new();
+
+    private ModelResolver Resolver()
+    {
+        var current = new CurrentCatalog(_catalog.Protector, EnvironmentFallback.None, NullLogger<CurrentCatalog>.Instance, TimeProvider.System);
+        current.Apply(_catalog.Build(), ResolutionSource.Database);
+        return new ModelResolver(current);
+    }
+
+    [Fact]
+    public void ResolveRequested_Alias_GivesItsTargetAndSaysWhy()
+    {
+        var provider = _catalog.Provider(name: "anthropic");
+        _catalog.Alias("smart", _catalog.Model(provider, "claude-opus"));
+
+        var resolved = Resolver().ResolveRequested("smart");
+
+        Assert.Equal("claude-opus", resolved.Model.ModelId);
+        Assert.Equal("smart", resolved.Alias!.Name);
+        Assert.StartsWith("alias 'smart' -> model 'claude-opus'", resolved.Reason, StringComparison.Ordinal);
+        Assert.NotNull(resolved.ApiKey);
+    }
+
+    [Fact]
+    public void ResolveChain_Alias_IsTheTargetAloneWithoutThePurposeFallbacks()
+    {
+        var provider = _catalog.Provider();
+        var target = _catalog.Model(provider, "target");
+        _catalog.Default("chat", target).Fallbacks("chat", _catalog.Model(provider, "backup")).Alias("fast", target);
+        var resolver = Resolver();
+
+        var chain = resolver.ResolveChain("fast");
+
+        Assert.Equal(["target"], chain.Select(c => c.Model.ModelId));
+        Assert.Equal(2, resolver.ResolveChain("chat").Count);
+        Assert.Same(chain, resolver.ResolveChain("fast"));
+    }
+
+    [Fact]
+    public void ResolveRequested_PurposeComesBeforeAnAliasAndAnAliasBeforeAModel()
+    {
+        var provider = _catalog.Provider();
+        var old = _catalog.Model(provider, "gpt-4-0613");
+        var replacement = _catalog.Model(provider, "gpt-4o");
+        _catalog.Default("chat", old).Alias("gpt-4-0613", replacement, deprecated: true);
+        var resolver = Resolver();
+
+        Assert.Equal("gpt-4-0613", resolver.ResolveRequested("chat").Model.ModelId);
+        var redirected = resolver.ResolveRequested("gpt-4-0613");
+        Assert.Equal("gpt-4o", redirected.Model.ModelId);
+        Assert.True(redirected.Alias!.Deprecated);
+        Assert.Contains("(deprecated alias)", redirected.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ResolveRequested_NonDeprecatedAliasNamedLikeAModel_GivesWayToTheModel()
+    {
+        var provider = _catalog.Provider();
+        _catalog.Model(provider, "mini");
+        _catalog.Alias("mini", _catalog.Model(provider, "other"));
+
+        var resolved = Resolver().ResolveRequested("mini");
+
+        Assert.Equal("mini", resolved.Model.ModelId);
+        Assert.Null(resolved.Alias);
+    }
+
+    [Fact]
+    public void ResolveRequested_AliasOfAnInactiveModel_ThrowsNamingTheAlias()
+    {
+        _catalog.Alias("cheap", _catalog.Model(_catalog.Provider(), "haiku", active: false));
+
+        var error = Assert.Throws<ModelgateConfigurationException>(() => Resolver().ResolveChain("cheap"));
+
+        Assert.Contains("alias 'cheap' -> model 'haiku'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("inactive", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("smart", null)]
+    [InlineData("gpt-4-0613", null)]
+    [InlineData("meta-llama/Llama-3.1-8B", null)]
+    [InlineData("chat", "purpose")]
+    [InlineData("agents/x", "purpose")]
+    [InlineData("embeddings", "purpose")]
+    [InlineData("", "required")]
+    [InlineData("has space", "letters")]
+    [InlineData("-leading", "letters")]
+    [InlineData("5f1c3a8e-1111-4222-8333-444455556666", "id")]
+    public void AliasNamesCheck_RefusesPurposesIdsAndOddCharacters(string name, string? refusal)
+    {
+        var error = AliasNames.Check(name);
+
+        if (refusal is null)
+        {
+            Assert.Null(error);
+        }
+        else
+        {
+            Assert.Contains(refusal, error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void AliasNamesCheck_RefusesTooLong() => Assert.NotNull(AliasNames.Check(new string('a', AliasNames.MaxLength + 1)));
+
+    [Fact]
+    public void CatalogDiff_AliasRetargeted_IsAChangeNamingBothModels()
+    {
+        var provider = _catalog.Provider();
+        var a = _catalog.Model(provider, "a");
+        var b = _catalog.Model(provider, "b");
+        var before = _catalog.Build(1);
+        _catalog.Alias("smart", a);
+        var added = _catalog.Build(2);
+
+        var change = Assert.Single(CatalogDiff.Between(before, added));
+        Assert.Equal(("added", "alias", "smart"), (change.Kind, change.Entity, change.Name));
+
+        var retargeted = new CatalogSnapshot(3, DateTimeOffset.UnixEpoch, added.Providers.Values, added.Models.Values, added.Defaults,
+            aliases: [new ModelAlias("smart", b.Id, null, true)]);
+        var changed = Assert.Single(CatalogDiff.Between(added, retargeted));
+        Assert.Equal("changed", changed.Kind);
+        Assert.Equal($"b ({b.Id})", changed.Fields["model"].After);
+        Assert.Equal(true, changed.Fields["deprecated"].After);
+    }
+
+    [Fact]
+    public void CatalogSnapshotJson_KeepsAliases()
+    {
+        _catalog.Alias("smart", _catalog.Model(_catalog.Provider(), "m"), deprecated: true);
+        var snapshot = _catalog.Build();
+
+        var read = CatalogSnapshotJson.FromGzip(CatalogSnapshotJson.ToGzip(snapshot));
+
+        Assert.Equal(snapshot.Aliases["smart"], read.Aliases["smart"]);
+    }
+
+    public void Dispose() => _catalog.Dispose();
+}
