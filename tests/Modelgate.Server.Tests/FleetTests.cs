@@ -77,6 +77,43 @@ public sealed class FleetTests(ITestOutputHelper output)
         output.WriteLine($"{kind}: propagation to the other instance took {string.Join(", ", delays.Select(d => $"{d.TotalMilliseconds:F0} ms"))} (max {delays.Max().TotalMilliseconds:F0} ms)");
     }
 
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task AliasSetOnOneInstance_ResolvesOnAnotherSharingTheDatabase(DatabaseKind kind)
+    {
+        await using var db = await TestDatabase.CreateAsync(kind);
+        var masterKey = new Dictionary<string, string?> { ["MODELGATE_MASTER_KEY"] = MasterKey.Generate().ToBase64() };
+        await using var first = new ModelgateApp(db.Options, db.DataDirectory.Path, masterKey);
+        await using var second = new ModelgateApp(db.Options, db.DataDirectory.Path, masterKey);
+        var admin = first.CreateAdminClient();
+        using var _ = second.CreateClient();
+        var a = await SetUpDefaultAsync(admin, "agents/alias-a", "sk-ant-api03-alias-a-000000000000000AAAA");
+        var b = await SetUpDefaultAsync(admin, "agents/alias-b", "sk-ant-api03-alias-b-000000000000000BBBB");
+
+        string? AliasOn(ModelgateApp app)
+        {
+            try
+            {
+                return app.Resolver.ResolveRequested("smart").Model.Id.ToString();
+            }
+            catch (ModelgateConfigurationException)
+            {
+                return null;
+            }
+        }
+
+        foreach (var target in new[] { a, b })
+        {
+            await (await admin.PutJsonAsync("/api/v1/aliases/smart", new { model_id = target })).ExpectAsync(HttpStatusCode.OK);
+            var delay = await WaitUntilAsync(() => AliasOn(second) == target, "the second instance resolves the alias to its new target");
+            output.WriteLine($"{kind}: the alias reached the other instance in {delay.TotalMilliseconds:F0} ms");
+        }
+
+        await (await admin.DeleteAsync("/api/v1/aliases/smart")).ExpectAsync(HttpStatusCode.NoContent);
+        await WaitUntilAsync(() => AliasOn(second) is null, "the second instance no longer knows the alias");
+    }
+
     // Each instance reports itself right after applying a version; wait until both rows show the latest one.
     private static async Task<System.Text.Json.JsonElement> WaitForFleetAsync(HttpClient admin, int expected)
     {
