@@ -113,6 +113,31 @@ public abstract class AliasesTests<TServer>(TServer server) : UsageTestBase<TSer
     }
 
     [Fact]
+    public async Task ModelShadowedByADeprecatedAlias_IsListedOnlyAsTheAlias_AndAKeyAllowedTheOldIdIsToldWhereItLeads()
+    {
+        var (old, _) = await ModelAsync("openai");
+        var (replacement, _) = await ModelAsync("openai");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{old}", new { model_id = replacement, deprecated = true })).ExpectAsync(HttpStatusCode.OK);
+        var (oldOnly, _) = await KeyAsync(new { allowed_models = new[] { old } });
+        var (newOnly, _) = await KeyAsync(new { allowed_models = new[] { replacement } });
+        var (anything, _) = await KeyAsync();
+
+        async Task<List<JsonElement>> ListedAsync(string key) =>
+            (await (await Caller(key).GetAsync("/v1/models")).ExpectAsync(HttpStatusCode.OK)).GetProperty("data").EnumerateArray().Where(m => m.Str("id") == old).ToList();
+
+        Assert.Empty(await ListedAsync(oldOnly));
+        await (await Caller(oldOnly).GetAsync($"/v1/models/{old}")).ExpectAsync(HttpStatusCode.NotFound);
+        Assert.Equal("modelgate", Assert.Single(await ListedAsync(newOnly)).Str("owned_by"));
+        Assert.Equal("modelgate", Assert.Single(await ListedAsync(anything)).Str("owned_by"));
+
+        var refused = await (await Caller(oldOnly).PostJsonAsync("/v1/chat/completions", Chat(old))).ExpectAsync(HttpStatusCode.Forbidden);
+        Assert.Equal("model_not_allowed", refused.GetProperty("error").Str("code"));
+        Assert.Contains($"'{old}' is now an alias of '{replacement}'; this key may not use '{replacement}'", refused.GetProperty("error").Str("message"), StringComparison.Ordinal);
+        await (await Caller(newOnly).PostJsonAsync("/v1/chat/completions", Chat(old))).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal([replacement], Upstream.Requests.Select(r => r.Model));
+    }
+
+    [Fact]
     public async Task KeyAllowList_ReachesAnAliasOfAnAllowedModel_NotOthers_AndPurposesOnlyReachNone()
     {
         var (allowed, allowedId) = await ModelAsync("openai");

@@ -36,7 +36,11 @@ public static class KeyAdmission
             : key.AllowedModels.Contains(resolved.Model.ModelId) || (key.AllowedPurposes.Count == 0 && key.AllowedModels.Count == 0);
         if (!allowed)
         {
-            return (null, new KeyRefusal(403, "model_not_allowed", $"This API key may not use '{requested}'.", Param: "model"));
+            // A key allowed an old model id that a deprecation alias now takes: say where the name leads, not just "no".
+            var detail = resolved.Alias is { } alias && alias.Name == requested && key.AllowedModels.Contains(requested)
+                ? $"This API key may not use '{requested}': '{requested}' is now an alias of '{resolved.Model.ModelId}'; this key may not use '{resolved.Model.ModelId}'."
+                : $"This API key may not use '{requested}'.";
+            return (null, new KeyRefusal(403, "model_not_allowed", detail, Param: "model"));
         }
 
         // The fallbacks the key may also reach, in order, after the model the request resolves to.

@@ -121,6 +121,8 @@ internal static class GatewayApi
             .Select(k => new GatewayModel(k.Key, created, "modelgate"));
         var models = state.Snapshot.Models.Values
             .Where(m => m.IsActive && state.Snapshot.Providers.TryGetValue(m.ProviderId, out var p) && p.IsActive)
+            // A model whose model_id is taken by a (deprecation) alias is reached through the alias only: listed as it, if at all.
+            .Where(m => !state.Resolutions.TryAlias(m.ModelId, out _))
             .Where(m => key.AllowedModels.Contains(m.ModelId) || (key.AllowedPurposes.Count == 0 && key.AllowedModels.Count == 0))
             .Select(m => new GatewayModel(m.ModelId, created, state.Snapshot.Providers[m.ProviderId].Name))
             .DistinctBy(m => m.Id);
