@@ -42,6 +42,31 @@ public abstract class AliasesTests<TServer>(TServer server) : UsageTestBase<TSer
         Assert.Equal(["alias.create", "alias.delete", "alias.update"], actions.Order(StringComparer.Ordinal).ToList());
     }
 
+    private Task<HttpResponseMessage> DeleteAsync(string url, string ifMatch)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Delete, url);
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return Admin.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task IfMatch_OnDelete_IsChecked_AndARevisionOfADeletedAliasIsStale()
+    {
+        var (_, id) = await ModelAsync("openai");
+        var name = Catalog.Unique("gone");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK);
+
+        await (await DeleteAsync($"/api/v1/aliases/{name}", "\"7\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
+        await (await Admin.GetAsync($"/api/v1/aliases/{name}")).ExpectAsync(HttpStatusCode.OK);
+        await (await DeleteAsync($"/api/v1/aliases/{name}", "\"1\"")).ExpectAsync(HttpStatusCode.NoContent);
+
+        // Someone else deleted it after it was read at revision 1: the revision is stale, whether replacing or deleting.
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id }, ifMatch: "\"1\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
+        await (await DeleteAsync($"/api/v1/aliases/{name}", "\"1\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
+        await (await Admin.GetAsync($"/api/v1/aliases/{name}")).ExpectAsync(HttpStatusCode.NotFound);
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id }, ifMatch: "\"0\"")).ExpectAsync(HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task InvalidAliases_Are400Or404_AndChangeNothing()
     {

@@ -75,7 +75,8 @@ public sealed class AliasStore(CatalogTransaction transactions, TimeProvider tim
             var row = await db.ModelAliases.SingleOrDefaultAsync(a => a.Name == name, cancellationToken);
             if (ifMatch is { } expected && expected != (row?.Revision ?? 0))
             {
-                return row is null ? Missing(name) : CatalogError.Stale(Entity, row.Revision);
+                // A revision of an alias that is gone (deleted since it was read) is stale like any other: 412, not 404.
+                return CatalogError.Stale(Entity, row?.Revision ?? 0);
             }
 
             var now = time.UtcNow();
@@ -106,14 +107,15 @@ public sealed class AliasStore(CatalogTransaction transactions, TimeProvider tim
         transactions.RunAsync<AliasView>(async db =>
         {
             var row = await Query(db).SingleOrDefaultAsync(a => a.Name == name, cancellationToken);
+            if (ifMatch is { } expected && expected != (row?.Revision ?? 0))
+            {
+                // Deleted since it was read: the caller's revision is stale (412), not a name never known (404).
+                return CatalogError.Stale(Entity, row?.Revision ?? 0);
+            }
+
             if (row is null)
             {
                 return Missing(name);
-            }
-
-            if (ifMatch is { } expected && expected != row.Revision)
-            {
-                return CatalogError.Stale(Entity, row.Revision);
             }
 
             db.ModelAliases.Remove(row);
