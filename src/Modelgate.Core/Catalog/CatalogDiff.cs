@@ -38,10 +38,13 @@ public static class CatalogDiff
 
         foreach (var name in before.Aliases.Keys.Union(after.Aliases.Keys).Order(StringComparer.Ordinal))
         {
-            var was = before.Aliases.TryGetValue(name, out var b) ? AliasFields(before, b) : [];
-            var now = after.Aliases.TryGetValue(name, out var a) ? AliasFields(after, a) : [];
+            var was = before.Aliases.TryGetValue(name, out var b) ? AliasFields(b) : [];
+            var now = after.Aliases.TryGetValue(name, out var a) ? AliasFields(a) : [];
+            // The target is compared by the model's id (renaming the model does not change the alias) and shown with its name.
             var fields = was.Keys.Union(now.Keys).Where(k => !Equals(was.GetValueOrDefault(k), now.GetValueOrDefault(k)))
-                .ToDictionary(k => k, k => new FieldChange(was.GetValueOrDefault(k), now.GetValueOrDefault(k)));
+                .ToDictionary(k => k, k => k == "model"
+                    ? new FieldChange(b is null ? null : Describe(before, b.ModelId), a is null ? null : Describe(after, a.ModelId))
+                    : new FieldChange(was.GetValueOrDefault(k), now.GetValueOrDefault(k)));
             if (fields.Count > 0)
             {
                 changes.Add(new CatalogChange(b is null ? "added" : a is null ? "removed" : "changed", "alias", name, name, fields));
@@ -51,9 +54,9 @@ public static class CatalogDiff
         return changes;
     }
 
-    private static Dictionary<string, object?> AliasFields(CatalogSnapshot snapshot, ModelAlias alias) => new()
+    private static Dictionary<string, object?> AliasFields(ModelAlias alias) => new()
     {
-        ["model"] = Describe(snapshot, alias.ModelId), ["description"] = alias.Description, ["deprecated"] = alias.Deprecated,
+        ["model"] = alias.ModelId, ["description"] = alias.Description, ["deprecated"] = alias.Deprecated,
     };
 
     private static string Describe(CatalogSnapshot snapshot, Guid modelId) =>

@@ -134,6 +134,20 @@ public sealed class AliasResolutionTests : IDisposable
     }
 
     [Fact]
+    public void CatalogDiff_TargetModelRenamed_IsAModelChange_NotAnAliasChange()
+    {
+        var a = _catalog.Model(_catalog.Provider(), "a");
+        _catalog.Alias("smart", a);
+        var before = _catalog.Build(1);
+        var renamed = new CatalogSnapshot(2, DateTimeOffset.UnixEpoch, before.Providers.Values, [a with { ModelId = "a-renamed" }], before.Defaults,
+            aliases: before.Aliases.Values);
+
+        var change = Assert.Single(CatalogDiff.Between(before, renamed));
+
+        Assert.Equal(("changed", "model"), (change.Kind, change.Entity));
+    }
+
+    [Fact]
     public void CatalogSnapshotJson_KeepsAliases()
     {
         _catalog.Alias("smart", _catalog.Model(_catalog.Provider(), "m"), deprecated: true);
