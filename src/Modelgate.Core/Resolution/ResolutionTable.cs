@@ -64,10 +64,10 @@ public sealed class ResolutionTable
         }
 
         var purpose = model.Kind == ModelKind.Embedding ? Purpose.Embeddings : Purpose.Chat;
-        var fromCatalog = FromCatalog(purpose, model.Id, out _, ignoreKind: true, how: "");
+        var fromCatalog = FromCatalog(purpose, model.Id, out _, ignoreKind: true, how: "", owner: $"model '{model.ModelId}'");
         if (fromCatalog is not { Model: { } found })
         {
-            return new AliasResolution(alias, new ResolutionEntry(null, fromCatalog?.Error ?? $"{label} -> model '{model.ModelId}' cannot be used now: {FromModelError(model)}"), []);
+            return new AliasResolution(alias, new ResolutionEntry(null, fromCatalog?.Error is { } error ? $"{label}: {error}" : $"{label} -> model '{model.ModelId}' cannot be used now: {FromModelError(model)}"), []);
         }
 
         var lastKnownGood = _origin == ResolutionSource.LastKnownGood ? $"; last-known-good snapshot v{_snapshot.Version}" : "";
@@ -227,7 +227,7 @@ public sealed class ResolutionTable
             $"No model is configured for purpose '{purpose}': {whyNot}. Set one with PUT /api/v1/llm-defaults/{purpose} {{\"model_id\": \"...\"}} (or PUT /api/v1/llm-models/{{id}} with a default flag), or {missing}.");
     }
 
-    private ResolutionEntry? FromCatalog(Purpose purpose, Guid modelId, out string whyNot, bool ignoreKind = false, string? how = null)
+    private ResolutionEntry? FromCatalog(Purpose purpose, Guid modelId, out string whyNot, bool ignoreKind = false, string? how = null, string? owner = null)
     {
         if (!_snapshot.Models.TryGetValue(modelId, out var model) || !_snapshot.Providers.TryGetValue(model.ProviderId, out var provider))
         {
@@ -259,7 +259,7 @@ public sealed class ResolutionTable
             catch (SecretDecryptionException e)
             {
                 // Fail closed: a key that cannot be read is not replaced by another source.
-                return new ResolutionEntry(null, $"The API key of provider '{provider.Name}' (default for '{purpose}') cannot be decrypted: {e.Message} Set the key again with PUT /api/v1/llm-providers/{provider.Id}.");
+                return new ResolutionEntry(null, $"The API key of provider '{provider.Name}' ({owner ?? $"default for '{purpose}'"}) cannot be decrypted: {e.Message} Set the key again with PUT /api/v1/llm-providers/{provider.Id}.");
             }
         }
 

@@ -148,6 +148,21 @@ public sealed class AliasResolutionTests : IDisposable
     }
 
     [Fact]
+    public void ResolveRequested_AliasWhoseProviderKeyCannotBeDecrypted_NamesTheAliasNotADefault()
+    {
+        var good = _catalog.Provider();
+        var other = _catalog.Provider();
+        _catalog.Replace(good with { ApiKeyCiphertext = other.ApiKeyCiphertext });
+        _catalog.Alias("smart", _catalog.Model(good, "claude-x"));
+
+        var error = Assert.Throws<ModelgateConfigurationException>(() => Resolver().ResolveChain("smart"));
+
+        Assert.Contains("alias 'smart': ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(model 'claude-x') cannot be decrypted", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("default for", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CatalogSnapshotJson_KeepsAliases()
     {
         _catalog.Alias("smart", _catalog.Model(_catalog.Provider(), "m"), deprecated: true);
