@@ -71,6 +71,7 @@ public abstract class AliasesTests<TServer>(TServer server) : UsageTestBase<TSer
     public async Task InvalidAliases_Are400Or404_AndChangeNothing()
     {
         var (modelId, _) = await ModelAsync("openai");
+        var (other, _) = await ModelAsync("openai");
         var before = await VersionAsync();
 
         var purpose = await (await Admin.PutJsonAsync("/api/v1/aliases/chat", new { model_id = modelId })).ExpectAsync(HttpStatusCode.BadRequest);
@@ -81,8 +82,6 @@ public abstract class AliasesTests<TServer>(TServer server) : UsageTestBase<TSer
         await (await Admin.PutJsonAsync("/api/v1/aliases/fine", new { })).ExpectAsync(HttpStatusCode.BadRequest);
         await (await Admin.PutJsonAsync("/api/v1/aliases/fine", new { model_id = modelId, colour = "red" })).ExpectAsync(HttpStatusCode.BadRequest);
         await (await Admin.PutJsonAsync("/api/v1/aliases/fine", new { model_id = "no-such-model" })).ExpectAsync(HttpStatusCode.NotFound);
-        var (other, _) = await ModelAsync("openai");
-        before = await VersionAsync();
         var taken = await (await Admin.PutJsonAsync($"/api/v1/aliases/{other}", new { model_id = modelId })).ExpectAsync(HttpStatusCode.BadRequest);
         Assert.Contains("deprecation redirect", taken.Str("detail"), StringComparison.Ordinal);
 
@@ -119,6 +118,45 @@ public abstract class AliasesTests<TServer>(TServer server) : UsageTestBase<TSer
         Assert.Contains(name, listed);
         Assert.Contains(vectors, listed);
         Assert.Equal(name, (await (await caller.GetAsync($"/v1/models/{name}")).ExpectAsync(HttpStatusCode.OK)).Str("id"));
+    }
+
+    [Fact]
+    public async Task AliasOfAnInactiveModel_Is404NamingTheAlias_AndNotListed()
+    {
+        var (target, id) = await ModelAsync("openai");
+        var name = Catalog.Unique("sleepy");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK);
+        await (await Admin.PutJsonAsync($"/api/v1/llm-models/{id}", new { is_active = false })).ExpectAsync(HttpStatusCode.OK);
+        var (key, _) = await KeyAsync();
+
+        var refused = await (await Caller(key).PostJsonAsync("/v1/chat/completions", Chat(name))).ExpectAsync(HttpStatusCode.NotFound);
+
+        Assert.Equal("model_not_found", refused.GetProperty("error").Str("code"));
+        var message = refused.GetProperty("error").Str("message");
+        Assert.Contains($"alias '{name}' -> model '{target}'", message, StringComparison.Ordinal);
+        Assert.Contains("inactive", message, StringComparison.Ordinal);
+        var listed = (await (await Caller(key).GetAsync("/v1/models")).ExpectAsync(HttpStatusCode.OK)).GetProperty("data").EnumerateArray().Select(m => m.Str("id"));
+        Assert.DoesNotContain(name, listed);
+        Assert.Empty(Upstream.Requests);
+    }
+
+    [Fact]
+    public async Task AnthropicMessagesAndCountTokens_ThroughAnAlias_AreServedByTheTarget()
+    {
+        var (claude, id) = await ModelAsync("anthropic");
+        var name = Catalog.Unique("claudy");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id, deprecated = true })).ExpectAsync(HttpStatusCode.OK);
+        var (key, _) = await KeyAsync();
+        using var caller = Caller(key);
+        var messages = new[] { new { role = "user", content = "hi" } };
+
+        var response = await caller.PostJsonAsync("/v1/messages", new { model = name, max_tokens = 64, messages });
+        await response.ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal($"{name} -> {claude}", response.Headers.GetValues("x-modelgate-deprecated").Single());
+        var counted = await caller.PostJsonAsync("/v1/messages/count_tokens", new { model = name, messages });
+        Assert.True((await counted.ExpectAsync(HttpStatusCode.OK)).GetProperty("input_tokens").GetInt64() > 0);
+
+        Assert.Equal([("/v1/messages", claude), ("/v1/messages/count_tokens", claude)], Upstream.Requests.Select(r => (r.Path, r.Model)));
     }
 
     [Fact]
