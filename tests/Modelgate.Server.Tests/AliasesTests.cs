@@ -126,7 +126,7 @@ public abstract class AliasesTests<TServer>(TServer server) : UsageTestBase<TSer
         var (target, id) = await ModelAsync("openai");
         var name = Catalog.Unique("sleepy");
         await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK);
-        await (await Admin.PutJsonAsync($"/api/v1/llm-models/{id}", new { is_active = false })).ExpectAsync(HttpStatusCode.OK);
+        await (await Admin.PutJsonAsync($"/api/v1/llm-models/{id}?force=true", new { is_active = false })).ExpectAsync(HttpStatusCode.OK);
         var (key, _) = await KeyAsync();
 
         var refused = await (await Caller(key).PostJsonAsync("/v1/chat/completions", Chat(name))).ExpectAsync(HttpStatusCode.NotFound);
@@ -247,6 +247,28 @@ public abstract class AliasesTests<TServer>(TServer server) : UsageTestBase<TSer
         Assert.Equal(a, Server.App.Resolver.ResolveRequested(name).Model.ModelId);
         var restored = await (await Admin.GetAsync($"/api/v1/aliases/{name}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(JsonValueKind.Null, restored.GetProperty("description").ValueKind);
+    }
+
+    [Fact]
+    public async Task DeactivatingOrRetypingTheTargetModel_IsRefusedWhileAnAliasPointsAtIt_UnlessForced()
+    {
+        var (_, id) = await ModelAsync("openai");
+        var name = Catalog.Unique("kept");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK);
+        var before = await VersionAsync();
+
+        var inactive = await (await Admin.PutJsonAsync($"/api/v1/llm-models/{id}", new { is_active = false })).ExpectAsync(HttpStatusCode.Conflict);
+        Assert.Contains($"alias '{name}'", inactive.Str("detail"), StringComparison.Ordinal);
+        Assert.True(inactive.GetProperty("errors").TryGetProperty("is_active", out _));
+        var retyped = await (await Admin.PutJsonAsync($"/api/v1/llm-models/{id}", new { type = "embedding" })).ExpectAsync(HttpStatusCode.Conflict);
+        Assert.Contains($"alias '{name}'", retyped.Str("detail"), StringComparison.Ordinal);
+        Assert.Equal(before, await VersionAsync());
+        Assert.True((await (await Admin.GetAsync($"/api/v1/llm-models/{id}")).JsonAsync()).GetProperty("is_active").GetBoolean());
+
+        await (await Admin.PutJsonAsync($"/api/v1/llm-models/{id}?force=true", new { is_active = false })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(id, (await (await Admin.GetAsync($"/api/v1/aliases/{name}")).ExpectAsync(HttpStatusCode.OK)).Str("model_id"));
+        await (await Admin.PutJsonAsync($"/api/v1/llm-models/{id}", new { is_active = true })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(id, Server.App.Resolver.ResolveRequested(name).Model.Id.ToString());
     }
 
     [Fact]

@@ -147,7 +147,21 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
             }
 
             model.ModelId = newModelId;
+            var (wasActive, wasType) = (model.IsActive, model.Type);
             Apply(model, changes);
+            // Aliases pointing at the model: deactivating it leaves them nothing to serve, a new type serves their callers the
+            // wrong kind. Like defaults, refused unless forced; forced, the aliases stay (they answer again once it is back).
+            var deactivated = wasActive && !model.IsActive;
+            if ((deactivated || wasType != model.Type) && !force
+                && await db.ModelAliases.Where(a => a.ModelId == model.Id).OrderBy(a => a.Name).Select(a => a.Name).ToListAsync(cancellationToken) is { Count: > 0 } aliases)
+            {
+                return CatalogError.Forceable(
+                    $"model '{model.ModelId}' is the target of alias {string.Join(", ", aliases.Select(a => $"'{a}'"))}, which could no longer serve "
+                    + $"{(deactivated ? "once it is inactive" : $"its callers a {wasType} model")}; point them at another model first (PUT /api/v1/aliases/{{name}}), "
+                    + "or pass ?force=true to change it anyway",
+                    deactivated ? "is_active" : "type");
+            }
+
             if ((model.InputPricePerMillion, model.OutputPricePerMillion, model.CachedInputPricePerMillion) != (before.InputPricePerMillion, before.OutputPricePerMillion, before.CachedInputPricePerMillion))
             {
                 // A new price period from now on; calls already recorded keep the cost they had.
