@@ -173,5 +173,49 @@ public sealed class AliasResolutionTests : IDisposable
         Assert.Equal(snapshot.Aliases["smart"], read.Aliases["smart"]);
     }
 
+    [Fact]
+    public void ResolveRequested_APurposeNamedLikeAnAlias_IsThePurpose()
+    {
+        // The admin API refuses an alias named like a purpose; a snapshot holding one anyway must still resolve the purpose.
+        var provider = _catalog.Provider();
+        _catalog.Default("chat", _catalog.Model(provider, "the-default")).Alias("chat", _catalog.Model(provider, "elsewhere"));
+
+        var resolved = Resolver().ResolveRequested("chat");
+
+        Assert.Equal("the-default", resolved.Model.ModelId);
+        Assert.Null(resolved.Alias);
+    }
+
+    [Fact]
+    public void CatalogSnapshotJson_WrittenBeforeAliases_ReadsAsNoAliases()
+    {
+        _catalog.Alias("smart", _catalog.Model(_catalog.Provider(), "m"));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Gunzip(CatalogSnapshotJson.ToGzip(_catalog.Build())))!.AsObject();
+        Assert.True(json.Remove("aliases"));
+
+        var read = CatalogSnapshotJson.FromGzip(Gzip(json.ToJsonString()));
+
+        Assert.Empty(read.Aliases);
+        Assert.Single(read.Models);
+    }
+
+    private static string Gunzip(byte[] data)
+    {
+        using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(data), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        return reader.ReadToEnd();
+    }
+
+    private static byte[] Gzip(string text)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        }
+
+        return buffer.ToArray();
+    }
+
     public void Dispose() => _catalog.Dispose();
 }
