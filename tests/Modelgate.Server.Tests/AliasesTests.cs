@@ -272,6 +272,53 @@ public abstract class AliasesTests<TServer>(TServer server) : UsageTestBase<TSer
     }
 
     [Fact]
+    public async Task ForceDeletedTarget_ComesBackWithItsAlias_OnRollback()
+    {
+        var (target, id) = await ModelAsync("openai");
+        var name = Catalog.Unique("back");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK);
+        var good = await VersionAsync();
+        await (await Admin.DeleteAsync($"/api/v1/llm-models/{id}?force=true")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await Admin.GetAsync($"/api/v1/aliases/{name}")).ExpectAsync(HttpStatusCode.NotFound);
+
+        await (await Admin.PostAsync($"/api/v1/config/versions/{good}/rollback", null)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(id, (await (await Admin.GetAsync($"/api/v1/aliases/{name}")).ExpectAsync(HttpStatusCode.OK)).Str("model_id"));
+        Assert.Equal(target, Server.App.Resolver.ResolveRequested(name).Model.ModelId);
+    }
+
+    [Fact]
+    public async Task ForceDeletingTheProvider_RemovesItsModelsAliases()
+    {
+        var (_, id) = await ModelAsync("openai");
+        var name = Catalog.Unique("orphan");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK);
+        var provider = (await (await Admin.GetAsync($"/api/v1/llm-models/{id}")).ExpectAsync(HttpStatusCode.OK)).Str("provider_id");
+
+        await (await Admin.DeleteAsync($"/api/v1/llm-providers/{provider}?force=true")).ExpectAsync(HttpStatusCode.NoContent);
+
+        await (await Admin.GetAsync($"/api/v1/aliases/{name}")).ExpectAsync(HttpStatusCode.NotFound);
+        Assert.Throws<Core.Resolution.ModelgateConfigurationException>(() => Server.App.Resolver.ResolveRequested(name));
+    }
+
+    [Fact]
+    public async Task AliasShadowedByAModelCreatedLater_GivesWayToTheModel_AtTheGatewayAndInTheListing()
+    {
+        var (elsewhere, elsewhereId) = await ModelAsync("openai");
+        var name = Catalog.Unique("shadow");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = elsewhereId })).ExpectAsync(HttpStatusCode.OK);
+        await ModelAsync("openai", modelId: name);
+        var (key, _) = await KeyAsync();
+
+        await (await Caller(key).PostJsonAsync("/v1/chat/completions", Chat(name))).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal([name], Upstream.Requests.Select(r => r.Model));
+        var listed = (await (await Caller(key).GetAsync("/v1/models")).ExpectAsync(HttpStatusCode.OK)).GetProperty("data").EnumerateArray().Where(m => m.Str("id") == name);
+        Assert.NotEqual("modelgate", Assert.Single(listed).Str("owned_by"));
+        Assert.NotEqual(elsewhere, name);
+    }
+
+    [Fact]
     public async Task DeletingTheTargetModel_IsRefusedWhileAnAliasPointsAtIt_AndForceRemovesTheAlias()
     {
         var (_, id) = await ModelAsync("openai");
