@@ -16,7 +16,8 @@ public sealed class CatalogSnapshot
         IReadOnlyDictionary<string, Guid> defaults,
         IEnumerable<VirtualKey>? virtualKeys = null,
         IReadOnlyDictionary<string, Guid[]>? fallbacks = null,
-        IEnumerable<ModelAlias>? aliases = null)
+        IEnumerable<ModelAlias>? aliases = null,
+        IEnumerable<Experiment>? experiments = null)
     {
         Version = version;
         PublishedAt = publishedAt;
@@ -26,6 +27,7 @@ public sealed class CatalogSnapshot
         VirtualKeys = (virtualKeys ?? []).ToFrozenDictionary(k => k.KeyHash, StringComparer.Ordinal);
         Fallbacks = (fallbacks ?? new Dictionary<string, Guid[]>()).ToFrozenDictionary(StringComparer.Ordinal);
         Aliases = (aliases ?? []).ToFrozenDictionary(a => a.Name, StringComparer.Ordinal);
+        Experiments = (experiments ?? []).ToFrozenDictionary(e => e.Id);
     }
 
     /// <summary>An empty catalog (nothing configured yet), version 0.</summary>
@@ -48,6 +50,9 @@ public sealed class CatalogSnapshot
 
     /// <summary>Aliases by name: other names clients may send as <c>model</c>, each for one model.</summary>
     public FrozenDictionary<string, ModelAlias> Aliases { get; }
+
+    /// <summary>Experiments by id, running and stopped (a stopped one routes nothing but keeps its history).</summary>
+    public FrozenDictionary<Guid, Experiment> Experiments { get; }
 
     /// <summary>Gateway keys by the SHA-256 of their secret: a revocation travels to every instance like any change.</summary>
     public FrozenDictionary<string, VirtualKey> VirtualKeys { get; }

@@ -1,4 +1,5 @@
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Experiments;
 
 namespace Modelgate.Core.Resolution;
 
@@ -36,9 +37,32 @@ public sealed class ModelResolver(CurrentCatalog catalog)
     /// Like <see cref="ResolveRequested"/>, with the purpose's fallbacks after it (an alias, or a model asked for by name, has
     /// none: the target's purpose fallbacks belong to the purpose, not to the model), from one read of the catalog.
     /// </summary>
-    public IReadOnlyList<ResolvedModel> ResolveChain(string requested)
+    public IReadOnlyList<ResolvedModel> ResolveChain(string requested) => ChainOf(catalog.State.Resolutions, requested);
+
+    /// <summary>
+    /// Where a call for <paramref name="requested"/> goes now: <see cref="ResolveChain"/>, unless an experiment is live on
+    /// that purpose or alias, in which case the chain of the variant <paramref name="unit"/> is assigned and the shadow
+    /// copies it makes. One read of the catalog.
+    /// </summary>
+    public Routing Route(string requested, in ExperimentUnit unit, DateTimeOffset now)
     {
         var table = catalog.State.Resolutions;
+        var chain = ChainOf(table, requested);
+        return Routed(table, requested, chain, unit, now);
+    }
+
+    /// <summary>Like <see cref="Route(string, in ExperimentUnit, DateTimeOffset)"/>, for a purpose (direct mode).</summary>
+    public Routing Route(Purpose purpose, in ExperimentUnit unit, DateTimeOffset now)
+    {
+        var table = catalog.State.Resolutions;
+        return Routed(table, purpose.Name, table.Chain(purpose), unit, now);
+    }
+
+    private static Routing Routed(ResolutionTable table, string requested, IReadOnlyList<ResolvedModel> chain, in ExperimentUnit unit, DateTimeOffset now) =>
+        table.TryExperiment(requested, out var route) && route.Experiment.IsLive(now) ? route.Route(chain, unit) : new Routing(chain, []);
+
+    private static IReadOnlyList<ResolvedModel> ChainOf(ResolutionTable table, string requested)
+    {
         if (Purpose.TryParse(requested, out var purpose))
         {
             return table.Chain(purpose);

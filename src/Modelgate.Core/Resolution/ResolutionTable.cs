@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Experiments;
 using Modelgate.Core.Secrets;
 
 namespace Modelgate.Core.Resolution;
@@ -40,7 +41,98 @@ public sealed class ResolutionTable
         _aliases = snapshot.Aliases.Values
             .Where(a => a.Deprecated || !snapshot.Models.Values.Any(m => m.ModelId == a.Name))
             .ToFrozenDictionary(a => a.Name, BuildAlias, StringComparer.Ordinal);
+        _experiments = snapshot.Experiments.Values
+            .Where(e => e.State == ExperimentState.Running && (Purpose.TryParse(e.Target, out _) || _aliases.ContainsKey(e.Target)))
+            .ToFrozenDictionary(e => e.Target, BuildExperiment, StringComparer.Ordinal);
     }
+
+    private readonly FrozenDictionary<string, ExperimentRoute> _experiments;
+
+    /// <summary>
+    /// The running experiment on a purpose or alias name (whether it is live now is the caller's to check with
+    /// <see cref="Experiment.IsLive"/>). An experiment on an alias that a model's name shadows has no route.
+    /// </summary>
+    public bool TryExperiment(string target, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ExperimentRoute? route) =>
+        _experiments.TryGetValue(target, out route);
+
+    /// <summary>The running experiments' routes, for listing.</summary>
+    public IEnumerable<ExperimentRoute> Experiments => _experiments.Values;
+
+    private ExperimentRoute BuildExperiment(Experiment experiment)
+    {
+        IReadOnlyList<ResolvedModel> target = [];
+        string? targetError = null;
+        try
+        {
+            target = Purpose.TryParse(experiment.Target, out var purpose) ? Chain(purpose) : _aliases[experiment.Target].Chain;
+        }
+        catch (ModelgateConfigurationException e)
+        {
+            targetError = e.Message;
+        }
+
+        var targetPurpose = target.Count > 0 ? target[0].Purpose : Purpose.TryParse(experiment.Target, out var p) ? p : Purpose.Chat;
+        var chains = new IReadOnlyList<ResolvedModel>?[experiment.Variants.Count];
+        var shadows = new List<(ExperimentVariant, ResolvedModel)>();
+        var problems = new List<string>();
+        for (var i = 0; i < experiment.Variants.Count; i++)
+        {
+            var variant = experiment.Variants[i];
+            var arm = new ExperimentArm(experiment.Id, experiment.Name, variant.Name, variant.Shadow);
+            IReadOnlyList<ResolvedModel> chain;
+            if (variant.ModelId is not { } modelId)
+            {
+                chain = target;
+                if (chain.Count == 0)
+                {
+                    problems.Add($"variant '{variant.Name}' uses the target '{experiment.Target}', which cannot serve now: {targetError ?? "it resolves to nothing"}");
+                    continue;
+                }
+            }
+            else
+            {
+                var how = $"as variant '{variant.Name}' of experiment '{experiment.Name}' on '{experiment.Target}'";
+                var found = FromCatalog(targetPurpose, modelId, out var whyNot, ignoreKind: true, how: how, owner: $"variant '{variant.Name}' of experiment '{experiment.Name}'");
+                if (found?.Model is not { } model)
+                {
+                    problems.Add($"variant '{variant.Name}' cannot serve now: {found?.Error ?? whyNot}");
+                    continue;
+                }
+
+                // The variant's model first, then the target's own fallbacks (a fallback keeps the call counted under its variant).
+                chain = [model, .. target.Skip(1).Where(r => r.Model.Id != model.Model.Id)];
+            }
+
+            if (variant.Shadow)
+            {
+                shadows.Add((variant, Stamp(chain[0], arm, variant.Parameters)));
+                continue;
+            }
+
+            chains[i] = [.. chain.Select(r => Stamp(r, arm, variant.Parameters))];
+        }
+
+        return new ExperimentRoute(experiment, chains, [.. shadows], problems);
+    }
+
+    private static ResolvedModel Stamp(ResolvedModel resolved, ExperimentArm arm, ModelParameters? overrides) => new()
+    {
+        Purpose = resolved.Purpose,
+        Provider = resolved.Provider,
+        Model = overrides is null ? resolved.Model : resolved.Model with
+        {
+            Parameters = new ModelParameters(
+                overrides.Temperature ?? resolved.Model.Parameters.Temperature,
+                overrides.TopP ?? resolved.Model.Parameters.TopP,
+                overrides.MaxTokens ?? resolved.Model.Parameters.MaxTokens),
+        },
+        ApiKey = resolved.ApiKey,
+        Source = resolved.Source,
+        Alias = resolved.Alias,
+        Arm = arm,
+        Reason = $"{resolved.Reason}; experiment '{arm.Experiment}' assigned variant '{arm.Variant}'{(arm.Shadow ? " (shadow copy)" : "")}",
+        CatalogVersion = resolved.CatalogVersion,
+    };
 
     private readonly FrozenDictionary<string, AliasResolution> _aliases;
 

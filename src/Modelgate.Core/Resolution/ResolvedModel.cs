@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Experiments;
 
 namespace Modelgate.Core.Resolution;
 
@@ -33,6 +34,9 @@ public sealed class ResolvedModel
 
     /// <summary>The alias the caller named, when it was one (a deprecated one makes the gateway say so).</summary>
     public ModelAlias? Alias { get; init; }
+
+    /// <summary>The experiment and variant the call was assigned, when an experiment took it.</summary>
+    public ExperimentArm? Arm { get; init; }
 
     /// <summary>A sentence saying which rows or variables decided this, for people reading logs and the API.</summary>
     public required string Reason { get; init; }

@@ -20,6 +20,9 @@ internal sealed class ClientCall(ResolvedModel first, string operation, TimeProv
     /// <summary>The virtual key the call counts against (direct mode with a named key), or null.</summary>
     public Guid? KeyId { get; init; }
 
+    /// <summary>The application's session id for the call, when it named one.</summary>
+    public string? Session { get; init; }
+
     /// <summary>The model being tried: the first of the chain, then each fallback in turn.</summary>
     public ResolvedModel Model { get; set; } = first;
 
@@ -69,6 +72,9 @@ internal sealed class ClientCall(ResolvedModel first, string operation, TimeProv
             KeyId = KeyId,
             Operation = operation,
             Purpose = Model.Purpose.Name,
+            ExperimentId = Model.Arm?.ExperimentId,
+            Variant = Model.Arm?.Variant,
+            Session = Session,
             ProviderId = Model.Provider.Id,
             ProviderName = Model.Provider.Name,
             ModelId = Model.Model.Id,

@@ -28,8 +28,14 @@ public sealed record UsageRecord
     /// <summary>The purpose asked for (chat, agents/&lt;type&gt;, …), or null when a model was asked for by name.</summary>
     public string? Purpose { get; init; }
 
-    /// <summary>The experiment variant that chose the model, if any.</summary>
+    /// <summary>The experiment that assigned the call a variant, if any.</summary>
+    public Guid? ExperimentId { get; init; }
+
+    /// <summary>The experiment variant that chose the model (kept when a fallback served the call), if any.</summary>
     public string? Variant { get; init; }
+
+    /// <summary>The caller's session id, when it sent one (feedback may name it); kept only as a hash.</summary>
+    public string? Session { get; init; }
 
     public Guid? ProviderId { get; init; }
     public string? ProviderName { get; init; }

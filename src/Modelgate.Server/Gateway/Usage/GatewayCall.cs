@@ -28,6 +28,9 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
     /// <summary>The call's limits (set by the resolve step; taken by the pipeline, settled when the call is recorded).</summary>
     public CallLimits? Limits { get; set; }
 
+    /// <summary>The caller's session id (header, <c>user</c> or <c>metadata.user_id</c>), when it sent one.</summary>
+    public string? Session { get; set; }
+
     /// <summary>The model that served the answer, or the last one tried.</summary>
     public ResolvedModel? Model { get; set; }
     /// <summary>As the provider reported them (set when known; see <see cref="CountLater"/>).</summary>
@@ -118,6 +121,8 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
     {
         var tokens = Tokens ?? CountNow(exactChars);
         var model = Model;
+        // The variant the call was assigned, also when it failed before a model was tried or a fallback served it.
+        var arm = (model ?? Request?.Resolved)?.Arm;
         var purpose = Request?.Requested is { } requested && Purpose.TryParse(requested, out _) ? requested : null;
         return new UsageRecord
         {
@@ -127,6 +132,9 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
             Operation = Operation,
             KeyId = Key?.Id,
             Purpose = purpose,
+            ExperimentId = arm?.ExperimentId,
+            Variant = arm?.Variant,
+            Session = Session,
             ProviderId = model?.Provider.Id,
             ProviderName = model?.Provider.Name,
             ModelId = model?.Model.Id,
