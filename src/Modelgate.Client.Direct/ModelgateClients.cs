@@ -7,16 +7,14 @@ using Modelgate.Core.Resolution;
 namespace Modelgate.Client;
 
 internal sealed class ModelgateClients(
-    ModelResolver resolver, ModelClients cache, Core.Usage.IUsageRecorder? usage = null, TimeProvider? time = null, KeyScope? key = null) : IModelgateClients
+    ModelResolver resolver, ModelClients cache, Core.Usage.IUsageRecorder? usage = null, TimeProvider? time = null, KeyScope? key = null, Core.Experiments.ShadowCalls? shadows = null) : IModelgateClients
 {
     private readonly ConcurrentDictionary<string, PurposeChatClient> _chat = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PurposeEmbeddingGenerator> _embeddings = new(StringComparer.Ordinal);
 
     public IChatClient ChatClient(string purpose) =>
-        _chat.GetOrAdd(PurposeNames.Parse(purpose, ModelKind.Chat).Name,
-            name => new PurposeChatClient(PurposeNames.Parse(name, ModelKind.Chat), resolver, cache, usage, time, key));
+        _chat.GetOrAdd(PurposeNames.Target(purpose, ModelKind.Chat), name => new PurposeChatClient(name, resolver, cache, usage, time, key, shadows));
 
     public IEmbeddingGenerator<string, Embedding<float>> EmbeddingGenerator(string purpose = Purpose.EmbeddingsName) =>
-        _embeddings.GetOrAdd(PurposeNames.Parse(purpose, ModelKind.Embedding).Name,
-            name => new PurposeEmbeddingGenerator(PurposeNames.Parse(name, ModelKind.Embedding), resolver, cache, usage, time, key));
+        _embeddings.GetOrAdd(PurposeNames.Target(purpose, ModelKind.Embedding), name => new PurposeEmbeddingGenerator(name, resolver, cache, usage, time, key));
 }

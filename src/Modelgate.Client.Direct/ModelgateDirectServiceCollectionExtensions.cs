@@ -84,9 +84,12 @@ public static class ModelgateDirectServiceCollectionExtensions
                 ? new KeyScope(
                     name, sp.GetRequiredService<CurrentCatalog>(), sp.GetRequiredService<Storage.Usage.SpendLedger>(), sp.GetRequiredService<TimeProvider>())
                 : null;
+            var recorded = options.RecordUsage || key is not null;
+            // Shadow copies exist to be recorded: without usage, an experiment's shadow variants get none.
             return new ModelgateClients(
                 sp.GetRequiredService<ModelResolver>(), sp.GetRequiredService<ModelClients>(),
-                options.RecordUsage || key is not null ? sp.GetRequiredService<Core.Usage.IUsageRecorder>() : null, sp.GetRequiredService<TimeProvider>(), key);
+                recorded ? sp.GetRequiredService<Core.Usage.IUsageRecorder>() : null, sp.GetRequiredService<TimeProvider>(), key,
+                recorded ? sp.GetRequiredService<Core.Experiments.ShadowCalls>() : null);
         });
         return services.AddPurposeClients();
     }

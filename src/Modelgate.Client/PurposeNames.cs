@@ -3,9 +3,23 @@ using Modelgate.Core.Resolution;
 
 namespace Modelgate.Client;
 
-/// <summary>Checks a purpose name an application asks a client for, in either mode, before anything is called.</summary>
+/// <summary>Checks a purpose name (or an alias) an application asks a client for, in either mode, before anything is called.</summary>
 internal static class PurposeNames
 {
+    /// <summary>
+    /// A purpose of the right kind, or a name an alias may have (<c>smart</c>): an alias is looked up on every call, as
+    /// configured then, so it may be created after the client.
+    /// </summary>
+    public static string Target(string name, ModelKind kind)
+    {
+        if (Purpose.TryParse(name, out _) || name.StartsWith(Purpose.AgentTypePrefix, StringComparison.Ordinal) || AliasNames.Check(name) is not null)
+        {
+            return Parse(name, kind).Name;
+        }
+
+        return name;
+    }
+
     public static Purpose Parse(string name, ModelKind kind)
     {
         if (!Purpose.TryParse(name, out var purpose, out var error))

@@ -40,10 +40,10 @@ internal sealed class GatewayClients : IModelgateClients, IDisposable
     }
 
     public IChatClient ChatClient(string purpose) =>
-        _chat.GetOrAdd(PurposeNames.Parse(purpose, ModelKind.Chat).Name, name => new GatewayErrorChatClient(_client.GetChatClient(name).AsIChatClient(), name));
+        _chat.GetOrAdd(PurposeNames.Target(purpose, ModelKind.Chat), name => new GatewayErrorChatClient(_client.GetChatClient(name).AsIChatClient(), name));
 
     public IEmbeddingGenerator<string, Embedding<float>> EmbeddingGenerator(string purpose = Purpose.EmbeddingsName) =>
-        _embeddings.GetOrAdd(PurposeNames.Parse(purpose, ModelKind.Embedding).Name, name => new GatewayErrorEmbeddingGenerator(_client.GetEmbeddingClient(name).AsIEmbeddingGenerator(), name));
+        _embeddings.GetOrAdd(PurposeNames.Target(purpose, ModelKind.Embedding), name => new GatewayErrorEmbeddingGenerator(_client.GetEmbeddingClient(name).AsIEmbeddingGenerator(), name));
 
     public void Dispose() => _ownedHttp?.Dispose();
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using Modelgate.Core.Experiments;
 
 namespace Modelgate.Client.Gateway;
 
@@ -8,6 +9,7 @@ internal sealed class GatewayErrorChatClient(IChatClient inner, string purpose) 
 {
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
+        options = WithSession(options);
         try
         {
             return await base.GetResponseAsync(messages, options, cancellationToken);
@@ -20,6 +22,7 @@ internal sealed class GatewayErrorChatClient(IChatClient inner, string purpose) 
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        options = WithSession(options);
         await using var updates = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
         var finished = false;
         while (true)
@@ -46,5 +49,31 @@ internal sealed class GatewayErrorChatClient(IChatClient inner, string purpose) 
         {
             throw new Core.Resolution.ModelgateProviderException(purpose, null, null, null, $"The Modelgate gateway's stream for '{purpose}' ended without finishing the answer (the provider failed mid-stream).", new InvalidOperationException("stream ended without a finish reason"));
         }
+    }
+
+    // The session an application names (ChatOptions.AdditionalProperties["modelgate_session"], else its ConversationId,
+    // as in direct mode) goes to the gateway as OpenAI's `user`, which the gateway reads as the session.
+    private static ChatOptions? WithSession(ChatOptions? options)
+    {
+        var named = options?.AdditionalProperties is { } extra && extra.TryGetValue(ModelgateSession.OptionKey, out var value) ? value?.ToString() : options?.ConversationId;
+        if (ModelgateSession.Clean(named) is not { } session)
+        {
+            return options;
+        }
+
+        var copy = options!.Clone();
+        if (copy.AdditionalProperties is { } properties && properties.ContainsKey(ModelgateSession.OptionKey))
+        {
+            copy.AdditionalProperties = new AdditionalPropertiesDictionary(properties.Where(p => p.Key != ModelgateSession.OptionKey));
+        }
+
+        var inner = copy.RawRepresentationFactory;
+        copy.RawRepresentationFactory = client =>
+        {
+            var raw = inner?.Invoke(client) as OpenAI.Chat.ChatCompletionOptions ?? new OpenAI.Chat.ChatCompletionOptions();
+            raw.EndUserId ??= session;
+            return raw;
+        };
+        return copy;
     }
 }

@@ -1,4 +1,5 @@
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Experiments;
 using Modelgate.Core.Resolution;
 
 namespace Modelgate.Core.Pipeline;
@@ -20,14 +21,14 @@ public sealed class KeyScope(string keyName, CurrentCatalog catalog, IKeySpend s
     /// revoked or expired key, a purpose or model the key may not use) and <see cref="ModelgateProviderException"/>
     /// with status 429 when the key has spent its budget.
     /// </summary>
-    public (VirtualKey Key, IReadOnlyList<ResolvedModel> Chain) Admit(Purpose purpose, IReadOnlyList<ResolvedModel> chain)
+    public (VirtualKey Key, IReadOnlyList<ResolvedModel> Chain) Admit(string target, IReadOnlyList<ResolvedModel> chain)
     {
-        var key = Find(purpose);
+        var key = Find(target);
         var now = time.GetUtcNow();
         var refusal = KeyAdmission.Usable(key, now) ?? KeyAdmission.WithinBudget(spend.StateOf(key), now);
         if (refusal is null)
         {
-            (var admitted, refusal) = KeyAdmission.Chain(key, purpose.Name, chain);
+            (var admitted, refusal) = KeyAdmission.Chain(key, target, chain);
             if (admitted is not null)
             {
                 return (key, admitted);
@@ -36,20 +37,31 @@ public sealed class KeyScope(string keyName, CurrentCatalog catalog, IKeySpend s
 
         throw refusal!.Status == 429
             ? new ModelgateProviderException(
-                purpose.Name, null, null, 429, $"Virtual key '{keyName}': {refusal.Message}", new InvalidOperationException(refusal.Code))
-            : new ModelgateConfigurationException(purpose.Name, $"Virtual key '{keyName}': {refusal.Message}");
+                target, null, null, 429, $"Virtual key '{keyName}': {refusal.Message}", new InvalidOperationException(refusal.Code))
+            : new ModelgateConfigurationException(target, $"Virtual key '{keyName}': {refusal.Message}");
     }
 
-    /// <summary>The purpose's chain now, narrowed to what <paramref name="key"/> may call (the whole chain without a key).</summary>
-    public static (VirtualKey? Key, IReadOnlyList<ResolvedModel> Chain) Chain(KeyScope? key, ModelResolver resolver, Purpose purpose)
+    /// <summary>
+    /// Where a call for <paramref name="target"/> (a purpose or an alias) goes now (<see cref="ModelResolver.Route(string, in ExperimentUnit, DateTimeOffset)"/>:
+    /// a live experiment assigns the variant by <paramref name="session"/>, the key or the call), its chain narrowed to what
+    /// <paramref name="key"/> may call (the whole chain without a key).
+    /// </summary>
+    public static (VirtualKey? Key, Routing Routing) Route(KeyScope? key, ModelResolver resolver, string target, string? session, DateTimeOffset now)
     {
-        var chain = resolver.Chain(purpose);
-        return key is null ? (null, chain) : key.Admit(purpose, chain);
+        var found = key?.Find(target);
+        var routing = resolver.Route(target, new ExperimentUnit(session, found?.Id, Guid.NewGuid().ToString("N")), now);
+        if (key is null)
+        {
+            return (null, routing);
+        }
+
+        var (admitted, chain) = key.Admit(target, routing.Chain);
+        return (admitted, routing with { Chain = chain });
     }
 
     // Looked up once per catalog version. A name reused after a rotation (the old key revoked, a new one made) means
     // the usable key; only two usable keys of one name are ambiguous.
-    private VirtualKey Find(Purpose purpose)
+    private VirtualKey Find(string target)
     {
         var snapshot = catalog.State.Snapshot;
         var found = Volatile.Read(ref _found);
@@ -62,7 +74,7 @@ public sealed class KeyScope(string keyName, CurrentCatalog catalog, IKeySpend s
             Volatile.Write(ref _found, found);
         }
 
-        return found.Key ?? throw new ModelgateConfigurationException(purpose.Name, found.Matches == 0
+        return found.Key ?? throw new ModelgateConfigurationException(target, found.Matches == 0
             ? $"Virtual key '{keyName}' is not in the catalog: create it (POST /api/v1/keys) or correct ModelgateClientOptions.VirtualKey."
             : $"{found.Matches} virtual keys are named '{keyName}': give the key this application uses a name of its own.");
     }

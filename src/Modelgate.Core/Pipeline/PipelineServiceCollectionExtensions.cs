@@ -39,6 +39,9 @@ public static class PipelineServiceCollectionExtensions
             sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()?.CreateLogger(PipelineLog.Category), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<ProviderResilience>();
         services.AddSingleton<ModelClients>();
+        services.AddSingleton(sp => new Experiments.ShadowCalls(
+            sp.GetRequiredService<ModelClients>(), sp.GetService<Usage.IUsageRecorder>() ?? Usage.NoUsageRecorder.Instance, sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         return services;
     }
 }

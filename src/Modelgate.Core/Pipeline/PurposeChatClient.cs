@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Experiments;
 using Modelgate.Core.Limits;
 using Modelgate.Core.Resolution;
 using Modelgate.Core.Usage;
@@ -15,15 +16,26 @@ namespace Modelgate.Core.Pipeline;
 /// (<see cref="ModelClients"/>) and the configured limits (<see cref="CallLimits"/>), and with a
 /// <see cref="IUsageRecorder"/> every call (success or failure) is recorded with its tokens and cost.
 /// </summary>
-public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, ModelClients models, IUsageRecorder? usage = null, TimeProvider? time = null, KeyScope? key = null) : IChatClient
+public sealed class PurposeChatClient(string target, ModelResolver resolver, ModelClients models, IUsageRecorder? usage = null, TimeProvider? time = null, KeyScope? key = null, ShadowCalls? shadows = null) : IChatClient
 {
-    public Purpose Purpose { get; } = purpose;
+    /// <summary>A client for a purpose.</summary>
+    public PurposeChatClient(Purpose purpose, ModelResolver resolver, ModelClients models, IUsageRecorder? usage = null, TimeProvider? time = null, KeyScope? key = null, ShadowCalls? shadows = null)
+        : this(purpose.Name, resolver, models, usage, time, key, shadows)
+    {
+    }
+
+    /// <summary>What the client calls: a purpose (<c>chat</c>, <c>agents/researcher</c>) or an alias (<c>smart</c>).</summary>
+    public string Target { get; } = target;
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var (keyed, chain) = KeyScope.Chain(key, resolver, Purpose);
+        var session = ExperimentSession.Of(options);
+        options = ExperimentSession.Without(options);
+        var clock = time ?? TimeProvider.System;
+        var (keyed, routing) = KeyScope.Route(key, resolver, Target, session, clock.GetUtcNow());
+        var chain = routing.Chain;
         var list = messages as IList<ChatMessage> ?? [.. messages];
-        var call = new ClientCall(chain[0], UsageOperations.Chat, time ?? TimeProvider.System) { KeyId = keyed?.Id };
+        var call = new ClientCall(chain[0], UsageOperations.Chat, clock) { KeyId = keyed?.Id, Session = session };
         var limits = Limits(keyed, list, options);
         ChatResponse response;
         try
@@ -42,15 +54,20 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, M
         }
 
         Finish(call, limits, list, response.Usage, response.Text, null, streamed: false, cancellationToken);
+        Copy(routing, list, options, session);
         return response;
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var (keyed, chain) = KeyScope.Chain(key, resolver, Purpose);
+        var session = ExperimentSession.Of(options);
+        options = ExperimentSession.Without(options);
+        var clock = time ?? TimeProvider.System;
+        var (keyed, routing) = KeyScope.Route(key, resolver, Target, session, clock.GetUtcNow());
+        var chain = routing.Chain;
         var list = messages as IList<ChatMessage> ?? [.. messages];
-        var call = new ClientCall(chain[0], UsageOperations.Chat, time ?? TimeProvider.System) { KeyId = keyed?.Id };
+        var call = new ClientCall(chain[0], UsageOperations.Chat, clock) { KeyId = keyed?.Id, Session = session };
         var limits = Limits(keyed, list, options);
         OpenedStream stream;
         try
@@ -118,6 +135,7 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, M
                             }
 
                             ended = true;
+                            Copy(routing, list, options, session);
                             yield break;
                         }
                     }
@@ -161,15 +179,24 @@ public sealed class PurposeChatClient(Purpose purpose, ModelResolver resolver, M
 
         if (serviceType == typeof(ResolvedModel))
         {
-            return resolver.Resolve(Purpose);
+            return resolver.ResolveRequested(Target);
         }
 
-        return models.Unguarded(resolver.Resolve(Purpose)).GetService(serviceType, serviceKey);
+        return models.Unguarded(resolver.ResolveRequested(Target)).GetService(serviceType, serviceKey);
     }
 
     public void Dispose()
     {
         // Holds nothing of its own: the SDK clients belong to the shared cache.
+    }
+
+    // A live experiment's shadow variants get a copy of the call once it has been answered.
+    private void Copy(Routing routing, IList<ChatMessage> messages, ChatOptions? options, string? session)
+    {
+        if (routing.Shadows.Count > 0)
+        {
+            shadows?.Send(routing.Shadows, messages, options, UsageSource.Client, session);
+        }
     }
 
     // The call's limits: its prompt is counted only if a token limit or a budget needs it (bounded, as for usage).

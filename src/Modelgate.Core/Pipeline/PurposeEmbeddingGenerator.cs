@@ -10,15 +10,24 @@ namespace Modelgate.Core.Pipeline;
 /// An embedding generator for a purpose (normally <c>embeddings</c>) that resolves on every call and runs the same
 /// pipeline as <see cref="PurposeChatClient"/>: fallback chain, deadline, configured limits, retries, circuit breaker, usage.
 /// </summary>
-public sealed class PurposeEmbeddingGenerator(Purpose purpose, ModelResolver resolver, ModelClients models, IUsageRecorder? usage = null, TimeProvider? time = null, KeyScope? key = null)
+public sealed class PurposeEmbeddingGenerator(string target, ModelResolver resolver, ModelClients models, IUsageRecorder? usage = null, TimeProvider? time = null, KeyScope? key = null)
     : IEmbeddingGenerator<string, Embedding<float>>
 {
-    public Purpose Purpose { get; } = purpose;
+    /// <summary>A generator for a purpose (normally <c>embeddings</c>).</summary>
+    public PurposeEmbeddingGenerator(Purpose purpose, ModelResolver resolver, ModelClients models, IUsageRecorder? usage = null, TimeProvider? time = null, KeyScope? key = null)
+        : this(purpose.Name, resolver, models, usage, time, key)
+    {
+    }
+
+    /// <summary>What the generator calls: <c>embeddings</c> or an alias of an embedding model.</summary>
+    public string Target { get; } = target;
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var (keyed, chain) = KeyScope.Chain(key, resolver, Purpose);
-        var call = new ClientCall(chain[0], UsageOperations.Embeddings, time ?? TimeProvider.System) { KeyId = keyed?.Id };
+        var clock = time ?? TimeProvider.System;
+        var (keyed, routing) = KeyScope.Route(key, resolver, Target, session: null, clock.GetUtcNow());
+        var chain = routing.Chain;
+        var call = new ClientCall(chain[0], UsageOperations.Embeddings, clock) { KeyId = keyed?.Id };
         var inputs = values as IReadOnlyCollection<string> ?? [.. values];
         var limits = models.Limiter.Start(keyed, () => TokenEstimator.EstimateInputs(inputs, TokenEstimator.ExactChars / 4).Input, maxOutputTokens: null, answers: false);
         GeneratedEmbeddings<Embedding<float>> embeddings;
@@ -43,8 +52,8 @@ public sealed class PurposeEmbeddingGenerator(Purpose purpose, ModelResolver res
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceKey is null && serviceType.IsInstanceOfType(this) ? this
-        : serviceType == typeof(ResolvedModel) ? resolver.Resolve(Purpose)
-        : models.UnguardedEmbeddings(resolver.Resolve(Purpose)).GetService(serviceType, serviceKey);
+        : serviceType == typeof(ResolvedModel) ? resolver.ResolveRequested(Target)
+        : models.UnguardedEmbeddings(resolver.ResolveRequested(Target)).GetService(serviceType, serviceKey);
 
     public void Dispose()
     {

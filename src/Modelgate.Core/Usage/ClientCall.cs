@@ -20,6 +20,9 @@ internal sealed class ClientCall(ResolvedModel first, string operation, TimeProv
     /// <summary>The virtual key the call counts against (direct mode with a named key), or null.</summary>
     public Guid? KeyId { get; init; }
 
+    /// <summary>Who made the call: an application (direct mode), or the gateway for a shadow copy of a gateway call.</summary>
+    public UsageSource Source { get; init; } = UsageSource.Client;
+
     /// <summary>The application's session id for the call, when it named one.</summary>
     public string? Session { get; init; }
 
@@ -68,10 +71,11 @@ internal sealed class ClientCall(ResolvedModel first, string operation, TimeProv
         {
             RequestId = RequestIds.Next(_at),
             At = _at,
-            Source = UsageSource.Client,
+            Source = Source,
             KeyId = KeyId,
             Operation = operation,
-            Purpose = Model.Purpose.Name,
+            // As the gateway records it: the purpose asked for, none for a call through an alias.
+            Purpose = Model.Alias is null ? Model.Purpose.Name : null,
             ExperimentId = Model.Arm?.ExperimentId,
             Variant = Model.Arm?.Variant,
             Session = Session,

@@ -61,7 +61,7 @@ internal static class GatewayServiceCollectionExtensions
         var telemetry = services.AddOpenTelemetry()
             // "modelgate" unless the standard OTEL_SERVICE_NAME says otherwise.
             .ConfigureResource(resource => resource.AddService(configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "modelgate"))
-            .WithMetrics(metrics => metrics.AddMeter(GatewayTelemetry.Name, UsageMetrics.MeterName, Core.Limits.Limiter.MeterName, "System.Runtime").AddPrometheusExporter());
+            .WithMetrics(metrics => metrics.AddMeter(GatewayTelemetry.Name, UsageMetrics.MeterName, Core.Limits.Limiter.MeterName, Core.Experiments.ShadowCalls.MeterName, "System.Runtime").AddPrometheusExporter());
         if (configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
         {
             // Spans and metrics also go to an OpenTelemetry collector when one is configured (standard OTEL_* settings).

@@ -1,3 +1,4 @@
+using Modelgate.Core.Experiments;
 using Modelgate.Core.Limits;
 using Modelgate.Core.Resolution;
 using Modelgate.Core.Usage;
@@ -23,4 +24,5 @@ internal sealed record GatewayServices(
     SpendLedger Spend,
     GatewayTelemetry Telemetry,
     Limiter Limits,
-    TokenCounting Counting);
+    TokenCounting Counting,
+    ShadowCalls Shadows);

@@ -31,7 +31,7 @@ internal static class GatewaySteps
         .AddEndpointFilterFactory((factory, next) => Step(next, new AuthenticateStep(Services(factory), GatewayFormat.Anthropic)))
         .AddEndpointFilterFactory((factory, next) => Step(next, new ReadBodyStep(GatewayFormat.Anthropic, UsageOperations.Chat)))
         .AddEndpointFilterFactory((factory, next) =>
-            Step(next, new ResolveStep(Services(factory), GatewayFormat.Anthropic, UsageOperations.Chat, needsMaxTokens: false)));
+            Step(next, new ResolveStep(Services(factory), GatewayFormat.Anthropic, UsageOperations.Chat, needsMaxTokens: false, copiesToShadows: false)));
 
     /// <summary>The Responses API's continuation of kept calls (<see cref="ContinueStep"/>), after the steps above.</summary>
     public static RouteHandlerBuilder WithContinuation(this RouteHandlerBuilder route) => route

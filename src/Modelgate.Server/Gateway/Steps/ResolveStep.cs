@@ -1,7 +1,9 @@
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Experiments;
 using Modelgate.Core.Pipeline;
 using Modelgate.Core.Resolution;
 using Modelgate.Core.Usage;
+using Modelgate.Server.Gateway.Translation;
 using Modelgate.Server.Gateway.Usage;
 
 namespace Modelgate.Server.Gateway.Steps;
@@ -13,24 +15,25 @@ namespace Modelgate.Server.Gateway.Steps;
 /// model for a chat operation, an embedding model for embeddings) and, for Anthropic's Messages API, a max_tokens. Sets
 /// <see cref="Usage.GatewayCall.Request"/> and the call's limits (<see cref="Usage.GatewayCall.Limits"/>), taken by the pipeline.
 /// </summary>
-internal sealed class ResolveStep(GatewayServices services, GatewayFormat format, string operation, bool needsMaxTokens) : IEndpointFilter
+internal sealed class ResolveStep(GatewayServices services, GatewayFormat format, string operation, bool needsMaxTokens, bool copiesToShadows = true) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var context = invocation.HttpContext;
         var (body, requested) = context.Features.Get<CheckedBody>()!;
         var call = Usage.GatewayCall.Of(context)!;
-        IReadOnlyList<ResolvedModel> resolved;
+        call.Session = GatewaySession.Of(context, body, format);
+        Routing routing;
         try
         {
-            resolved = services.Resolver.ResolveChain(requested);
+            routing = services.Resolver.Route(requested, new ExperimentUnit(call.Session, call.Key?.Id, call.RequestId.ToString("N")), services.Time.GetUtcNow());
         }
         catch (ModelgateConfigurationException e)
         {
             return GatewayErrors.Write(format, 404, e.Message, param: "model", code: "model_not_found");
         }
 
-        var (chain, refusal) = KeyAdmission.Chain(call.Key!, requested, resolved);
+        var (chain, refusal) = KeyAdmission.Chain(call.Key!, requested, routing.Chain);
         if (refusal is not null)
         {
             return GatewayErrors.Refused(format, refusal);
@@ -40,6 +43,12 @@ internal sealed class ResolveStep(GatewayServices services, GatewayFormat format
         {
             // A deprecation redirect still serves, and says so on every answer, so callers can find and move their code.
             context.Response.Headers["x-modelgate-deprecated"] = $"{deprecated.Name} -> {chain[0].Model.ModelId}";
+        }
+
+        if (routing.Arm is { } arm)
+        {
+            // Which arm served the call, so a caller (and a test) can tell, and group its own metrics by it.
+            context.Response.Headers[ExperimentHeader] = $"{arm.Experiment}/{arm.Variant}";
         }
 
         call.Request = new GatewayRequest(body, call.Key!, chain[0], requested, chain);
@@ -59,8 +68,30 @@ internal sealed class ResolveStep(GatewayServices services, GatewayFormat format
             return GatewayErrors.Write(format, 400, $"{field}: Field required", param: field);
         }
 
-        return await next(invocation);
+        if (routing.Shadows.Count == 0 || !copiesToShadows || operation != UsageOperations.Chat)
+        {
+            return await next(invocation);
+        }
+
+        // Shadow variants get a copy of the call, read now (before the body is rewritten for the provider) and sent once
+        // the caller's own call has been served, in the background; their answers are recorded, never returned.
+        var (messages, options, unreadable) = format switch
+        {
+            GatewayFormat.Anthropic => AnthropicRequestReader.Read(body),
+            GatewayFormat.Responses => ResponsesRequestReader.Read(body),
+            _ => OpenAIRequestReader.Read(body),
+        };
+        var result = await next(invocation);
+        if (unreadable is null && context.Response.StatusCode < 400)
+        {
+            services.Shadows.Send(routing.Shadows, messages, options, UsageSource.Gateway, call.Session);
+        }
+
+        return result;
     }
+
+    /// <summary>The response header naming the experiment and variant that served the call.</summary>
+    public const string ExperimentHeader = "x-modelgate-experiment";
 
     private IResult? WrongKind(HttpContext context, string requested, ResolvedModel resolved)
     {
