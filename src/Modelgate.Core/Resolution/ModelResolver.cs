@@ -58,6 +58,9 @@ public sealed class ModelResolver(CurrentCatalog catalog)
         return Routed(table, purpose.Name, table.Chain(purpose), unit, now);
     }
 
+    /// <summary>The running experiment on a purpose or alias name as the catalog in effect resolves it, or null.</summary>
+    public ExperimentRoute? ExperimentOn(string target) => catalog.State.Resolutions.TryExperiment(target, out var route) ? route : null;
+
     private static Routing Routed(ResolutionTable table, string requested, IReadOnlyList<ResolvedModel> chain, in ExperimentUnit unit, DateTimeOffset now) =>
         table.TryExperiment(requested, out var route) && route.Experiment.IsLive(now) ? route.Route(chain, unit) : new Routing(chain, []);
 

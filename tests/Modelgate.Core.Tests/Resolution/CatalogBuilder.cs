@@ -13,6 +13,7 @@ internal sealed class CatalogBuilder : IDisposable
     private readonly Dictionary<string, Guid> _defaults = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Guid[]> _fallbacks = new(StringComparer.Ordinal);
     private readonly List<ModelAlias> _aliases = [];
+    private readonly List<Experiment> _experiments = [];
 
     public CatalogBuilder()
     {
@@ -58,9 +59,16 @@ internal sealed class CatalogBuilder : IDisposable
         return this;
     }
 
+    public CatalogBuilder Experiment(Experiment experiment)
+    {
+        _experiments.RemoveAll(e => e.Id == experiment.Id);
+        _experiments.Add(experiment);
+        return this;
+    }
+
     public void Replace(ProviderConfig provider) => _providers[_providers.FindIndex(p => p.Id == provider.Id)] = provider;
 
-    public CatalogSnapshot Build(long version = 1) => new(version, DateTimeOffset.UnixEpoch.AddDays(version), _providers, _models, _defaults, fallbacks: _fallbacks, aliases: _aliases);
+    public CatalogSnapshot Build(long version = 1) => new(version, DateTimeOffset.UnixEpoch.AddDays(version), _providers, _models, _defaults, fallbacks: _fallbacks, aliases: _aliases, experiments: _experiments);
 
     public void Dispose() => _dir.Dispose();
 }
