@@ -142,6 +142,34 @@ public abstract class PurposeClientTests(DatabaseKind kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AliasClient_CallsTheAliasTarget_AndFollowsItWhenItMoves()
+    {
+        var openai = await _admin.AddProviderAsync("openai", _upstream.Url + "/v1", "sk-proj-alias-0000000000000000000000AAAA");
+        var first = await _admin.AddModelAsync(openai, "gpt-4.1");
+        var second = await _admin.AddModelAsync(openai, "gpt-4.1-mini");
+        await _admin.SetAliasAsync("smart", first);
+        await StartAppAsync();
+        var smart = _app.Services.GetRequiredService<IModelgateClients>().ChatClient("smart");
+
+        Assert.Equal(FakeUpstream.ReplyText("gpt-4.1"), (await smart.GetResponseAsync("hi")).Text);
+        await WaitForVersionAsync(await _admin.SetAliasAsync("smart", second));
+        Assert.Equal(FakeUpstream.ReplyText("gpt-4.1-mini"), (await smart.GetResponseAsync("hi")).Text);
+        Assert.Equal("gpt-4.1-mini", _upstream.Last.Model);
+    }
+
+    [Fact]
+    public async Task UnknownAlias_FailsWithAnExceptionNamingIt()
+    {
+        await StartAppAsync();
+
+        var error = await Assert.ThrowsAsync<ModelgateConfigurationException>(
+            () => _app.Services.GetRequiredService<IModelgateClients>().ChatClient("no-such-alias").GetResponseAsync("hi"));
+
+        Assert.Equal("no-such-alias", error.Purpose);
+        Assert.Contains("'no-such-alias' is neither a purpose", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NothingConfigured_TheCallFailsWithAnExceptionSayingWhatToConfigure()
     {
         await StartAppAsync();

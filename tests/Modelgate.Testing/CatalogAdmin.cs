@@ -24,6 +24,8 @@ public sealed class CatalogAdmin : IAsyncDisposable
 
     public DefaultsStore Defaults => _services.GetRequiredService<DefaultsStore>();
 
+    public AliasStore Aliases => _services.GetRequiredService<AliasStore>();
+
     public CurrentCatalog Catalog => _services.GetRequiredService<CurrentCatalog>();
 
     public static async Task<CatalogAdmin> StartAsync(TestDatabase database, string? masterKey = null)
@@ -64,6 +66,14 @@ public sealed class CatalogAdmin : IAsyncDisposable
     public async Task<long> SetDefaultAsync(string purpose, ModelView model)
     {
         var result = await Defaults.SetAsync(purpose, model.Id.ToString(), "test", CancellationToken.None);
+        _ = result.Value ?? throw new InvalidOperationException(result.Error!.Detail);
+        return Catalog.State.Snapshot.Version;
+    }
+
+    /// <summary>Creates or replaces an alias and returns the catalog version that change published.</summary>
+    public async Task<long> SetAliasAsync(string name, ModelView model, bool deprecated = false)
+    {
+        var result = await Aliases.SetAsync(name, new AliasChanges(model.Id.ToString(), null, deprecated), null, "test", CancellationToken.None);
         _ = result.Value ?? throw new InvalidOperationException(result.Error!.Detail);
         return Catalog.State.Snapshot.Version;
     }

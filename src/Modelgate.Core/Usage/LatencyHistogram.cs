@@ -59,6 +59,22 @@ public sealed class LatencyHistogram
         return Value(_buckets.Keys.Max());
     }
 
+    /// <summary>
+    /// How many durations are above <paramref name="milliseconds"/>, to the histogram's resolution: the buckets wholly
+    /// above the one the value falls in (so within 4 % of the exact count's threshold).
+    /// </summary>
+    public long CountAbove(double milliseconds)
+    {
+        var edge = Bucket(Math.Max(milliseconds, 0));
+        long above = 0;
+        foreach (var (bucket, count) in _buckets)
+        {
+            above += bucket > edge ? count : 0;
+        }
+
+        return above;
+    }
+
     /// <summary>As stored: <c>bucket:count</c> pairs separated by commas.</summary>
     public override string ToString()
     {
