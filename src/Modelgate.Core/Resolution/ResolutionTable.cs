@@ -37,8 +37,9 @@ public sealed class ResolutionTable
         }
 
         _known = entries.ToFrozenDictionary(StringComparer.Ordinal);
+        var modelIds = snapshot.Models.Values.Select(m => m.ModelId).ToHashSet(StringComparer.Ordinal);
         _aliases = snapshot.Aliases.Values
-            .Where(a => a.Deprecated || !snapshot.Models.Values.Any(m => m.ModelId == a.Name))
+            .Where(a => a.Deprecated || !modelIds.Contains(a.Name))
             .ToFrozenDictionary(a => a.Name, BuildAlias, StringComparer.Ordinal);
     }
 
@@ -52,7 +53,10 @@ public sealed class ResolutionTable
     public bool TryAlias(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AliasResolution? alias) =>
         _aliases.TryGetValue(name, out alias);
 
-    /// <summary>The aliases that resolve (by name), for listing.</summary>
+    /// <summary>
+    /// Every alias in the table, those that serve and those that fail (<see cref="AliasResolution.Entry"/> says which); not
+    /// the non-deprecated ones that give way to a model of the same model_id. Unordered.
+    /// </summary>
     public IEnumerable<AliasResolution> Aliases => _aliases.Values;
 
     private AliasResolution BuildAlias(ModelAlias alias)
@@ -289,9 +293,6 @@ public sealed class ResolutionTable
         CatalogVersion = inherited.CatalogVersion,
     };
 }
-
-/// <summary>An alias's outcome: the entry (a model or an error) and its chain (the target alone; empty when it cannot serve).</summary>
-public sealed record AliasResolution(ModelAlias Alias, ResolutionEntry Entry, IReadOnlyList<ResolvedModel> Chain);
 
 /// <summary>One purpose's outcome: a resolution, or the message of the error it raises.</summary>
 public sealed record ResolutionEntry(ResolvedModel? Model, string? Error);

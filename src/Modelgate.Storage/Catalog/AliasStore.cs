@@ -5,21 +5,6 @@ using Modelgate.Storage.Entities;
 
 namespace Modelgate.Storage.Catalog;
 
-/// <summary>An alias as the admin API and the audit log show it.</summary>
-public sealed record AliasView(
-    string Name,
-    Guid ModelId,
-    string ModelName,
-    string ProviderName,
-    string? Description,
-    bool Deprecated,
-    DateTime CreatedAt,
-    DateTime UpdatedAt,
-    int Revision);
-
-/// <summary>What <c>PUT /api/v1/aliases/{name}</c> sets: the target (its id or upstream model_id), a description, the deprecation flag.</summary>
-public sealed record AliasChanges(string? ModelId, string? Description, bool Deprecated);
-
 /// <summary>
 /// Aliases: names clients may send as <c>model</c> for one model. A name that is a configured model's model_id may only be
 /// a deprecation redirect (<c>deprecated</c>), since otherwise it would stand in for that model unannounced.

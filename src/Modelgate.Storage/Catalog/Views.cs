@@ -53,5 +53,17 @@ public sealed record DefaultsView(
     ModelView? Embeddings,
     IReadOnlyDictionary<string, ModelView> AgentTypes);
 
+/// <summary>An alias as the admin API and the audit log show it.</summary>
+public sealed record AliasView(
+    string Name,
+    Guid ModelId,
+    string ModelName,
+    string ProviderName,
+    string? Description,
+    bool Deprecated,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    int Revision);
+
 /// <summary>One page of a list: the items, how many there are in all, and the window asked for.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Data, int Total, int Limit, int Offset);
