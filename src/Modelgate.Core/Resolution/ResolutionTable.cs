@@ -89,6 +89,15 @@ public sealed class ResolutionTable
         return new AliasResolution(alias, new ResolutionEntry(resolved, null), [resolved]);
     }
 
+    /// <summary>
+    /// What a name a caller may send as <c>model</c> resolves to, in the gateway's order (a purpose, an alias, a configured
+    /// model by upstream name or id), as an entry: the model, or the error a call naming it would get.
+    /// </summary>
+    public ResolutionEntry Requested(string requested) =>
+        Purpose.TryParse(requested, out var purpose) ? Entry(purpose)
+        : TryAlias(requested, out var alias) ? alias.Entry
+        : ModelByName(requested);
+
     /// <summary>The purposes with an entry of their own: chat, agents, embeddings and every configured agent type.</summary>
     public IEnumerable<KeyValuePair<string, ResolutionEntry>> Known => _known;
 
