@@ -21,17 +21,21 @@ public abstract class AliasesTests<TServer>(TServer server) : UsageTestBase<TSer
         var name = Catalog.Unique("smart");
 
         var created = await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = modelId, description = "the clever one" })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal((name, id, modelId, "the clever one", false, 1), (created.Str("name"), created.Str("model_id"), created.Str("model_name"),
-            created.Str("description"), created.GetProperty("deprecated").GetBoolean(), created.GetProperty("revision").GetInt32()));
+        var revision = created.GetProperty("revision").GetInt32();
+        Assert.Equal((name, id, modelId, "the clever one", false), (created.Str("name"), created.Str("model_id"), created.Str("model_name"),
+            created.Str("description"), created.GetProperty("deprecated").GetBoolean()));
+        // An alias's revision is the catalog version that last changed it.
+        Assert.Equal(await VersionAsync(), revision);
 
         var read = await Admin.GetAsync($"/api/v1/aliases/{name}");
-        Assert.Equal("\"1\"", read.Headers.ETag!.Tag);
+        Assert.Equal($"\"{revision}\"", read.Headers.ETag!.Tag);
         Assert.Equal(id, (await read.ExpectAsync(HttpStatusCode.OK)).Str("model_id"));
         Assert.Contains((await (await Admin.GetAsync("/api/v1/aliases")).ExpectAsync(HttpStatusCode.OK)).EnumerateArray(), a => a.Str("name") == name);
 
-        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id, deprecated = true }, ifMatch: "\"7\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
-        var updated = await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id, deprecated = true }, ifMatch: "\"1\"")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(2, updated.GetProperty("revision").GetInt32());
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id, deprecated = true }, ifMatch: $"\"{revision + 1000}\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
+        var updated = await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id, deprecated = true }, ifMatch: $"\"{revision}\"")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(await VersionAsync(), updated.GetProperty("revision").GetInt32());
+        Assert.True(updated.GetProperty("revision").GetInt32() > revision);
         Assert.True(Server.App.Resolver.ResolveRequested(name).Alias!.Deprecated);
 
         await (await Admin.DeleteAsync($"/api/v1/aliases/{name}")).ExpectAsync(HttpStatusCode.NoContent);
@@ -49,22 +53,67 @@ public abstract class AliasesTests<TServer>(TServer server) : UsageTestBase<TSer
         return Admin.SendAsync(request);
     }
 
+    private async Task<int> RevisionAsync(string name) =>
+        (await (await Admin.GetAsync($"/api/v1/aliases/{name}")).ExpectAsync(HttpStatusCode.OK)).GetProperty("revision").GetInt32();
+
     [Fact]
     public async Task IfMatch_OnDelete_IsChecked_AndARevisionOfADeletedAliasIsStale()
     {
         var (_, id) = await ModelAsync("openai");
         var name = Catalog.Unique("gone");
-        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK);
+        var revision = (await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK)).GetProperty("revision").GetInt32();
 
-        await (await DeleteAsync($"/api/v1/aliases/{name}", "\"7\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
+        await (await DeleteAsync($"/api/v1/aliases/{name}", $"\"{revision + 1000}\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
         await (await Admin.GetAsync($"/api/v1/aliases/{name}")).ExpectAsync(HttpStatusCode.OK);
-        await (await DeleteAsync($"/api/v1/aliases/{name}", "\"1\"")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await DeleteAsync($"/api/v1/aliases/{name}", $"\"{revision}\"")).ExpectAsync(HttpStatusCode.NoContent);
 
-        // Someone else deleted it after it was read at revision 1: the revision is stale, whether replacing or deleting.
-        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id }, ifMatch: "\"1\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
-        await (await DeleteAsync($"/api/v1/aliases/{name}", "\"1\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
+        // Someone else deleted it after it was read: the revision is stale, whether replacing or deleting.
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id }, ifMatch: $"\"{revision}\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
+        await (await DeleteAsync($"/api/v1/aliases/{name}", $"\"{revision}\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
         await (await Admin.GetAsync($"/api/v1/aliases/{name}")).ExpectAsync(HttpStatusCode.NotFound);
         await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id }, ifMatch: "\"0\"")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task RecreatedAlias_NeverComesBackAtARevisionReadBefore_NorDoesOneRestoredByRollback()
+    {
+        var (_, a) = await ModelAsync("openai");
+        var (_, b) = await ModelAsync("openai");
+        var name = Catalog.Unique("again");
+        var first = (await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = a })).ExpectAsync(HttpStatusCode.OK)).GetProperty("revision").GetInt32();
+        var withFirst = await VersionAsync();
+        await (await Admin.DeleteAsync($"/api/v1/aliases/{name}")).ExpectAsync(HttpStatusCode.NoContent);
+
+        // Deleted and created again (by someone else): a caller holding the first revision must not overwrite the new alias.
+        var second = (await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = b })).ExpectAsync(HttpStatusCode.OK)).GetProperty("revision").GetInt32();
+        Assert.True(second > first, $"revision {second} after {first}");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = a, description = "stale" }, ifMatch: $"\"{first}\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
+        await (await DeleteAsync($"/api/v1/aliases/{name}", $"\"{first}\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
+        Assert.Equal(b, (await (await Admin.GetAsync($"/api/v1/aliases/{name}")).JsonAsync()).Str("model_id"));
+
+        // Rolled back to the first alias (deleted meanwhile, then recreated by the rollback): a revision no one read before.
+        await (await Admin.DeleteAsync($"/api/v1/aliases/{name}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await Admin.PostAsync($"/api/v1/config/versions/{withFirst}/rollback", null)).ExpectAsync(HttpStatusCode.OK);
+        var restored = await RevisionAsync(name);
+        Assert.Equal(await VersionAsync(), restored);
+        Assert.True(restored > second, $"revision {restored} after {second}");
+        await (await DeleteAsync($"/api/v1/aliases/{name}", $"\"{first}\"")).ExpectAsync(HttpStatusCode.PreconditionFailed);
+    }
+
+    [Fact]
+    public async Task PutThatChangesNothing_PublishesNoVersion_AndKeepsTheRevision()
+    {
+        var (_, id) = await ModelAsync("openai");
+        var name = Catalog.Unique("same");
+        var revision = (await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id, description = "d" })).ExpectAsync(HttpStatusCode.OK)).GetProperty("revision").GetInt32();
+        var before = await VersionAsync();
+
+        var again = await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id, description = "d" }, ifMatch: $"\"{revision}\"")).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal(revision, again.GetProperty("revision").GetInt32());
+        Assert.Equal(before, await VersionAsync());
+        var audit = await (await Admin.GetAsync($"/api/v1/audit?entity_type=alias&entity_id={name}")).JsonAsync();
+        Assert.Single(audit.GetProperty("data").EnumerateArray(), e => e.Str("entity_id") == name);
     }
 
     [Fact]
@@ -89,6 +138,22 @@ public abstract class AliasesTests<TServer>(TServer server) : UsageTestBase<TSer
         var names = (await (await Admin.GetAsync("/api/v1/aliases")).JsonAsync()).EnumerateArray().Select(a => a.Str("name")).ToList();
         Assert.DoesNotContain("fine", names);
         Assert.DoesNotContain(other, names);
+    }
+
+    [Fact]
+    public async Task PutAlias_WithAModelIdSeveralProvidersOffer_Is409_AndTheIdIsAccepted()
+    {
+        var (shared, id) = await ModelAsync("openai");
+        var other = await Admin.CreateProviderAsync("openai", apiKey: "sk-upstream-0000000000000000USG", baseUrl: Upstream.Url + "/v1");
+        await Admin.CreateModelAsync(other.Str("id"), modelId: shared);
+        var name = Catalog.Unique("which");
+        var before = await VersionAsync();
+
+        var refused = await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = shared })).ExpectAsync(HttpStatusCode.Conflict);
+
+        Assert.Contains("several providers", refused.Str("detail"), StringComparison.Ordinal);
+        Assert.Equal(before, await VersionAsync());
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK);
     }
 
     [Fact]
@@ -302,20 +367,230 @@ public abstract class AliasesTests<TServer>(TServer server) : UsageTestBase<TSer
     }
 
     [Fact]
-    public async Task AliasShadowedByAModelCreatedLater_GivesWayToTheModel_AtTheGatewayAndInTheListing()
+    public async Task CreatingOrRenamingAModelToAnAliasName_Is409OnModelId_NamingTheAliasAndItsTarget_AndChangesNothing()
     {
-        var (elsewhere, elsewhereId) = await ModelAsync("openai");
-        var name = Catalog.Unique("shadow");
-        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = elsewhereId })).ExpectAsync(HttpStatusCode.OK);
-        await ModelAsync("openai", modelId: name);
-        var (key, _) = await KeyAsync();
+        var (target, targetId) = await ModelAsync("openai");
+        var (old, _) = await ModelAsync("openai");
+        var (replacement, replacementId) = await ModelAsync("openai");
+        var (_, renamedId) = await ModelAsync("openai");
+        var plain = Catalog.Unique("shadow");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{plain}", new { model_id = targetId })).ExpectAsync(HttpStatusCode.OK);
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{old}", new { model_id = replacementId, deprecated = true })).ExpectAsync(HttpStatusCode.OK);
+        var provider = (await Admin.CreateProviderAsync("openai", apiKey: "sk-upstream-0000000000000000USG", baseUrl: Upstream.Url + "/v1")).Str("id");
+        var before = await VersionAsync();
+
+        var created = await (await Admin.PostJsonAsync("/api/v1/llm-models", new { provider_id = provider, model_id = plain })).ExpectAsync(HttpStatusCode.Conflict);
+        var message = Assert.Single(created.GetProperty("errors").GetProperty("model_id").EnumerateArray()).GetString();
+        Assert.Contains($"alias '{plain}' -> model '{target}'", message, StringComparison.Ordinal);
+        Assert.Contains($"DELETE /api/v1/aliases/{plain}", message, StringComparison.Ordinal);
+        var again = await (await Admin.PostJsonAsync("/api/v1/llm-models", new { provider_id = provider, model_id = old })).ExpectAsync(HttpStatusCode.Conflict);
+        Assert.Contains($"deprecation alias '{old}' -> model '{replacement}'", again.Str("detail"), StringComparison.Ordinal);
+        var renamed = await (await Admin.PutJsonAsync($"/api/v1/llm-models/{renamedId}", new { model_id = plain })).ExpectAsync(HttpStatusCode.Conflict);
+        Assert.Contains($"alias '{plain}' -> model '{target}'", renamed.GetProperty("errors").GetProperty("model_id")[0].GetString(), StringComparison.Ordinal);
+
+        Assert.Equal(before, await VersionAsync());
+        Assert.Equal(target, Server.App.Resolver.ResolveRequested(plain).Model.ModelId);
+        Assert.Equal(plain, Server.App.Resolver.ResolveRequested(plain).Alias!.Name);
+        Assert.NotEqual(plain, (await (await Admin.GetAsync($"/api/v1/llm-models/{renamedId}")).JsonAsync()).Str("model_id"));
+        // Changing anything else of a model a deprecation alias is named after is not a rename.
+        await (await Admin.PutJsonAsync($"/api/v1/llm-models/{old}", new { display_name = "retired" })).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task DeprecatedAliasNamedLikeItsOwnTarget_Is400OnModelId()
+    {
+        var (model, id) = await ModelAsync("openai");
+        var before = await VersionAsync();
+
+        var refused = await (await Admin.PutJsonAsync($"/api/v1/aliases/{model}", new { model_id = id, deprecated = true })).ExpectAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("target itself", refused.GetProperty("errors").GetProperty("model_id")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await VersionAsync());
+        await (await Admin.GetAsync($"/api/v1/aliases/{model}")).ExpectAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task PutAlias_WithAnInactiveTargetOrOneOnAnInactiveProvider_Is409OnModelId_ButAKeptAliasMayStillBeEdited()
+    {
+        var (sleeping, sleepingId) = await ModelAsync("openai");
+        var (orphaned, orphanedId) = await ModelAsync("openai");
+        var (_, liveId) = await ModelAsync("openai");
+        await (await Admin.PutJsonAsync($"/api/v1/llm-models/{sleepingId}", new { is_active = false })).ExpectAsync(HttpStatusCode.OK);
+        var provider = (await (await Admin.GetAsync($"/api/v1/llm-models/{orphanedId}")).JsonAsync()).Str("provider_id");
+        await (await Admin.PutJsonAsync($"/api/v1/llm-providers/{provider}", new { is_active = false })).ExpectAsync(HttpStatusCode.OK);
+        var name = Catalog.Unique("nowhere");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = liveId })).ExpectAsync(HttpStatusCode.OK);
+        var before = await VersionAsync();
+
+        var inactive = await (await Admin.PutJsonAsync($"/api/v1/aliases/{Catalog.Unique("new")}", new { model_id = sleepingId })).ExpectAsync(HttpStatusCode.Conflict);
+        Assert.Contains($"model '{sleeping}' is inactive", inactive.GetProperty("errors").GetProperty("model_id")[0].GetString(), StringComparison.Ordinal);
+        var onInactive = await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = orphanedId })).ExpectAsync(HttpStatusCode.Conflict);
+        Assert.Contains($"model '{orphaned}' belongs to inactive provider", onInactive.GetProperty("errors").GetProperty("model_id")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await VersionAsync());
+        Assert.Equal(liveId, (await (await Admin.GetAsync($"/api/v1/aliases/{name}")).JsonAsync()).Str("model_id"));
+
+        // Kept through its target's forced deactivation, the alias may still be described: only a new target is checked.
+        await (await Admin.PutJsonAsync($"/api/v1/llm-models/{liveId}?force=true", new { is_active = false })).ExpectAsync(HttpStatusCode.OK);
+        var edited = await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = liveId, description = "on hold" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("on hold", edited.Str("description"));
+    }
+
+    [Fact]
+    public async Task AliasView_SaysWhatTheAliasResolvesToNow_OrWhyItCannot()
+    {
+        var (target, id) = await ModelAsync("openai");
+        var name = Catalog.Unique("shown");
+        var created = await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK);
+        var provider = (await (await Admin.GetAsync($"/api/v1/llm-models/{id}")).JsonAsync()).Str("provider_name");
+
+        Assert.Equal((target, provider), (created.GetProperty("resolves_to").Str("model"), created.GetProperty("resolves_to").Str("provider")));
+        Assert.Equal(JsonValueKind.Null, created.GetProperty("resolve_error").ValueKind);
+
+        await (await Admin.PutJsonAsync($"/api/v1/llm-models/{id}?force=true", new { is_active = false })).ExpectAsync(HttpStatusCode.OK);
+        var listed = (await (await Admin.GetAsync("/api/v1/aliases")).ExpectAsync(HttpStatusCode.OK)).EnumerateArray().Single(a => a.Str("name") == name);
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("resolves_to").ValueKind);
+        Assert.Contains($"alias '{name}' -> model '{target}'", listed.Str("resolve_error"), StringComparison.Ordinal);
+        Assert.Contains("inactive", (await (await Admin.GetAsync($"/api/v1/aliases/{name}")).JsonAsync()).Str("resolve_error"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LlmResolve_WithModel_ResolvesAnAliasAModelAndAPurposeLikeTheGateway_OrSaysWhyNot()
+    {
+        var (target, id) = await ModelAsync("openai");
+        var name = Catalog.Unique("asked");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id, deprecated = true })).ExpectAsync(HttpStatusCode.OK);
+
+        var alias = await (await Admin.GetAsync($"/api/v1/llm-resolve?model={name}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(alias.GetProperty("resolved").GetBoolean());
+        Assert.Equal((target, "chat", name, true), (alias.GetProperty("model").Str("model_id"), alias.Str("purpose"),
+            alias.GetProperty("alias").Str("name"), alias.GetProperty("alias").GetProperty("deprecated").GetBoolean()));
+        Assert.StartsWith($"alias '{name}' -> model '{target}'", alias.Str("reason"), StringComparison.Ordinal);
+
+        var model = await (await Admin.GetAsync($"/api/v1/llm-resolve?model={target}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(target, model.GetProperty("model").Str("model_id"));
+        Assert.Equal(JsonValueKind.Null, model.GetProperty("alias").ValueKind);
+        Assert.Equal("embeddings", (await (await Admin.GetAsync("/api/v1/llm-resolve?model=embeddings")).ExpectAsync(HttpStatusCode.OK)).Str("purpose"));
+
+        var unknown = await (await Admin.GetAsync($"/api/v1/llm-resolve?model={Catalog.Unique("nothing")}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.False(unknown.GetProperty("resolved").GetBoolean());
+        Assert.Contains("neither a purpose", unknown.Str("error"), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, unknown.GetProperty("purpose").ValueKind);
+        await (await Admin.GetAsync($"/api/v1/llm-resolve?model={name}&purpose=chat")).ExpectAsync(HttpStatusCode.BadRequest);
+        await (await Admin.GetAsync("/api/v1/llm-resolve?model=")).ExpectAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task DeactivatingAProviderServingAnAlias_IsRefusedNamingIt_UnlessForced_AndTheAliasAnswersAgainOnceItIsBack()
+    {
+        var (target, id) = await ModelAsync("openai");
+        var name = Catalog.Unique("carried");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK);
+        var provider = (await (await Admin.GetAsync($"/api/v1/llm-models/{id}")).JsonAsync()).Str("provider_id");
+        var before = await VersionAsync();
+
+        var refused = await (await Admin.PutJsonAsync($"/api/v1/llm-providers/{provider}", new { is_active = false })).ExpectAsync(HttpStatusCode.Conflict);
+        Assert.Contains($"alias '{name}'", refused.GetProperty("errors").GetProperty("is_active")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("?force=true", refused.Str("detail"), StringComparison.Ordinal);
+        Assert.Equal(before, await VersionAsync());
+        Assert.Equal(target, Server.App.Resolver.ResolveRequested(name).Model.ModelId);
+
+        await (await Admin.PutJsonAsync($"/api/v1/llm-providers/{provider}?force=true", new { is_active = false })).ExpectAsync(HttpStatusCode.OK);
+        var kept = await (await Admin.GetAsync($"/api/v1/aliases/{name}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains("its provider is inactive", kept.Str("resolve_error"), StringComparison.Ordinal);
+        Assert.Throws<Core.Resolution.ModelgateConfigurationException>(() => Server.App.Resolver.ResolveRequested(name));
+
+        await (await Admin.PutJsonAsync($"/api/v1/llm-providers/{provider}", new { is_active = true })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(target, Server.App.Resolver.ResolveRequested(name).Model.ModelId);
+    }
+
+    [Fact]
+    public async Task MovingTheTargetToAnInactiveProvider_IsRefusedOnProviderId_UnlessForced()
+    {
+        var (_, id) = await ModelAsync("openai");
+        var name = Catalog.Unique("moved");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK);
+        var asleep = await Admin.CreateProviderAsync("openai", apiKey: "sk-upstream-0000000000000000USG", baseUrl: Upstream.Url + "/v1");
+        await (await Admin.PutJsonAsync($"/api/v1/llm-providers/{asleep.Str("id")}", new { is_active = false })).ExpectAsync(HttpStatusCode.OK);
+        var before = await VersionAsync();
+
+        var refused = await (await Admin.PutJsonAsync($"/api/v1/llm-models/{id}", new { provider_id = asleep.Str("id") })).ExpectAsync(HttpStatusCode.Conflict);
+
+        var message = refused.GetProperty("errors").GetProperty("provider_id")[0].GetString();
+        Assert.Contains($"alias '{name}'", message, StringComparison.Ordinal);
+        Assert.Contains($"inactive provider '{asleep.Str("name")}'", message, StringComparison.Ordinal);
+        Assert.Equal(before, await VersionAsync());
+        await (await Admin.PutJsonAsync($"/api/v1/llm-models/{id}?force=true", new { provider_id = asleep.Str("id") })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(id, (await (await Admin.GetAsync($"/api/v1/aliases/{name}")).ExpectAsync(HttpStatusCode.OK)).Str("model_id"));
+    }
+
+    [Fact]
+    public async Task DeletingAProviderWithAliasedModels_Is409ListingTheAliases_AndForceAuditsEachRemovalAsAliasDelete()
+    {
+        var (_, id) = await ModelAsync("openai");
+        var first = Catalog.Unique("gone-a");
+        var second = Catalog.Unique("gone-b");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{first}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK);
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{second}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK);
+        var provider = (await (await Admin.GetAsync($"/api/v1/llm-models/{id}")).JsonAsync()).Str("provider_id");
+
+        var refused = await (await Admin.DeleteAsync($"/api/v1/llm-providers/{provider}")).ExpectAsync(HttpStatusCode.Conflict);
+        Assert.Contains($"alias '{first}', '{second}'", refused.Str("detail"), StringComparison.Ordinal);
+        Assert.Contains("remove those aliases", refused.Str("detail"), StringComparison.Ordinal);
+        await (await Admin.DeleteAsync($"/api/v1/llm-providers/{provider}?force=true")).ExpectAsync(HttpStatusCode.NoContent);
+
+        foreach (var name in new[] { first, second })
+        {
+            var audit = await (await Admin.GetAsync($"/api/v1/audit?entity_type=alias&entity_id={name}")).JsonAsync();
+            var deleted = Assert.Single(audit.GetProperty("data").EnumerateArray(), e => e.Str("action") == "alias.delete");
+            Assert.Equal(name, deleted.Str("entity_id"));
+        }
+    }
+
+    [Fact]
+    public async Task ForceDeletingTheTargetModel_AuditsTheRemovedAliasAsAliasDelete()
+    {
+        var (_, id) = await ModelAsync("openai");
+        var name = Catalog.Unique("audited");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK);
+
+        await (await Admin.DeleteAsync($"/api/v1/llm-models/{id}?force=true")).ExpectAsync(HttpStatusCode.NoContent);
+
+        var audit = await (await Admin.GetAsync($"/api/v1/audit?entity_type=alias&entity_id={name}")).JsonAsync();
+        Assert.Equal(["alias.create", "alias.delete"], audit.GetProperty("data").EnumerateArray().Where(e => e.Str("entity_id") == name)
+            .Select(e => e.Str("action")).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task RollbackToAVersionBeforeTheAliasExisted_RemovesIt()
+    {
+        var (_, id) = await ModelAsync("openai");
+        var without = await VersionAsync();
+        var name = Catalog.Unique("undone");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK);
+
+        await (await Admin.PostAsync($"/api/v1/config/versions/{without}/rollback", null)).ExpectAsync(HttpStatusCode.OK);
+
+        await (await Admin.GetAsync($"/api/v1/aliases/{name}")).ExpectAsync(HttpStatusCode.NotFound);
+        Assert.DoesNotContain(name, (await (await Admin.GetAsync("/api/v1/aliases")).JsonAsync()).EnumerateArray().Select(a => a.Str("name")));
+        Assert.Throws<Core.Resolution.ModelgateConfigurationException>(() => Server.App.Resolver.ResolveRequested(name));
+    }
+
+    [Fact]
+    public async Task KeyAllowedAPlainAliasByName_MayCallThroughIt_AndSeesItListed()
+    {
+        var (target, id) = await ModelAsync("openai");
+        var name = Catalog.Unique("named");
+        await (await Admin.PutJsonAsync($"/api/v1/aliases/{name}", new { model_id = id })).ExpectAsync(HttpStatusCode.OK);
+        var (key, _) = await KeyAsync(new { allowed_models = new[] { name } });
 
         await (await Caller(key).PostJsonAsync("/v1/chat/completions", Chat(name))).ExpectAsync(HttpStatusCode.OK);
 
-        Assert.Equal([name], Upstream.Requests.Select(r => r.Model));
-        var listed = (await (await Caller(key).GetAsync("/v1/models")).ExpectAsync(HttpStatusCode.OK)).GetProperty("data").EnumerateArray().Where(m => m.Str("id") == name);
-        Assert.NotEqual("modelgate", Assert.Single(listed).Str("owned_by"));
-        Assert.NotEqual(elsewhere, name);
+        Assert.Equal([target], Upstream.Requests.Select(r => r.Model));
+        var listed = (await (await Caller(key).GetAsync("/v1/models")).ExpectAsync(HttpStatusCode.OK)).GetProperty("data").EnumerateArray().Select(m => m.Str("id")).ToList();
+        Assert.Contains(name, listed);
+        // The alias's name does not open its target under the target's own name.
+        Assert.DoesNotContain(target, listed);
+        await (await Caller(key).PostJsonAsync("/v1/chat/completions", Chat(target))).ExpectAsync(HttpStatusCode.Forbidden);
     }
 
     [Fact]

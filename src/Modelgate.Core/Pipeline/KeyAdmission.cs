@@ -26,18 +26,21 @@ public static class KeyAdmission
     /// <summary>
     /// The models of <paramref name="chain"/> (what <paramref name="requested"/> resolved to, then its fallbacks) the
     /// key may call, in order; or why it may call none. A purpose is checked against both allow-lists; a model asked
-    /// for by name needs a key without allow-lists, or that model on its list.
+    /// for by name needs a key without allow-lists, or that model on its list; an alias, its target on the list, or (not
+    /// for a deprecation alias) its own name (<see cref="AllowsAlias"/>).
     /// </summary>
     public static (IReadOnlyList<ResolvedModel>? Chain, KeyRefusal? Refusal) Chain(VirtualKey key, string requested, IReadOnlyList<ResolvedModel> chain)
     {
         var resolved = chain[0];
         var allowed = Purpose.TryParse(requested, out _)
             ? key.Allows(requested, resolved.Model.ModelId)
-            : key.AllowedModels.Contains(resolved.Model.ModelId) || (key.AllowedPurposes.Count == 0 && key.AllowedModels.Count == 0);
+            : resolved.Alias is { } named && named.Name == requested
+                ? AllowsAlias(key, named, resolved.Model.ModelId)
+                : key.AllowedModels.Contains(resolved.Model.ModelId) || (key.AllowedPurposes.Count == 0 && key.AllowedModels.Count == 0);
         if (!allowed)
         {
             // A key allowed an old model id that a deprecation alias now takes: say where the name leads, not just "no".
-            var detail = resolved.Alias is { } alias && alias.Name == requested && key.AllowedModels.Contains(requested)
+            var detail = resolved.Alias is { Deprecated: true } alias && alias.Name == requested && key.AllowedModels.Contains(requested)
                 ? $"This API key may not use '{requested}': '{requested}' is now an alias of '{resolved.Model.ModelId}'; this key may not use '{resolved.Model.ModelId}'."
                 : $"This API key may not use '{requested}'.";
             return (null, new KeyRefusal(403, "model_not_allowed", detail, Param: "model"));
@@ -58,6 +61,16 @@ public static class KeyAdmission
 
         return (reachable, null);
     }
+
+    /// <summary>
+    /// Whether the key may call through the alias: a key without allow-lists may; one with allowed models may when they name
+    /// the target, or the alias's own name unless it is a deprecation alias (that name was a model's, and a key allowed the
+    /// old model is not thereby allowed its replacement). A key with only allowed purposes reaches no alias.
+    /// </summary>
+    public static bool AllowsAlias(VirtualKey key, ModelAlias alias, string targetModelId) =>
+        (key.AllowedPurposes.Count == 0 && key.AllowedModels.Count == 0)
+        || key.AllowedModels.Contains(targetModelId)
+        || (!alias.Deprecated && key.AllowedModels.Contains(alias.Name));
 
     private static bool Priced(ModelDefinition model) =>
         model.Pricing.InputPerMillion is not null && (model.Kind == ModelKind.Embedding || model.Pricing.OutputPerMillion is not null);

@@ -38,8 +38,9 @@ public sealed class ResolutionTable
         }
 
         _known = entries.ToFrozenDictionary(StringComparer.Ordinal);
+        var modelIds = snapshot.Models.Values.Select(m => m.ModelId).ToHashSet(StringComparer.Ordinal);
         _aliases = snapshot.Aliases.Values
-            .Where(a => a.Deprecated || !snapshot.Models.Values.Any(m => m.ModelId == a.Name))
+            .Where(a => a.Deprecated || !modelIds.Contains(a.Name))
             .ToFrozenDictionary(a => a.Name, BuildAlias, StringComparer.Ordinal);
         _experiments = snapshot.Experiments.Values
             .Where(e => e.State == ExperimentState.Running && (Purpose.TryParse(e.Target, out _) || _aliases.ContainsKey(e.Target)))
@@ -144,7 +145,10 @@ public sealed class ResolutionTable
     public bool TryAlias(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AliasResolution? alias) =>
         _aliases.TryGetValue(name, out alias);
 
-    /// <summary>The aliases that resolve (by name), for listing.</summary>
+    /// <summary>
+    /// Every alias in the table, those that serve and those that fail (<see cref="AliasResolution.Entry"/> says which); not
+    /// the non-deprecated ones that give way to a model of the same model_id. Unordered.
+    /// </summary>
     public IEnumerable<AliasResolution> Aliases => _aliases.Values;
 
     private AliasResolution BuildAlias(ModelAlias alias)
@@ -176,6 +180,15 @@ public sealed class ResolutionTable
         };
         return new AliasResolution(alias, new ResolutionEntry(resolved, null), [resolved]);
     }
+
+    /// <summary>
+    /// What a name a caller may send as <c>model</c> resolves to, in the gateway's order (a purpose, an alias, a configured
+    /// model by upstream name or id), as an entry: the model, or the error a call naming it would get.
+    /// </summary>
+    public ResolutionEntry Requested(string requested) =>
+        Purpose.TryParse(requested, out var purpose) ? Entry(purpose)
+        : TryAlias(requested, out var alias) ? alias.Entry
+        : ModelByName(requested);
 
     /// <summary>The purposes with an entry of their own: chat, agents, embeddings and every configured agent type.</summary>
     public IEnumerable<KeyValuePair<string, ResolutionEntry>> Known => _known;
@@ -381,9 +394,6 @@ public sealed class ResolutionTable
         CatalogVersion = inherited.CatalogVersion,
     };
 }
-
-/// <summary>An alias's outcome: the entry (a model or an error) and its chain (the target alone; empty when it cannot serve).</summary>
-public sealed record AliasResolution(ModelAlias Alias, ResolutionEntry Entry, IReadOnlyList<ResolvedModel> Chain);
 
 /// <summary>One purpose's outcome: a resolution, or the message of the error it raises.</summary>
 public sealed record ResolutionEntry(ResolvedModel? Model, string? Error);

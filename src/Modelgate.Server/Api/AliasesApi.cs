@@ -12,14 +12,17 @@ internal static class AliasesApi
     public static RouteGroupBuilder MapAliasesApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/aliases").WithTags("Aliases");
-        group.MapGet("/", ListAsync).WithName("ListAliases").WithSummary("Every alias, by name.").Produces<AliasView[]>();
+        group.MapGet("/", ListAsync).WithName("ListAliases")
+            .WithSummary("Every alias, by name, with what this instance resolves it to now (resolves_to) or why it cannot serve (resolve_error).")
+            .Produces<AliasView[]>();
         group.MapGet("/{**name}", GetAsync).WithName("GetAlias").WithSummary("One alias, with its revision as ETag.")
             .Produces<AliasView>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{**name}", SetAsync).WithName("SetAlias")
             .WithSummary("Create or replace an alias: its target model (id or upstream model_id), a description, and whether it is a "
-                + "deprecation redirect (the only way an alias may take a configured model's model_id). If-Match: the revision last read.")
+                + "deprecation redirect (the only way an alias may take a configured model's model_id). If-Match: the revision last read. "
+                + "409 when the target's model_id is offered by several providers (use its id), or a new target is inactive or on an inactive provider.")
             .Accepts<SetAliasRequest>("application/json").Produces<AliasView>().ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapDelete("/{**name}", DeleteAsync).WithName("DeleteAlias").WithSummary("Remove an alias; calls naming it then get 404.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return api;

@@ -1,3 +1,4 @@
+using Modelgate.Core.Pipeline;
 using Modelgate.Core.Resolution;
 using Modelgate.Core.Usage;
 using Modelgate.Server.Gateway.Steps;
@@ -113,7 +114,7 @@ internal static class GatewayApi
     }
 
     // The purposes, aliases and configured active models the key may use, as OpenAI's model objects. An alias is reachable
-    // like a model asked for by name: by a key without allow-lists, or one whose allowed models name its target.
+    // by a key without allow-lists, or one whose allowed models name its target or (not a deprecation alias) the alias itself.
     private static IEnumerable<GatewayModel> Listed(Core.Catalog.VirtualKey key, CatalogState state)
     {
         var created = state.Snapshot.PublishedAt.ToUnixTimeSeconds();
@@ -127,8 +128,7 @@ internal static class GatewayApi
             .Select(m => new GatewayModel(m.ModelId, created, state.Snapshot.Providers[m.ProviderId].Name))
             .DistinctBy(m => m.Id);
         var aliases = state.Resolutions.Aliases
-            .Where(a => a.Entry.Model is { } target
-                && (key.AllowedModels.Contains(target.Model.ModelId) || (key.AllowedPurposes.Count == 0 && key.AllowedModels.Count == 0)))
+            .Where(a => a.Entry.Model is { } target && KeyAdmission.AllowsAlias(key, a.Alias, target.Model.ModelId))
             .OrderBy(a => a.Alias.Name, StringComparer.Ordinal)
             .Select(a => new GatewayModel(a.Alias.Name, created, "modelgate"));
         return purposes.Concat(aliases).Concat(models).DistinctBy(m => m.Id);

@@ -99,8 +99,10 @@ internal static class CatalogRestore
             db.PurposeFallbacks.AddRange(chain.Select((id, i) => new PurposeFallbackEntity { Purpose = purpose, Position = i + 1, ModelId = id }));
         }
 
-        // Removed before step 1's save (so a model they pointed at can go) and added again: a kept alias keeps its history.
+        // Removed before step 1's save (so a model they pointed at can go) and added again: an unchanged alias keeps its
+        // history; a changed or recreated one takes the version this rollback publishes as its revision (never one seen before).
         var aliasesByName = aliases.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        var revision = await AliasStore.RevisionAsync(db, cancellationToken);
         foreach (var alias in target.Aliases.Values)
         {
             var kept = aliasesByName.GetValueOrDefault(alias.Name);
@@ -108,7 +110,7 @@ internal static class CatalogRestore
             db.ModelAliases.Add(new ModelAliasEntity
             {
                 Name = alias.Name, ModelId = alias.ModelId, Description = alias.Description, Deprecated = alias.Deprecated,
-                CreatedAt = kept?.CreatedAt ?? now, UpdatedAt = same ? kept!.UpdatedAt : now, Revision = (kept?.Revision ?? 0) + (same ? 0 : 1),
+                CreatedAt = kept?.CreatedAt ?? now, UpdatedAt = same ? kept!.UpdatedAt : now, Revision = same ? kept!.Revision : revision,
             });
         }
     }

@@ -74,10 +74,16 @@ public sealed class CatalogTransaction(IDbContextFactory<ModelgateDbContext> con
         }, cancellationToken);
     }
 
-    // Inside the writer lock: the next version is max + 1, so versions are gap-free and ordered across instances.
+    /// <summary>
+    /// Inside the writer lock: the number of the version the unit of work will publish if it changes anything (max + 1, so
+    /// versions are gap-free and ordered across instances).
+    /// </summary>
+    internal static async Task<long> NextVersionAsync(ModelgateDbContext db, CancellationToken cancellationToken) =>
+        (await db.ConfigVersions.MaxAsync(v => (long?)v.Version, cancellationToken) ?? 0) + 1;
+
     private async Task<CatalogSnapshot> PublishAsync(ModelgateDbContext db, string actor, string summary, CancellationToken cancellationToken)
     {
-        var version = (await db.ConfigVersions.MaxAsync(v => (long?)v.Version, cancellationToken) ?? 0) + 1;
+        var version = await NextVersionAsync(db, cancellationToken);
         var now = time.UtcNow();
         var snapshot = await CatalogSnapshotReader.ReadAsync(db, version, new DateTimeOffset(now), cancellationToken);
         db.ConfigVersions.Add(new ConfigVersionEntity { Version = version, PublishedAt = now, Actor = actor, Summary = summary, Snapshot = CatalogSnapshotJson.ToGzip(snapshot) });

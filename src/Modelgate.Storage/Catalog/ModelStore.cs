@@ -80,6 +80,11 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
                 return CatalogError.Conflict($"provider '{owner.Name}' already has a model '{modelId}'", "model_id");
             }
 
+            if (await AliasStore.NamedLikeAsync(db, modelId, cancellationToken) is { } taken)
+            {
+                return taken;
+            }
+
             var now = time.UtcNow();
             var model = new ModelEntity { Id = Guid.CreateVersion7(), ProviderId = owner.Id, Provider = owner, ModelId = modelId, Type = "chat", CreatedAt = now, UpdatedAt = now };
             Apply(model, changes);
@@ -127,6 +132,7 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
 
             var held = (await ModelViews.DefaultsByModelAsync(db, cancellationToken))[model.Id].ToList();
             var before = ModelViews.ToView(model, held);
+            var wasProviderActive = model.Provider!.IsActive;
             if (changes.ProviderId is { HasValue: true, Value: { } providerId } && providerId != model.ProviderId)
             {
                 var provider = await FindProviderAsync(db, changes.ProviderId, cancellationToken);
@@ -146,20 +152,28 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
                 return CatalogError.Conflict($"provider '{model.Provider!.Name}' already has a model '{newModelId}'", "model_id");
             }
 
+            if (newModelId != model.ModelId && await AliasStore.NamedLikeAsync(db, newModelId, cancellationToken) is { } taken)
+            {
+                return taken;
+            }
+
             model.ModelId = newModelId;
-            var (wasActive, wasType) = (model.IsActive, model.Type);
+            var (wasType, servedBefore) = (model.Type, AliasEligibility.CanServe(before.IsActive, wasProviderActive));
             Apply(model, changes);
-            // Aliases pointing at the model: deactivating it leaves them nothing to serve, a new type serves their callers the
-            // wrong kind. Like defaults, refused unless forced; forced, the aliases stay (they answer again once it is back).
-            var deactivated = wasActive && !model.IsActive;
-            if ((deactivated || wasType != model.Type) && !force
+            // Aliases pointing at the model: one that could serve before the change must still serve after it (the model active,
+            // on an active provider: AliasEligibility), and a new type would serve its callers the wrong kind. Like defaults,
+            // refused unless forced; forced, the aliases stay (they answer again once the model can serve them).
+            var lost = servedBefore && !AliasEligibility.CanServe(model.IsActive, model.Provider!.IsActive);
+            if ((lost || wasType != model.Type) && !force
                 && await db.ModelAliases.Where(a => a.ModelId == model.Id).OrderBy(a => a.Name).Select(a => a.Name).ToListAsync(cancellationToken) is { Count: > 0 } aliases)
             {
+                var (why, field) = !lost ? ($"its callers a {wasType} model", "type")
+                    : !model.IsActive ? ("once it is inactive", "is_active")
+                    : ($"once it is on inactive provider '{model.Provider.Name}'", "provider_id");
                 return CatalogError.Forceable(
-                    $"model '{model.ModelId}' is the target of alias {string.Join(", ", aliases.Select(a => $"'{a}'"))}, which could no longer serve "
-                    + $"{(deactivated ? "once it is inactive" : $"its callers a {wasType} model")}; point them at another model first (PUT /api/v1/aliases/{{name}}), "
-                    + "or pass ?force=true to change it anyway",
-                    deactivated ? "is_active" : "type");
+                    $"model '{model.ModelId}' is the target of alias {AliasStore.Names(aliases)}, which could no longer serve {why}; "
+                    + "point them at another model first (PUT /api/v1/aliases/{name}), or pass ?force=true to change it anyway (the aliases stay)",
+                    field);
             }
 
             if ((model.InputPricePerMillion, model.OutputPricePerMillion, model.CachedInputPricePerMillion) != (before.InputPricePerMillion, before.OutputPricePerMillion, before.CachedInputPricePerMillion))
@@ -206,7 +220,7 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
             if (aliases.Count > 0 && !force)
             {
                 return CatalogError.Forceable(
-                    $"model '{model.ModelId}' is the target of alias {string.Join(", ", aliases.Select(a => $"'{a.Name}'"))}; point them at another model first, or pass ?force=true to delete it and those aliases");
+                    $"model '{model.ModelId}' is the target of alias {AliasStore.Names(aliases.Select(a => a.Name))}; point them at another model first, or pass ?force=true to delete it and those aliases");
             }
 
             var now = time.UtcNow();

@@ -136,10 +136,26 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
             if (changes.IsActive is { HasValue: true, Value: false } && provider.IsActive)
             {
                 var dependents = await db.PurposeDefaults.Where(d => d.Model!.ProviderId == id).ToListAsync(cancellationToken);
-                if (dependents.Count > 0 && !force)
+                // The aliases that serve now (their target active) and could not once the provider is inactive. Forced, they
+                // stay, failing with a message naming them, and answer again once the provider is active again.
+                var aliases = await db.ModelAliases.Where(a => a.Model!.ProviderId == id && a.Model.IsActive).OrderBy(a => a.Name)
+                    .Select(a => a.Name).ToListAsync(cancellationToken);
+                if ((dependents.Count > 0 || aliases.Count > 0) && !force)
                 {
+                    var serves = string.Join(" and ", new[]
+                    {
+                        dependents.Count > 0 ? $"the default model for {Purposes(dependents)}" : null,
+                        aliases.Count > 0 ? $"alias {AliasStore.Names(aliases)}" : null,
+                    }.OfType<string>());
+                    var first = string.Join(" and ", new[]
+                    {
+                        dependents.Count > 0 ? "set other defaults" : null,
+                        aliases.Count > 0 ? "point the aliases at another model (PUT /api/v1/aliases/{name})" : null,
+                    }.OfType<string>());
+                    var forced = (dependents.Count > 0 ? " and clear those defaults" : "")
+                        + (aliases.Count > 0 ? " (the aliases stay, and answer again once it is active)" : "");
                     return CatalogError.Forceable(
-                        $"provider '{provider.Name}' serves the default model for {Purposes(dependents)}; set other defaults first, or pass ?force=true to deactivate it and clear those defaults",
+                        $"provider '{provider.Name}' serves {serves}; {first} first, or pass ?force=true to deactivate it{forced}",
                         "is_active");
                 }
 
@@ -184,18 +200,27 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
             }
 
             var dependents = await db.PurposeDefaults.Where(d => d.Model!.ProviderId == id).ToListAsync(cancellationToken);
+            var aliases = await db.ModelAliases.Where(a => a.Model!.ProviderId == id).OrderBy(a => a.Name).ToListAsync(cancellationToken);
             if (provider.Models.Count > 0 && !force)
             {
                 var names = string.Join(", ", provider.Models.Take(5).Select(m => $"'{m.ModelId}'")) + (provider.Models.Count > 5 ? ", ..." : "");
                 var purposes = dependents.Count > 0 ? $"; they are the default for {Purposes(dependents)}" : "";
+                var targets = aliases.Count > 0 ? $"; they are the target of alias {AliasStore.Names(aliases.Select(a => a.Name))}" : "";
+                var cost = (dependents.Count, aliases.Count) switch
+                {
+                    (0, 0) => "",
+                    (_, 0) => " and clear those defaults",
+                    (0, _) => " and remove those aliases",
+                    _ => ", clear those defaults and remove those aliases",
+                };
                 return CatalogError.Forceable(
-                    $"provider '{provider.Name}' has {provider.Models.Count} model(s) ({names}){purposes}. Delete them first, or pass ?force=true to delete the provider with its models, clear those defaults and remove their aliases");
+                    $"provider '{provider.Name}' has {provider.Models.Count} model(s) ({names}){purposes}{targets}. Delete them first, or pass ?force=true to delete the provider with its models{cost}");
             }
 
             var now = time.UtcNow();
             var before = ToView(provider, provider.Models.Count);
             await ModelViews.ClearDefaultsAsync(db, dependents, actor, now, cancellationToken);
-            AliasStore.Remove(db, await db.ModelAliases.Where(a => a.Model!.ProviderId == id).ToListAsync(cancellationToken), actor, now);
+            AliasStore.Remove(db, aliases, actor, now);
             foreach (var model in provider.Models)
             {
                 AuditTrail.Record(db, actor, "model.delete", "model", model.Id.ToString(), ModelViews.ToView(model, []), null, now);

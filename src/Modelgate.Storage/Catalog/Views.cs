@@ -53,5 +53,25 @@ public sealed record DefaultsView(
     ModelView? Embeddings,
     IReadOnlyDictionary<string, ModelView> AgentTypes);
 
+/// <summary>
+/// An alias as the admin API shows it: the row, and what this instance resolves it to now (<see cref="ResolvesTo"/>), or
+/// why it cannot serve (<see cref="ResolveError"/>). <see cref="Revision"/> is the catalog version that last changed it.
+/// </summary>
+public sealed record AliasView(
+    string Name,
+    Guid ModelId,
+    string ModelName,
+    string ProviderName,
+    string? Description,
+    bool Deprecated,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    int Revision,
+    AliasTarget? ResolvesTo = null,
+    string? ResolveError = null);
+
+/// <summary>Where calls through an alias go now: the upstream model_id and the provider's name.</summary>
+public sealed record AliasTarget(string Model, string Provider);
+
 /// <summary>One page of a list: the items, how many there are in all, and the window asked for.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Data, int Total, int Limit, int Offset);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Pipeline;
 using Modelgate.Core.Resolution;
 
 namespace Modelgate.Core.Tests.Resolution;
@@ -197,6 +198,99 @@ public sealed class AliasResolutionTests : IDisposable
 
         Assert.Empty(read.Aliases);
         Assert.Single(read.Models);
+    }
+
+    [Fact]
+    public void ResolutionTableRequested_GivesWhatTheGatewayWould_ForAPurposeAnAliasAndAModel_AndAnErrorOtherwise()
+    {
+        var provider = _catalog.Provider();
+        var target = _catalog.Model(provider, "target");
+        _catalog.Default("chat", _catalog.Model(provider, "the-default")).Alias("smart", target);
+        var current = new CurrentCatalog(_catalog.Protector, EnvironmentFallback.None, NullLogger<CurrentCatalog>.Instance, TimeProvider.System);
+        current.Apply(_catalog.Build(), ResolutionSource.Database);
+        var resolutions = current.State.Resolutions;
+
+        Assert.Equal("the-default", resolutions.Requested("chat").Model!.Model.ModelId);
+        Assert.Equal(("target", "smart"), (resolutions.Requested("smart").Model!.Model.ModelId, resolutions.Requested("smart").Model!.Alias!.Name));
+        Assert.Null(resolutions.Requested("target").Model!.Alias);
+        Assert.Contains("neither a purpose", resolutions.Requested("nothing").Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ResolutionTable_ANonDeprecatedAliasNamedLikeAModel_IsLeftOut_WhileADeprecatedOneStays()
+    {
+        var provider = _catalog.Provider();
+        _catalog.Model(provider, "mini");
+        _catalog.Model(provider, "old");
+        var other = _catalog.Model(provider, "other");
+        _catalog.Alias("mini", other).Alias("old", other, deprecated: true).Alias("free", other);
+        var current = new CurrentCatalog(_catalog.Protector, EnvironmentFallback.None, NullLogger<CurrentCatalog>.Instance, TimeProvider.System);
+        current.Apply(_catalog.Build(), ResolutionSource.Database);
+
+        Assert.Equal(["free", "old"], current.State.Resolutions.Aliases.Select(a => a.Alias.Name).Order(StringComparer.Ordinal));
+    }
+
+    private static VirtualKey Key(params string[] allowedModels) =>
+        new(Guid.NewGuid(), "k", "hash", "mg-", [], allowedModels, null, null, DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public void KeyAdmission_APlainAliasNamedOnTheAllowList_AdmitsCallsThroughIt()
+    {
+        _catalog.Alias("smart", _catalog.Model(_catalog.Provider(), "claude-opus"));
+        var chain = Resolver().ResolveChain("smart");
+
+        var (admitted, refusal) = KeyAdmission.Chain(Key("smart"), "smart", chain);
+
+        Assert.Null(refusal);
+        Assert.Equal(["claude-opus"], admitted!.Select(c => c.Model.ModelId));
+    }
+
+    [Fact]
+    public void KeyAdmission_ADeprecatedAliasNamedOnTheAllowList_IsRefusedSayingWhereTheOldNameNowLeads()
+    {
+        var provider = _catalog.Provider();
+        _catalog.Model(provider, "gpt-4-0613");
+        _catalog.Alias("gpt-4-0613", _catalog.Model(provider, "gpt-4o"), deprecated: true);
+        var chain = Resolver().ResolveChain("gpt-4-0613");
+
+        var (admitted, refusal) = KeyAdmission.Chain(Key("gpt-4-0613"), "gpt-4-0613", chain);
+
+        Assert.Null(admitted);
+        Assert.Equal(403, refusal!.Status);
+        Assert.Contains("'gpt-4-0613' is now an alias of 'gpt-4o'", refusal.Message, StringComparison.Ordinal);
+        Assert.Null(KeyAdmission.Chain(Key("gpt-4o"), "gpt-4-0613", chain).Refusal);
+    }
+
+    [Fact]
+    public void KeyAdmission_APlainAliasNotAllowed_IsRefusedWithoutCallingItAnAliasOfAnything()
+    {
+        _catalog.Alias("smart", _catalog.Model(_catalog.Provider(), "claude-opus"));
+        var chain = Resolver().ResolveChain("smart");
+
+        var refusal = KeyAdmission.Chain(Key("something-else"), "smart", chain).Refusal;
+
+        Assert.Equal("This API key may not use 'smart'.", refusal!.Message);
+    }
+
+    [Theory]
+    [InlineData(true, true, null)]
+    [InlineData(false, true, "is inactive")]
+    [InlineData(true, false, "belongs to inactive provider 'p'")]
+    public void AliasEligibility_RefusesAnInactiveTargetOrOneOnAnInactiveProvider_AsAConflictOnTheField(bool modelActive, bool providerActive, string? refusal)
+    {
+        var error = AliasEligibility.Check("smart", "m", modelActive, "p", providerActive, "model_id");
+
+        Assert.Equal(refusal is null, AliasEligibility.CanServe(modelActive, providerActive));
+        if (refusal is null)
+        {
+            Assert.Null(error);
+        }
+        else
+        {
+            Assert.Equal(CatalogErrorKind.Conflict, error!.Kind);
+            Assert.Contains(refusal, error.Errors!["model_id"][0], StringComparison.Ordinal);
+            Assert.Contains("alias 'smart'", error.Detail, StringComparison.Ordinal);
+        }
     }
 
     private static string Gunzip(byte[] data)
