@@ -114,6 +114,48 @@ public sealed class FleetTests(ITestOutputHelper output)
         await WaitUntilAsync(() => AliasOn(second) is null, "the second instance no longer knows the alias");
     }
 
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Experiment_KeepsASessionOnOneVariantOnEveryInstance_AndAWeightChangeReachesTheOther(DatabaseKind kind)
+    {
+        await using var db = await TestDatabase.CreateAsync(kind);
+        var masterKey = new Dictionary<string, string?> { ["MODELGATE_MASTER_KEY"] = MasterKey.Generate().ToBase64() };
+        await using var first = new ModelgateApp(db.Options, db.DataDirectory.Path, masterKey);
+        await using var second = new ModelgateApp(db.Options, db.DataDirectory.Path, masterKey);
+        var admin = first.CreateAdminClient();
+        using var _ = second.CreateClient();
+        await SetUpDefaultAsync(admin, "agents/split", "sk-ant-api03-split-a-000000000000000AAAA");
+        var treatment = await SetUpDefaultAsync(admin, "agents/other-split", "sk-ant-api03-split-b-000000000000000BBBB");
+        var created = await (await admin.PostJsonAsync("/api/v1/experiments", new
+        {
+            name = "fleet-split", target = "agents/split",
+            variants = new object[] { new { name = "control", weight = 50 }, new { name = "b", model_id = treatment, weight = 50 } },
+        })).ExpectAsync(HttpStatusCode.Created);
+        await WaitUntilAsync(() => second.Resolver.ExperimentOn("agents/split") is not null, "the second instance has the experiment");
+
+        string VariantOn(ModelgateApp app, string session) =>
+            app.Resolver.Route("agents/split", new Core.Experiments.ExperimentUnit(session, null, Guid.NewGuid().ToString("N")), DateTimeOffset.UtcNow).Arm!.Variant;
+        var sessions = Enumerable.Range(0, 200).Select(i => $"session-{i}").ToList();
+        Assert.All(sessions, s => Assert.Equal(VariantOn(first, s), VariantOn(second, s)));
+        Assert.Equal(2, sessions.Select(s => VariantOn(second, s)).Distinct().Count());
+
+        var revision = created.GetProperty("revision").GetInt32();
+        var delays = new List<TimeSpan>();
+        foreach (var (control, b) in new[] { (0, 100), (100, 0), (0, 100) })
+        {
+            var updated = await (await admin.PutJsonAsync($"/api/v1/experiments/{created.Str("id")}", new
+            {
+                variants = new object[] { new { name = "control", weight = control }, new { name = "b", model_id = treatment, weight = b } },
+            }, ifMatch: $"\"{revision}\"")).ExpectAsync(HttpStatusCode.OK);
+            revision = updated.GetProperty("revision").GetInt32();
+            var expected = b == 100 ? "b" : "control";
+            delays.Add(await WaitUntilAsync(() => sessions.Take(20).All(s => VariantOn(second, s) == expected), $"the second instance sends every session to {expected}"));
+        }
+
+        output.WriteLine($"{kind}: weight changes reached the other instance in {string.Join(", ", delays.Select(d => $"{d.TotalMilliseconds:F0} ms"))}");
+    }
+
     // Each instance reports itself right after applying a version; wait until both rows show the latest one.
     private static async Task<System.Text.Json.JsonElement> WaitForFleetAsync(HttpClient admin, int expected)
     {

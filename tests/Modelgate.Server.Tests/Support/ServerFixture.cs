@@ -14,10 +14,13 @@ public abstract class ServerFixture(DatabaseKind kind) : IAsyncLifetime
 
     public HttpClient Admin { get; private set; } = null!;
 
+    /// <summary>Settings of the server beyond the test defaults (none unless a fixture says so).</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(Kind);
-        App = new ModelgateApp(Database.Options, Database.DataDirectory.Path);
+        App = new ModelgateApp(Database.Options, Database.DataDirectory.Path, Settings);
         Admin = App.CreateAdminClient();
     }
 
