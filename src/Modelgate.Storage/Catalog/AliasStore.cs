@@ -118,6 +118,12 @@ public sealed class AliasStore(CatalogTransaction transactions, TimeProvider tim
                 return Missing(name);
             }
 
+            // Calls to the alias would find nothing to split: the experiment must be stopped first.
+            if (await ExperimentRows.Unfinished(db.Experiments, time.UtcNow()).Where(e => e.Target == name).Select(e => e.Name).FirstOrDefaultAsync(cancellationToken) is { } experiment)
+            {
+                return CatalogError.Conflict($"alias '{Shorten(name)}' is the target of running experiment '{experiment}'; stop it first (POST /api/v1/experiments/{{id}}/stop)");
+            }
+
             db.ModelAliases.Remove(row);
             AuditTrail.Record(db, actor, "alias.delete", Entity, name, Audit(row), null, time.UtcNow());
             return ToView(row);
@@ -131,6 +137,22 @@ public sealed class AliasStore(CatalogTransaction transactions, TimeProvider tim
             db.ModelAliases.Remove(alias);
             AuditTrail.Record(db, actor, "alias.delete", Entity, alias.Name, Audit(alias), null, now);
         }
+    }
+
+    /// <summary>Points the alias at another model inside the caller's unit of work (a promotion), audited.</summary>
+    internal static void Retarget(ModelgateDbContext db, ModelAliasEntity alias, ModelEntity model, string actor, DateTime now)
+    {
+        if (alias.ModelId == model.Id)
+        {
+            return;
+        }
+
+        var before = Audit(alias);
+        alias.ModelId = model.Id;
+        alias.Model = model;
+        alias.UpdatedAt = now;
+        alias.Revision++;
+        AuditTrail.Record(db, actor, "alias.update", Entity, alias.Name, before, Audit(alias), now);
     }
 
     private static IQueryable<ModelAliasEntity> Query(ModelgateDbContext db) => db.ModelAliases.Include(a => a.Model).ThenInclude(m => m!.Provider);

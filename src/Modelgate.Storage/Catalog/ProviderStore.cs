@@ -143,7 +143,17 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
                         "is_active");
                 }
 
+                var experiments = await ExperimentGuards.UsingAsync(db, [.. provider.Models.Select(m => m.Id)], time.UtcNow(), cancellationToken);
+                if (experiments.Count > 0 && !force)
+                {
+                    return CatalogError.Forceable(
+                        $"provider '{provider.Name}' serves {ExperimentGuards.Describe(experiments)}; stop them first (POST /api/v1/experiments/{{id}}/stop), "
+                        + "or pass ?force=true to deactivate it and stop them",
+                        "is_active");
+                }
+
                 await ModelViews.ClearDefaultsAsync(db, dependents, actor, time.UtcNow(), cancellationToken);
+                ExperimentGuards.StopAll(db, experiments.Select(e => e.Experiment), $"provider '{provider.Name}' was deactivated (forced by {actor})", actor, time.UtcNow());
             }
 
             provider.IsActive = changes.IsActive.Or(provider.IsActive);
@@ -184,18 +194,25 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
             }
 
             var dependents = await db.PurposeDefaults.Where(d => d.Model!.ProviderId == id).ToListAsync(cancellationToken);
+            var now = time.UtcNow();
+            var experiments = await ExperimentGuards.UsingAsync(db, [.. provider.Models.Select(m => m.Id)], now, cancellationToken);
             if (provider.Models.Count > 0 && !force)
             {
                 var names = string.Join(", ", provider.Models.Take(5).Select(m => $"'{m.ModelId}'")) + (provider.Models.Count > 5 ? ", ..." : "");
                 var purposes = dependents.Count > 0 ? $"; they are the default for {Purposes(dependents)}" : "";
+                var running = experiments.Count > 0 ? $"; they serve {ExperimentGuards.Describe(experiments)}" : "";
                 return CatalogError.Forceable(
-                    $"provider '{provider.Name}' has {provider.Models.Count} model(s) ({names}){purposes}. Delete them first, or pass ?force=true to delete the provider with its models, clear those defaults and remove their aliases");
+                    $"provider '{provider.Name}' has {provider.Models.Count} model(s) ({names}){purposes}{running}. Delete them first, or pass ?force=true to delete the provider "
+                    + "with its models, clear those defaults, remove their aliases and stop those experiments");
             }
 
-            var now = time.UtcNow();
             var before = ToView(provider, provider.Models.Count);
             await ModelViews.ClearDefaultsAsync(db, dependents, actor, now, cancellationToken);
-            AliasStore.Remove(db, await db.ModelAliases.Where(a => a.Model!.ProviderId == id).ToListAsync(cancellationToken), actor, now);
+            var aliases = await db.ModelAliases.Where(a => a.Model!.ProviderId == id).ToListAsync(cancellationToken);
+            ExperimentGuards.StopAll(db, experiments.Select(e => e.Experiment), $"provider '{provider.Name}' was deleted (forced by {actor})", actor, now);
+            ExperimentGuards.StopAll(db, await ExperimentGuards.OnAliasesAsync(db, [.. aliases.Select(a => a.Name)], now, cancellationToken),
+                $"its target alias was deleted with provider '{provider.Name}' (forced by {actor})", actor, now);
+            AliasStore.Remove(db, aliases, actor, now);
             foreach (var model in provider.Models)
             {
                 AuditTrail.Record(db, actor, "model.delete", "model", model.Id.ToString(), ModelViews.ToView(model, []), null, now);
