@@ -21,6 +21,8 @@ public abstract class ModelgateDbContext(DbContextOptions options) : DbContext(o
     public DbSet<VirtualKeyEntity> VirtualKeys => Set<VirtualKeyEntity>();
     public DbSet<PurposeFallbackEntity> PurposeFallbacks => Set<PurposeFallbackEntity>();
     public DbSet<ModelAliasEntity> ModelAliases => Set<ModelAliasEntity>();
+    public DbSet<ExperimentEntity> Experiments => Set<ExperimentEntity>();
+    public DbSet<FeedbackEntity> Feedback => Set<FeedbackEntity>();
     public DbSet<UsageSeriesEntity> UsageSeries => Set<UsageSeriesEntity>();
     public DbSet<UsageRecordEntity> UsageRecords => Set<UsageRecordEntity>();
     public DbSet<UsageRollupEntity> UsageRollups => Set<UsageRollupEntity>();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Modelgate.Storage.Audit;
 using Modelgate.Core.Usage;
 using Modelgate.Storage.Catalog;
+using Modelgate.Storage.Experiments;
 using Modelgate.Storage.Responses;
 using Modelgate.Storage.Usage;
 
@@ -28,6 +29,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<VirtualKeyStore>();
         services.AddSingleton<FallbackStore>();
         services.AddSingleton<AliasStore>();
+        services.AddSingleton<ExperimentStore>();
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<DataProtectionKeyStore>();
         services.AddSingleton<AdminSessionStore>();
@@ -38,12 +40,14 @@ public static class StorageServiceCollectionExtensions
 
     /// <summary>
     /// Registers usage recording on the server: the background writer (also the <see cref="IUsageRecorder"/>), budget
-    /// spend and its refresh, the query, and the rollup/prune job. The writer flushes its queue when the host stops.
+    /// spend and its refresh, the query, feedback and experiment results, and the rollup/prune job. The writer flushes its queue when the host stops.
     /// </summary>
     public static IServiceCollection AddModelgateUsage(this IServiceCollection services, UsageOptions options)
     {
         services.AddModelgateUsageWriter(_ => options);
         services.AddSingleton<UsageQuery>();
+        services.AddSingleton<FeedbackStore>();
+        services.AddSingleton<ExperimentResultsQuery>();
         services.AddSingleton<UsageMaintenance>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageMaintenance>());
         services.AddHostedService<SpendRefresher>();

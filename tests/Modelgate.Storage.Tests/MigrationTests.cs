@@ -76,6 +76,34 @@ public sealed class MigrationTests
         Assert.Equal(0L, Convert.ToInt64(await database.ScalarAsync("SELECT shadow_limits FROM virtual_keys"), System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Migrate_UsageFromBeforeExperiments_BelongsToNoExperimentAndNoSession(DatabaseKind kind)
+    {
+        await using var database = await TestDatabase.CreateAsync(kind);
+        var contexts = new ModelgateDbContextFactory(database.Options);
+        await database.ExecuteAsync("SELECT 1");
+        await using (var db = contexts.CreateDbContext())
+        {
+            await db.GetService<IMigrator>().MigrateAsync(db.Database.GetMigrations().Single(m => m.EndsWith("_Aliases", StringComparison.Ordinal)));
+        }
+
+        await database.ExecuteAsync($$"""
+            INSERT INTO usage_series (source, operation, key_id, purpose, variant, provider_id, provider_name, model_id, model_name)
+                VALUES ('gateway', 'chat', '{{Guid.Empty}}', 'chat', '', '{{Guid.Empty}}', 'p', '{{Guid.Empty}}', 'm');
+            INSERT INTO usage_records (request_id, at_ms, series_id, input_tokens, output_tokens, cached_tokens, latency_ms, status, flags, config_version)
+                VALUES ({{(kind == DatabaseKind.Sqlite ? "X'00112233445566778899AABBCCDDEEFF'" : "'\\x00112233445566778899AABBCCDDEEFF'")}}, 1, 1, 1, 1, 0, 10, 200, 0, 1);
+            """);
+
+        await new DatabaseInitializer(contexts).MigrateAsync(CancellationToken.None);
+
+        await using var after = contexts.CreateDbContext();
+        Assert.Equal(Guid.Empty, (await after.UsageSeries.SingleAsync()).ExperimentId);
+        Assert.Null((await after.UsageRecords.SingleAsync()).SessionHash);
+        Assert.Equal(0, await after.Experiments.CountAsync());
+    }
+
     [Fact]
     public async Task TwoDefaultRowsForOnePurpose_CannotBeStored()
     {

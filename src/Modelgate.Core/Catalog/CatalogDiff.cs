@@ -6,7 +6,7 @@ public sealed record CatalogChange(string Kind, string Entity, string Id, string
 /// <summary>A field's value before and after; secrets are shown as <c>(changed)</c>, never as values.</summary>
 public sealed record FieldChange(object? Before, object? After);
 
-/// <summary>Works out what changed between two snapshots (added, removed, changed providers, models, keys, defaults, fallbacks and aliases).</summary>
+/// <summary>Works out what changed between two snapshots (added, removed, changed providers, models, keys, defaults, fallbacks, aliases and experiments).</summary>
 public static class CatalogDiff
 {
     public static IReadOnlyList<CatalogChange> Between(CatalogSnapshot before, CatalogSnapshot after)
@@ -51,6 +51,7 @@ public static class CatalogDiff
             }
         }
 
+        ExperimentDiff.Add(changes, before, after);
         return changes;
     }
 
@@ -59,7 +60,7 @@ public static class CatalogDiff
         ["model"] = alias.ModelId, ["description"] = alias.Description, ["deprecated"] = alias.Deprecated,
     };
 
-    private static string Describe(CatalogSnapshot snapshot, Guid modelId) =>
+    internal static string Describe(CatalogSnapshot snapshot, Guid modelId) =>
         snapshot.Models.TryGetValue(modelId, out var model) ? $"{model.ModelId} ({modelId})" : modelId.ToString();
 
     private static void Compare<T>(List<CatalogChange> changes, string entity, IReadOnlyDictionary<Guid, T> before, IReadOnlyDictionary<Guid, T> after, Func<T, string> name, Func<T, Dictionary<string, object?>> fields)

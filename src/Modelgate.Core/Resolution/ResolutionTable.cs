@@ -44,6 +44,10 @@ public sealed class ResolutionTable
             .ToFrozenDictionary(a => a.Name, BuildAlias, StringComparer.Ordinal);
         _experiments = snapshot.Experiments.Values
             .Where(e => e.State == ExperimentState.Running && (Purpose.TryParse(e.Target, out _) || _aliases.ContainsKey(e.Target)))
+            // One experiment per target that has not ended, but ended ones stay "running" until stopped: the latest to end
+            // (and so the only one that may still be live) takes the target.
+            .GroupBy(e => e.Target, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(e => (e.EndsAt ?? DateTimeOffset.MaxValue, e.StartsAt ?? DateTimeOffset.MinValue))!)
             .ToFrozenDictionary(e => e.Target, BuildExperiment, StringComparer.Ordinal);
     }
 

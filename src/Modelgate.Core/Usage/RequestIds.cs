@@ -21,4 +21,18 @@ public static class RequestIds
         bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
         return new Guid(bytes, bigEndian: true);
     }
+
+    /// <summary>When a version 7 id was made (its first 48 bits), or null for an id of another version.</summary>
+    public static DateTimeOffset? TimeOf(Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes, bigEndian: true, out _);
+        if (bytes[6] >> 4 != 7)
+        {
+            return null;
+        }
+
+        var milliseconds = ((long)BinaryPrimitives.ReadUInt16BigEndian(bytes) << 32) | BinaryPrimitives.ReadUInt32BigEndian(bytes[2..]);
+        return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+    }
 }

@@ -14,7 +14,8 @@ internal static class JsonBody
     public const int MaxBytes = 1024 * 1024;
 
     private static readonly HashSet<string> ReadOnlyFields =
-        ["id", "created_at", "updated_at", "has_api_key", "api_key_mask", "revision", "model_count", "provider_name", "key", "key_hash", "key_prefix", "revoked_at", "status"];
+        ["id", "created_at", "updated_at", "has_api_key", "api_key_mask", "revision", "model_count", "provider_name", "key", "key_hash", "key_prefix", "revoked_at", "status",
+        "state", "phase", "stop_reason", "target_kind", "model_name", "control"];
 
     public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpContext context)
         where T : class

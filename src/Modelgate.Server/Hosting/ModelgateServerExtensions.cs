@@ -64,6 +64,9 @@ internal static class ModelgateServerExtensions
         services.AddHostedService(sp => sp.GetRequiredService<CatalogMonitor>());
         services.AddSingleton<InstanceRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<InstanceRegistry>());
+        // Guardrails: every instance watches the live experiments (a stop is idempotent).
+        services.AddSingleton(ExperimentMonitorOptions.From(builder.Configuration));
+        services.AddHostedService<ExperimentMonitor>();
         // The console before the admin API: its problem writer (HTML pages) is asked before the default (problem+json).
         services.AddModelgateUi();
         services.AddAdminApi();
@@ -80,7 +83,7 @@ internal static class ModelgateServerExtensions
         app.MapModelgateUi();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization();
-        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapFallbacksApi().MapAliasesApi().MapResolveApi().MapConfigVersionsApi().MapInstancesApi().MapKeysApi().MapAuditApi().MapSecretsApi().MapUsageApi();
+        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapFallbacksApi().MapAliasesApi().MapExperimentsApi().MapExperimentResultsApi().MapFeedbackApi().MapResolveApi().MapConfigVersionsApi().MapInstancesApi().MapKeysApi().MapAuditApi().MapSecretsApi().MapUsageApi();
 
         app.MapGateway();
         app.MapOpenApi();

@@ -123,6 +123,12 @@ public sealed class AliasStore(CatalogTransaction transactions, CurrentCatalog c
                 return Missing(name);
             }
 
+            // Calls to the alias would find nothing to split: the experiment must be stopped first.
+            if (await ExperimentRows.Unfinished(db.Experiments, time.UtcNow()).Where(e => e.Target == name).Select(e => e.Name).FirstOrDefaultAsync(cancellationToken) is { } experiment)
+            {
+                return CatalogError.Conflict($"alias '{Shorten(name)}' is the target of running experiment '{experiment}'; stop it first (POST /api/v1/experiments/{{id}}/stop)");
+            }
+
             db.ModelAliases.Remove(row);
             AuditTrail.Record(db, actor, "alias.delete", Entity, name, Audit(row), null, time.UtcNow());
             return ToView(row);
@@ -192,6 +198,22 @@ public sealed class AliasStore(CatalogTransaction transactions, CurrentCatalog c
                 ? $"alias '{view.Name}' gives way to the configured model of the same model_id (catalog v{state.Snapshot.Version}); calls naming it reach that model"
                 : $"alias '{view.Name}' is not in catalog v{state.Snapshot.Version}, which this instance runs; it resolves once the instance applies the version that added it",
         };
+    }
+
+    /// <summary>Points the alias at another model inside the caller's unit of work (a promotion), audited.</summary>
+    internal static async Task RetargetAsync(ModelgateDbContext db, ModelAliasEntity alias, ModelEntity model, string actor, DateTime now, CancellationToken cancellationToken)
+    {
+        if (alias.ModelId == model.Id)
+        {
+            return;
+        }
+
+        var before = Audit(alias);
+        alias.ModelId = model.Id;
+        alias.Model = model;
+        alias.UpdatedAt = now;
+        alias.Revision = await RevisionAsync(db, cancellationToken);
+        AuditTrail.Record(db, actor, "alias.update", Entity, alias.Name, before, Audit(alias), now);
     }
 
     private static IQueryable<ModelAliasEntity> Query(ModelgateDbContext db) => db.ModelAliases.Include(a => a.Model).ThenInclude(m => m!.Provider);

@@ -18,6 +18,8 @@ internal static class CatalogRestore
         db.PurposeFallbacks.RemoveRange(await db.PurposeFallbacks.ToListAsync(cancellationToken));
         var aliases = await db.ModelAliases.ToListAsync(cancellationToken);
         db.ModelAliases.RemoveRange(aliases);
+        var experiments = await db.Experiments.ToListAsync(cancellationToken);
+        db.Experiments.RemoveRange(experiments.Where(e => !target.Experiments.ContainsKey(e.Id)));
         db.Models.RemoveRange(models.Where(m => !target.Models.ContainsKey(m.Id)));
         db.Providers.RemoveRange(providers.Where(p => !target.Providers.ContainsKey(p.Id)));
 
@@ -31,6 +33,13 @@ internal static class CatalogRestore
         foreach (var model in models.Where(m => target.Models.ContainsKey(m.Id)))
         {
             model.ModelId = $"~restore~{model.Id:N}";
+        }
+
+        // Kept experiments' definitions, to tell below which ones the rollback changes.
+        var definitions = experiments.Where(e => target.Experiments.ContainsKey(e.Id)).ToDictionary(e => e.Id, ExperimentRows.Definition);
+        foreach (var experiment in experiments.Where(e => target.Experiments.ContainsKey(e.Id)))
+        {
+            experiment.Name = $"~restore~{experiment.Id:N}";
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -97,6 +106,27 @@ internal static class CatalogRestore
         foreach (var (purpose, chain) in target.Fallbacks)
         {
             db.PurposeFallbacks.AddRange(chain.Select((id, i) => new PurposeFallbackEntity { Purpose = purpose, Position = i + 1, ModelId = id }));
+        }
+
+        // Experiments keep their ids (usage and feedback refer to them); a rollback can set a stopped one running again.
+        var experimentsById = experiments.ToDictionary(e => e.Id);
+        foreach (var e in target.Experiments.Values)
+        {
+            if (!experimentsById.TryGetValue(e.Id, out var entity))
+            {
+                entity = new ExperimentEntity
+                {
+                    Id = e.Id, Name = e.Name, Target = e.Target, Stickiness = "", State = "", Variants = "[]", Guardrails = "[]", CreatedAt = now, UpdatedAt = now, Revision = 0,
+                };
+                db.Experiments.Add(entity);
+            }
+
+            ExperimentRows.Apply(entity, e);
+            if (definitions.GetValueOrDefault(e.Id) != ExperimentRows.Definition(entity))
+            {
+                entity.Revision++;
+                entity.UpdatedAt = now;
+            }
         }
 
         // Removed before step 1's save (so a model they pointed at can go) and added again: an unchanged alias keeps its

@@ -15,6 +15,7 @@ internal static class CatalogSnapshotReader
         var keys = await db.VirtualKeys.AsNoTracking().ToListAsync(cancellationToken);
         var fallbacks = await db.PurposeFallbacks.AsNoTracking().ToListAsync(cancellationToken);
         var aliases = await db.ModelAliases.AsNoTracking().ToListAsync(cancellationToken);
+        var experiments = await db.Experiments.AsNoTracking().ToListAsync(cancellationToken);
         return new CatalogSnapshot(
             version,
             publishedAt,
@@ -32,6 +33,7 @@ internal static class CatalogSnapshotReader
             defaults.ToDictionary(d => d.Purpose, d => d.ModelId, StringComparer.Ordinal),
             keys.Select(VirtualKeyStore.ToRecord),
             fallbacks.GroupBy(f => f.Purpose).ToDictionary(g => g.Key, g => g.OrderBy(f => f.Position).Select(f => f.ModelId).ToArray(), StringComparer.Ordinal),
-            aliases.Select(a => new ModelAlias(a.Name, a.ModelId, a.Description, a.Deprecated)));
+            aliases.Select(a => new ModelAlias(a.Name, a.ModelId, a.Description, a.Deprecated)),
+            experiments.Select(ExperimentRows.ToRecord));
     }
 }

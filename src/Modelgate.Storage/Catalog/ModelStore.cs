@@ -176,6 +176,26 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
                     field);
             }
 
+            // Running experiments with a variant on the model: the same, except that forced, they are stopped (a variant that
+            // cannot serve would quietly hand its share to the others and skew what the experiment measures).
+            var deactivated = lost;
+            var gone = model.IsActive ? $"once it is on inactive provider '{model.Provider.Name}'" : "once it is inactive";
+            if (deactivated || wasType != model.Type)
+            {
+                var experiments = await ExperimentGuards.UsingAsync(db, [model.Id], time.UtcNow(), cancellationToken);
+                if (experiments.Count > 0 && !force)
+                {
+                    return CatalogError.Forceable(
+                        $"model '{model.ModelId}' serves {ExperimentGuards.Describe(experiments)}, which could no longer use it "
+                        + $"{(deactivated ? gone : $"as a {wasType} model")}; stop them first (POST /api/v1/experiments/{{id}}/stop), "
+                        + "or pass ?force=true to change it anyway and stop them",
+                        deactivated ? (model.IsActive ? "provider_id" : "is_active") : "type");
+                }
+
+                ExperimentGuards.StopAll(db, experiments.Select(e => e.Experiment),
+                    $"model '{model.ModelId}' {(deactivated ? (model.IsActive ? "was moved to an inactive provider" : "was deactivated") : $"was changed to type '{model.Type}'")} (forced by {actor})", actor, time.UtcNow());
+            }
+
             if ((model.InputPricePerMillion, model.OutputPricePerMillion, model.CachedInputPricePerMillion) != (before.InputPricePerMillion, before.OutputPricePerMillion, before.CachedInputPricePerMillion))
             {
                 // A new price period from now on; calls already recorded keep the cost they had.
@@ -224,8 +244,19 @@ public sealed class ModelStore(CatalogTransaction transactions, DefaultsStore de
             }
 
             var now = time.UtcNow();
+            var experiments = await ExperimentGuards.UsingAsync(db, [model.Id], now, cancellationToken);
+            if (experiments.Count > 0 && !force)
+            {
+                return CatalogError.Forceable(
+                    $"model '{model.ModelId}' serves {ExperimentGuards.Describe(experiments)}; stop them first (POST /api/v1/experiments/{{id}}/stop), "
+                    + "or pass ?force=true to delete it and stop them");
+            }
+
             var before = ModelViews.ToView(model, [.. dependents.Select(d => d.Purpose)]);
             await ModelViews.ClearDefaultsAsync(db, dependents, actor, now, cancellationToken);
+            ExperimentGuards.StopAll(db, experiments.Select(e => e.Experiment), $"model '{model.ModelId}' was deleted (forced by {actor})", actor, now);
+            ExperimentGuards.StopAll(db, await ExperimentGuards.OnAliasesAsync(db, [.. aliases.Select(a => a.Name)], now, cancellationToken),
+                $"its target alias was deleted with model '{model.ModelId}' (forced by {actor})", actor, now);
             AliasStore.Remove(db, aliases, actor, now);
             db.Models.Remove(model);
             AuditTrail.Record(db, actor, "model.delete", Entity, model.Id.ToString(), before, null, now);

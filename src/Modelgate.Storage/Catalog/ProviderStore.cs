@@ -159,7 +159,17 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
                         "is_active");
                 }
 
+                var experiments = await ExperimentGuards.UsingAsync(db, [.. provider.Models.Select(m => m.Id)], time.UtcNow(), cancellationToken);
+                if (experiments.Count > 0 && !force)
+                {
+                    return CatalogError.Forceable(
+                        $"provider '{provider.Name}' serves {ExperimentGuards.Describe(experiments)}; stop them first (POST /api/v1/experiments/{{id}}/stop), "
+                        + "or pass ?force=true to deactivate it and stop them",
+                        "is_active");
+                }
+
                 await ModelViews.ClearDefaultsAsync(db, dependents, actor, time.UtcNow(), cancellationToken);
+                ExperimentGuards.StopAll(db, experiments.Select(e => e.Experiment), $"provider '{provider.Name}' was deactivated (forced by {actor})", actor, time.UtcNow());
             }
 
             provider.IsActive = changes.IsActive.Or(provider.IsActive);
@@ -201,25 +211,26 @@ public sealed class ProviderStore(CatalogTransaction transactions, SecretProtect
 
             var dependents = await db.PurposeDefaults.Where(d => d.Model!.ProviderId == id).ToListAsync(cancellationToken);
             var aliases = await db.ModelAliases.Where(a => a.Model!.ProviderId == id).OrderBy(a => a.Name).ToListAsync(cancellationToken);
+            var now = time.UtcNow();
+            var experiments = await ExperimentGuards.UsingAsync(db, [.. provider.Models.Select(m => m.Id)], now, cancellationToken);
             if (provider.Models.Count > 0 && !force)
             {
                 var names = string.Join(", ", provider.Models.Take(5).Select(m => $"'{m.ModelId}'")) + (provider.Models.Count > 5 ? ", ..." : "");
                 var purposes = dependents.Count > 0 ? $"; they are the default for {Purposes(dependents)}" : "";
                 var targets = aliases.Count > 0 ? $"; they are the target of alias {AliasStore.Names(aliases.Select(a => a.Name))}" : "";
-                var cost = (dependents.Count, aliases.Count) switch
-                {
-                    (0, 0) => "",
-                    (_, 0) => " and clear those defaults",
-                    (0, _) => " and remove those aliases",
-                    _ => ", clear those defaults and remove those aliases",
-                };
+                var running = experiments.Count > 0 ? $"; they serve {ExperimentGuards.Describe(experiments)}" : "";
+                var cost = new[] { dependents.Count > 0 ? "clear those defaults" : null, aliases.Count > 0 ? "remove those aliases" : null, experiments.Count > 0 ? "stop those experiments" : null }
+                    .OfType<string>().ToList();
                 return CatalogError.Forceable(
-                    $"provider '{provider.Name}' has {provider.Models.Count} model(s) ({names}){purposes}{targets}. Delete them first, or pass ?force=true to delete the provider with its models{cost}");
+                    $"provider '{provider.Name}' has {provider.Models.Count} model(s) ({names}){purposes}{targets}{running}. Delete them first, or pass ?force=true to delete the provider with its models"
+                    + (cost.Count switch { 0 => "", 1 => " and " + cost[0], _ => ", " + string.Join(", ", cost.SkipLast(1)) + " and " + cost[^1] }));
             }
 
-            var now = time.UtcNow();
             var before = ToView(provider, provider.Models.Count);
             await ModelViews.ClearDefaultsAsync(db, dependents, actor, now, cancellationToken);
+            ExperimentGuards.StopAll(db, experiments.Select(e => e.Experiment), $"provider '{provider.Name}' was deleted (forced by {actor})", actor, now);
+            ExperimentGuards.StopAll(db, await ExperimentGuards.OnAliasesAsync(db, [.. aliases.Select(a => a.Name)], now, cancellationToken),
+                $"its target alias was deleted with provider '{provider.Name}' (forced by {actor})", actor, now);
             AliasStore.Remove(db, aliases, actor, now);
             foreach (var model in provider.Models)
             {

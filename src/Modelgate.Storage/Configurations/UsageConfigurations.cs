@@ -17,7 +17,7 @@ internal sealed class UsageSeriesConfiguration : IEntityTypeConfiguration<UsageS
         builder.Property(s => s.Variant).HasMaxLength(200);
         builder.Property(s => s.ProviderName).HasMaxLength(100);
         builder.Property(s => s.ModelName).HasMaxLength(200);
-        builder.HasIndex(s => new { s.KeyId, s.Purpose, s.Variant, s.ProviderId, s.ModelId, s.ProviderName, s.ModelName, s.Operation, s.Source }).IsUnique();
+        builder.HasIndex(s => new { s.KeyId, s.Purpose, s.ExperimentId, s.Variant, s.ProviderId, s.ModelId, s.ProviderName, s.ModelName, s.Operation, s.Source }).IsUnique();
     }
 }
 
@@ -32,6 +32,8 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         builder.Property(r => r.ErrorClass).HasMaxLength(32);
         builder.HasIndex(r => r.RequestId).IsUnique();
         builder.HasIndex(r => r.AtMs);
+        // Feedback naming a session goes to the session's latest call.
+        builder.HasIndex(r => r.SessionHash);
     }
 }
 

@@ -1,8 +1,8 @@
 namespace Modelgate.Storage.Entities;
 
 /// <summary>
-/// A row of <c>usage_series</c>: one combination of who, what for and what served it (key, purpose, variant,
-/// provider, model, operation, source). Usage rows point here by a small number instead of repeating names and ids,
+/// A row of <c>usage_series</c>: one combination of who, what for and what served it (key, purpose, experiment and
+/// variant, provider, model, operation, source). Usage rows point here by a small number instead of repeating names and ids,
 /// which keeps each usage row small. Absent parts are empty (never null) so the combination is unique.
 /// </summary>
 public sealed class UsageSeriesEntity
@@ -12,6 +12,9 @@ public sealed class UsageSeriesEntity
     public required string Operation { get; set; }
     public Guid KeyId { get; set; }
     public string Purpose { get; set; } = "";
+
+    /// <summary>The experiment that assigned the calls their <see cref="Variant"/>; <see cref="Guid.Empty"/> when none.</summary>
+    public Guid ExperimentId { get; set; }
     public string Variant { get; set; } = "";
     public Guid ProviderId { get; set; }
     public string ProviderName { get; set; } = "";
@@ -45,6 +48,9 @@ public sealed class UsageRecordEntity
     /// <summary><see cref="UsageFlags"/>.</summary>
     public int Flags { get; set; }
     public long ConfigVersion { get; set; }
+
+    /// <summary>The caller's session id as stored of it (<see cref="Core.Experiments.SessionHash"/>), when it sent one.</summary>
+    public long? SessionHash { get; set; }
 }
 
 /// <summary>Bits of <see cref="UsageRecordEntity.Flags"/>.</summary>

@@ -17,7 +17,7 @@ namespace Modelgate.Storage.Usage;
 /// </summary>
 internal static class UsageRows
 {
-    private const string Columns = "request_id, at_ms, series_id, input_tokens, output_tokens, cached_tokens, cost_picos, latency_ms, ttft_ms, status, error_class, flags, config_version";
+    private const string Columns = "request_id, at_ms, series_id, input_tokens, output_tokens, cached_tokens, cost_picos, latency_ms, ttft_ms, status, error_class, flags, config_version, session_hash";
 
     /// <summary>Inserts the rows; returns, for each, whether it was new.</summary>
     public static bool[] Insert(DbConnection connection, DbTransaction transaction, IReadOnlyList<UsageRecordEntity> rows, int timeoutSeconds) =>
@@ -45,8 +45,8 @@ internal static class UsageRows
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandTimeout = timeoutSeconds;
-        command.CommandText = $"INSERT INTO usage_records ({Columns}) VALUES ($r, $a, $s, $i, $o, $c, $p, $l, $t, $st, $e, $f, $v) ON CONFLICT (request_id) DO NOTHING";
-        var p = new[] { "$r", "$a", "$s", "$i", "$o", "$c", "$p", "$l", "$t", "$st", "$e", "$f", "$v" }.Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+        command.CommandText = $"INSERT INTO usage_records ({Columns}) VALUES ($r, $a, $s, $i, $o, $c, $p, $l, $t, $st, $e, $f, $v, $h) ON CONFLICT (request_id) DO NOTHING";
+        var p = new[] { "$r", "$a", "$s", "$i", "$o", "$c", "$p", "$l", "$t", "$st", "$e", "$f", "$v", "$h" }.Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
         command.Prepare();
         var inserted = new bool[rows.Count];
         for (var i = 0; i < rows.Count; i++)
@@ -65,6 +65,7 @@ internal static class UsageRows
             p[10].Value = (object?)row.ErrorClass ?? DBNull.Value;
             p[11].Value = row.Flags;
             p[12].Value = row.ConfigVersion;
+            p[13].Value = (object?)row.SessionHash ?? DBNull.Value;
             inserted[i] = command.ExecuteNonQuery() == 1;
         }
 
@@ -74,7 +75,7 @@ internal static class UsageRows
     private static bool[] InsertPostgres(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<UsageRecordEntity> rows, int timeoutSeconds)
     {
         using var command = new NpgsqlCommand(
-            $"INSERT INTO usage_records ({Columns}) SELECT * FROM unnest(@r, @a, @s, @i, @o, @c, @p, @l, @t, @st, @e, @f, @v) ON CONFLICT (request_id) DO NOTHING RETURNING request_id",
+            $"INSERT INTO usage_records ({Columns}) SELECT * FROM unnest(@r, @a, @s, @i, @o, @c, @p, @l, @t, @st, @e, @f, @v, @h) ON CONFLICT (request_id) DO NOTHING RETURNING request_id",
             connection, transaction) { CommandTimeout = timeoutSeconds };
         command.Parameters.Add(new NpgsqlParameter<byte[][]>("r", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. rows.Select(r => r.RequestId)] });
         command.Parameters.Add(new NpgsqlParameter<long[]>("a", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. rows.Select(r => r.AtMs)] });
@@ -89,6 +90,7 @@ internal static class UsageRows
         command.Parameters.Add(new NpgsqlParameter<string?[]>("e", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { TypedValue = [.. rows.Select(r => r.ErrorClass)] });
         command.Parameters.Add(new NpgsqlParameter<int[]>("f", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = [.. rows.Select(r => r.Flags)] });
         command.Parameters.Add(new NpgsqlParameter<long[]>("v", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. rows.Select(r => r.ConfigVersion)] });
+        command.Parameters.Add(new NpgsqlParameter<long?[]>("h", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. rows.Select(r => r.SessionHash)] });
         var added = new HashSet<string>(StringComparer.Ordinal);
         using (var reader = command.ExecuteReader())
         {

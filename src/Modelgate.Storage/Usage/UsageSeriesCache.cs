@@ -15,7 +15,7 @@ internal sealed class UsageSeriesCache
     private readonly ConcurrentDictionary<SeriesKey, int> _ids = new();
 
     public static SeriesKey KeyOf(UsageRecord r) => new(
-        r.Source == UsageSource.Client ? "client" : "gateway", Cut(r.Operation, 16), r.KeyId ?? Guid.Empty, Cut(r.Purpose, 200), Cut(r.Variant, 200),
+        r.Source == UsageSource.Client ? "client" : "gateway", Cut(r.Operation, 16), r.KeyId ?? Guid.Empty, Cut(r.Purpose, 200), r.ExperimentId ?? Guid.Empty, Cut(r.Variant, 200),
         r.ProviderId ?? Guid.Empty, Cut(r.ProviderName, 100), r.ModelId ?? Guid.Empty, Cut(r.ModelName, 200));
 
     public int Id(ModelgateDbContext db, SeriesKey key)
@@ -34,7 +34,7 @@ internal sealed class UsageSeriesCache
     {
         var row = new UsageSeriesEntity
         {
-            Source = key.Source, Operation = key.Operation, KeyId = key.KeyId, Purpose = key.Purpose, Variant = key.Variant,
+            Source = key.Source, Operation = key.Operation, KeyId = key.KeyId, Purpose = key.Purpose, ExperimentId = key.ExperimentId, Variant = key.Variant,
             ProviderId = key.ProviderId, ProviderName = key.ProviderName, ModelId = key.ModelId, ModelName = key.ModelName,
         };
         db.UsageSeries.Add(row);
@@ -53,7 +53,7 @@ internal sealed class UsageSeriesCache
 
     private static int? Find(ModelgateDbContext db, SeriesKey k) =>
         db.UsageSeries.AsNoTracking()
-            .Where(s => s.KeyId == k.KeyId && s.Purpose == k.Purpose && s.Variant == k.Variant && s.ProviderId == k.ProviderId && s.ModelId == k.ModelId
+            .Where(s => s.KeyId == k.KeyId && s.Purpose == k.Purpose && s.ExperimentId == k.ExperimentId && s.Variant == k.Variant && s.ProviderId == k.ProviderId && s.ModelId == k.ModelId
                 && s.ProviderName == k.ProviderName && s.ModelName == k.ModelName && s.Operation == k.Operation && s.Source == k.Source)
             .Select(s => (int?)s.Id).FirstOrDefault();
 
@@ -61,4 +61,4 @@ internal sealed class UsageSeriesCache
 }
 
 internal readonly record struct SeriesKey(
-    string Source, string Operation, Guid KeyId, string Purpose, string Variant, Guid ProviderId, string ProviderName, Guid ModelId, string ModelName);
+    string Source, string Operation, Guid KeyId, string Purpose, Guid ExperimentId, string Variant, Guid ProviderId, string ProviderName, Guid ModelId, string ModelName);

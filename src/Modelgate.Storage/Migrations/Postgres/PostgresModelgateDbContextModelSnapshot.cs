@@ -164,6 +164,143 @@ namespace Modelgate.Storage.Migrations.Postgres
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.ExperimentEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<double>("Alpha")
+                        .HasColumnType("double precision")
+                        .HasColumnName("alpha");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("description");
+
+                    b.Property<DateTime?>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Guardrails")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("guardrails");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<DateTime?>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Stickiness")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("stickiness");
+
+                    b.Property<string>("StopReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("stop_reason");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("target");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Variants")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("variants");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.HasIndex("Target");
+
+                    b.ToTable("experiments", (string)null);
+                });
+
+            modelBuilder.Entity("Modelgate.Storage.Entities.FeedbackEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("ExperimentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<Guid?>("KeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("key_id");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("metric");
+
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<long?>("SessionHash")
+                        .HasColumnType("bigint")
+                        .HasColumnName("session_hash");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.Property<string>("Variant")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("variant");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestId", "Metric")
+                        .IsUnique();
+
+                    b.HasIndex("ExperimentId", "Variant", "Metric");
+
+                    b.ToTable("feedback", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.InstanceEntity", b =>
                 {
                     b.Property<string>("Id")
@@ -657,6 +794,10 @@ namespace Modelgate.Storage.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("series_id");
 
+                    b.Property<long?>("SessionHash")
+                        .HasColumnType("bigint")
+                        .HasColumnName("session_hash");
+
                     b.Property<int>("Status")
                         .HasColumnType("integer")
                         .HasColumnName("status");
@@ -671,6 +812,8 @@ namespace Modelgate.Storage.Migrations.Postgres
 
                     b.HasIndex("RequestId")
                         .IsUnique();
+
+                    b.HasIndex("SessionHash");
 
                     b.ToTable("usage_records", (string)null);
                 });
@@ -749,6 +892,10 @@ namespace Modelgate.Storage.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<Guid>("ExperimentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("experiment_id");
+
                     b.Property<Guid>("KeyId")
                         .HasColumnType("uuid")
                         .HasColumnName("key_id");
@@ -799,7 +946,7 @@ namespace Modelgate.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("KeyId", "Purpose", "Variant", "ProviderId", "ModelId", "ProviderName", "ModelName", "Operation", "Source")
+                    b.HasIndex("KeyId", "Purpose", "ExperimentId", "Variant", "ProviderId", "ModelId", "ProviderName", "ModelName", "Operation", "Source")
                         .IsUnique();
 
                     b.ToTable("usage_series", (string)null);

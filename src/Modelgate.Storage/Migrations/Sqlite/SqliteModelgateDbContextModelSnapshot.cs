@@ -155,6 +155,143 @@ namespace Modelgate.Storage.Migrations.Sqlite
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.ExperimentEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<double>("Alpha")
+                        .HasColumnType("REAL")
+                        .HasColumnName("alpha");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<DateTime?>("EndsAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Guardrails")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("guardrails");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revision");
+
+                    b.Property<DateTime?>("StartsAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Stickiness")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stickiness");
+
+                    b.Property<string>("StopReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stop_reason");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Variants")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("variants");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.HasIndex("Target");
+
+                    b.ToTable("experiments", (string)null);
+                });
+
+            modelBuilder.Entity("Modelgate.Storage.Entities.FeedbackEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("ExperimentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<Guid?>("KeyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("metric");
+
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<long?>("SessionHash")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("session_hash");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL")
+                        .HasColumnName("value");
+
+                    b.Property<string>("Variant")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("variant");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestId", "Metric")
+                        .IsUnique();
+
+                    b.HasIndex("ExperimentId", "Variant", "Metric");
+
+                    b.ToTable("feedback", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.InstanceEntity", b =>
                 {
                     b.Property<string>("Id")
@@ -644,6 +781,10 @@ namespace Modelgate.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("series_id");
 
+                    b.Property<long?>("SessionHash")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("session_hash");
+
                     b.Property<int>("Status")
                         .HasColumnType("INTEGER")
                         .HasColumnName("status");
@@ -658,6 +799,8 @@ namespace Modelgate.Storage.Migrations.Sqlite
 
                     b.HasIndex("RequestId")
                         .IsUnique();
+
+                    b.HasIndex("SessionHash");
 
                     b.ToTable("usage_records", (string)null);
                 });
@@ -734,6 +877,10 @@ namespace Modelgate.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<Guid>("ExperimentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("experiment_id");
+
                     b.Property<Guid>("KeyId")
                         .HasColumnType("TEXT")
                         .HasColumnName("key_id");
@@ -784,7 +931,7 @@ namespace Modelgate.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("KeyId", "Purpose", "Variant", "ProviderId", "ModelId", "ProviderName", "ModelName", "Operation", "Source")
+                    b.HasIndex("KeyId", "Purpose", "ExperimentId", "Variant", "ProviderId", "ModelId", "ProviderName", "ModelName", "Operation", "Source")
                         .IsUnique();
 
                     b.ToTable("usage_series", (string)null);
