@@ -93,7 +93,7 @@ public abstract class ExperimentsGatewayTests<TServer>(TServer server) : UsageTe
 
         Assert.Equal(2, seen.Count);
         var usage = await UsageAsync(keyId, 90, "variant");
-        var byVariant = usage.GetProperty("data").EnumerateArray().ToDictionary(r => r.Str("variant"), r => r.GetProperty("requests").GetInt64());
+        var byVariant = usage.GetProperty("groups").EnumerateArray().ToDictionary(r => r.Str("variant"), r => r.GetProperty("requests").GetInt64());
         Assert.Equal(seen[$"{name}/control"], byVariant["control"]);
         Assert.Equal(seen[$"{name}/b"], byVariant["b"]);
     }
