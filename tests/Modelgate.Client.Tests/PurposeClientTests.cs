@@ -109,6 +109,65 @@ public abstract class PurposeClientTests(DatabaseKind kind) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Experiment_AssignsDirectModeCallsBySession_RecordsTheVariant_AndKeepsTheSessionFromTheProvider()
+    {
+        var openai = await _admin.AddProviderAsync("openai", _upstream.Url + "/v1", "sk-proj-client-X-00000000000000000000XXXX");
+        await _admin.SetDefaultAsync("chat", await _admin.AddModelAsync(openai, "control-model"));
+        var treatment = await _admin.AddModelAsync(openai, "treatment-model");
+        await _admin.StartExperimentAsync("direct-split", "chat", new ExperimentVariantChanges("control", Weight: 50), new ExperimentVariantChanges("b", treatment.Id.ToString(), 50));
+        await StartAppAsync();
+        var chat = _app.Services.GetRequiredKeyedService<IChatClient>("chat");
+
+        var models = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var session = 0; session < 40; session++)
+        {
+            for (var call = 0; call < 2; call++)
+            {
+                var options = new ChatOptions { AdditionalProperties = new() { ["modelgate_session"] = $"user-{session}" } };
+                await chat.GetResponseAsync("hi", options);
+                var model = _upstream.Last.Model!;
+                Assert.Equal(models.GetValueOrDefault($"user-{session}", model), model);
+                models[$"user-{session}"] = model;
+                Assert.DoesNotContain("modelgate_session", _upstream.Last.Body.GetRawText(), StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Equal(["control-model", "treatment-model"], models.Values.Distinct().Order(StringComparer.Ordinal));
+        await _app.StopAsync();
+        var treated = models.Values.Count(m => m == "treatment-model") * 2;
+        Assert.Equal((long)treated, Convert.ToInt64(await _database.ScalarAsync(
+            "SELECT COUNT(*) FROM usage_records r JOIN usage_series s ON s.id = r.series_id WHERE s.variant = 'b' AND s.model_name = 'treatment-model' AND r.session_hash IS NOT NULL"),
+            System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task ShadowVariant_InDirectMode_GetsACopyRecordedUnderIt_WhileTheApplicationGetsTheControlsAnswer()
+    {
+        var openai = await _admin.AddProviderAsync("openai", _upstream.Url + "/v1", "sk-proj-client-S-00000000000000000000SSSS");
+        await _admin.SetDefaultAsync("chat", await _admin.AddModelAsync(openai, "served-model"));
+        var shadow = await _admin.AddModelAsync(openai, "shadow-model");
+        await _admin.StartExperimentAsync("direct-shadow", "chat", new ExperimentVariantChanges("control", Weight: 1), new ExperimentVariantChanges("copy", shadow.Id.ToString(), 100, Shadow: true));
+        await StartAppAsync();
+        var chat = _app.Services.GetRequiredKeyedService<IChatClient>("chat");
+
+        var answer = await chat.GetResponseAsync("hi");
+
+        Assert.Equal(FakeUpstream.ReplyText("served-model"), answer.Text);
+        var clock = Stopwatch.StartNew();
+        var shadows = _app.Services.GetRequiredService<Core.Experiments.ShadowCalls>();
+        while (!_upstream.Requests.Any(r => r.Model == "shadow-model") || shadows.InFlight > 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "the shadow variant never received its copy");
+            await Task.Delay(10);
+        }
+
+        await _app.StopAsync();
+        Assert.Equal(1L, Convert.ToInt64(await _database.ScalarAsync(
+            "SELECT COUNT(*) FROM usage_records r JOIN usage_series s ON s.id = r.series_id WHERE s.variant = 'copy' AND s.model_name = 'shadow-model'"),
+            System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task AgentTypeClient_FallsBackToAgents_UntilItGetsItsOwnDefault()
     {
         var openai = await _admin.AddProviderAsync("openai", _upstream.Url + "/v1", "sk-proj-client-C-00000000000000000000CCCC");

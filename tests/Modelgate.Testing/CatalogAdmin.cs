@@ -26,6 +26,8 @@ public sealed class CatalogAdmin : IAsyncDisposable
 
     public AliasStore Aliases => _services.GetRequiredService<AliasStore>();
 
+    public ExperimentStore Experiments => _services.GetRequiredService<ExperimentStore>();
+
     public CurrentCatalog Catalog => _services.GetRequiredService<CurrentCatalog>();
 
     public static async Task<CatalogAdmin> StartAsync(TestDatabase database, string? masterKey = null)
@@ -74,6 +76,14 @@ public sealed class CatalogAdmin : IAsyncDisposable
     public async Task<long> SetAliasAsync(string name, ModelView model, bool deprecated = false)
     {
         var result = await Aliases.SetAsync(name, new AliasChanges(model.Id.ToString(), null, deprecated), null, "test", CancellationToken.None);
+        _ = result.Value ?? throw new InvalidOperationException(result.Error!.Detail);
+        return Catalog.State.Snapshot.Version;
+    }
+
+    /// <summary>Creates a running experiment on <paramref name="target"/> and returns the catalog version that change published.</summary>
+    public async Task<long> StartExperimentAsync(string name, string target, params ExperimentVariantChanges[] variants)
+    {
+        var result = await Experiments.CreateAsync(new ExperimentChanges { Name = name, Target = target, Variants = variants }, "test", CancellationToken.None);
         _ = result.Value ?? throw new InvalidOperationException(result.Error!.Detail);
         return Catalog.State.Snapshot.Version;
     }
