@@ -315,6 +315,22 @@ public abstract class ExperimentsTests<TServer>(TServer server) : UsageTestBase<
     }
 
     [Fact]
+    public async Task OpenApiDocument_DescribesTheExperimentAndFeedbackRoutesAndBodies()
+    {
+        using var client = Server.App.CreateClient();
+
+        var document = await (await client.GetAsync("/openapi/v1.json")).ExpectAsync(HttpStatusCode.OK);
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/v1/experiments/{experiment}", paths);
+        Assert.Contains("/api/v1/experiments/{experiment}/promote", paths);
+        Assert.Contains("/api/v1/feedback", paths);
+        var changes = document.GetProperty("components").GetProperty("schemas").GetProperty("ExperimentChanges").GetProperty("properties");
+        Assert.All(new[] { "name", "target", "variants", "stickiness", "guardrails", "starts_at", "ends_at", "description", "alpha" },
+            f => Assert.True(changes.TryGetProperty(f, out _), $"ExperimentChanges lacks {f}"));
+    }
+
+    [Fact]
     public async Task DeletingTheTargetAliasOfARunningExperiment_Is409()
     {
         var (_, aId) = await ModelAsync("openai");

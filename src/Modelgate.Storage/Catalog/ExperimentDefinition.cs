@@ -75,7 +75,8 @@ internal static class ExperimentDefinition
         }
 
         var state = current?.State ?? ExperimentState.Running;
-        if (state == ExperimentState.Running && (endsAt is null || endsAt > nowOffset) && (creating || target != current!.Target)
+        // Checked whenever the result may route calls: a new target, but also a new end that revives an ended experiment.
+        if (state == ExperimentState.Running && (endsAt is null || endsAt > nowOffset)
             && await ExperimentRows.Unfinished(db.Experiments, now).Where(e => e.Target == target && e.Id != row.Id).Select(e => e.Name).FirstOrDefaultAsync(cancellationToken) is { } other)
         {
             return CatalogError.Conflict(
