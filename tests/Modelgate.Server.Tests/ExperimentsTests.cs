@@ -239,7 +239,8 @@ public abstract class ExperimentsTests<TServer>(TServer server) : UsageTestBase<
 
         Assert.Equal("promoted variant 'b'", promoted.Str("stop_reason"));
         var retargeted = await (await Admin.GetAsync($"/api/v1/aliases/{alias}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal((bId, 2), (retargeted.Str("model_id"), retargeted.GetProperty("revision").GetInt32()));
+        // An alias's revision is the catalog version that last changed it: the promotion's.
+        Assert.Equal((bId, good + 1), (retargeted.Str("model_id"), retargeted.GetProperty("revision").GetInt64()));
         Assert.Equal(b, Server.App.Resolver.ResolveRequested(alias).Model.ModelId);
 
         await (await Admin.PostAsync($"/api/v1/config/versions/{good}/rollback", null)).ExpectAsync(HttpStatusCode.OK);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Modelgate.Core.Experiments;
 using Modelgate.Core.Usage;
 using Modelgate.Server.Tests.Support;
 
@@ -26,7 +27,7 @@ public abstract class FeedbackTests<TServer>(TServer server) : UsageTestBase<TSe
     {
         var record = new UsageRecord
         {
-            RequestId = RequestIds.Next(at), At = at, KeyId = Guid.Parse(keyId), Purpose = "chat", ExperimentId = experiment, Variant = variant, Session = session,
+            RequestId = RequestIds.Next(at), At = at, KeyId = Guid.Parse(keyId), Purpose = "chat", ExperimentId = experiment, Variant = variant, SessionHash = session is null ? null : SessionHash.Of(session),
             ProviderName = "p", ModelName = "m", Tokens = new TokenCounts(10, 1), Cost = 0.001m, LatencyMs = 100,
         };
         Server.App.Services.GetRequiredService<IUsageRecorder>().Record(record);

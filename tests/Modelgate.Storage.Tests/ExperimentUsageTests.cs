@@ -32,7 +32,7 @@ public sealed class ExperimentUsageTests
     private static UsageRecord Call(DateTimeOffset at, Guid? experiment = null, string? variant = null, string? session = null, int latency = 100, decimal? cost = 0.001m,
         int status = 200, long input = 10, long output = 1, int? ttft = null, Guid? key = null) => new()
     {
-        RequestId = RequestIds.Next(at), At = at, KeyId = key, Purpose = "chat", ExperimentId = experiment, Variant = variant, Session = session,
+        RequestId = RequestIds.Next(at), At = at, KeyId = key, Purpose = "chat", ExperimentId = experiment, Variant = variant, SessionHash = session is null ? null : SessionHash.Of(session),
         ProviderName = "p", ModelId = ModelId, ModelName = "m", Tokens = new TokenCounts(input, output), Cost = cost, LatencyMs = latency,
         Status = status, ErrorClass = status >= 400 ? "upstream_error" : null, Streamed = ttft is not null, TimeToFirstTokenMs = ttft,
     };

@@ -12,7 +12,8 @@ namespace Modelgate.Core.Experiments;
 /// after the caller's own call, always without streaming; the answer is recorded (tokens, cost, latency, errors, under the
 /// shadow variant) and thrown away, never returned. A copy is bounded by the pipeline's request timeout, counts against
 /// no key (the caller did not ask for it), and is dropped, counted and logged when too many are in flight, so shadows
-/// can never hold up or starve the traffic they copy. Both entrances use this one type.
+/// never hold up the calls they copy. They do go through the model's guarded client (its provider's limits, retries and
+/// circuit breaker), so a shadow model that also serves callers shares those with them. Both entrances use this one type.
 /// </summary>
 public sealed partial class ShadowCalls : IDisposable
 {
@@ -48,10 +49,18 @@ public sealed partial class ShadowCalls : IDisposable
     /// Starts a copy of the call for each of <paramref name="shadows"/> and returns at once. <paramref name="messages"/>
     /// and <paramref name="options"/> must not change afterwards (the caller's own call is over, or uses its own copy).
     /// </summary>
-    public void Send(IReadOnlyList<ResolvedModel> shadows, IList<ChatMessage> messages, ChatOptions? options, UsageSource source, string? session)
+    public void Send(IReadOnlyList<ResolvedModel> shadows, IEnumerable<ChatMessage> messages, ChatOptions? options, UsageSource source)
     {
+        // Copied now, on the caller's thread: the application may add the answer to its list as soon as its call returns.
+        List<ChatMessage>? copied = null;
+        var cloned = options?.Clone();
         foreach (var shadow in shadows)
         {
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
             if (!_slots.Wait(0))
             {
                 _dropped.Add(1);
@@ -63,19 +72,25 @@ public sealed partial class ShadowCalls : IDisposable
                 continue;
             }
 
-            _ = Task.Run(() => CopyAsync(shadow, messages, options, source, session));
+            copied ??= [.. messages];
+            _ = Task.Run(() => CopyAsync(shadow, copied, cloned, source));
         }
     }
 
-    private async Task CopyAsync(ResolvedModel shadow, IList<ChatMessage> messages, ChatOptions? options, UsageSource source, string? session)
+    private async Task CopyAsync(ResolvedModel shadow, List<ChatMessage> messages, ChatOptions? options, UsageSource source)
     {
-        var call = new ClientCall(shadow, UsageOperations.Chat, _time) { Source = source, Session = session };
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        deadline.CancelAfter(_models.Options.RequestTimeout);
+        // No session on a copy's record: feedback naming the session is about the answer its user saw, never a copy's.
+        var call = new ClientCall(shadow, UsageOperations.Chat, _time) { Source = source };
         try
         {
+            using var deadline = new CancellationTokenSource(_models.Options.RequestTimeout);
+            using var stopping = _stopping.Token.Register(deadline.Cancel);
             var response = await _models.ChatClient(shadow).GetResponseAsync(messages, options?.Clone(), deadline.Token);
             _usage.Record(call.Finish(messages.Select(m => m.Text), response.Usage, response.Text, null, streamed: false));
+        }
+        catch (Exception) when (_stopping.IsCancellationRequested)
+        {
+            // Cut short by the process stopping: no result of the variant's, and nothing recorded.
         }
         catch (Exception e)
         {
@@ -89,10 +104,13 @@ public sealed partial class ShadowCalls : IDisposable
         }
     }
 
+    /// <summary>Cuts the copies in flight short (the process is stopping); later copies are not sent.</summary>
     public void Dispose()
     {
-        _stopping.Cancel();
-        _stopping.Dispose();
+        if (!_stopping.IsCancellationRequested)
+        {
+            _stopping.Cancel();
+        }
     }
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "Shadow copies are being dropped: {InFlight} are in flight already (first dropped: {Variant}). Logged once.")]

@@ -54,7 +54,7 @@ public sealed class PurposeChatClient(string target, ModelResolver resolver, Mod
         }
 
         Finish(call, limits, list, response.Usage, response.Text, null, streamed: false, cancellationToken);
-        Copy(routing, list, options, session);
+        Copy(routing, list, options);
         return response;
     }
 
@@ -135,7 +135,7 @@ public sealed class PurposeChatClient(string target, ModelResolver resolver, Mod
                             }
 
                             ended = true;
-                            Copy(routing, list, options, session);
+                            Copy(routing, list, options);
                             yield break;
                         }
                     }
@@ -191,11 +191,11 @@ public sealed class PurposeChatClient(string target, ModelResolver resolver, Mod
     }
 
     // A live experiment's shadow variants get a copy of the call once it has been answered.
-    private void Copy(Routing routing, IList<ChatMessage> messages, ChatOptions? options, string? session)
+    private void Copy(Routing routing, IList<ChatMessage> messages, ChatOptions? options)
     {
         if (routing.Shadows.Count > 0)
         {
-            shadows?.Send(routing.Shadows, messages, options, UsageSource.Client, session);
+            shadows?.Send(routing.Shadows, messages, options, UsageSource.Client);
         }
     }
 

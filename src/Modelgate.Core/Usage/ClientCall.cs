@@ -78,7 +78,7 @@ internal sealed class ClientCall(ResolvedModel first, string operation, TimeProv
             Purpose = Model.Alias is null ? Model.Purpose.Name : null,
             ExperimentId = Model.Arm?.ExperimentId,
             Variant = Model.Arm?.Variant,
-            Session = Session,
+            SessionHash = Session is { } session ? Experiments.SessionHash.Of(session) : null,
             ProviderId = Model.Provider.Id,
             ProviderName = Model.Provider.Name,
             ModelId = Model.Model.Id,

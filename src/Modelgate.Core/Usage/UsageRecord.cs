@@ -34,8 +34,11 @@ public sealed record UsageRecord
     /// <summary>The experiment variant that chose the model (kept when a fallback served the call), if any.</summary>
     public string? Variant { get; init; }
 
-    /// <summary>The caller's session id, when it sent one (feedback may name it); kept only as a hash.</summary>
-    public string? Session { get; init; }
+    /// <summary>
+    /// The hash of the caller's session id (<see cref="Experiments.SessionHash"/>), when it sent one, so feedback may name the
+    /// session; the id itself (often a user's identifier) is never part of a record, its journal or its spill file.
+    /// </summary>
+    public long? SessionHash { get; init; }
 
     public Guid? ProviderId { get; init; }
     public string? ProviderName { get; init; }

@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Modelgate.Core.Experiments;
 using Modelgate.Core.Usage;
 using Modelgate.Storage.Entities;
 
@@ -427,7 +426,7 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         ErrorClass = r.ErrorClass is { Length: > 32 } error ? error[..32] : r.ErrorClass,
         Flags = (int)((r.Streamed ? UsageFlags.Streamed : 0) | (r.Tokens.Estimated ? UsageFlags.Estimated : 0)),
         ConfigVersion = r.ConfigVersion,
-        SessionHash = ModelgateSession.Clean(r.Session) is { } session ? SessionHash.Of(session) : null,
+        SessionHash = r.SessionHash,
     };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The usage queue is full ({Capacity} records): records are being dropped ({Dropped} so far). The database is not keeping up.")]

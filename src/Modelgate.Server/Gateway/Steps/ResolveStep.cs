@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 using Modelgate.Core.Catalog;
 using Modelgate.Core.Experiments;
 using Modelgate.Core.Pipeline;
@@ -68,26 +70,45 @@ internal sealed class ResolveStep(GatewayServices services, GatewayFormat format
             return GatewayErrors.Write(format, 400, $"{field}: Field required", param: field);
         }
 
-        if (routing.Shadows.Count == 0 || !copiesToShadows || operation != UsageOperations.Chat)
+        // Shadow variants get a copy of the call, read now (before the body is rewritten for the provider) and sent in the
+        // background once the caller has had a successful answer; their answers are recorded, never returned. A Responses
+        // call continuing a kept one is not copied: its history is the gateway's to add, and a copy without it would be
+        // another question.
+        if (routing.Shadows.Count > 0 && copiesToShadows && operation == UsageOperations.Chat && body["previous_response_id"] is null
+            && ShadowInput(body) is { } input)
         {
-            return await next(invocation);
+            context.Response.OnCompleted(() =>
+            {
+                if (context.Response.StatusCode < 400 && call.ErrorClass is null)
+                {
+                    services.Shadows.Send(routing.Shadows, input.Messages, input.Options, UsageSource.Gateway);
+                }
+
+                return Task.CompletedTask;
+            });
         }
 
-        // Shadow variants get a copy of the call, read now (before the body is rewritten for the provider) and sent once
-        // the caller's own call has been served, in the background; their answers are recorded, never returned.
-        var (messages, options, unreadable) = format switch
-        {
-            GatewayFormat.Anthropic => AnthropicRequestReader.Read(body),
-            GatewayFormat.Responses => ResponsesRequestReader.Read(body),
-            _ => OpenAIRequestReader.Read(body),
-        };
-        var result = await next(invocation);
-        if (unreadable is null && context.Response.StatusCode < 400)
-        {
-            services.Shadows.Send(routing.Shadows, messages, options, UsageSource.Gateway, call.Session);
-        }
+        return await next(invocation);
+    }
 
-        return result;
+    // The call as the translation readers see it, or null when the body has a shape they refuse (the call itself is
+    // answered as it would be without the experiment).
+    private (List<ChatMessage> Messages, ChatOptions Options)? ShadowInput(JsonObject body)
+    {
+        try
+        {
+            var (messages, options, error) = format switch
+            {
+                GatewayFormat.Anthropic => AnthropicRequestReader.Read(body),
+                GatewayFormat.Responses => ResponsesRequestReader.Read(body),
+                _ => OpenAIRequestReader.Read(body),
+            };
+            return error is null ? (messages, options) : null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or System.Text.Json.JsonException or ArgumentException or UriFormatException or NullReferenceException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The response header naming the experiment and variant that served the call.</summary>

@@ -134,7 +134,7 @@ internal sealed class GatewayCall(string operation, DateTimeOffset at, long conf
             Purpose = purpose,
             ExperimentId = arm?.ExperimentId,
             Variant = arm?.Variant,
-            Session = Session,
+            SessionHash = Session is { } session ? Core.Experiments.SessionHash.Of(session) : null,
             ProviderId = model?.Provider.Id,
             ProviderName = model?.Provider.Name,
             ModelId = model?.Model.Id,
