@@ -56,7 +56,8 @@ public static class ExperimentValidator
         FieldRules.Text(errors, "description", changes.Description, MaxDescriptionLength, required: false, nullable: true);
         if (changes.Alpha is { HasValue: true, Value: { } alpha } && !(alpha > 0 && alpha <= MaxAlpha))
         {
-            errors.Add("alpha", $"alpha must be above 0 and at most {MaxAlpha.ToString(CultureInfo.InvariantCulture)} (0.05: 95 % confidence); got {alpha.ToString(CultureInfo.InvariantCulture)}");
+            errors.Add("alpha",
+                $"alpha must be above 0 and at most {MaxAlpha.ToString(CultureInfo.InvariantCulture)} (0.05: 95 % confidence); got {alpha.ToString(CultureInfo.InvariantCulture)}");
         }
 
         if (changes.StartsAt.Or(null) is { } start && changes.EndsAt.Or(null) is { } end && end <= start)
@@ -211,7 +212,8 @@ public static class ExperimentValidator
         }
     }
 
-    private static void Bound(ValidationErrors errors, string at, string metric, string field, double? value, string rule, Func<double, bool> valid, string other, double? otherValue)
+    private static void Bound(
+        ValidationErrors errors, string at, string metric, string field, double? value, string rule, Func<double, bool> valid, string other, double? otherValue)
     {
         if (value is not { } bound || !valid(bound))
         {

@@ -83,7 +83,8 @@ internal static class ModelgateServerExtensions
         app.MapModelgateUi();
 
         var api = app.MapGroup("/api/v1").RequireAuthorization();
-        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapFallbacksApi().MapAliasesApi().MapExperimentsApi().MapExperimentResultsApi().MapFeedbackApi().MapResolveApi().MapConfigVersionsApi().MapInstancesApi().MapKeysApi().MapAuditApi().MapSecretsApi().MapUsageApi();
+        api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapFallbacksApi().MapAliasesApi().MapExperimentsApi().MapExperimentResultsApi().MapFeedbackApi()
+            .MapResolveApi().MapConfigVersionsApi().MapInstancesApi().MapKeysApi().MapAuditApi().MapSecretsApi().MapUsageApi();
 
         app.MapGateway();
         app.MapOpenApi();

@@ -124,9 +124,11 @@ public sealed class AliasStore(CatalogTransaction transactions, CurrentCatalog c
             }
 
             // Calls to the alias would find nothing to split: the experiment must be stopped first.
-            if (await ExperimentRows.Unfinished(db.Experiments, time.UtcNow()).Where(e => e.Target == name).Select(e => e.Name).FirstOrDefaultAsync(cancellationToken) is { } experiment)
+            if (await ExperimentRows.Unfinished(db.Experiments, time.UtcNow()).Where(e => e.Target == name).Select(e => e.Name)
+                .FirstOrDefaultAsync(cancellationToken) is { } experiment)
             {
-                return CatalogError.Conflict($"alias '{Shorten(name)}' is the target of running experiment '{experiment}'; stop it first (POST /api/v1/experiments/{{id}}/stop)");
+                return CatalogError.Conflict(
+                    $"alias '{Shorten(name)}' is the target of running experiment '{experiment}'; stop it first (POST /api/v1/experiments/{{id}}/stop)");
             }
 
             db.ModelAliases.Remove(row);

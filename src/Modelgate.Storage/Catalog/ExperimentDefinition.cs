@@ -55,7 +55,10 @@ internal static class ExperimentDefinition
             Guid? modelId = null;
             if (v.ModelId is { } reference)
             {
-                var model = !checkModels && Guid.TryParse(reference, out var kept) ? new CatalogResult<Guid>(kept, null) : await VariantModelAsync(db, reference, kind.Value, target, $"variants[{i}].model_id", cancellationToken);
+                // Variants left as they were keep their models as stored; new ones, or a new target, are checked again.
+                var model = !checkModels && Guid.TryParse(reference, out var kept)
+                    ? new CatalogResult<Guid>(kept, null)
+                    : await VariantModelAsync(db, reference, kind.Value, target, $"variants[{i}].model_id", cancellationToken);
                 if (model.Error is { } modelError)
                 {
                     return modelError;
@@ -77,7 +80,8 @@ internal static class ExperimentDefinition
         var state = current?.State ?? ExperimentState.Running;
         // Checked whenever the result may route calls: a new target, but also a new end that revives an ended experiment.
         if (state == ExperimentState.Running && (endsAt is null || endsAt > nowOffset)
-            && await ExperimentRows.Unfinished(db.Experiments, now).Where(e => e.Target == target && e.Id != row.Id).Select(e => e.Name).FirstOrDefaultAsync(cancellationToken) is { } other)
+            && await ExperimentRows.Unfinished(db.Experiments, now).Where(e => e.Target == target && e.Id != row.Id)
+                .Select(e => e.Name).FirstOrDefaultAsync(cancellationToken) is { } other)
         {
             return CatalogError.Conflict(
                 $"experiment '{other}' is already running on '{target}' (one experiment per purpose or alias at a time); stop it first (POST /api/v1/experiments/{{id}}/stop)", "target");
@@ -153,7 +157,8 @@ internal static class ExperimentDefinition
         if (!model.IsActive || model.Provider is { IsActive: false })
         {
             return CatalogError.Conflict(
-                $"model '{model.ModelId}' {(model.IsActive ? $"belongs to inactive provider '{model.Provider!.Name}'" : "is inactive")} and cannot serve a variant; activate it first", field);
+                $"model '{model.ModelId}' {(model.IsActive ? $"belongs to inactive provider '{model.Provider!.Name}'" : "is inactive")} "
+                + "and cannot serve a variant; activate it first", field);
         }
 
         return model.Id;

@@ -26,12 +26,16 @@ internal static class ExperimentGuards
     }
 
     /// <summary>Running, not ended experiments on any of the aliases.</summary>
-    public static async Task<List<ExperimentEntity>> OnAliasesAsync(ModelgateDbContext db, IReadOnlyCollection<string> aliases, DateTime now, CancellationToken cancellationToken) =>
-        aliases.Count == 0 ? [] : await ExperimentRows.Unfinished(db.Experiments, now).Where(e => aliases.Contains(e.Target)).OrderBy(e => e.Name).ToListAsync(cancellationToken);
+    public static async Task<List<ExperimentEntity>> OnAliasesAsync(
+        ModelgateDbContext db, IReadOnlyCollection<string> aliases, DateTime now, CancellationToken cancellationToken) =>
+        aliases.Count == 0
+            ? []
+            : await ExperimentRows.Unfinished(db.Experiments, now).Where(e => aliases.Contains(e.Target)).OrderBy(e => e.Name).ToListAsync(cancellationToken);
 
     /// <summary><c>running experiment 'a' (variant 'b'), 'c' (variants 'x', 'y')</c>.</summary>
     public static string Describe(IReadOnlyList<(ExperimentEntity Experiment, string[] Variants)> experiments) =>
-        $"running experiment {string.Join(", ", experiments.Select(u => $"'{u.Experiment.Name}' (variant{(u.Variants.Length > 1 ? "s" : "")} {string.Join(", ", u.Variants.Select(v => $"'{v}'"))})"))}";
+        "running experiment " + string.Join(", ", experiments.Select(u =>
+            $"'{u.Experiment.Name}' (variant{(u.Variants.Length > 1 ? "s" : "")} {string.Join(", ", u.Variants.Select(v => $"'{v}'"))})"));
 
     public static void StopAll(ModelgateDbContext db, IEnumerable<ExperimentEntity> experiments, string reason, string actor, DateTime now)
     {
