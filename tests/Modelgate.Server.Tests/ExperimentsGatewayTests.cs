@@ -205,6 +205,20 @@ public abstract class ExperimentsGatewayTests<TServer>(TServer server) : UsageTe
     }
 
     [Fact]
+    public async Task KeyNotAllowedItsVariantsModel_IsServedOutsideTheExperiment_NotRefused()
+    {
+        var (purpose, control, _, treatmentId) = await PurposeAsync();
+        await ExperimentAsync(purpose, [new { name = "control", weight = 0 }, new { name = "b", model_id = treatmentId, weight = 1 }]);
+        var (secret, _) = await KeyAsync(new { allowed_models = new[] { control } });
+        using var caller = Caller(secret);
+
+        using var response = await caller.SendAsync(Call(purpose, "s1"));
+
+        Assert.Equal(FakeUpstream.ReplyText(control), (await response.ExpectAsync(HttpStatusCode.OK)).GetProperty("choices")[0].GetProperty("message").Str("content"));
+        Assert.Null(Arm(response));
+    }
+
+    [Fact]
     public async Task Results_OfAnUnknownExperiment_Are404()
     {
         var problem = await (await Admin.GetAsync("/api/v1/experiments/no-such-experiment/results")).ExpectAsync(HttpStatusCode.NotFound);

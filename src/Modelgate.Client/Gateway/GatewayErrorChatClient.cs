@@ -51,11 +51,12 @@ internal sealed class GatewayErrorChatClient(IChatClient inner, string purpose) 
         }
     }
 
-    // The session an application names (ChatOptions.AdditionalProperties["modelgate_session"], else its ConversationId,
-    // as in direct mode) goes to the gateway as OpenAI's `user`, which the gateway reads as the session.
+    // The session an application names (ChatOptions.AdditionalProperties["modelgate_session"], as in direct mode) goes to the
+    // gateway as OpenAI's `user` (its end-user field, which the gateway reads as the session and passes on to OpenAI-format
+    // providers like any caller's `user`).
     private static ChatOptions? WithSession(ChatOptions? options)
     {
-        var named = options?.AdditionalProperties is { } extra && extra.TryGetValue(ModelgateSession.OptionKey, out var value) ? value?.ToString() : options?.ConversationId;
+        var named = options?.AdditionalProperties is { } extra && extra.TryGetValue(ModelgateSession.OptionKey, out var value) ? value?.ToString() : null;
         if (ModelgateSession.Clean(named) is not { } session)
         {
             return options;

@@ -136,6 +136,10 @@ public static class ExperimentValidator
             {
                 errors.Add($"{at}.shadow", "the first variant is the control: it serves calls and cannot be a shadow");
             }
+            else if (variant.Shadow && variant.ModelId is null)
+            {
+                errors.Add($"{at}.model_id", "a shadow variant needs a model_id: without one it would copy calls to the model that already answers them");
+            }
 
             Weight(errors, $"{at}.weight", variant);
             split += variant.Shadow ? 0 : Math.Max(0, variant.Weight ?? 0);

@@ -27,6 +27,10 @@ public static class ExperimentAnalysis
     public static ExperimentReport Analyze(Experiment experiment, IReadOnlyList<VariantObservations> observed)
     {
         var options = SequentialTestOptions.Default with { Alpha = experiment.Alpha };
+        // Any guardrail of any split variant stops the experiment: the chance of a false stop is held at alpha overall by
+        // giving each of those tests its share of it (Bonferroni).
+        var guardrailTests = experiment.Guardrails.Count * Math.Max(1, experiment.Variants.Skip(1).Count(v => !v.Shadow));
+        var guardrailOptions = options with { Alpha = experiment.Alpha / Math.Max(1, guardrailTests) };
         var byName = observed.ToDictionary(o => o.Variant, StringComparer.Ordinal);
         var variants = experiment.Variants.Select(v => byName.GetValueOrDefault(v.Name) ?? new VariantObservations(v.Name)).ToList();
         var control = variants[0];
@@ -46,7 +50,7 @@ public static class ExperimentAnalysis
             // A shadow variant answers no caller: its results are compared, but it cannot stop the experiment.
             if (!experiment.Variants[i].Shadow)
             {
-                guardrails.AddRange(experiment.Guardrails.Select(g => Check(g, control, variant, options)));
+                guardrails.AddRange(experiment.Guardrails.Select(g => Check(g, control, variant, guardrailOptions)));
             }
         }
 
@@ -72,7 +76,7 @@ public static class ExperimentAnalysis
 
     private static GuardrailCheck Check(ExperimentGuardrail guardrail, VariantObservations control, VariantObservations variant, SequentialTestOptions options)
     {
-        var percent = (1 - options.Alpha).ToString("P0", CultureInfo.InvariantCulture);
+        var percent = (1 - options.Alpha).ToString("P1", CultureInfo.InvariantCulture).Replace(".0 %", " %", StringComparison.Ordinal);
         switch (guardrail.Metric)
         {
             case GuardrailMetrics.ErrorRate:
@@ -81,7 +85,7 @@ public static class ExperimentAnalysis
                 var result = Guardrail.NotAbove(1, margin).Evaluate(Rate(control), Rate(variant), options);
                 return new GuardrailCheck(guardrail, variant.Variant, result.Verdict, result.Comparison,
                     $"error rate of '{variant.Variant}' {Share(ErrorShare(variant))} vs control {Share(ErrorShare(control))}: "
-                    + $"{Points(result.Comparison.Estimate)} ({percent} interval {Points(result.Comparison.Lower)} to {Points(result.Comparison.Upper)}), limit +{margin * 100:0.##} points");
+                    + $"{Points(result.Comparison.Estimate)} ({percent} interval {Points(result.Comparison.Lower)} to {Points(result.Comparison.Upper)}), limit +{(margin * 100).ToString("0.##", CultureInfo.InvariantCulture)} points");
             }
 
             case GuardrailMetrics.CostPerCall:
@@ -89,7 +93,7 @@ public static class ExperimentAnalysis
                 var ratio = guardrail.MaxRatio ?? 1;
                 var result = Guardrail.NotAbove(ratio).Evaluate(control.Cost, variant.Cost, options);
                 return new GuardrailCheck(guardrail, variant.Variant, result.Verdict, result.Comparison,
-                    $"cost per call of '{variant.Variant}' {Usd(variant.Cost)} vs control {Usd(control.Cost)}, limit {ratio:0.##} × control");
+                    $"cost per call of '{variant.Variant}' {Usd(variant.Cost)} vs control {Usd(control.Cost)}, limit {Ratio(ratio)} × control");
             }
 
             default:
@@ -108,7 +112,7 @@ public static class ExperimentAnalysis
                 var result = Guardrail.NotAbove().Evaluate(
                     SampleSummary.Bernoulli(a.CountAbove(threshold), a.Count), SampleSummary.Bernoulli(b.CountAbove(ratio * threshold), b.Count), options);
                 return new GuardrailCheck(guardrail, variant.Variant, result.Verdict, result.Comparison,
-                    $"{name} of '{variant.Variant}' {Ms(b.Percentile(0.95))} vs control {Ms(threshold)}, limit {ratio:0.##} × control");
+                    $"{name} of '{variant.Variant}' {Ms(b.Percentile(0.95))} vs control {Ms(threshold)}, limit {Ratio(ratio)} × control");
             }
         }
     }
@@ -125,6 +129,8 @@ public static class ExperimentAnalysis
         : "unknown";
 
     private static string Usd(SampleSummary cost) => cost.Count == 0 ? "(unknown)" : "$" + cost.Mean.ToString("0.######", CultureInfo.InvariantCulture);
+
+    private static string Ratio(double ratio) => ratio.ToString("0.##", CultureInfo.InvariantCulture);
 
     private static string Ms(double? value) => value is { } v ? v.ToString("0", CultureInfo.InvariantCulture) + " ms" : "(no calls)";
 }

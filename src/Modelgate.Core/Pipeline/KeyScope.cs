@@ -55,8 +55,18 @@ public sealed class KeyScope(string keyName, CurrentCatalog catalog, IKeySpend s
             return (null, routing);
         }
 
-        var (admitted, chain) = key.Admit(target, routing.Chain);
-        return (admitted, routing with { Chain = chain });
+        try
+        {
+            var (admitted, chain) = key.Admit(target, routing.Chain);
+            return (admitted, routing with { Chain = chain });
+        }
+        catch (ModelgateConfigurationException) when (routing.Arm is not null)
+        {
+            // As at the gateway: a key that may not use its assigned variant's models is served as if no experiment ran.
+            var outside = routing.WithoutExperiment();
+            var (admitted, chain) = key.Admit(target, outside.Chain);
+            return (admitted, outside with { Chain = chain });
+        }
     }
 
     // Looked up once per catalog version. A name reused after a rotation (the old key revoked, a new one made) means

@@ -45,6 +45,6 @@ public sealed class ExperimentRoute
             }
         }
 
-        return new Routing(_chains[picked]!, (IReadOnlyList<ResolvedModel>?)shadows ?? []);
+        return new Routing(_chains[picked]!, (IReadOnlyList<ResolvedModel>?)shadows ?? []) { Target = target };
     }
 }

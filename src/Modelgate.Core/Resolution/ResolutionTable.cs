@@ -76,6 +76,9 @@ public sealed class ResolutionTable
             targetError = e.Message;
         }
 
+        // Every model of an alias experiment's chains is the alias's to the caller: a key allowed the alias, the record's
+        // purpose and a deprecation header treat each variant's call like any call naming the alias.
+        var targetAlias = _aliases.TryGetValue(experiment.Target, out var aliased) ? aliased.Alias : null;
         var targetPurpose = target.Count > 0 ? target[0].Purpose : Purpose.TryParse(experiment.Target, out var p) ? p : Purpose.Chat;
         var chains = new IReadOnlyList<ResolvedModel>?[experiment.Variants.Count];
         var shadows = new List<(ExperimentVariant, ResolvedModel)>();
@@ -110,17 +113,17 @@ public sealed class ResolutionTable
 
             if (variant.Shadow)
             {
-                shadows.Add((variant, Stamp(chain[0], arm, variant.Parameters)));
+                shadows.Add((variant, Stamp(chain[0], arm, variant.Parameters, targetAlias)));
                 continue;
             }
 
-            chains[i] = [.. chain.Select(r => Stamp(r, arm, variant.Parameters))];
+            chains[i] = [.. chain.Select(r => Stamp(r, arm, variant.Parameters, targetAlias))];
         }
 
         return new ExperimentRoute(experiment, chains, [.. shadows], problems);
     }
 
-    private static ResolvedModel Stamp(ResolvedModel resolved, ExperimentArm arm, ModelParameters? overrides) => new()
+    private static ResolvedModel Stamp(ResolvedModel resolved, ExperimentArm arm, ModelParameters? overrides, ModelAlias? alias) => new()
     {
         Purpose = resolved.Purpose,
         Provider = resolved.Provider,
@@ -133,7 +136,7 @@ public sealed class ResolutionTable
         },
         ApiKey = resolved.ApiKey,
         Source = resolved.Source,
-        Alias = resolved.Alias,
+        Alias = alias ?? resolved.Alias,
         Arm = arm,
         Reason = $"{resolved.Reason}; experiment '{arm.Experiment}' assigned variant '{arm.Variant}'{(arm.Shadow ? " (shadow copy)" : "")}",
         CatalogVersion = resolved.CatalogVersion,

@@ -8,6 +8,15 @@ namespace Modelgate.Core.Resolution;
 /// </summary>
 public sealed record Routing(IReadOnlyList<ResolvedModel> Chain, IReadOnlyList<ResolvedModel> Shadows)
 {
+    /// <summary>
+    /// What was asked for resolves to without any experiment (the same as <see cref="Chain"/> when none took the call): where
+    /// a caller goes whose key may not use its assigned variant.
+    /// </summary>
+    public IReadOnlyList<ResolvedModel> Target { get; init; } = Chain;
+
+    /// <summary>The call outside the experiment: <see cref="Target"/>, no shadow copies.</summary>
+    public Routing WithoutExperiment() => new(Target, []);
+
     /// <summary>The experiment arm the call was assigned, or null when no experiment took it.</summary>
     public ExperimentArm? Arm => Chain.Count > 0 ? Chain[0].Arm : null;
 }

@@ -15,7 +15,8 @@ internal static class ExperimentResultsApi
 {
     public sealed record Results(
         Guid Id, string Name, string Target, string Phase, string? StopReason, double Alpha, DateTimeOffset? From, DateTimeOffset? To, DateTimeOffset RawSince,
-        IReadOnlyList<VariantResult> Variants, IReadOnlyList<ComparisonResult> Comparisons, SampleRatio? SampleRatio, IReadOnlyList<GuardrailState> Guardrails);
+        IReadOnlyList<VariantResult> Variants, IReadOnlyList<ComparisonResult> Comparisons, SampleRatio? SampleRatio, IReadOnlyList<GuardrailState> Guardrails,
+        IReadOnlyList<string> Problems);
 
     public sealed record VariantResult(
         string Name, bool Control, bool Shadow, int Weight, string? Model, long Calls, long Errors, double? ErrorRate, double? LatencyMeanMs, double? LatencyP50Ms,
@@ -70,8 +71,10 @@ internal static class ExperimentResultsApi
         var ratio = report.SampleRatio is { } srm
             ? new SampleRatio(srm.Mismatch, srm.PValue, [.. split.Select(v => (double)v.Weight / split.Sum(s => s.Weight))], [.. split.Select(v => byName.GetValueOrDefault(v.Name)?.Calls ?? 0)])
             : null;
+        // Variants that cannot serve now (their share goes to the others), as this instance's catalog resolves them.
+        var problems = catalog.State.Resolutions.TryExperiment(found.Target, out var route) && route.Experiment.Id == found.Id ? route.Problems : [];
         return TypedResults.Ok(new Results(found.Id, found.Name, found.Target, found.Phase(time.GetUtcNow()), found.StopReason, found.Alpha, usage.From, usage.To, usage.RawSince,
-            variants, [.. report.Comparisons.Select(Comparison)], ratio, [.. report.Guardrails.Select(Guardrail)]));
+            variants, [.. report.Comparisons.Select(Comparison)], ratio, [.. report.Guardrails.Select(Guardrail)], problems));
     }
 
     private static VariantResult Variant(CatalogSnapshot snapshot, ExperimentVariant variant, bool control, VariantObservations observed, VariantUsage? usage) => new(

@@ -19,6 +19,11 @@ internal sealed partial class ExperimentMonitor(
     /// <summary>The actor a guardrail's stop is audited under.</summary>
     public const string Actor = "guardrail";
 
+    // The longest stop reason the store takes.
+    private const int MaxReasonLength = 1000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, bool> _failing = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.CheckInterval <= TimeSpan.Zero)
@@ -46,23 +51,33 @@ internal sealed partial class ExperimentMonitor(
                     continue;
                 }
 
+                _failing.TryRemove(experiment.Id, out _);
                 var report = ExperimentAnalysis.Analyze(experiment, [.. usage.Variants.Select(v => v.ToObservations())]);
                 if (report.Crossed is not { } crossed)
                 {
                     continue;
                 }
 
-                var reason = $"guardrail {crossed.Guardrail.Metric} crossed with {1 - experiment.Alpha:P0} confidence: {crossed.Summary}";
+                var confidence = (1 - experiment.Alpha).ToString("P0", System.Globalization.CultureInfo.InvariantCulture);
+                var reason = $"guardrail {crossed.Guardrail.Metric} crossed with {confidence} confidence: {crossed.Summary}";
+                reason = reason.Length > MaxReasonLength ? reason[..MaxReasonLength] : reason;
                 var stopped = await store.StopAsync(experiment.Id.ToString(), reason, Actor, cancellationToken);
                 if (stopped.Value is { StopReason: { } said } && said == reason)
                 {
                     Stopped(logger, experiment.Name, crossed.Variant, reason);
                 }
+                else if (stopped.Error is { } refused)
+                {
+                    StopRefused(logger, experiment.Name, refused.Detail);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // The next look tries again; a database away must not end the watch.
-                CheckFailed(logger, experiment.Name, e.GetType().Name);
+                // The next look tries again; a database away must not end the watch. Said once until a look succeeds.
+                if (_failing.TryAdd(experiment.Id, true))
+                {
+                    CheckFailed(logger, experiment.Name, e.GetType().Name);
+                }
             }
         }
     }
@@ -70,6 +85,9 @@ internal sealed partial class ExperimentMonitor(
     [LoggerMessage(EventId = 4210, Level = LogLevel.Warning, Message = "Experiment {Experiment} stopped by a guardrail (variant {Variant}): {Reason}")]
     private static partial void Stopped(ILogger logger, string experiment, string variant, string reason);
 
-    [LoggerMessage(EventId = 4211, Level = LogLevel.Warning, Message = "The guardrails of experiment {Experiment} could not be checked ({Error}); the next look tries again.")]
+    [LoggerMessage(EventId = 4212, Level = LogLevel.Warning, Message = "Experiment {Experiment} crossed a guardrail but could not be stopped: {Refusal}")]
+    private static partial void StopRefused(ILogger logger, string experiment, string refusal);
+
+    [LoggerMessage(EventId = 4211, Level = LogLevel.Warning, Message = "The guardrails of experiment {Experiment} could not be checked ({Error}); the next look tries again (said once until a look succeeds).")]
     private static partial void CheckFailed(ILogger logger, string experiment, string error);
 }

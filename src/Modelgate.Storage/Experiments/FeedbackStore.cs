@@ -65,7 +65,7 @@ public sealed class FeedbackStore(IDbContextFactory<ModelgateDbContext> contexts
             var key = callerKey is null ? "" : " with this key";
             return CatalogError.NotFound(input.RequestId is { } id
                 ? $"no call with request id '{id}'; feedback names the x-modelgate-request-id of a call made{key} in the last {options.RetentionDays} days"
-                : $"no call with session id '{Shorten(session!)}' made{key} in the last {options.RetentionDays} days; feedback on a session goes to its latest recorded call");
+                : $"no call with that session id made{key} in the last {options.RetentionDays} days; feedback on a session goes to its latest recorded call");
         }
 
         return await SaveAsync(db, call, input.Metric!, input.Value, cancellationToken);

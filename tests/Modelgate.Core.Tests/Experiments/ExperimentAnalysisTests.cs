@@ -68,6 +68,36 @@ public sealed class ExperimentAnalysisTests
     }
 
     [Fact]
+    public void CostPerCallAboveItsRatioOfControls_CrossesTheGuardrail_AndOneBelowDoesNot()
+    {
+        var experiment = Experiment(new ExperimentGuardrail(GuardrailMetrics.CostPerCall, MaxRatio: 1.5));
+        static VariantObservations Costing(string variant, double usd, int seed)
+        {
+            var random = new Random(seed);
+            return Calls(variant, 500, 0) with { Cost = SampleSummary.FromValues(Enumerable.Range(0, 500).Select(_ => usd * (0.8 + 0.4 * random.NextDouble()))) };
+        }
+
+        var dearer = ExperimentAnalysis.Analyze(experiment, [Costing("control", 0.001, 1), Costing("b", 0.003, 2)]);
+        var cheaper = ExperimentAnalysis.Analyze(experiment, [Costing("control", 0.001, 1), Costing("b", 0.0005, 3)]);
+
+        Assert.Equal(GuardrailVerdict.Breached, dearer.Crossed?.Verdict);
+        Assert.Contains("cost per call of 'b' $0.003", dearer.Crossed!.Summary, StringComparison.Ordinal);
+        Assert.Null(cheaper.Crossed);
+    }
+
+    [Fact]
+    public void GuardrailTests_ShareAlpha_SoEachIsHeldToAlphaOverTheirNumber()
+    {
+        var guardrails = new[] { new ExperimentGuardrail(GuardrailMetrics.ErrorRate, MaxIncrease: 0.02), new ExperimentGuardrail(GuardrailMetrics.CostPerCall, MaxRatio: 2) };
+
+        var report = ExperimentAnalysis.Analyze(Experiment(guardrails), [Calls("control", 200, 0), Calls("b", 200, 200)]);
+
+        // Two guardrails on one split variant: each is tested at 0.05 / 2.
+        Assert.All(report.Guardrails, g => Assert.Equal(0.025, g.Comparison.Alpha, 12));
+        Assert.All(report.Comparisons, c => Assert.Equal(0.05, c.Comparison.Alpha, 12));
+    }
+
+    [Fact]
     public void ShadowVariants_AreComparedButNeverCrossAGuardrail()
     {
         var report = ExperimentAnalysis.Analyze(Experiment(new ExperimentGuardrail(GuardrailMetrics.ErrorRate, MaxIncrease: 0.02)),

@@ -205,6 +205,30 @@ public sealed class ExperimentRoutingTests : IDisposable
         Assert.Null(resolver.Route("gpt-4o", Session(1), Now).Arm);
     }
 
+    [Fact]
+    public void EveryVariantOfAnAliasExperiment_IsTheAliasToTheCaller()
+    {
+        _catalog.Alias("smart", _control).Experiment(Split("smart", new("a", null, 1), new("b", _treatment.Id, 1), new("copy", _backup.Id, 100, Shadow: true)));
+        var resolver = Resolver();
+
+        var routings = Enumerable.Range(0, 40).Select(i => resolver.Route("smart", Session(i), Now)).ToList();
+
+        Assert.Equal(2, routings.Select(r => r.Arm!.Variant).Distinct().Count());
+        Assert.All(routings.SelectMany(r => r.Chain.Concat(r.Shadows)), m => Assert.Equal("smart", m.Alias?.Name));
+    }
+
+    [Fact]
+    public void RoutingWithoutTheExperiment_IsTheTargetAsConfigured_WithoutCopies()
+    {
+        _catalog.Experiment(Split("chat", new("a", null, 0), new("b", _treatment.Id, 1), new("copy", _backup.Id, 100, Shadow: true)));
+
+        var outside = Resolver().Route("chat", Session(1), Now).WithoutExperiment();
+
+        Assert.Equal(["gpt-4o", "backup"], outside.Chain.Select(r => r.Model.ModelId));
+        Assert.Empty(outside.Shadows);
+        Assert.Null(outside.Arm);
+    }
+
     [Theory]
     [InlineData(ExperimentStickiness.Key)]
     [InlineData(ExperimentStickiness.Request)]

@@ -36,6 +36,13 @@ internal sealed class ResolveStep(GatewayServices services, GatewayFormat format
         }
 
         var (chain, refusal) = KeyAdmission.Chain(call.Key!, requested, routing.Chain);
+        if (refusal is not null && routing.Arm is not null)
+        {
+            // A key that may not use its assigned variant's models is served as if no experiment ran, not refused for it.
+            routing = routing.WithoutExperiment();
+            (chain, refusal) = KeyAdmission.Chain(call.Key!, requested, routing.Chain);
+        }
+
         if (refusal is not null)
         {
             return GatewayErrors.Refused(format, refusal);
