@@ -139,7 +139,9 @@ public sealed class ExperimentUsageTests
         Assert.Equal((b[1].RequestId, experiment, "b"), (bySession.RequestId, bySession.ExperimentId, bySession.Variant));
         Assert.Equal(["control", "b", "s"], results.Variants.Select(v => v.Variant));
         var c = results.Variants[0];
-        Assert.Equal((3L, 1L, 600L, 140_000.0, 0L, 2L, 0.003m, 60L, 6L), (c.Calls, c.Errors, c.LatencySumMs, c.LatencySumOfSquaresMs, c.TtftCalls, c.CostCalls, c.CostUsd, c.InputTokens, c.OutputTokens));
+        // The failed call counts in calls, errors, tokens and cost, not in latency (a variant failing fast must not look fast).
+        Assert.Equal((3L, 1L, 2L, 300L, 50_000.0, 0L, 2L, 0.003m, 60L, 6L),
+            (c.Calls, c.Errors, c.LatencyCalls, c.LatencySumMs, c.LatencySumOfSquaresMs, c.TtftCalls, c.CostCalls, c.CostUsd, c.InputTokens, c.OutputTokens));
         Assert.Equal(0.000005, c.CostSumOfSquaresUsd, 12);
         Assert.Equal(new FeedbackTotals(2, 1, 1), c.Feedback["thumbs"]);
         Assert.Equal([(Hour, 2L, 0L, 0.003m), (Hour.AddHours(1), 1L, 1L, 0m)], c.Hours.Select(h => (h.Hour, h.Calls, h.Errors, h.CostUsd)));

@@ -224,6 +224,17 @@ public sealed class ExperimentStore(CatalogTransaction transactions, DefaultsSto
             return CatalogError.Conflict($"the experiment's target alias '{experiment.Target}' no longer exists; there is nothing to promote to", "variant");
         }
 
+        // As for PUT /aliases: an alias only points at a model that can serve, and a deprecation redirect not at its own name.
+        if (AliasEligibility.Check(alias.Name, model.ModelId, model.IsActive, model.Provider!.Name, model.Provider.IsActive, "variant") is { } cannot)
+        {
+            return cannot;
+        }
+
+        if (alias.Deprecated && alias.Name == model.ModelId)
+        {
+            return CatalogError.Invalid("variant", $"alias '{alias.Name}' is a deprecation redirect from model_id '{model.ModelId}' and cannot point at that model itself");
+        }
+
         if (alias.Model is { } current && current.Type != model.Type)
         {
             return CatalogError.Invalid("variant", $"model '{model.ModelId}' is a {model.Type} model and alias '{alias.Name}' serves {current.Type} models");

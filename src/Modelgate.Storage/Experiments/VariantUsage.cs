@@ -5,13 +5,14 @@ namespace Modelgate.Storage.Experiments;
 
 /// <summary>
 /// Raw aggregates of one experiment variant, for the statistics to work on: calls and errors (status ≥ 400 or an error
-/// class); latency and time to first token (streams only) as count, sum, sum of squares and histogram; cost over the
+/// class); latency and time to first token (streams only) of the calls that did not fail, as count, sum, sum of squares and histogram; cost over the
 /// calls that have one (sum and sum of squares, in USD); tokens; each feedback metric; and the same per UTC hour.
 /// </summary>
 public sealed record VariantUsage(
     string Variant,
     long Calls,
     long Errors,
+    long LatencyCalls,
     long LatencySumMs,
     double LatencySumOfSquaresMs,
     LatencyHistogram Latency,
@@ -32,7 +33,7 @@ public sealed record VariantUsage(
     {
         Calls = Calls,
         Errors = Errors,
-        Latency = VariantObservations.FromSums(Calls, LatencySumMs, LatencySumOfSquaresMs),
+        Latency = VariantObservations.FromSums(LatencyCalls, LatencySumMs, LatencySumOfSquaresMs),
         LatencyHistogram = Latency,
         TimeToFirstToken = VariantObservations.FromSums(TtftCalls, TtftSumMs, TtftSumOfSquaresMs),
         TimeToFirstTokenHistogram = Ttft,

@@ -100,6 +100,41 @@ public sealed class NpmClientsThroughTheGatewayTests(GatewayOnAPort gateway) : I
         }
     }
 
+    /// <summary>
+    /// An alias as the model, with an experiment splitting it between two models and a shadow copying its calls: the
+    /// unchanged clients get the answer of the variant they were assigned, never the shadow's.
+    /// </summary>
+    [Theory]
+    [InlineData("openai-create.mjs")]
+    [InlineData("vercel-generate.mjs")]
+    public async Task AliasUnderAnExperiment_ServesTheUnchangedClients_TheirVariantsAnswer(string script)
+    {
+        var admin = gateway.Admin;
+        var provider = await admin.CreateProviderAsync("openai", apiKey: UpstreamKey, baseUrl: _upstream.Url + "/v1");
+        var models = new List<string>();
+        foreach (var prefix in new[] { "gpt-a", "gpt-b", "gpt-shadow" })
+        {
+            models.Add(Catalog.Unique(prefix));
+            await admin.CreateModelAsync(provider.Str("id"), modelId: models[^1]);
+        }
+
+        var alias = Catalog.Unique("smart");
+        await (await admin.PutJsonAsync($"/api/v1/aliases/{alias}", new { model_id = models[0] })).ExpectAsync(HttpStatusCode.OK);
+        await (await admin.PostJsonAsync("/api/v1/experiments", new
+        {
+            name = Catalog.Unique("npm"), target = alias, stickiness = "request",
+            variants = new object[] { new { name = "a", weight = 50 }, new { name = "b", model_id = models[1], weight = 50 }, new { name = "s", model_id = models[2], weight = 100, shadow = true } },
+        })).ExpectAsync(HttpStatusCode.Created);
+        var key = (await (await admin.PostJsonAsync("/api/v1/keys", new { name = Catalog.Unique("npm") })).ExpectAsync(HttpStatusCode.Created)).Str("key");
+
+        var result = await NpmClient.RunAsync(script, gateway.Url + "/v1", key, alias);
+
+        result.Succeeded();
+        var answer = script == "openai-create.mjs" ? result.Str("text") : result[0].Str("text");
+        Assert.Contains(answer, new[] { FakeUpstream.ReplyText(models[0]), FakeUpstream.ReplyText(models[1]) });
+        Assert.Contains(_upstream.Requests, r => r.Model == (answer == FakeUpstream.ReplyText(models[0]) ? models[0] : models[1]));
+    }
+
     [Theory]
     [MemberData(nameof(Kinds))]
     public async Task OpenAI_ResponsesCreate_Text(string kind)
