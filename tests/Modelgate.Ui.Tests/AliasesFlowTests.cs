@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Modelgate.Ui.Tests;
 
 /// <summary>Aliases in the browser: added through the form, listed with what they resolve to, refused when taken, deleted after a confirmation.</summary>
-[Collection(ConsoleCollection.Name)]
+[Collection(ExperimentsConsoleCollection.Name)]
 public sealed class AliasesFlowTests(ConsoleFixture fixture)
 {
     [Fact]

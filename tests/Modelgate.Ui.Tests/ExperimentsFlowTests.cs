@@ -13,7 +13,7 @@ namespace Modelgate.Ui.Tests;
 /// variants, the comparison and the guardrail, then stopped after a confirmation; another promoted after a confirmation
 /// that says what changes, and the purpose's default changed with it.
 /// </summary>
-[Collection(ConsoleCollection.Name)]
+[Collection(ExperimentsConsoleCollection.Name)]
 public sealed class ExperimentsFlowTests(ConsoleFixture fixture)
 {
     [Fact]
