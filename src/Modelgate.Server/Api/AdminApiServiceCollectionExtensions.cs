@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Modelgate.Server.Auth;
+using Modelgate.Server.Experiments;
 using Modelgate.Server.Ui.Security;
 
 namespace Modelgate.Server.Api;
@@ -12,6 +13,7 @@ internal static class AdminApiServiceCollectionExtensions
         services.AddSingleton<AdminTokenVerifier>();
         services.AddSingleton<AdminAuthThrottle>();
         services.AddSingleton<AdminTokenBootstrapper>();
+        services.AddSingleton<ExperimentResultsReader>();
         services.AddSingleton(new AdminConsole(Console.Out));
 
         // Only the admin API authenticates, through its policy: with no default scheme (ASP.NET Core would make the

@@ -16,6 +16,9 @@ internal sealed class FormInput
 
     private const string DayFormat = "yyyy-MM-dd";
 
+    // What a datetime-local field sends (seconds only when typed), read as UTC.
+    private static readonly string[] MomentFormats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm"];
+
     private readonly ValidationErrors _errors = new();
 
     public CatalogError? Error => _errors.IsEmpty ? null : CatalogError.Invalid(_errors);
@@ -35,6 +38,14 @@ internal sealed class FormInput
     /// <summary>A day (<c>yyyy-MM-dd</c>, as a date field sends it) as its first moment in UTC.</summary>
     public DateTimeOffset? Day(string? text, string field) => Read(text, field, "a date such as 2027-01-31",
         (string s, out DateTimeOffset v) => DateTimeOffset.TryParseExact(s, DayFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out v));
+
+    /// <summary>A date and time in UTC, as a <c>datetime-local</c> field sends it (<c>2027-01-31T09:30</c>).</summary>
+    public DateTimeOffset? Moment(string? text, string field) => Read(text, field, "a date and time such as 2027-01-31T09:30",
+        (string s, out DateTimeOffset v) => DateTimeOffset.TryParseExact(s, MomentFormats, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out v));
+
+    /// <summary>Shows a time in a <c>datetime-local</c> field, to the minute in UTC, the way <see cref="Moment"/> reads it back.</summary>
+    public static string? ShowMoment(DateTime? value) => value?.ToString(MomentFormats[0], CultureInfo.InvariantCulture);
 
     /// <summary>Shows a time in a date field as the day it falls on in UTC, the way <see cref="Day"/> reads it back.</summary>
     public static string? ShowDay(DateTime? value) => value?.ToString(DayFormat, CultureInfo.InvariantCulture);

@@ -39,6 +39,9 @@ internal static class UiExtensions
             o.RootDirectory = "/Ui/Pages";
             o.Conventions.AuthorizeFolder("/", AdminSession.Policy);
             o.Conventions.AllowAnonymousToPage("/SignIn");
+            // "new" forms share their page with the edit form (the literal route wins over the id's).
+            o.Conventions.AddPageRoute("/Aliases/Edit", "aliases/new");
+            o.Conventions.AddPageRoute("/Experiments/Edit", "experiments/new");
             o.Conventions.ConfigureFilter(new ConsoleSecurityHeaders());
         });
         services.Configure<RouteOptions>(o => o.LowercaseUrls = true);

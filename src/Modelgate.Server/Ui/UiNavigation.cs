@@ -9,6 +9,8 @@ internal static class UiNavigation
         ("Providers", "/providers"),
         ("Models", "/models"),
         ("Defaults", "/defaults"),
+        ("Aliases", "/aliases"),
+        ("Experiments", "/experiments"),
         ("Keys", "/keys"),
         ("Usage", "/usage"),
         ("History", "/history"),
