@@ -55,7 +55,7 @@ public sealed class ExperimentUsageTests
         await using var _ = database;
         var writer = Writer(contexts, database.DataDirectory.Path);
         var experiment = Guid.NewGuid();
-        var (inExperiment, sameButOther, plain) = (Call(Hour, experiment, "b", " user-42 "), Call(Hour, Guid.NewGuid(), "b"), Call(Hour));
+        var (inExperiment, sameButOther, plain) = (Call(Hour, experiment, "b", "user-42"), Call(Hour, Guid.NewGuid(), "b"), Call(Hour));
 
         writer.Record(inExperiment);
         writer.Record(sameButOther);
@@ -83,7 +83,10 @@ public sealed class ExperimentUsageTests
         // Never started (as if killed): the record is only in its journal.
         await first.FlushAndStopAsync();
         var journal = Assert.Single(Directory.GetFiles(database.DataDirectory.Path, "usage-journal-*"));
-        Assert.Contains("session-7", await File.ReadAllTextAsync(journal), StringComparison.Ordinal);
+        // The journal holds the record with its session's hash, never the session id (often a user's identifier).
+        var written = await File.ReadAllTextAsync(journal);
+        Assert.DoesNotContain("session-7", written, StringComparison.Ordinal);
+        Assert.Contains(SessionHash.Of("session-7").ToString(System.Globalization.CultureInfo.InvariantCulture), written, StringComparison.Ordinal);
 
         var second = Writer(contexts, database.DataDirectory.Path);
         await second.StartAsync(CancellationToken.None);
