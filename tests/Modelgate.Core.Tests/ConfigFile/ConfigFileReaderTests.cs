@@ -1,0 +1,120 @@
+using Modelgate.ConfigFile;
+
+namespace Modelgate.Core.Tests.ConfigFile;
+
+public sealed class ConfigFileReaderTests
+{
+    private const string Sample = """
+        version: 1
+        providers:
+          - name: openai
+            type: openai
+            api_key: env:OPENAI_API_KEY
+            limits: {requests_per_minute: 500, shadow: [tokens_per_minute]}
+          - name: local
+            type: ollama
+            base_url: http://127.0.0.1:11434
+            active: false
+        models:
+          - model: openai/gpt-4o-mini
+            display_name: GPT-4o mini
+            parameters: {temperature: 0.7, max_tokens: 800}
+            prices: {input_per_million: 0.15, output_per_million: 0.6}
+            context_window: 128000
+          - model: local/nomic-embed-text
+            type: embedding
+        defaults:
+          chat: openai/gpt-4o-mini
+          agents/researcher: openai/gpt-4o-mini
+        fallbacks:
+          chat: [local/llama3]
+        aliases:
+          smart: {model: openai/gpt-4o-mini, description: the clever one}
+          gpt-4: {model: openai/gpt-4o-mini, deprecated: true}
+        """;
+
+    [Fact]
+    public void Sample_ReadsEverySection()
+    {
+        var (document, errors) = ConfigFileReader.Read(Sample, "modelgate.yaml");
+
+        Assert.Empty(errors);
+        Assert.Equal(["openai", "local"], document!.Providers.Select(p => p.Name));
+        Assert.Equal(("env:OPENAI_API_KEY", 500, "tokens_per_minute"), (document.Providers[0].ApiKey, document.Providers[0].Limits!.RequestsPerMinute, document.Providers[0].Limits!.Shadow!.Single()));
+        Assert.False(document.Providers[1].Active);
+        Assert.True(document.Providers[0].Active);
+        Assert.Equal(new ConfigParameters(0.7, null, 800), document.Models[0].Parameters);
+        Assert.Equal(0.15m, document.Models[0].Prices!.InputPerMillion);
+        Assert.Equal("embedding", document.Models[1].Type);
+        Assert.Equal("openai/gpt-4o-mini", document.Defaults["agents/researcher"]);
+        Assert.Equal(["local/llama3"], document.Fallbacks["chat"]);
+        Assert.Equal(new ConfigAlias("openai/gpt-4o-mini", null, true), document.Aliases["gpt-4"]);
+    }
+
+    [Fact]
+    public void EmptyFile_IsAnEmptyDocument()
+    {
+        var (document, errors) = ConfigFileReader.Read("", "empty.yaml");
+
+        Assert.Empty(errors);
+        Assert.Empty(document!.Providers);
+    }
+
+    [Fact]
+    public void UnknownField_IsNamedWithItsFileLineAndPath()
+    {
+        var text = Sample.Replace("    display_name: GPT-4o mini", "    display_name: GPT-4o mini\n    temprature: 0.2", StringComparison.Ordinal);
+
+        var (document, errors) = ConfigFileReader.Read(text, "modelgate.yaml");
+
+        Assert.Null(document);
+        var error = Assert.Single(errors);
+        Assert.Equal(("modelgate.yaml", 14, "models[0].temprature"), (error.File, error.Line, error.Path));
+        Assert.Equal("modelgate.yaml:14:17: models[0].temprature: unknown field 'temprature'", error.ToString());
+    }
+
+    [Fact]
+    public void ValueOfTheWrongType_IsNamedWithItsLine()
+    {
+        var text = Sample.Replace("context_window: 128000", "context_window: large", StringComparison.Ordinal);
+
+        var error = Assert.Single(ConfigFileReader.Read(text, "m.yaml").Errors);
+
+        Assert.Equal((16, "models[0].context_window"), (error.Line, error.Path));
+        Assert.Contains("'context_window' has a value of the wrong type", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void QuotedNumber_StaysAString_AndIsRefusedWhereANumberBelongs()
+    {
+        var error = Assert.Single(ConfigFileReader.Read("version: \"1\"", "m.yaml").Errors);
+
+        Assert.Equal((1, "version"), (error.Line, error.Path));
+    }
+
+    [Fact]
+    public void KeyGivenTwice_IsAnError_NotTheLastOneWinning()
+    {
+        var error = Assert.Single(ConfigFileReader.Read("defaults:\n  chat: a/b\n  chat: c/d\n", "m.yaml").Errors);
+
+        Assert.Equal((3, 3), (error.Line, error.Column));
+        Assert.Contains("duplicate key", error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void YamlSyntaxError_SaysWhere()
+    {
+        var error = Assert.Single(ConfigFileReader.Read("providers:\n  - name: [unclosed\n", "bad.yaml").Errors);
+
+        Assert.Equal("bad.yaml", error.File);
+        Assert.True(error.Line >= 2, $"line {error.Line}");
+    }
+
+    [Fact]
+    public void NotAMapping_IsRefused()
+    {
+        var error = Assert.Single(ConfigFileReader.Read("- just\n- a list\n", "m.yaml").Errors);
+
+        Assert.Contains("mapping of sections", error.Message, StringComparison.Ordinal);
+    }
+}
