@@ -111,14 +111,19 @@ public static class ConfigFileReader
         }
     }
 
+    /// <summary>Whether <paramref name="text"/>, written as a plain (unquoted) scalar, reads back as that same string.</summary>
+    public static bool PlainScalarIsText(string text) =>
+        text.Length > 0 && text.Trim() == text && Plain(text) is JsonValue value && value.GetValueKind() == JsonValueKind.String;
+
     // YAML 1.2 core schema for plain scalars; anything quoted is a string.
     private static JsonNode? Scalar(YamlScalarNode scalar)
     {
         var value = scalar.Value ?? "";
-        if (scalar.Style is not ScalarStyle.Plain)
-        {
-            return JsonValue.Create(value);
-        }
+        return scalar.Style is not ScalarStyle.Plain ? JsonValue.Create(value) : Plain(value);
+    }
+
+    private static JsonNode? Plain(string value)
+    {
 
         switch (value)
         {
