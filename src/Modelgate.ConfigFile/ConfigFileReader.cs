@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -16,15 +15,6 @@ namespace Modelgate.ConfigFile;
 /// </summary>
 public static class ConfigFileReader
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        PropertyNameCaseInsensitive = false,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        NumberHandling = JsonNumberHandling.Strict,
-        RespectNullableAnnotations = true,
-    };
-
     /// <summary>The document, or the errors that stop it from being read (never both).</summary>
     public static (ConfigDocument? Document, IReadOnlyList<ConfigFileError> Errors) Read(string text, string fileName)
     {
@@ -65,7 +55,7 @@ public static class ConfigFileReader
 
         try
         {
-            return (json.Deserialize<ConfigDocument>(Options) ?? new ConfigDocument(), []);
+            return (json.Deserialize<ConfigDocument>(ConfigJson.Options) ?? new ConfigDocument(), []);
         }
         catch (JsonException e)
         {
