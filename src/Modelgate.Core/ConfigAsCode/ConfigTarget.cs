@@ -1,0 +1,236 @@
+using Modelgate.ConfigFile;
+using Modelgate.Core.Catalog;
+using Modelgate.Core.Providers;
+using Modelgate.Core.Secrets;
+
+namespace Modelgate.Core.ConfigAsCode;
+
+/// <summary>
+/// The catalog a configuration file asks for, worked out from the catalog in effect: the file's providers, models,
+/// defaults, fallbacks and aliases laid over it (kept objects keep their ids, so usage, keys and history still refer to
+/// them), and with <c>prune</c> the objects of those kinds the file does not name removed; without it nothing is removed.
+/// Virtual keys and experiments are kept as they are. Every value goes through the validators the admin API uses, so a
+/// file can hold nothing the API would refuse; each error names its path in the document. The plan of an apply is
+/// <see cref="CatalogDiff.Between"/> the catalog in effect and this one; applying it writes this one as one version.
+/// </summary>
+public static class ConfigTarget
+{
+    /// <param name="current">The catalog in effect.</param>
+    /// <param name="document">The file.</param>
+    /// <param name="keys">Each provider's key as the file's reference resolved to (by provider name); a provider whose file
+    /// entry names no key has none.</param>
+    /// <param name="protector">Encrypts a new key (an unchanged one keeps its ciphertext).</param>
+    /// <param name="baseUrls">The addresses a provider may have, as for the admin API.</param>
+    /// <param name="prune">Whether providers, models, defaults, fallbacks and aliases the file does not name are removed.</param>
+    public static (CatalogSnapshot? Target, IReadOnlyList<ConfigPathError> Errors) Build(
+        CatalogSnapshot current, ConfigDocument document, IReadOnlyDictionary<string, string> keys, SecretProtector protector, BaseUrlPolicy baseUrls, bool prune)
+    {
+        var errors = new List<ConfigPathError>();
+        if (document.Version != 1)
+        {
+            errors.Add(new("version", $"this Modelgate reads version 1 of the file; got {document.Version}"));
+        }
+
+        var providers = Providers(current, document, keys, protector, baseUrls, prune, errors);
+        var models = Models(current, document, providers, prune, errors);
+        var byRef = models.Values.ToDictionary(m => $"{providers[m.ProviderId].Name}/{m.ModelId}", m => m.Id, StringComparer.Ordinal);
+        Guid? Find(string path, string? reference)
+        {
+            if (reference is not null && byRef.TryGetValue(reference, out var id))
+            {
+                return id;
+            }
+
+            errors.Add(new(path, reference is null ? "a model is required (provider/model_id)" : $"no model '{reference}' in the file or the catalog (models are named provider/model_id)"));
+            return null;
+        }
+
+        var defaults = prune ? new Dictionary<string, Guid>(StringComparer.Ordinal) : current.Defaults.Where(d => models.ContainsKey(d.Value)).ToDictionary(StringComparer.Ordinal);
+        foreach (var (purpose, reference) in document.Defaults)
+        {
+            if (!Purpose.TryParse(purpose, out _, out var why))
+            {
+                errors.Add(new($"defaults.{purpose}", why));
+            }
+            else if (Find($"defaults.{purpose}", reference) is { } id)
+            {
+                defaults[purpose] = id;
+            }
+        }
+
+        var fallbacks = prune ? new Dictionary<string, Guid[]>(StringComparer.Ordinal)
+            : current.Fallbacks.Where(f => f.Value.All(models.ContainsKey)).ToDictionary(StringComparer.Ordinal);
+        foreach (var (purpose, chain) in document.Fallbacks)
+        {
+            var ids = chain.Select((reference, i) => Find($"fallbacks.{purpose}[{i}]", reference)).ToList();
+            if (ids.All(id => id is not null))
+            {
+                fallbacks[purpose] = [.. ids.Select(id => id!.Value)];
+            }
+        }
+
+        var aliases = prune ? new Dictionary<string, ModelAlias>(StringComparer.Ordinal)
+            : current.Aliases.Where(a => models.ContainsKey(a.Value.ModelId)).ToDictionary(StringComparer.Ordinal);
+        foreach (var (name, alias) in document.Aliases)
+        {
+            if (AliasNames.Check(name) is { } why)
+            {
+                errors.Add(new($"aliases.{name}", why));
+            }
+            else if (Find($"aliases.{name}.model", alias.Model) is { } id)
+            {
+                aliases[name] = new ModelAlias(name, id, alias.Description, alias.Deprecated);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        return (new CatalogSnapshot(current.Version, current.PublishedAt, providers.Values, models.Values, defaults, current.VirtualKeys.Values, fallbacks, aliases.Values,
+            current.Experiments.Values), []);
+    }
+
+    private static Dictionary<Guid, ProviderConfig> Providers(
+        CatalogSnapshot current, ConfigDocument document, IReadOnlyDictionary<string, string> keys, SecretProtector protector, BaseUrlPolicy baseUrls, bool prune,
+        List<ConfigPathError> errors)
+    {
+        var result = prune ? [] : current.Providers.Values.ToDictionary(p => p.Id);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < document.Providers.Count; i++)
+        {
+            var entry = document.Providers[i];
+            var at = $"providers[{i}]";
+            string? key = null;
+            if (entry.ApiKey is not null && !keys.TryGetValue(entry.Name ?? "", out key))
+            {
+                errors.Add(new($"{at}.api_key", $"'{entry.ApiKey}' was not resolved to a key (env:NAME or file:/path)"));
+            }
+
+            var changes = new ProviderChanges
+            {
+                Name = entry.Name, Type = entry.Type, BaseUrl = entry.BaseUrl, ApiKey = key, IsActive = entry.Active,
+                RequestsPerMinute = entry.Limits?.RequestsPerMinute, TokensPerMinute = entry.Limits?.TokensPerMinute, ShadowLimits = entry.Limits?.Shadow?.ToArray(),
+            };
+            var invalid = ProviderValidator.Validate(changes, creating: true, baseUrls);
+            Report(errors, at, invalid.ToDictionary(), ProviderFields);
+            if (!invalid.IsEmpty || entry.Name is not { } name || !ProviderKinds.TryParse(entry.Type, out var kind))
+            {
+                continue;
+            }
+
+            if (!seen.Add(name))
+            {
+                errors.Add(new($"{at}.name", $"provider '{name}' is named twice"));
+                continue;
+            }
+
+            var existing = current.Providers.Values.FirstOrDefault(p => p.Name == name);
+            var id = existing?.Id ?? Guid.NewGuid();
+            var (ciphertext, mask) = key is null ? (null, null)
+                : existing?.ApiKeyCiphertext is { } stored && Same(protector, stored, id, key) ? (stored, existing.ApiKeyMask)
+                : (protector.Protect(key, SecretContext.ProviderApiKey(id)), SecretMask.Mask(key));
+            result[id] = new ProviderConfig(id, name, kind, entry.BaseUrl, ciphertext, mask, entry.Active, existing?.IsDefault ?? false,
+                new RateLimits(entry.Limits?.RequestsPerMinute, entry.Limits?.TokensPerMinute) { Shadow = LimitNames.Parse(entry.Limits?.Shadow ?? []) });
+        }
+
+        return result;
+    }
+
+    private static Dictionary<Guid, ModelDefinition> Models(
+        CatalogSnapshot current, ConfigDocument document, Dictionary<Guid, ProviderConfig> providers, bool prune, List<ConfigPathError> errors)
+    {
+        var result = prune ? [] : current.Models.Values.Where(m => providers.ContainsKey(m.ProviderId)).ToDictionary(m => m.Id);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < document.Models.Count; i++)
+        {
+            var entry = document.Models[i];
+            var at = $"models[{i}]";
+            var slash = entry.Model?.IndexOf('/', StringComparison.Ordinal) ?? -1;
+            if (slash <= 0 || slash == entry.Model!.Length - 1)
+            {
+                errors.Add(new($"{at}.model", "model is required as provider/model_id (the provider's name in the file, then the upstream model name)"));
+                continue;
+            }
+
+            var (providerName, modelId) = (entry.Model[..slash], entry.Model[(slash + 1)..]);
+            var provider = providers.Values.FirstOrDefault(p => p.Name == providerName);
+            if (provider is null)
+            {
+                errors.Add(new($"{at}.model", $"no provider '{providerName}' in the file or the catalog"));
+                continue;
+            }
+
+            var changes = new ModelChanges
+            {
+                ProviderId = provider.Id, ModelId = modelId, DisplayName = entry.DisplayName, Type = entry.Type ?? "chat", IsActive = entry.Active,
+                Temperature = entry.Parameters?.Temperature, TopP = entry.Parameters?.TopP, MaxTokens = entry.Parameters?.MaxTokens,
+                InputPricePerMillion = entry.Prices?.InputPerMillion, OutputPricePerMillion = entry.Prices?.OutputPerMillion,
+                CachedInputPricePerMillion = entry.Prices?.CachedInputPerMillion, ContextWindow = entry.ContextWindow, EmbeddingDimensions = entry.EmbeddingDimensions,
+                RequestsPerMinute = entry.Limits?.RequestsPerMinute, TokensPerMinute = entry.Limits?.TokensPerMinute, ShadowLimits = entry.Limits?.Shadow?.ToArray(),
+            };
+            var invalid = ModelValidator.Validate(changes, creating: true);
+            Report(errors, at, invalid.ToDictionary(), ModelFields);
+            if (!invalid.IsEmpty || !ModelKinds.TryParse(entry.Type ?? "chat", out var kind))
+            {
+                continue;
+            }
+
+            if (!seen.Add(entry.Model))
+            {
+                errors.Add(new($"{at}.model", $"model '{entry.Model}' is named twice"));
+                continue;
+            }
+
+            var existing = current.Models.Values.FirstOrDefault(m => m.ProviderId == provider.Id && m.ModelId == modelId);
+            var id = existing?.Id ?? Guid.NewGuid();
+            result[id] = new ModelDefinition(id, provider.Id, modelId, entry.DisplayName, kind, entry.Active,
+                new ModelParameters(entry.Parameters?.Temperature, entry.Parameters?.TopP, entry.Parameters?.MaxTokens),
+                new Pricing(entry.Prices?.InputPerMillion, entry.Prices?.OutputPerMillion, entry.Prices?.CachedInputPerMillion), entry.ContextWindow, entry.EmbeddingDimensions)
+            {
+                Limits = new RateLimits(entry.Limits?.RequestsPerMinute, entry.Limits?.TokensPerMinute) { Shadow = LimitNames.Parse(entry.Limits?.Shadow ?? []) },
+            };
+        }
+
+        return result;
+    }
+
+    private static bool Same(SecretProtector protector, string ciphertext, Guid providerId, string key)
+    {
+        try
+        {
+            var stored = protector.Unprotect(ciphertext, SecretContext.ProviderApiKey(providerId));
+            return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.UTF8.GetBytes(stored), System.Text.Encoding.UTF8.GetBytes(key));
+        }
+        catch (SecretDecryptionException)
+        {
+            return false;
+        }
+    }
+
+    // The admin API's field names, as paths in the file.
+    private static readonly Dictionary<string, string> ProviderFields = new(StringComparer.Ordinal)
+    {
+        ["requests_per_minute"] = "limits.requests_per_minute", ["tokens_per_minute"] = "limits.tokens_per_minute", ["shadow_limits"] = "limits.shadow",
+        ["is_active"] = "active",
+    };
+
+    private static readonly Dictionary<string, string> ModelFields = new(StringComparer.Ordinal)
+    {
+        ["model_id"] = "model", ["provider_id"] = "model", ["is_active"] = "active",
+        ["temperature"] = "parameters.temperature", ["top_p"] = "parameters.top_p", ["max_tokens"] = "parameters.max_tokens",
+        ["input_price_per_million"] = "prices.input_per_million", ["output_price_per_million"] = "prices.output_per_million",
+        ["cached_input_price_per_million"] = "prices.cached_input_per_million",
+        ["requests_per_minute"] = "limits.requests_per_minute", ["tokens_per_minute"] = "limits.tokens_per_minute", ["shadow_limits"] = "limits.shadow",
+    };
+
+    private static void Report(List<ConfigPathError> errors, string at, IDictionary<string, string[]> found, Dictionary<string, string> fields)
+    {
+        foreach (var (field, messages) in found)
+        {
+            errors.AddRange(messages.Select(m => new ConfigPathError($"{at}.{fields.GetValueOrDefault(field, field)}", m)));
+        }
+    }
+}
