@@ -104,12 +104,12 @@ public static class ExperimentAnalysis
                 var name = ttft ? "p95 time to first token" : "p95 latency";
                 if (a.Percentile(0.95) is not { } threshold)
                 {
-                    var none = Guardrail.NotAbove().Evaluate(default, default, options);
+                    var none = TailGuardrail.Evaluate(default, default, options);
                     return new GuardrailCheck(guardrail, variant.Variant, none.Verdict, none.Comparison, $"{name}: no control calls yet");
                 }
 
                 // The share of the variant's calls above ratio × control's p95 against the share of control's above it (5 %).
-                var result = Guardrail.NotAbove().Evaluate(
+                var result = TailGuardrail.Evaluate(
                     SampleSummary.Bernoulli(a.CountAbove(threshold), a.Count), SampleSummary.Bernoulli(b.CountAbove(ratio * threshold), b.Count), options);
                 return new GuardrailCheck(guardrail, variant.Variant, result.Verdict, result.Comparison,
                     $"{name} of '{variant.Variant}' {Ms(b.Percentile(0.95))} vs control {Ms(threshold)}, limit {Ratio(ratio)} × control");

@@ -401,6 +401,3 @@ public sealed class ResolutionTable
         CatalogVersion = inherited.CatalogVersion,
     };
 }
-
-/// <summary>One purpose's outcome: a resolution, or the message of the error it raises.</summary>
-public sealed record ResolutionEntry(ResolvedModel? Model, string? Error);

@@ -51,9 +51,13 @@ public static class TailGuardrail
             throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be a finite number.");
         }
 
-        return Guardrail.NotAbove().Evaluate(
-            SampleSummary.Exceedances(control, threshold),
-            SampleSummary.Exceedances(treatment, ratio * threshold),
-            options);
+        return Evaluate(SampleSummary.Exceedances(control, threshold), SampleSummary.Exceedances(treatment, ratio * threshold), options);
     }
+
+    /// <summary>
+    /// The same decision from the tail shares already counted (e.g. from histograms): the share of control's observations
+    /// above the threshold, and the share of treatment's above ratio × threshold.
+    /// </summary>
+    public static GuardrailResult Evaluate(SampleSummary controlAbove, SampleSummary treatmentAbove, SequentialTestOptions? options = null) =>
+        Guardrail.NotAbove().Evaluate(controlAbove, treatmentAbove, options);
 }
