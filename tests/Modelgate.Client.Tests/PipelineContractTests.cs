@@ -381,10 +381,10 @@ public abstract class PipelineContractTests : IAsyncLifetime
     public async Task AStreamLongerThanTheDeadline_IsNotCut_AfterItsFirstUpdate()
     {
         await ChainAsync();
-        // 20 words, a chunk each, 0.45 s apart: over 9 s, past the call's 8 s deadline, which bounds only the wait for
-        // the first update.
-        Primary.Reply = string.Join(' ', Enumerable.Range(1, 20).Select(i => $"word{i}"));
-        Primary.ChunkDelay = TimeSpan.FromSeconds(0.45);
+        // 45 words, a chunk each, 0.2 s apart: over 9 s, past the call's 8 s deadline, which bounds only the wait for
+        // the first update. The gap stays a tenth of the 2 s idle timeout, so a loaded machine's stall is not a cut.
+        Primary.Reply = string.Join(' ', Enumerable.Range(1, 45).Select(i => $"word{i}"));
+        Primary.ChunkDelay = TimeSpan.FromSeconds(0.2);
         var chat = await StartAsync();
         var clock = Stopwatch.StartNew();
 
