@@ -19,6 +19,11 @@ public static class RootCommandFactory
         root.Subcommands.Add(HistoryCommand.Create(cli));
         root.Subcommands.Add(RollbackCommand.Create(cli));
         root.Subcommands.Add(UsageCommand.Create(cli));
+        root.Subcommands.Add(ExportCommand.Create(cli));
+        root.Subcommands.Add(ValidateCommand.Create(cli));
+        root.Subcommands.Add(DiffCommand.Create(cli));
+        root.Subcommands.Add(ApplyCommand.Create(cli));
+        root.Subcommands.Add(DriftCommand.Create(cli));
         root.Subcommands.Add(ContextCommand.Create(cli));
         return root;
     }

@@ -18,7 +18,90 @@ public static class ConfigFileReader
     /// <summary>The document, or the errors that stop it from being read (never both).</summary>
     public static (ConfigDocument? Document, IReadOnlyList<ConfigFileError> Errors) Read(string text, string fileName)
     {
-        var positions = new Dictionary<string, Mark>(StringComparer.Ordinal);
+        var (source, errors) = ReadSource(text, fileName);
+        return (source?.Document, errors);
+    }
+
+    /// <summary>
+    /// Reads a file, or a folder of them (every <c>*.yaml</c>/<c>*.yml</c>/<c>*.json</c> directly in it, in name order),
+    /// as one document: lists (providers, models, experiments) are joined, maps (defaults, fallbacks, aliases) merged,
+    /// and a name given in two files is an error naming both.
+    /// </summary>
+    public static (ConfigSource? Source, IReadOnlyList<ConfigFileError> Errors) Load(string path)
+    {
+        if (File.Exists(path))
+        {
+            return ReadSource(File.ReadAllText(path), path, File.ReadAllBytes(path));
+        }
+
+        if (!Directory.Exists(path))
+        {
+            return (null, [new ConfigFileError(path, 1, 1, "", "no such file or folder")]);
+        }
+
+        var files = Directory.EnumerateFiles(path)
+            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0)
+        {
+            return (null, [new ConfigFileError(path, 1, 1, "", "the folder holds no .yaml, .yml or .json file")]);
+        }
+
+        var merged = new JsonObject();
+        var positions = new Dictionary<string, Position>(StringComparer.Ordinal);
+        var errors = new List<ConfigFileError>();
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var file in files)
+        {
+            var bytes = File.ReadAllBytes(file);
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file) + "\n"));
+            hash.AppendData(bytes);
+            var (json, filePositions, fileErrors) = Parse(File.ReadAllText(file), file);
+            errors.AddRange(fileErrors);
+            if (json is not null)
+            {
+                Merge(merged, json, filePositions, positions, errors);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        return Deserialize(merged, positions, path, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    private static (ConfigSource? Source, IReadOnlyList<ConfigFileError> Errors) ReadSource(string text, string fileName, byte[]? bytes = null)
+    {
+        var (json, positions, errors) = Parse(text, fileName);
+        if (json is null)
+        {
+            return (null, errors);
+        }
+
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes ?? System.Text.Encoding.UTF8.GetBytes(text)));
+        return Deserialize(json, positions, fileName, sha256);
+    }
+
+    private static (ConfigSource? Source, IReadOnlyList<ConfigFileError> Errors) Deserialize(JsonObject json, Dictionary<string, Position> positions, string name, string sha256)
+    {
+        try
+        {
+            var document = json.Deserialize<ConfigDocument>(ConfigJson.Options) ?? new ConfigDocument();
+            return (new ConfigSource(name, sha256, document, positions), []);
+        }
+        catch (JsonException e)
+        {
+            var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
+            return (null, [Locate(positions, name, path, ConfigJson.Describe(e, path))]);
+        }
+    }
+
+    // One file as a JSON object with each path's position, or the errors that stop it.
+    private static (JsonObject? Json, Dictionary<string, Position> Positions, List<ConfigFileError> Errors) Parse(string text, string fileName)
+    {
+        var positions = new Dictionary<string, Position>(StringComparer.Ordinal);
         var errors = new List<ConfigFileError>();
         JsonNode? json;
         try
@@ -27,46 +110,133 @@ public static class ConfigFileReader
             stream.Load(new StringReader(text));
             if (stream.Documents.Count == 0)
             {
-                return (new ConfigDocument(), []);
+                return (new JsonObject(), positions, errors);
             }
 
             if (stream.Documents.Count > 1)
             {
                 var second = stream.Documents[1].RootNode.Start;
-                return (null, [new ConfigFileError(fileName, (int)second.Line, (int)second.Column, "", "a configuration file holds one YAML document; this is a second one")]);
+                errors.Add(new ConfigFileError(fileName, (int)second.Line, (int)second.Column, "", "a configuration file holds one YAML document; this is a second one"));
+                return (null, positions, errors);
             }
 
             json = ToJson(stream.Documents[0].RootNode, "", positions, errors, fileName);
         }
         catch (YamlException e)
         {
-            return (null, [new ConfigFileError(fileName, (int)e.Start.Line, (int)e.Start.Column, "", Sentence(e.Message))]);
+            errors.Add(new ConfigFileError(fileName, (int)e.Start.Line, (int)e.Start.Column, "", Sentence(e.Message)));
+            return (null, positions, errors);
         }
 
         if (errors.Count > 0)
         {
-            return (null, errors);
+            return (null, positions, errors);
         }
 
-        if (json is not JsonObject)
+        if (json is not JsonObject obj)
         {
-            return (null, [Error(fileName, positions, "", "the file must be a mapping of sections (version, providers, models, defaults, fallbacks, aliases)")]);
+            // An empty file, or one of only comments, is an empty document.
+            if (json is null)
+            {
+                return (new JsonObject(), positions, errors);
+            }
+
+            errors.Add(Locate(positions, fileName, "", "the file must be a mapping of sections (version, providers, models, defaults, fallbacks, aliases, experiments)"));
+            return (null, positions, errors);
         }
 
-        try
+        return (obj, positions, errors);
+    }
+
+    // Lays one file's sections into the folder's document: lists joined (their paths renumbered), maps merged.
+    private static void Merge(JsonObject merged, JsonObject file, Dictionary<string, Position> filePositions, Dictionary<string, Position> positions, List<ConfigFileError> errors)
+    {
+        foreach (var (section, value) in file.ToList())
         {
-            return (json.Deserialize<ConfigDocument>(ConfigJson.Options) ?? new ConfigDocument(), []);
-        }
-        catch (JsonException e)
-        {
-            var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
-            return (null, [Error(fileName, positions, path, Describe(e, path))]);
+            file.Remove(section);
+            if (!merged.TryGetPropertyValue(section, out var existing) || existing is null)
+            {
+                merged[section] = value;
+                Copy(filePositions, section, section, positions);
+                continue;
+            }
+
+            switch (existing, value)
+            {
+                case (JsonArray into, JsonArray items):
+                    foreach (var item in items.ToList())
+                    {
+                        var from = $"{section}[{items.IndexOf(item)}]";
+                        var to = $"{section}[{into.Count}]";
+                        items.Remove(item);
+                        into.Add(item);
+                        Copy(filePositions, from, to, positions);
+                    }
+
+                    break;
+                case (JsonObject into, JsonObject entries):
+                    foreach (var (key, entry) in entries.ToList())
+                    {
+                        var at = $"{section}.{key}";
+                        if (into.ContainsKey(key))
+                        {
+                            var first = positions.GetValueOrDefault(at);
+                            var here = filePositions.GetValueOrDefault(at);
+                            errors.Add(new ConfigFileError(here.File, here.Line, here.Column, at, $"'{key}' is also given in {first.File}:{first.Line}"));
+                            continue;
+                        }
+
+                        entries.Remove(key);
+                        into[key] = entry;
+                        Copy(filePositions, at, at, positions);
+                    }
+
+                    break;
+                default:
+                    if (!JsonNode.DeepEquals(existing, value))
+                    {
+                        var first = positions.GetValueOrDefault(section);
+                        var here = filePositions.GetValueOrDefault(section);
+                        errors.Add(new ConfigFileError(here.File, here.Line, here.Column, section, $"'{section}' differs from {first.File}:{first.Line}"));
+                    }
+
+                    break;
+            }
         }
     }
 
-    private static JsonNode? ToJson(YamlNode node, string path, Dictionary<string, Mark> positions, List<ConfigFileError> errors, string fileName)
+    // Positions of a path and everything under it, under another path (a list item's new index).
+    private static void Copy(Dictionary<string, Position> from, string fromPath, string toPath, Dictionary<string, Position> to)
     {
-        positions[path] = node.Start;
+        foreach (var (path, position) in from)
+        {
+            if (path == fromPath || path.StartsWith(fromPath + ".", StringComparison.Ordinal) || path.StartsWith(fromPath + "[", StringComparison.Ordinal))
+            {
+                to[toPath + path[fromPath.Length..]] = position;
+            }
+        }
+    }
+
+    /// <summary>The position of a path (or of its nearest parent that has one) as an error: file, line, column, path and message.</summary>
+    internal static ConfigFileError Locate(IReadOnlyDictionary<string, Position> positions, string fallbackFile, string path, string message)
+    {
+        for (var at = path; ; at = Parent(at))
+        {
+            if (positions.TryGetValue(at, out var position))
+            {
+                return new ConfigFileError(position.File, position.Line, position.Column, path, message);
+            }
+
+            if (at.Length == 0)
+            {
+                return new ConfigFileError(fallbackFile, 1, 1, path, message);
+            }
+        }
+    }
+
+    private static JsonNode? ToJson(YamlNode node, string path, Dictionary<string, Position> positions, List<ConfigFileError> errors, string fileName)
+    {
+        positions[path] = new Position(fileName, (int)node.Start.Line, (int)node.Start.Column);
         switch (node)
         {
             case YamlMappingNode mapping:
@@ -135,42 +305,14 @@ public static class ConfigFileReader
             : JsonValue.Create(value);
     }
 
-    // The position of the path, or of its nearest parent that has one.
-    private static ConfigFileError Error(string fileName, Dictionary<string, Mark> positions, string path, string message)
-    {
-        for (var at = path; ; at = Parent(at))
-        {
-            if (positions.TryGetValue(at, out var mark))
-            {
-                return new ConfigFileError(fileName, (int)mark.Line, (int)mark.Column, path, message);
-            }
-
-            if (at.Length == 0)
-            {
-                return new ConfigFileError(fileName, 1, 1, path, message);
-            }
-        }
-    }
-
     private static string Parent(string path)
     {
         var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
         return cut <= 0 ? "" : path[..cut];
     }
 
-    // System.Text.Json's messages name .NET types; the file's reader wants the field and what it should hold.
-    private static string Describe(JsonException e, string path)
-    {
-        var field = path[(Math.Max(path.LastIndexOf('.'), -1) + 1)..];
-        if (e.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
-        {
-            return $"unknown field '{field}'";
-        }
-
-        return e.Message.Contains("could not be converted to", StringComparison.Ordinal) || e.Message.Contains("Cannot get the value", StringComparison.Ordinal)
-            ? $"'{field}' has a value of the wrong type"
-            : "this value has the wrong type or shape";
-    }
-
     private static string Sentence(string message) => message.Length > 0 && char.IsUpper(message[0]) ? char.ToLowerInvariant(message[0]) + message[1..] : message;
+
+    /// <summary>Where a value starts: file, line and column.</summary>
+    internal readonly record struct Position(string File, int Line, int Column);
 }

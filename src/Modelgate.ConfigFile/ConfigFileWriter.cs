@@ -11,15 +11,9 @@ namespace Modelgate.ConfigFile;
 /// </summary>
 public static class ConfigFileWriter
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public static string Write(ConfigDocument document)
     {
-        var json = JsonSerializer.SerializeToNode(document, Options)!;
+        var json = ConfigJson.ToJson(document);
         Prune(json);
         var yaml = new YamlStream(new YamlDocument(ToYaml(json)));
         using var text = new StringWriter();

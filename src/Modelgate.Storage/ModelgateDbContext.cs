@@ -22,6 +22,7 @@ public abstract class ModelgateDbContext(DbContextOptions options) : DbContext(o
     public DbSet<PurposeFallbackEntity> PurposeFallbacks => Set<PurposeFallbackEntity>();
     public DbSet<ModelAliasEntity> ModelAliases => Set<ModelAliasEntity>();
     public DbSet<ExperimentEntity> Experiments => Set<ExperimentEntity>();
+    public DbSet<ConfigOwnerEntity> ConfigOwner => Set<ConfigOwnerEntity>();
     public DbSet<FeedbackEntity> Feedback => Set<FeedbackEntity>();
     public DbSet<UsageSeriesEntity> UsageSeries => Set<UsageSeriesEntity>();
     public DbSet<UsageRecordEntity> UsageRecords => Set<UsageRecordEntity>();

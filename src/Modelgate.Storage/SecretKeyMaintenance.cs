@@ -88,7 +88,8 @@ public sealed class SecretKeyMaintenance(IDbContextFactory<ModelgateDbContext> c
                 ApiKeyCiphertext = protector.Protect(protector.Unprotect(p.ApiKeyCiphertext, SecretContext.ProviderApiKey(p.Id)), SecretContext.ProviderApiKey(p.Id)),
             });
             version.Snapshot = CatalogSnapshotJson.ToGzip(new CatalogSnapshot(
-                snapshot.Version, snapshot.PublishedAt, reEncrypted, snapshot.Models.Values, snapshot.Defaults, snapshot.VirtualKeys.Values, snapshot.Fallbacks, snapshot.Aliases.Values));
+                snapshot.Version, snapshot.PublishedAt, reEncrypted, snapshot.Models.Values, snapshot.Defaults, snapshot.VirtualKeys.Values, snapshot.Fallbacks, snapshot.Aliases.Values,
+                snapshot.Experiments.Values) { Managed = snapshot.Managed });
         }
 
         // The console's session-signing keys are encrypted with the master key too.

@@ -26,6 +26,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<DefaultsStore>();
         services.AddSingleton<AuditQuery>();
         services.AddSingleton<ConfigVersionStore>();
+        services.AddSingleton<ConfigFileStore>();
         services.AddSingleton<VirtualKeyStore>();
         services.AddSingleton<FallbackStore>();
         services.AddSingleton<AliasStore>();

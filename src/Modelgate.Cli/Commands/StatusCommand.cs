@@ -6,7 +6,7 @@ using Spectre.Console.Rendering;
 
 namespace Modelgate.Cli.Commands;
 
-/// <summary><c>modelgate status</c>: the current catalog version and each instance with its lag.</summary>
+/// <summary><c>modelgate status</c>: the server's version, the current catalog version and each instance with its lag.</summary>
 public static class StatusCommand
 {
     /// <summary>The command.</summary>
@@ -18,16 +18,16 @@ public static class StatusCommand
             using var admin = cli.Connect(parsed);
             var versions = await admin.GetAsync("config/versions?limit=1", ct);
             var instances = await admin.GetAsync("instances", ct);
+            var server = await admin.GetAsync("version", ct);
             var latest = versions.GetProperty("data").EnumerateArray().FirstOrDefault();
             var status = JsonSerializer.SerializeToElement(new Dictionary<string, object?>
             {
                 ["url"] = admin.Url.ToString(),
-                // The admin API does not expose the server's build version yet; null says so to scripts.
-                ["server_version"] = null,
+                ["server_version"] = JsonText.At(server, "version"),
                 ["catalog_version"] = latest.ValueKind == JsonValueKind.Object ? latest : null,
                 ["instances"] = instances,
             });
-            await cli.Output(parsed).WriteAsync(status, () => Render(admin.Url, latest, instances));
+            await cli.Output(parsed).WriteAsync(status, () => Render(admin.Url, JsonText.At(server, "version"), latest, instances));
             return ExitCodes.Success;
         }));
         return command;
@@ -41,14 +41,14 @@ public static class StatusCommand
         new("THIS", row => JsonText.At(row, "is_self") == "yes" ? "*" : ""),
     ];
 
-    private static IRenderable Render(Uri url, JsonElement latest, JsonElement instances)
+    private static IRenderable Render(Uri url, string serverVersion, JsonElement latest, JsonElement instances)
     {
         var catalog = latest.ValueKind == JsonValueKind.Object
             ? $"{JsonText.At(latest, "version")} (published {JsonText.At(latest, "published_at")} by {JsonText.At(latest, "actor")}: {JsonText.At(latest, "summary")})"
             : "none published";
         var summary = Tables.Of(["", ""],
         [
-            ["Server", url.ToString()], ["Server version", "(not exposed by the admin API)"], ["Catalog version", catalog],
+            ["Server", url.ToString()], ["Server version", serverVersion], ["Catalog version", catalog],
             ["All instances current", JsonText.At(instances, "all_current")],
         ]).HideHeaders();
         var rows = instances.TryGetProperty("instances", out var list) ? list.EnumerateArray().ToList() : [];

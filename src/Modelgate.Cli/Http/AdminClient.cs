@@ -22,6 +22,29 @@ public sealed class AdminClient(ConnectionSettings settings) : IDisposable
     public Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, null, cancellationToken);
 
+    /// <summary>GETs a path under <c>/api/v1/</c> as text (an export in YAML, say).</summary>
+    public async Task<string> GetTextAsync(string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/" + path.TrimStart('/'));
+        request.Headers.Accept.Clear();
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*"));
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliException($"Could not reach {settings.Url}: {e.Message}");
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            return response.IsSuccessStatusCode ? text : throw new CliException(ProblemMessage.From(response, text)) { Status = (int)response.StatusCode };
+        }
+    }
+
     /// <summary>Every item of a list, following pages (<c>{data, total}</c>) or taking a plain array as it is.</summary>
     public async Task<IReadOnlyList<JsonElement>> ListAsync(string path, CancellationToken cancellationToken)
     {
@@ -72,7 +95,7 @@ public sealed class AdminClient(ConnectionSettings settings) : IDisposable
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                throw new CliException(ProblemMessage.From(response, text));
+                throw new CliException(ProblemMessage.From(response, text)) { Status = (int)response.StatusCode, FieldErrors = ProblemMessage.Fields(text) };
             }
 
             return text.Length == 0 ? JsonDocument.Parse("{}").RootElement : ParseJson(text);

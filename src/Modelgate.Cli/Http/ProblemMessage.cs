@@ -30,6 +30,27 @@ public static class ProblemMessage
         }
     }
 
+    /// <summary>The problem's per-field errors (<c>errors</c>), if it has any.</summary>
+    public static IReadOnlyDictionary<string, string[]>? Fields(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("errors", out var errors) || errors.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            return errors.EnumerateObject().ToDictionary(f => f.Name, f => f.Value.ValueKind == JsonValueKind.Array
+                ? [.. f.Value.EnumerateArray().Select(m => m.ValueKind == JsonValueKind.String ? m.GetString()! : m.ToString())]
+                : new[] { f.Value.ToString() });
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 

@@ -30,6 +30,10 @@ public sealed class CatalogSnapshot
         Experiments = (experiments ?? []).ToFrozenDictionary(e => e.Id);
     }
 
+    /// <summary>The same catalog, owned by <paramref name="managed"/>.</summary>
+    public CatalogSnapshot WithManaged(ManagedObjects managed) =>
+        new(Version, PublishedAt, Providers.Values, Models.Values, Defaults, VirtualKeys.Values, Fallbacks, Aliases.Values, Experiments.Values) { Managed = managed };
+
     /// <summary>An empty catalog (nothing configured yet), version 0.</summary>
     public static CatalogSnapshot Empty { get; } = new(0, DateTimeOffset.UnixEpoch, [], [], new Dictionary<string, Guid>());
 
@@ -53,6 +57,9 @@ public sealed class CatalogSnapshot
 
     /// <summary>Experiments by id, running and stopped (a stopped one routes nothing but keeps its history).</summary>
     public FrozenDictionary<Guid, Experiment> Experiments { get; }
+
+    /// <summary>What a configuration file owns (see <see cref="ManagedObjects"/>); <see cref="ManagedObjects.None"/> when no file was applied.</summary>
+    public ManagedObjects Managed { get; init; } = ManagedObjects.None;
 
     /// <summary>Gateway keys by the SHA-256 of their secret: a revocation travels to every instance like any change.</summary>
     public FrozenDictionary<string, VirtualKey> VirtualKeys { get; }

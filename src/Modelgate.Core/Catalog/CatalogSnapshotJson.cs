@@ -36,10 +36,14 @@ public static class CatalogSnapshotJson
     private static Document ToDocument(CatalogSnapshot s) =>
         new(s.Version, s.PublishedAt, [.. s.Providers.Values.OrderBy(p => p.Name, StringComparer.Ordinal)], [.. s.Models.Values.OrderBy(m => m.Id)], s.Defaults.OrderBy(d => d.Key, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal),
             [.. s.VirtualKeys.Values.OrderBy(k => k.Id)], s.Fallbacks.OrderBy(f => f.Key, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal),
-            [.. s.Aliases.Values.OrderBy(a => a.Name, StringComparer.Ordinal)], [.. s.Experiments.Values.OrderBy(e => e.Id)]);
+            [.. s.Aliases.Values.OrderBy(a => a.Name, StringComparer.Ordinal)], [.. s.Experiments.Values.OrderBy(e => e.Id)],
+            s.Managed.IsEmpty ? null : s.Managed);
 
-    private static CatalogSnapshot FromDocument(Document d) => new(d.Version, d.PublishedAt, d.Providers, d.Models, d.Defaults, d.VirtualKeys, d.Fallbacks, d.Aliases, d.Experiments);
+    private static CatalogSnapshot FromDocument(Document d) => new(d.Version, d.PublishedAt, d.Providers, d.Models, d.Defaults, d.VirtualKeys, d.Fallbacks, d.Aliases, d.Experiments)
+    {
+        Managed = d.Managed ?? ManagedObjects.None,
+    };
 
     private sealed record Document(long Version, DateTimeOffset PublishedAt, ProviderConfig[] Providers, ModelDefinition[] Models, Dictionary<string, Guid> Defaults, VirtualKey[]? VirtualKeys, Dictionary<string, Guid[]>? Fallbacks,
-        ModelAlias[]? Aliases, Experiment[]? Experiments);
+        ModelAlias[]? Aliases, Experiment[]? Experiments, ManagedObjects? Managed);
 }

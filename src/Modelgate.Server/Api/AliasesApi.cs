@@ -1,3 +1,4 @@
+using Modelgate.Core.Catalog;
 using Modelgate.Server.Auth;
 using Modelgate.Storage.Catalog;
 
@@ -17,13 +18,13 @@ internal static class AliasesApi
             .Produces<AliasView[]>();
         group.MapGet("/{**name}", GetAsync).WithName("GetAlias").WithSummary("One alias, with its revision as ETag.")
             .Produces<AliasView>().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{**name}", SetAsync).WithName("SetAlias")
+        group.MapPut("/{**name}", SetAsync).AddEndpointFilter(new ManagedObjectGuard(ManagedObjects.Alias, "name")).WithName("SetAlias")
             .WithSummary("Create or replace an alias: its target model (id or upstream model_id), a description, and whether it is a "
                 + "deprecation redirect (the only way an alias may take a configured model's model_id). If-Match: the revision last read. "
                 + "409 when the target's model_id is offered by several providers (use its id), or a new target is inactive or on an inactive provider.")
             .Accepts<SetAliasRequest>("application/json").Produces<AliasView>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapDelete("/{**name}", DeleteAsync).WithName("DeleteAlias").WithSummary("Remove an alias; calls naming it then get 404.")
+        group.MapDelete("/{**name}", DeleteAsync).AddEndpointFilter(new ManagedObjectGuard(ManagedObjects.Alias, "name")).WithName("DeleteAlias").WithSummary("Remove an alias; calls naming it then get 404.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return api;
     }

@@ -1,3 +1,4 @@
+using Modelgate.Core.Catalog;
 using Modelgate.Server.Auth;
 using Modelgate.Storage.Catalog;
 
@@ -15,11 +16,11 @@ internal static class DefaultsApi
         group.MapGet("/", GetAsync).WithName("GetDefaults")
             .WithSummary("The default model of chat, agents, embeddings and each agent type (null where unset).")
             .Produces<DefaultsView>();
-        group.MapPut("/{**purpose}", SetAsync).WithName("SetDefault")
+        group.MapPut("/{**purpose}", SetAsync).AddEndpointFilter(new ManagedObjectGuard(ManagedObjects.Default, "purpose")).WithName("SetDefault")
             .WithSummary("Make a model the default for a purpose ('chat', 'agents', 'embeddings' or 'agents/<type>'); the previous default loses it in the same write.")
             .Accepts<SetDefaultRequest>("application/json").Produces<ModelView>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapDelete("/{**purpose}", ClearAsync).WithName("ClearDefault")
+        group.MapDelete("/{**purpose}", ClearAsync).AddEndpointFilter(new ManagedObjectGuard(ManagedObjects.Default, "purpose")).WithName("ClearDefault")
             .WithSummary("Unset a purpose's default (agent types then fall back to 'agents').")
             .Produces(StatusCodes.Status204NoContent).ProducesValidationProblem();
         return api;

@@ -29,12 +29,12 @@ internal static class ExperimentsApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{experiment}", GetAsync).WithName("GetExperiment").WithSummary("One experiment by id or name, with its revision as ETag.")
             .Produces<ExperimentView>().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{experiment}", UpdateAsync).WithName("UpdateExperiment")
+        group.MapPut("/{experiment}", UpdateAsync).AddEndpointFilter(new ManagedObjectGuard(ManagedObjects.Experiment, "experiment")).WithName("UpdateExperiment")
             .WithSummary("Change an experiment (absent fields stay; variants and guardrails are replaced whole). Weights take effect on every instance "
                 + "with the new catalog version; the target cannot change while it runs. If-Match: the revision last read.")
             .Accepts<ExperimentChanges>("application/json").Produces<ExperimentView>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapDelete("/{experiment}", DeleteAsync).WithName("DeleteExperiment")
+        group.MapDelete("/{experiment}", DeleteAsync).AddEndpointFilter(new ManagedObjectGuard(ManagedObjects.Experiment, "experiment")).WithName("DeleteExperiment")
             .WithSummary("Delete a stopped, ended or scheduled experiment (its usage and feedback stay); a running one is a 409: stop it first.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);

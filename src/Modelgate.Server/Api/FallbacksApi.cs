@@ -1,3 +1,4 @@
+using Modelgate.Core.Catalog;
 using Modelgate.Server.Auth;
 using Modelgate.Storage.Catalog;
 
@@ -14,7 +15,7 @@ internal static class FallbacksApi
         var group = api.MapGroup("/llm-fallbacks").WithTags("Defaults");
         group.MapGet("/", GetAsync).WithName("GetFallbacks").WithSummary("Every purpose's fallback chain.")
             .Produces<IReadOnlyDictionary<string, FallbackModelView[]>>();
-        group.MapPut("/{**purpose}", SetAsync).WithName("SetFallbacks")
+        group.MapPut("/{**purpose}", SetAsync).AddEndpointFilter(new ManagedObjectGuard(ManagedObjects.Fallback, "purpose")).WithName("SetFallbacks")
             .WithSummary("Replace a purpose's fallback chain: up to 5 models (ids or upstream names), tried in order on connection failure, timeout, 429 or 5xx before the first byte.")
             .Accepts<SetFallbacksRequest>("application/json").Produces<FallbackModelView[]>().ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);

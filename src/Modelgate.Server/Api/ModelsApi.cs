@@ -22,11 +22,11 @@ internal static class ModelsApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapGet("/{**model_id}", GetAsync).WithName("GetModel").WithSummary("Read one model by id or unambiguous upstream model_id.")
             .Produces<ModelView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPut("/{**model_id}", UpdateAsync).WithName("UpdateModel")
+        group.MapPut("/{**model_id}", UpdateAsync).AddEndpointFilter(new ManagedObjectGuard(ManagedObjects.Model, "model_id")).WithName("UpdateModel")
             .WithSummary("Change any editable field. {\"is_default_for_agents\": true} makes it the agents default and takes the flag from the previous holder atomically. ?force=true clears defaults the change would break (and keeps aliases it would break). 409 when a new model_id is an alias's name.")
             .Accepts<ModelChanges>("application/json").Produces<ModelView>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapDelete("/{**model_id}", DeleteAsync).WithName("DeleteModel")
+        group.MapDelete("/{**model_id}", DeleteAsync).AddEndpointFilter(new ManagedObjectGuard(ManagedObjects.Model, "model_id")).WithName("DeleteModel")
             .WithSummary("Delete a model. Refused (409) while it is a default or an alias's target unless ?force=true, which clears those defaults and removes those aliases.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         api.MapGet("/llm-prices/{**model_id}", PricesAsync).WithTags("Models").WithName("GetModelPrices")

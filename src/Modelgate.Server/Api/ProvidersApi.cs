@@ -17,11 +17,11 @@ internal static class ProvidersApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapGet("/{provider_id:guid}", GetAsync).WithName("GetProvider").WithSummary("Read one provider; the ETag header carries its revision.")
             .Produces<ProviderView>().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPut("/{provider_id:guid}", UpdateAsync).WithName("UpdateProvider")
+        group.MapPut("/{provider_id:guid}", UpdateAsync).AddEndpointFilter(new ManagedObjectGuard(ManagedObjects.Provider, "provider_id")).WithName("UpdateProvider")
             .WithSummary("Change any editable field (absent fields stay). api_key null clears the key; shadow_limits lists limits to count without enforcing. Send If-Match to detect concurrent edits; ?force=true clears defaults that deactivation would break (and keeps the aliases it would break).")
             .Accepts<ProviderChanges>("application/json").Produces<ProviderView>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        group.MapDelete("/{provider_id:guid}", DeleteAsync).WithName("DeleteProvider")
+        group.MapDelete("/{provider_id:guid}", DeleteAsync).AddEndpointFilter(new ManagedObjectGuard(ManagedObjects.Provider, "provider_id")).WithName("DeleteProvider")
             .WithSummary("Delete a provider. Refused (409) while it has models unless ?force=true, which deletes them, clears their defaults and removes their aliases.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return api;

@@ -60,6 +60,7 @@ internal static class ModelgateServerExtensions
         // Hosted services start in registration order: the schema, master key, admin token and catalog first
         // (StartupInitializer), then the monitor that follows the catalog's changes, then this instance's registration;
         // the console's data protection (which reads its keys from the database) only after them.
+        services.AddSingleton<ConfigFileAtStart>();
         services.AddHostedService<StartupInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<CatalogMonitor>());
         services.AddSingleton<InstanceRegistry>();
@@ -84,7 +85,7 @@ internal static class ModelgateServerExtensions
 
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapProvidersApi().MapModelsApi().MapDefaultsApi().MapFallbacksApi().MapAliasesApi().MapExperimentsApi().MapExperimentResultsApi().MapFeedbackApi()
-            .MapResolveApi().MapConfigVersionsApi().MapInstancesApi().MapKeysApi().MapAuditApi().MapSecretsApi().MapUsageApi();
+            .MapResolveApi().MapConfigVersionsApi().MapConfigFileApi().MapVersionApi().MapInstancesApi().MapKeysApi().MapAuditApi().MapSecretsApi().MapUsageApi();
 
         app.MapGateway();
         app.MapOpenApi();

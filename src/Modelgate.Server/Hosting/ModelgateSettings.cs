@@ -12,7 +12,9 @@ public sealed record ModelgateSettings(
     DatabaseOptions Database,
     string? AdminToken,
     MasterKeyOptions MasterKey,
-    bool AllowPrivateBaseUrls)
+    bool AllowPrivateBaseUrls,
+    string? ConfigFile = null,
+    bool ConfigFilePrune = false)
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
@@ -40,7 +42,9 @@ public sealed record ModelgateSettings(
                 PreviousKeys = configuration["MODELGATE_PREVIOUS_MASTER_KEYS"],
                 KeyFilePath = Path.Combine(dataDir, "master.key"),
             },
-            allowPrivate);
+            allowPrivate,
+            configuration["MODELGATE_CONFIG_FILE"] is { Length: > 0 } file ? file : null,
+            SettingValues.Flag(configuration, "MODELGATE_CONFIG_FILE_PRUNE", fallback: false));
     }
 
     // Never echoes the token: the message says only how long it is.
@@ -55,5 +59,6 @@ public sealed record ModelgateSettings(
     };
 
     /// <summary>Hides the admin token and master key so the settings can be logged.</summary>
-    public override string ToString() => $"data={DataDirectory}, database={Database}, admin_token={(AdminToken is null ? "generated" : "from environment")}";
+    public override string ToString() => $"data={DataDirectory}, database={Database}, admin_token={(AdminToken is null ? "generated" : "from environment")}"
+        + (ConfigFile is null ? "" : $", config_file={ConfigFile}{(ConfigFilePrune ? " (prune)" : "")}");
 }

@@ -8,7 +8,7 @@ namespace Modelgate.Server.Hosting;
 
 /// <summary>
 /// Runs before the server accepts requests: migrates the schema, loads and verifies the master key, sets up
-/// the admin token, puts the latest catalog version in effect and makes sure the console has a signing key. If the database cannot be reached and a
+/// the admin token, applies <c>MODELGATE_CONFIG_FILE</c> if set, puts the latest catalog version in effect and makes sure the console has a signing key. If the database cannot be reached and a
 /// last-known-good snapshot exists, the server starts on that (degraded) and finishes this work once the
 /// database is back. A wrong setting or master key, or an unreachable database without that snapshot, stops the
 /// start with a <see cref="StartupException"/> that says what to fix.
@@ -21,6 +21,7 @@ internal sealed partial class StartupInitializer(
     CatalogTransaction transactions,
     CatalogMonitor monitor,
     FirstSigningKey signingKey,
+    ConfigFileAtStart configFile,
     ModelgateSettings settings,
     ILogger<StartupInitializer> logger) : IHostedLifecycleService
 {
@@ -69,6 +70,7 @@ internal sealed partial class StartupInitializer(
         await secrets.LoadAndVerifyAsync(cancellationToken);
         await adminToken.InitializeAsync(cancellationToken);
         await transactions.EnsurePublishedAsync(cancellationToken);
+        await configFile.ApplyAsync(cancellationToken);
         await monitor.LoadLatestAsync(cancellationToken);
         await signingKey.EnsureAsync(cancellationToken);
     }

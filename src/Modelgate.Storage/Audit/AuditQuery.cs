@@ -10,7 +10,7 @@ public sealed record AuditEntryView(long Id, DateTime At, string Actor, string A
 public sealed class AuditQuery(CatalogTransaction transactions)
 {
     /// <summary>The kinds of thing the log records changes of.</summary>
-    public static readonly string[] EntityTypes = ["provider", "model", "default", "fallbacks", "alias", "experiment", "master_key", "config_version", "virtual_key"];
+    public static readonly string[] EntityTypes = ["provider", "model", "default", "fallbacks", "alias", "experiment", "master_key", "config_version", "config_file", "virtual_key"];
 
     public Task<Page<AuditEntryView>> ListAsync(int limit, int offset, string? entityType, string? entityId, CancellationToken cancellationToken) =>
         transactions.ReadAsync(async db =>

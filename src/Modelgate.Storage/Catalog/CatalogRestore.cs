@@ -23,6 +23,10 @@ internal static class CatalogRestore
         db.Models.RemoveRange(models.Where(m => !target.Models.ContainsKey(m.Id)));
         db.Providers.RemoveRange(providers.Where(p => !target.Providers.ContainsKey(p.Id)));
 
+        // What each survivor holds now, so only the ones the target changes take a new revision (an unchanged one's ETag stays good).
+        var providersBefore = providers.ToDictionary(p => p.Id, Values);
+        var modelsBefore = models.ToDictionary(m => m.Id, Values);
+
         // Step 1: park the survivors under names that cannot clash, without the default flag.
         foreach (var provider in providers.Where(p => target.Providers.ContainsKey(p.Id)))
         {
@@ -64,8 +68,11 @@ internal static class CatalogRestore
             entity.RequestsPerMinute = p.Limits.RequestsPerMinute;
             entity.TokensPerMinute = p.Limits.TokensPerMinute;
             entity.ShadowLimits = p.Limits.Shadow;
-            entity.Revision++;
-            entity.UpdatedAt = now;
+            if (!providersBefore.TryGetValue(p.Id, out var before) || !before.Equals(Values(entity)))
+            {
+                entity.Revision++;
+                entity.UpdatedAt = now;
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -94,8 +101,11 @@ internal static class CatalogRestore
             entity.RequestsPerMinute = m.Limits.RequestsPerMinute;
             entity.TokensPerMinute = m.Limits.TokensPerMinute;
             entity.ShadowLimits = m.Limits.Shadow;
-            entity.Revision++;
-            entity.UpdatedAt = now;
+            if (!modelsBefore.TryGetValue(m.Id, out var before) || !before.Equals(Values(entity)))
+            {
+                entity.Revision++;
+                entity.UpdatedAt = now;
+            }
         }
 
         foreach (var (purpose, modelId) in target.Defaults)
@@ -143,5 +153,14 @@ internal static class CatalogRestore
                 CreatedAt = kept?.CreatedAt ?? now, UpdatedAt = same ? kept!.UpdatedAt : now, Revision = same ? kept!.Revision : revision,
             });
         }
+
+        await ConfigOwnerRows.WriteAsync(db, target.Managed, now, cancellationToken);
     }
+
+    private static object Values(ProviderEntity p) =>
+        (p.Name, p.Type, p.BaseUrl, p.ApiKeyCiphertext, p.ApiKeyMask, p.IsActive, p.IsDefault, p.RequestsPerMinute, p.TokensPerMinute, p.ShadowLimits);
+
+    private static object Values(ModelEntity m) =>
+        (m.ProviderId, m.ModelId, m.DisplayName, m.Type, m.IsActive, m.Temperature, m.TopP, m.MaxTokens, m.InputPricePerMillion, m.OutputPricePerMillion,
+            m.CachedInputPricePerMillion, m.ContextWindow, m.EmbeddingDimensions, m.RequestsPerMinute, m.TokensPerMinute, m.ShadowLimits);
 }

@@ -16,6 +16,7 @@ internal static class CatalogSnapshotReader
         var fallbacks = await db.PurposeFallbacks.AsNoTracking().ToListAsync(cancellationToken);
         var aliases = await db.ModelAliases.AsNoTracking().ToListAsync(cancellationToken);
         var experiments = await db.Experiments.AsNoTracking().ToListAsync(cancellationToken);
+        var owner = await db.ConfigOwner.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
         return new CatalogSnapshot(
             version,
             publishedAt,
@@ -34,6 +35,9 @@ internal static class CatalogSnapshotReader
             keys.Select(VirtualKeyStore.ToRecord),
             fallbacks.GroupBy(f => f.Purpose).ToDictionary(g => g.Key, g => g.OrderBy(f => f.Position).Select(f => f.ModelId).ToArray(), StringComparer.Ordinal),
             aliases.Select(a => new ModelAlias(a.Name, a.ModelId, a.Description, a.Deprecated)),
-            experiments.Select(ExperimentRows.ToRecord));
+            experiments.Select(ExperimentRows.ToRecord))
+        {
+            Managed = ConfigOwnerRows.ToRecord(owner),
+        };
     }
 }

@@ -100,6 +100,38 @@ namespace Modelgate.Storage.Migrations.Postgres
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.ConfigOwnerEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("AppliedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("applied_at");
+
+                    b.Property<string>("Objects")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("objects");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("config_owner", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.ConfigVersionEntity", b =>
                 {
                     b.Property<long>("Version")

@@ -93,6 +93,38 @@ namespace Modelgate.Storage.Migrations.Sqlite
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.ConfigOwnerEntity", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("AppliedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applied_at");
+
+                    b.Property<string>("Objects")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("objects");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha256");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("config_owner", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.ConfigVersionEntity", b =>
                 {
                     b.Property<long>("Version")

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Modelgate.Cli.ConfigAsCode;
+using Modelgate.Cli.Connection;
+
+namespace Modelgate.Cli.Commands;
+
+/// <summary>
+/// <c>modelgate validate modelgate.yaml</c>: reads the file (or folder) and checks it: syntax, fields and types, and key
+/// references here; and, when a server is configured (<c>--url</c>, <c>MODELGATE_URL</c> or a context), every value
+/// against the server's rules without changing anything. Errors name file, line, column and field; exit 2 on any.
+/// </summary>
+public static class ValidateCommand
+{
+    /// <summary>The command.</summary>
+    public static Command Create(CliRuntime cli)
+    {
+        var path = new Argument<string>("file") { Description = "The configuration file, or a folder of them" };
+        var offline = new Option<bool>("--offline") { Description = "Check only the file itself, without asking a server" };
+        var command = new Command("validate", "Check a configuration file (with the server's rules when one is configured)") { path, offline };
+        command.SetAction((parsed, ct) => cli.RunAsync(async () =>
+        {
+            var input = ConfigInput.Load(parsed.GetValue(path)!);
+            input.Keys(cli.Environment, required: false, out _);
+            var forms = input.Source.Document.Providers.Select((p, i) => (p.ApiKey, i))
+                .Where(p => p.ApiKey is { } key && !key.StartsWith("env:", StringComparison.Ordinal) && !key.StartsWith("file:", StringComparison.Ordinal))
+                .Select(p => input.Source.Locate($"providers[{p.i}].api_key", "api_key must be a reference, env:NAME or file:/path; a key is never written in the file").ToString())
+                .ToList();
+            if (forms.Count > 0)
+            {
+                throw new CliException("the configuration file is not valid:" + string.Concat(forms.Select(f => $"\n  {f}")));
+            }
+
+            if (parsed.GetValue(offline) || !HasServer(cli, parsed))
+            {
+                await cli.Out.WriteLineAsync($"{input.Source.Name}: valid as a file (syntax, fields, types, key references). No server configured: the server's rules were not checked.");
+                return ExitCodes.Success;
+            }
+
+            using var admin = cli.Connect(parsed);
+            // Keys are not sent: the server checks the rest, and keeps whatever keys it has.
+            var plan = await input.SendAsync(admin, "plan", input.Body(new Dictionary<string, string>(), prune: false), ct);
+            await cli.Out.WriteLineAsync($"{input.Source.Name}: valid (checked against {admin.Url}, catalog version {Output.JsonText.At(plan, "based_on_version")}).");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static bool HasServer(CliRuntime cli, ParseResult parsed)
+    {
+        try
+        {
+            new ConnectionResolver(cli.Environment).Resolve(parsed.GetValue(cli.Options.Url), parsed.GetValue(cli.Options.Token), parsed.GetValue(cli.Options.Context));
+            return true;
+        }
+        catch (CliException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Modelgate.Cli.Http;
+using Modelgate.ConfigFile;
+
+namespace Modelgate.Cli.ConfigAsCode;
+
+/// <summary>
+/// A configuration file (or folder) as the config commands send it: read with every error naming file, line, column
+/// and field; its key references resolved from the environment or files; the server's refusals placed back on the
+/// file's lines.
+/// </summary>
+internal sealed class ConfigInput
+{
+    private ConfigInput(ConfigSource source) => Source = source;
+
+    public ConfigSource Source { get; }
+
+    /// <summary>Reads the file or folder; a file that cannot be read is a <see cref="CliException"/> listing every error.</summary>
+    public static ConfigInput Load(string path)
+    {
+        var (source, errors) = ConfigFileReader.Load(path);
+        if (source is null)
+        {
+            throw new CliException("the configuration file is not valid:" + string.Concat(errors.Select(e => $"\n  {e}")));
+        }
+
+        return new ConfigInput(source);
+    }
+
+    /// <summary>
+    /// The keys the file's references name, by provider. With <paramref name="required"/> a reference that cannot be
+    /// resolved is an error (apply); otherwise it is left out and the server keeps the key it has (diff, drift), and
+    /// <paramref name="unresolved"/> says which.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Keys(CliEnvironment environment, bool required, out IReadOnlyList<string> unresolved)
+    {
+        var folder = Directory.Exists(Source.Name) ? Source.Name : Path.GetDirectoryName(Path.GetFullPath(Source.Name)) ?? ".";
+        var (keys, errors) = ConfigKeyReferences.Resolve(Source.Document, environment.Get, folder);
+        if (required && errors.Count > 0)
+        {
+            throw new CliException("the file's keys cannot be resolved:" + string.Concat(errors.Select(e => $"\n  {Source.Locate(e.Path, e.Message)}")));
+        }
+
+        unresolved = [.. errors.Select(e => Source.Locate(e.Path, e.Message).ToString())];
+        return keys;
+    }
+
+    /// <summary>The request body of <c>/config/plan</c> and <c>/config/apply</c>.</summary>
+    public object Body(IReadOnlyDictionary<string, string> keys, bool prune, long? basedOnVersion = null) => new Dictionary<string, object?>
+    {
+        ["document"] = ConfigJson.ToJson(Source.Document),
+        ["keys"] = keys,
+        ["prune"] = prune,
+        ["source"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(Source.Name)),
+        ["sha256"] = Source.Sha256,
+        ["based_on_version"] = basedOnVersion,
+    };
+
+    /// <summary>Posts to <c>config/plan</c> or <c>config/apply</c>; a refusal by path comes back placed on the file's lines.</summary>
+    public async Task<JsonElement> SendAsync(AdminClient admin, string action, object body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await admin.SendAsync(HttpMethod.Post, $"config/{action}", body, cancellationToken);
+        }
+        catch (CliException e) when (e.Status == 400 && e.FieldErrors is { Count: > 0 } errors)
+        {
+            throw new CliException("the server refused the configuration file:" + string.Concat(
+                errors.SelectMany(f => f.Value.Select(m => $"\n  {Source.Locate(f.Key, m)}"))));
+        }
+    }
+}

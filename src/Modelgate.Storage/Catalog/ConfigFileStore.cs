@@ -1,0 +1,118 @@
+using Microsoft.EntityFrameworkCore;
+using Modelgate.ConfigFile;
+using Modelgate.Core.Catalog;
+using Modelgate.Core.ConfigAsCode;
+using Modelgate.Core.Secrets;
+using Modelgate.Storage.Audit;
+
+namespace Modelgate.Storage.Catalog;
+
+/// <summary>
+/// Configuration as code on the server: the catalog as a file (export), what a file would change (plan), and making the
+/// catalog match it (apply) as one catalog change: one transaction, one new version, one audit entry naming the file's
+/// SHA-256, refused when the catalog moved past the version the plan was based on. Applying the same file again
+/// changes nothing and publishes nothing.
+/// </summary>
+public sealed class ConfigFileStore(CatalogTransaction transactions, SecretProtector protector, BaseUrlPolicy baseUrls, TimeProvider time)
+{
+    /// <summary>The latest catalog as a configuration document (keys as references, never values).</summary>
+    public Task<(ConfigDocument Document, long Version)> ExportAsync(CancellationToken cancellationToken) =>
+        transactions.ReadAsync(async db =>
+        {
+            var current = await CurrentAsync(db, cancellationToken);
+            return (ConfigExport.From(current), current.Version);
+        });
+
+    /// <summary>
+    /// What applying <paramref name="document"/> would change now. <paramref name="keys"/> holds provider keys by provider
+    /// name, as the file's references resolved to; a provider left out keeps the key it has.
+    /// </summary>
+    public Task<CatalogResult<ConfigPlan>> PlanAsync(ConfigDocument document, IReadOnlyDictionary<string, string> keys, bool prune, string source, string sha256, CancellationToken cancellationToken) =>
+        transactions.ReadAsync(async db =>
+        {
+            var current = await CurrentAsync(db, cancellationToken);
+            var (target, error) = Target(current, document, keys, prune, source, sha256);
+            return target is null ? error! : (CatalogResult<ConfigPlan>)Plan(current, target, source, sha256);
+        });
+
+    /// <summary>
+    /// Makes the catalog match <paramref name="document"/>; with <paramref name="basedOnVersion"/>, refused when another version
+    /// was published since (checked inside the serialized write).
+    /// </summary>
+    public async Task<CatalogResult<ConfigApplied>> ApplyAsync(
+        ConfigDocument document, IReadOnlyDictionary<string, string> keys, bool prune, string source, string sha256, long? basedOnVersion, string actor, CancellationToken cancellationToken)
+    {
+        var (result, published) = await transactions.RunAndPublishAsync<ConfigPlan>(async db =>
+        {
+            var current = await CurrentAsync(db, cancellationToken);
+            if (basedOnVersion is { } expected && expected != current.Version)
+            {
+                return CatalogError.Conflict(
+                    $"The configuration changed since the plan (now v{current.Version}, the plan was worked out against v{expected}). Nothing was applied; look at the new plan and apply again.");
+            }
+
+            var (target, error) = Target(current, document, keys, prune, source, sha256);
+            if (target is null)
+            {
+                return error!;
+            }
+
+            var plan = Plan(current, target, source, sha256);
+            if (!plan.HasChanges)
+            {
+                return plan;
+            }
+
+            var now = time.UtcNow();
+            await CatalogRestore.ApplyAsync(db, target, target.Providers.Values.ToDictionary(p => p.Id, p => p.ApiKeyCiphertext), now, cancellationToken);
+            AuditTrail.Record(db, actor, "config.apply", "config_file", sha256, new { version = current.Version },
+                new
+                {
+                    name = Path.GetFileName(source), source, sha256, prune,
+                    created = plan.Changes.Count(c => c.Kind == "added"), changed = plan.Changes.Count(c => c.Kind == "changed"), deleted = plan.Changes.Count(c => c.Kind == "removed"),
+                }, now);
+            return plan;
+        }, cancellationToken);
+        return result.Value is { } applied ? new ConfigApplied(applied, published?.Version) : result.Error!;
+    }
+
+    private (CatalogSnapshot? Target, CatalogError? Error) Target(
+        CatalogSnapshot current, ConfigDocument document, IReadOnlyDictionary<string, string> keys, bool prune, string source, string sha256)
+    {
+        // A provider whose key was not sent keeps the one it has: a plan can be worked out without the secrets.
+        var complete = new Dictionary<string, string>(keys, StringComparer.Ordinal);
+        foreach (var provider in current.Providers.Values)
+        {
+            if (!complete.ContainsKey(provider.Name) && provider.ApiKeyCiphertext is { } stored)
+            {
+                try
+                {
+                    complete[provider.Name] = protector.Unprotect(stored, SecretContext.ProviderApiKey(provider.Id));
+                }
+                catch (SecretDecryptionException)
+                {
+                    // Not readable under the current master key: the file's reference has to be resolved and sent.
+                }
+            }
+        }
+
+        var (target, errors) = ConfigTarget.Build(current, document, complete, protector, baseUrls, prune);
+        if (target is null)
+        {
+            var byPath = errors.GroupBy(e => e.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal);
+            return (null, new CatalogError(CatalogErrorKind.Invalid, "The configuration file is not valid", string.Join("; ", errors.Take(5).Select(e => e.ToString())), byPath));
+        }
+
+        return (target.WithManaged(ConfigOwnership.Of(document, source, sha256)), null);
+    }
+
+    private static ConfigPlan Plan(CatalogSnapshot current, CatalogSnapshot target, string source, string sha256) =>
+        new(current.Version, CatalogDiff.Between(current, target), !current.Managed.SameAs(target.Managed), source, sha256);
+
+    // The catalog as the tables hold it, numbered as the latest published version.
+    private async Task<CatalogSnapshot> CurrentAsync(ModelgateDbContext db, CancellationToken cancellationToken)
+    {
+        var version = await db.ConfigVersions.MaxAsync(v => (long?)v.Version, cancellationToken) ?? 0;
+        return await CatalogSnapshotReader.ReadAsync(db, version, time.GetUtcNow(), cancellationToken);
+    }
+}
