@@ -20,6 +20,7 @@ public static class RootCommandFactory
         root.Subcommands.Add(RollbackCommand.Create(cli));
         root.Subcommands.Add(UsageCommand.Create(cli));
         root.Subcommands.Add(ContextCommand.Create(cli));
+        root.Subcommands.Add(ImportCommand.Create(cli));
         return root;
     }
 }
