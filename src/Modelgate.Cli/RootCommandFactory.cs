@@ -25,6 +25,7 @@ public static class RootCommandFactory
         root.Subcommands.Add(ApplyCommand.Create(cli));
         root.Subcommands.Add(DriftCommand.Create(cli));
         root.Subcommands.Add(ContextCommand.Create(cli));
+        root.Subcommands.Add(ImportCommand.Create(cli));
         return root;
     }
 }
