@@ -21,4 +21,7 @@ public sealed record ConfigDocument
 
     /// <summary>Alias name → its target.</summary>
     public IReadOnlyDictionary<string, ConfigAlias> Aliases { get; init; } = new Dictionary<string, ConfigAlias>();
+
+    /// <summary>A/B experiments between models, each known by its name: their definitions, never their run state.</summary>
+    public IReadOnlyList<ConfigExperiment> Experiments { get; init; } = [];
 }

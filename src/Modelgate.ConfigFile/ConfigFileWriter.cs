@@ -6,8 +6,8 @@ namespace Modelgate.ConfigFile;
 
 /// <summary>
 /// Writes a <see cref="ConfigDocument"/> as YAML that <see cref="ConfigFileReader"/> reads back to the same document:
-/// snake_case fields, absent values left out (and fields at their default, such as <c>active: true</c>), strings that
-/// would read as another type (<c>"null"</c>, <c>"1"</c>, <c>"true"</c>) quoted.
+/// snake_case fields, absent values left out (and fields at their default, such as <c>active: true</c> or
+/// <c>shadow: false</c>), strings that would read as another type (<c>"null"</c>, <c>"1"</c>, <c>"true"</c>) quoted.
 /// </summary>
 public static class ConfigFileWriter
 {
@@ -23,7 +23,7 @@ public static class ConfigFileWriter
         return written.EndsWith("...\n", StringComparison.Ordinal) ? written[..^4] : written.Replace("\r\n...\r\n", "\r\n", StringComparison.Ordinal);
     }
 
-    // Leaves out what a reader would take as the default anyway: active: true, deprecated: false, empty sections.
+    // Leaves out what a reader would take as the default anyway: active: true, deprecated: false, shadow: false, empty sections.
     private static void Prune(JsonNode node)
     {
         switch (node)
@@ -31,7 +31,7 @@ public static class ConfigFileWriter
             case JsonObject obj:
                 foreach (var (key, value) in obj.ToList())
                 {
-                    if (value is null || (key == "active" && value.GetValueKind() == JsonValueKind.True) || (key == "deprecated" && value.GetValueKind() == JsonValueKind.False)
+                    if (value is null || (key == "active" && value.GetValueKind() == JsonValueKind.True) || (key is "deprecated" or "shadow" && value.GetValueKind() == JsonValueKind.False)
                         || value is JsonArray { Count: 0 } || value is JsonObject { Count: 0 })
                     {
                         obj.Remove(key);

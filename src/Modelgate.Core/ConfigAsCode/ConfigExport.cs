@@ -6,12 +6,23 @@ namespace Modelgate.Core.ConfigAsCode;
 /// <summary>
 /// A catalog as a configuration file: what <c>modelgate export</c> writes. Keys are references to environment variables
 /// named after their provider (<c>env:OPENAI_API_KEY</c> for provider <c>openai</c>), never values or masks; a provider
-/// without a key has none. Virtual keys are left out (secrets), as are experiments for now.
+/// without a key has none. Virtual keys are left out (secrets).
+/// <para>
+/// Experiments are written by name with their definition (variant models as <c>provider/model_id</c>), never their run
+/// state: the file says what should run, and an experiment applied from it runs (within its <c>starts_at</c> and
+/// <c>ends_at</c>). So only the experiments that may still route calls are written — running or scheduled, not stopped
+/// (by a person, a guardrail or a promotion) and not ended (<see cref="InFile"/>). A stopped or ended one is history:
+/// written out, it would be started again when the file is applied to another database; <see cref="ConfigTarget"/>
+/// leaves such experiments exactly as they are. Export, then apply on an empty catalog, then export gives the same file.
+/// </para>
 /// </summary>
 public static class ConfigExport
 {
-    public static ConfigDocument From(CatalogSnapshot snapshot)
+    /// <param name="snapshot">The catalog.</param>
+    /// <param name="now">The instant that decides which experiments have ended (null: now).</param>
+    public static ConfigDocument From(CatalogSnapshot snapshot, DateTimeOffset? now = null)
     {
+        var at = now ?? DateTimeOffset.UtcNow;
         var providers = snapshot.Providers.Values.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         string Ref(Guid modelId) => snapshot.Models.TryGetValue(modelId, out var model) && snapshot.Providers.TryGetValue(model.ProviderId, out var provider)
             ? $"{provider.Name}/{model.ModelId}"
@@ -47,8 +58,28 @@ public static class ConfigExport
                 .ToDictionary(f => f.Key, f => (IReadOnlyList<string>)[.. f.Value.Select(Ref)], StringComparer.Ordinal),
             Aliases = snapshot.Aliases.Values.OrderBy(a => a.Name, StringComparer.Ordinal)
                 .ToDictionary(a => a.Name, a => new ConfigAlias(Ref(a.ModelId), a.Description, a.Deprecated), StringComparer.Ordinal),
+            Experiments = [.. snapshot.Experiments.Values.Where(e => InFile(e, at)).OrderBy(e => e.Name, StringComparer.Ordinal).Select(e => new ConfigExperiment
+            {
+                Name = e.Name,
+                Description = e.Description,
+                Target = e.Target,
+                Stickiness = e.Stickiness == ExperimentStickiness.Session ? null : e.Stickiness.ToName(),
+                Variants = [.. e.Variants.Select(v => new ConfigExperimentVariant(v.Name, v.ModelId is { } id ? Ref(id) : null, v.Weight, v.Shadow,
+                    v.Parameters is { } p && p != ModelParameters.None ? new ConfigParameters(p.Temperature, p.TopP, p.MaxTokens) : null))],
+                Guardrails = [.. e.Guardrails.Select(g => new ConfigGuardrail(g.Metric, g.MaxIncrease, g.MaxRatio))],
+                StartsAt = e.StartsAt,
+                EndsAt = e.EndsAt,
+                Alpha = e.Alpha == ExperimentValidator.DefaultAlpha ? null : e.Alpha,
+            })],
         };
     }
+
+    /// <summary>
+    /// Whether the configuration file describes <paramref name="experiment"/> at <paramref name="now"/>: it is running or
+    /// scheduled — not stopped and not ended (the experiments that count for "one running experiment per target").
+    /// </summary>
+    public static bool InFile(Experiment experiment, DateTimeOffset now) =>
+        experiment.State == ExperimentState.Running && (experiment.EndsAt is not { } end || now < end);
 
     /// <summary>The environment variable a provider's key is referred to by: its name upper-cased, other characters as <c>_</c>, then <c>_API_KEY</c>.</summary>
     public static string KeyVariable(string providerName) =>

@@ -7,11 +7,24 @@ namespace Modelgate.Core.ConfigAsCode;
 
 /// <summary>
 /// The catalog a configuration file asks for, worked out from the catalog in effect: the file's providers, models,
-/// defaults, fallbacks and aliases laid over it (kept objects keep their ids, so usage, keys and history still refer to
-/// them), and with <c>prune</c> the objects of those kinds the file does not name removed; without it nothing is removed.
-/// Virtual keys and experiments are kept as they are. Every value goes through the validators the admin API uses, so a
-/// file can hold nothing the API would refuse; each error names its path in the document. The plan of an apply is
+/// defaults, fallbacks, aliases and experiments laid over it (kept objects keep their ids, so usage, feedback, keys and
+/// history still refer to them), and with <c>prune</c> the objects of those kinds the file does not name removed; without
+/// it nothing is removed. Virtual keys are kept as they are. Every value goes through the validators the admin API uses
+/// (for experiments, also the rules the experiment store checks against the catalog, here on the result), so a file can
+/// hold nothing the API would refuse; each error names its path in the document. The plan of an apply is
 /// <see cref="CatalogDiff.Between"/> the catalog in effect and this one; applying it writes this one as one version.
+/// <para>
+/// Experiments: the file holds definitions, never run state. An experiment the file names and the catalog does not have
+/// is created running (live from its <c>starts_at</c>); one that is running or scheduled takes the file's definition, with
+/// the API's rules (its target does not change while it runs; one running or scheduled experiment per target; variant
+/// models that exist, are active on an active provider and serve the target's kind; <c>ends_at</c> in the future). An
+/// experiment that is stopped (by a person, a guardrail or a promotion) or has ended is history: it is left exactly as
+/// it is, whatever the file says under its name, and that is no difference; it is never restarted by an apply, and
+/// prune does not delete it (its results would go with it). To run it again, delete it through the API or give the
+/// file's experiment another name. With prune, a scheduled experiment the file does not name is deleted, and a running
+/// one is an error (the API does not delete a running experiment: stop it first). <see cref="LeftAsTheyAre"/> names the
+/// file's experiments an apply leaves alone for that reason.
+/// </para>
 /// </summary>
 public static class ConfigTarget
 {
@@ -21,9 +34,12 @@ public static class ConfigTarget
     /// entry names no key has none.</param>
     /// <param name="protector">Encrypts a new key (an unchanged one keeps its ciphertext).</param>
     /// <param name="baseUrls">The addresses a provider may have, as for the admin API.</param>
-    /// <param name="prune">Whether providers, models, defaults, fallbacks and aliases the file does not name are removed.</param>
+    /// <param name="prune">Whether providers, models, defaults, fallbacks, aliases and experiments (not stopped or ended) the
+    /// file does not name are removed.</param>
+    /// <param name="now">The instant that decides which experiments are running, scheduled or ended (null: now).</param>
     public static (CatalogSnapshot? Target, IReadOnlyList<ConfigPathError> Errors) Build(
-        CatalogSnapshot current, ConfigDocument document, IReadOnlyDictionary<string, string> keys, SecretProtector protector, BaseUrlPolicy baseUrls, bool prune)
+        CatalogSnapshot current, ConfigDocument document, IReadOnlyDictionary<string, string> keys, SecretProtector protector, BaseUrlPolicy baseUrls, bool prune,
+        DateTimeOffset? now = null)
     {
         var errors = new List<ConfigPathError>();
         if (document.Version != 1)
@@ -41,7 +57,9 @@ public static class ConfigTarget
                 return id;
             }
 
-            errors.Add(new(path, reference is null ? "a model is required (provider/model_id)" : $"no model '{reference}' in the file or the catalog (models are named provider/model_id)"));
+            errors.Add(new(path, reference is null ? "a model is required (provider/model_id)"
+                : InCatalog(current, reference) ? $"model '{reference}' is in the catalog but not in the file, and prune removes it; name it in the file, or refer to another model"
+                : $"no model '{reference}' in the file or the catalog (models are named provider/model_id)"));
             return null;
         }
 
@@ -83,14 +101,29 @@ public static class ConfigTarget
             }
         }
 
+        var experiments = ConfigTargetExperiments.Build(current, document, providers, models, aliases, Find, prune, now ?? DateTimeOffset.UtcNow, errors);
         if (errors.Count > 0)
         {
             return (null, errors);
         }
 
         return (new CatalogSnapshot(current.Version, current.PublishedAt, providers.Values, models.Values, defaults, current.VirtualKeys.Values, fallbacks, aliases.Values,
-            current.Experiments.Values), []);
+            experiments), []);
     }
+
+    /// <summary>
+    /// The names of the file's experiments that are stopped or ended in <paramref name="current"/>: <see cref="Build"/>
+    /// leaves them exactly as they are (what the file says of them is not applied), which an apply may want to say.
+    /// </summary>
+    public static IReadOnlyList<string> LeftAsTheyAre(CatalogSnapshot current, ConfigDocument document, DateTimeOffset? now = null)
+    {
+        var at = now ?? DateTimeOffset.UtcNow;
+        var finished = current.Experiments.Values.Where(e => !ConfigExport.InFile(e, at)).Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        return [.. document.Experiments.Select(e => e.Name).OfType<string>().Where(finished.Contains).Distinct(StringComparer.Ordinal)];
+    }
+
+    private static bool InCatalog(CatalogSnapshot snapshot, string reference) =>
+        snapshot.Models.Values.Any(m => snapshot.Providers.TryGetValue(m.ProviderId, out var p) && $"{p.Name}/{m.ModelId}" == reference);
 
     private static Dictionary<Guid, ProviderConfig> Providers(
         CatalogSnapshot current, ConfigDocument document, IReadOnlyDictionary<string, string> keys, SecretProtector protector, BaseUrlPolicy baseUrls, bool prune,

@@ -51,6 +51,50 @@ public sealed class ConfigFileReaderTests
         Assert.Equal(new ConfigAlias("openai/gpt-4o-mini", null, true), document.Aliases["gpt-4"]);
     }
 
+    private const string Experiments = """
+        experiments:
+          - name: mini-vs-4o
+            target: chat
+            variants:
+              - name: control
+                weight: 90
+              - name: mini
+                model: openai/gpt-4o-mini
+                weight: 10
+                parameters: {temperature: 0.5}
+              - {name: big, model: openai/gpt-4o, weight: 5, shadow: true}
+            guardrails:
+              - {metric: error_rate, max_increase: 0.02}
+            starts_at: 2030-01-01T09:00:00Z
+            alpha: 0.1
+        """;
+
+    [Fact]
+    public void Experiments_AreRead_WithTheirVariantsGuardrailsAndTimes()
+    {
+        var (document, errors) = ConfigFileReader.Read(Experiments, "modelgate.yaml");
+
+        Assert.Empty(errors);
+        var experiment = Assert.Single(document!.Experiments);
+        Assert.Equal(("mini-vs-4o", "chat", null, 0.1), (experiment.Name, experiment.Target, experiment.Stickiness, experiment.Alpha));
+        Assert.Equal(
+            [new ConfigExperimentVariant("control", null, 90), new ConfigExperimentVariant("mini", "openai/gpt-4o-mini", 10, Parameters: new ConfigParameters(0.5)),
+                new ConfigExperimentVariant("big", "openai/gpt-4o", 5, Shadow: true)],
+            experiment.Variants);
+        Assert.Equal(new ConfigGuardrail("error_rate", 0.02), Assert.Single(experiment.Guardrails));
+        Assert.Equal(new DateTimeOffset(2030, 1, 1, 9, 0, 0, TimeSpan.Zero), experiment.StartsAt);
+    }
+
+    [Fact]
+    public void UnknownExperimentField_IsNamedWithItsFileLineAndPath()
+    {
+        var text = Experiments.Replace("        model: openai/gpt-4o-mini", "        model: openai/gpt-4o-mini\n        wieght: 10", StringComparison.Ordinal);
+
+        var error = Assert.Single(ConfigFileReader.Read(text, "modelgate.yaml").Errors);
+
+        Assert.Equal("modelgate.yaml:9:17: experiments[0].variants[1].wieght: unknown field 'wieght'", error.ToString());
+    }
+
     [Fact]
     public void EmptyFile_IsAnEmptyDocument()
     {

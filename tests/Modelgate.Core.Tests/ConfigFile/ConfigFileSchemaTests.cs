@@ -24,7 +24,7 @@ public sealed class ConfigFileSchemaTests
     {
         var schema = System.Text.Json.Nodes.JsonNode.Parse(ConfigFileSchema.Generate())!;
 
-        Assert.Equal(["version", "providers", "models", "defaults", "fallbacks", "aliases"], schema["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["version", "providers", "models", "defaults", "fallbacks", "aliases", "experiments"], schema["properties"]!.AsObject().Select(p => p.Key));
         Assert.False(schema["additionalProperties"]!.GetValue<bool>());
     }
 }
