@@ -42,6 +42,14 @@ public sealed class ConfigAsCodeTests
           chat: [anthropic/claude-haiku-4]
         aliases:
           smart: {model: anthropic/claude-haiku-4, description: the careful one}
+        experiments:
+          - name: cheaper-chat
+            target: chat
+            variants:
+              - {name: control, weight: 80}
+              - {name: haiku, model: anthropic/claude-haiku-4, weight: 20}
+            guardrails:
+              - {metric: error_rate, max_increase: 0.02}
         """;
 
     [Fact]
@@ -63,6 +71,7 @@ public sealed class ConfigAsCodeTests
         var again = await second.RunAsync("export");
 
         Assert.Equal(exported.Out, again.Out);
+        Assert.Contains("name: cheaper-chat", again.Out);
         // The keys were set from the environment the references name, and work: both servers hold the same masks.
         var providers = await (await second.Admin.GetAsync("/api/v1/llm-providers")).JsonAsync();
         var openai = providers.GetProperty("data").EnumerateArray().Single(p => p.Str("name") == "openai");
@@ -249,6 +258,45 @@ public sealed class ConfigAsCodeTests
         var again = await server.RunWithAsync(Keys, "apply", file);
         Assert.Contains("Nothing to apply", again.Error);
         Assert.Equal(2, await LatestVersion(server));
+    }
+
+    [Fact]
+    public async Task ALiteLlmConfig_ImportsAndApplies()
+    {
+        await using var server = await CliServer.StartAsync();
+        var litellm = Write(server, "litellm.yaml", """
+            model_list:
+              - model_name: gpt-4o
+                litellm_params: {model: openai/gpt-4o, api_key: os.environ/OPENAI_API_KEY, rpm: 100}
+              - model_name: claude
+                litellm_params:
+                  model: anthropic/claude-sonnet-4-20250514
+                  api_key: os.environ/ANTHROPIC_API_KEY
+                  input_cost_per_token: 0.000003
+                  output_cost_per_token: 0.000015
+              - model_name: local
+                litellm_params: {model: ollama/llama3, api_base: "http://127.0.0.1:11434"}
+            router_settings:
+              fallbacks: [{gpt-4o: [claude]}]
+            general_settings:
+              master_key: sk-1234
+            """);
+        var converted = Path.Combine(server.Folder, "modelgate.yaml");
+
+        var imported = await server.RunAsync("import", "--from", "litellm", litellm, "--out", converted);
+        var applied = await server.RunWithAsync(Keys, "apply", converted);
+
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+        Assert.Contains("general_settings", imported.Error);
+        Assert.DoesNotContain("sk-1234", imported.ToString() + File.ReadAllText(converted));
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        var resolved = await (await server.Admin.GetAsync("/api/v1/llm-resolve?model=claude")).JsonAsync();
+        Assert.Contains("claude-sonnet-4-20250514", resolved.GetRawText());
+        var fallbacks = await (await server.Admin.GetAsync("/api/v1/llm-fallbacks")).JsonAsync();
+        Assert.Contains("claude-sonnet-4-20250514", fallbacks.GetRawText());
+        var model = await (await server.Admin.GetAsync("/api/v1/llm-models/claude-sonnet-4-20250514")).JsonAsync();
+        Assert.Equal(3m, model.GetProperty("input_price_per_million").GetDecimal());
+        Assert.Equal(0, (await server.RunWithAsync(Keys, "diff", converted)).ExitCode);
     }
 
     private static string Write(CliServer server, string name, string text)

@@ -31,7 +31,8 @@ internal static class PlanView
         var changes = Changes(plan);
         int Count(string kind) => changes.Count(c => JsonText.At(c, "kind") == kind);
         var ownership = plan.TryGetProperty("ownership_changes", out var owned) && owned.ValueKind == JsonValueKind.True;
-        return $"Plan against catalog version {JsonText.At(plan, "based_on_version")}: {Count("added")} to create, {Count("changed")} to change, {Count("removed")} to delete"
+        var left = plan.TryGetProperty("left_as_they_are", out var kept) && kept.ValueKind == JsonValueKind.Array ? kept.EnumerateArray().Select(JsonText.Of).ToList() : [];
+        return (left.Count == 0 ? "" : $"Left as they are (stopped or ended; apply never restarts an experiment): {string.Join(", ", left)}.\n") + $"Plan against catalog version {JsonText.At(plan, "based_on_version")}: {Count("added")} to create, {Count("changed")} to change, {Count("removed")} to delete"
             + (ownership ? "; the file's ownership of objects changes." : ".");
     }
 

@@ -14,6 +14,7 @@ public static class ConfigOwnership
         objects.AddRange(document.Defaults.Keys.Select(p => ManagedObjects.Key(ManagedObjects.Default, p)));
         objects.AddRange(document.Fallbacks.Keys.Select(p => ManagedObjects.Key(ManagedObjects.Fallback, p)));
         objects.AddRange(document.Aliases.Keys.Select(a => ManagedObjects.Key(ManagedObjects.Alias, a)));
+        objects.AddRange(document.Experiments.Where(e => e.Name is not null).Select(e => ManagedObjects.Key(ManagedObjects.Experiment, e.Name!)));
         return new ManagedObjects(source, sha256, objects);
     }
 }

@@ -138,7 +138,7 @@ public static class ConfigTarget
             string? key = null;
             if (entry.ApiKey is not null && !keys.TryGetValue(entry.Name ?? "", out key))
             {
-                errors.Add(new($"{at}.api_key", $"'{entry.ApiKey}' was not resolved to a key (env:NAME or file:/path)"));
+                errors.Add(new($"{at}.api_key", "the key reference was not resolved (api_key is env:NAME or file:/path, resolved by whoever applies the file; a key is never written in the file)"));
             }
 
             var changes = new ProviderChanges

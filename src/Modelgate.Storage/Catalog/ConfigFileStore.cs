@@ -20,7 +20,7 @@ public sealed class ConfigFileStore(CatalogTransaction transactions, SecretProte
         transactions.ReadAsync(async db =>
         {
             var current = await CurrentAsync(db, cancellationToken);
-            return (ConfigExport.From(current), current.Version);
+            return (ConfigExport.From(current, time.GetUtcNow()), current.Version);
         });
 
     /// <summary>
@@ -32,7 +32,7 @@ public sealed class ConfigFileStore(CatalogTransaction transactions, SecretProte
         {
             var current = await CurrentAsync(db, cancellationToken);
             var (target, error) = Target(current, document, keys, prune, source, sha256);
-            return target is null ? error! : (CatalogResult<ConfigPlan>)Plan(current, target, source, sha256);
+            return target is null ? error! : (CatalogResult<ConfigPlan>)Plan(current, target, document, source, sha256);
         });
 
     /// <summary>
@@ -57,7 +57,7 @@ public sealed class ConfigFileStore(CatalogTransaction transactions, SecretProte
                 return error!;
             }
 
-            var plan = Plan(current, target, source, sha256);
+            var plan = Plan(current, target, document, source, sha256);
             if (!plan.HasChanges)
             {
                 return plan;
@@ -96,7 +96,7 @@ public sealed class ConfigFileStore(CatalogTransaction transactions, SecretProte
             }
         }
 
-        var (target, errors) = ConfigTarget.Build(current, document, complete, protector, baseUrls, prune);
+        var (target, errors) = ConfigTarget.Build(current, document, complete, protector, baseUrls, prune, time.GetUtcNow());
         if (target is null)
         {
             var byPath = errors.GroupBy(e => e.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal);
@@ -106,8 +106,9 @@ public sealed class ConfigFileStore(CatalogTransaction transactions, SecretProte
         return (target.WithManaged(ConfigOwnership.Of(document, source, sha256)), null);
     }
 
-    private static ConfigPlan Plan(CatalogSnapshot current, CatalogSnapshot target, string source, string sha256) =>
-        new(current.Version, CatalogDiff.Between(current, target), !current.Managed.SameAs(target.Managed), source, sha256);
+    private ConfigPlan Plan(CatalogSnapshot current, CatalogSnapshot target, ConfigDocument document, string source, string sha256) =>
+        new(current.Version, CatalogDiff.Between(current, target), !current.Managed.SameAs(target.Managed), source, sha256,
+            ConfigTarget.LeftAsTheyAre(current, document, time.GetUtcNow()));
 
     // The catalog as the tables hold it, numbered as the latest published version.
     private async Task<CatalogSnapshot> CurrentAsync(ModelgateDbContext db, CancellationToken cancellationToken)
