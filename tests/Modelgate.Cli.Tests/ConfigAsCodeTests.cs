@@ -165,6 +165,11 @@ public sealed class ConfigAsCodeTests
         Assert.Contains("(changed)", outputs[1].Out);
         Assert.Contains("api_key: env:OPENAI_API_KEY", outputs[4].Out);
         var everything = string.Join("\n", outputs.Select(o => o.ToString())) + server.App.AllOutput();
+        // Not even the masks the API shows: a plan says "(changed)", an export a reference.
+        var providers = await (await server.Admin.GetAsync("/api/v1/llm-providers")).JsonAsync();
+        var masks = providers.GetProperty("data").EnumerateArray().Select(p => p.Str("api_key_mask")).ToList();
+        Assert.Equal(2, masks.Count);
+        Assert.All(masks, mask => Assert.DoesNotContain(mask, everything));
         foreach (var secret in new[] { OpenAiKey, AnthropicKey, "sk-proj-rotated-key-ffffeeeeddddcccc", "ffffeeeeddddcccc", OpenAiKey[^12..] })
         {
             Assert.DoesNotContain(secret, everything);

@@ -22,7 +22,7 @@ internal sealed class ManagedObjectGuard(string kind, string routeValue) : IEndp
             return await next(context);
         }
 
-        foreach (var name in Names(managed, value))
+        foreach (var name in Names(managed, kind, value))
         {
             if (managed.Managed.Contains(kind, name))
             {
@@ -37,8 +37,12 @@ internal sealed class ManagedObjectGuard(string kind, string routeValue) : IEndp
         return await next(context);
     }
 
+    /// <summary>Whether a file owns the object an id or name (as the API and console take them) stands for.</summary>
+    public static bool IsManaged(CatalogSnapshot snapshot, string kind, string? value) =>
+        !snapshot.Managed.IsEmpty && value is not null && Names(snapshot, kind, value).Any(name => snapshot.Managed.Contains(kind, name));
+
     // The names the route's value may stand for: an id or a name, as each API takes them.
-    private IEnumerable<string> Names(CatalogSnapshot snapshot, string value)
+    private static IEnumerable<string> Names(CatalogSnapshot snapshot, string kind, string value)
     {
         switch (kind)
         {

@@ -107,8 +107,12 @@ public sealed class ConfigFileStore(CatalogTransaction transactions, SecretProte
     }
 
     private ConfigPlan Plan(CatalogSnapshot current, CatalogSnapshot target, ConfigDocument document, string source, string sha256) =>
-        new(current.Version, CatalogDiff.Between(current, target), !current.Managed.SameAs(target.Managed), source, sha256,
+        new(current.Version, [.. CatalogDiff.Between(current, target).Select(WithoutMasks)], !current.Managed.SameAs(target.Managed), source, sha256,
             ConfigTarget.LeftAsTheyAre(current, document, time.GetUtcNow()));
+
+    // A plan shows a key only as "(changed)": not even its mask, which the file never holds either.
+    private static CatalogChange WithoutMasks(CatalogChange change) =>
+        change.Fields.ContainsKey("api_key_mask") ? change with { Fields = change.Fields.Where(f => f.Key != "api_key_mask").ToDictionary() } : change;
 
     // The catalog as the tables hold it, numbered as the latest published version.
     private async Task<CatalogSnapshot> CurrentAsync(ModelgateDbContext db, CancellationToken cancellationToken)

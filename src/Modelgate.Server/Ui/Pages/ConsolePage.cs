@@ -18,6 +18,16 @@ internal abstract class ConsolePage : PageModel
 
     protected string Actor => User.Actor();
 
+    /// <summary>
+    /// The configuration file that owns the object (an id or name, <see cref="ManagedObjects"/> kinds), or null: the
+    /// edit pages warn that a change made here is undone by the next apply of that file.
+    /// </summary>
+    public string? ManagedBy(string kind, string? idOrName)
+    {
+        var snapshot = HttpContext.RequestServices.GetRequiredService<Core.Resolution.CurrentCatalog>().State.Snapshot;
+        return Api.ManagedObjectGuard.IsManaged(snapshot, kind, idOrName) ? snapshot.Managed.Source : null;
+    }
+
     /// <summary>The server's message for one form field, or null.</summary>
     public string? ErrorFor(string field) =>
         Refusal?.Errors is { } errors && errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
