@@ -29,9 +29,22 @@ public static class ConfigFileReader
     /// </summary>
     public static (ConfigSource? Source, IReadOnlyList<ConfigFileError> Errors) Load(string path)
     {
+        try
+        {
+            return LoadPath(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, [new ConfigFileError(path, 1, 1, "", $"cannot be read ({e.GetType().Name}: {e.Message})")]);
+        }
+    }
+
+    private static (ConfigSource? Source, IReadOnlyList<ConfigFileError> Errors) LoadPath(string path)
+    {
         if (File.Exists(path))
         {
-            return ReadSource(File.ReadAllText(path), path, File.ReadAllBytes(path));
+            var bytes = File.ReadAllBytes(path);
+            return ReadSource(System.Text.Encoding.UTF8.GetString(bytes), path, bytes);
         }
 
         if (!Directory.Exists(path))
@@ -54,9 +67,13 @@ public static class ConfigFileReader
         foreach (var file in files)
         {
             var bytes = File.ReadAllBytes(file);
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file) + "\n"));
+            // Each file's name and bytes, with their lengths, so no two folders hash alike by a shifted boundary.
+            var name = System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file));
+            hash.AppendData(BitConverter.GetBytes((long)name.Length));
+            hash.AppendData(name);
+            hash.AppendData(BitConverter.GetBytes((long)bytes.Length));
             hash.AppendData(bytes);
-            var (json, filePositions, fileErrors) = Parse(File.ReadAllText(file), file);
+            var (json, filePositions, fileErrors) = Parse(System.Text.Encoding.UTF8.GetString(bytes), file);
             errors.AddRange(fileErrors);
             if (json is not null)
             {
@@ -86,6 +103,12 @@ public static class ConfigFileReader
 
     private static (ConfigSource? Source, IReadOnlyList<ConfigFileError> Errors) Deserialize(JsonObject json, Dictionary<string, Position> positions, string name, string sha256)
     {
+        // Required, so an empty, comment-only or cut-off file is an error rather than an empty catalog.
+        if (json["version"] is null)
+        {
+            return (null, [Locate(positions, name, "version", "version is required (version: 1): an empty or incomplete file is refused rather than read as an empty catalog")]);
+        }
+
         try
         {
             var document = json.Deserialize<ConfigDocument>(ConfigJson.Options) ?? new ConfigDocument();
@@ -93,7 +116,7 @@ public static class ConfigFileReader
         }
         catch (JsonException e)
         {
-            var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
+            var path = ConfigJson.PathOf(e);
             return (null, [Locate(positions, name, path, ConfigJson.Describe(e, path))]);
         }
     }
@@ -154,6 +177,12 @@ public static class ConfigFileReader
         foreach (var (section, value) in file.ToList())
         {
             file.Remove(section);
+            if (value is null)
+            {
+                // An empty section ("providers:" with nothing under it) adds nothing.
+                continue;
+            }
+
             if (!merged.TryGetPropertyValue(section, out var existing) || existing is null)
             {
                 merged[section] = value;
@@ -164,13 +193,12 @@ public static class ConfigFileReader
             switch (existing, value)
             {
                 case (JsonArray into, JsonArray items):
-                    foreach (var item in items.ToList())
+                    var taken = items.ToList();
+                    items.Clear();
+                    for (var i = 0; i < taken.Count; i++)
                     {
-                        var from = $"{section}[{items.IndexOf(item)}]";
-                        var to = $"{section}[{into.Count}]";
-                        items.Remove(item);
-                        into.Add(item);
-                        Copy(filePositions, from, to, positions);
+                        Copy(filePositions, $"{section}[{i}]", $"{section}[{into.Count}]", positions);
+                        into.Add(taken[i]);
                     }
 
                     break;

@@ -48,10 +48,14 @@ public static class ConfigJson
         }
         catch (JsonException e)
         {
-            var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
+            var path = PathOf(e);
             return (null, path, Describe(e, path));
         }
     }
+
+    // System.Text.Json's path ($.aliases['gpt-4.1'].model) as the file's (aliases.gpt-4.1.model).
+    internal static string PathOf(JsonException e) =>
+        System.Text.RegularExpressions.Regex.Replace(e.Path ?? "$", @"\['([^']*)'\]", ".$1").TrimStart('$').TrimStart('.');
 
     // System.Text.Json's messages name .NET types; the file's reader wants the field and what it should hold.
     internal static string Describe(JsonException e, string path)

@@ -249,9 +249,14 @@ public sealed class ConfigAsCodeTests
     {
         using var folder = new TempDirectory();
         var file = Path.Combine(folder.Path, "modelgate.yaml");
-        await File.WriteAllTextAsync(file, File1);
-        var settings = new Dictionary<string, string?>(Keys) { ["MODELGATE_CONFIG_FILE"] = file };
-        await using var server = await CliServer.StartAsync(settings);
+        // The server reads references from its process's environment (not its settings): variables of this test's own.
+        var (openai, anthropic) = ($"MG_TEST_OPENAI_{Guid.NewGuid():N}", $"MG_TEST_ANTHROPIC_{Guid.NewGuid():N}");
+        Environment.SetEnvironmentVariable(openai, OpenAiKey);
+        Environment.SetEnvironmentVariable(anthropic, AnthropicKey);
+        var text = File1.Replace("env:OPENAI_API_KEY", $"env:{openai}", StringComparison.Ordinal).Replace("env:ANTHROPIC_API_KEY", $"env:{anthropic}", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(file, text);
+        var keys = new Dictionary<string, string?> { [openai] = OpenAiKey, [anthropic] = AnthropicKey };
+        await using var server = await CliServer.StartAsync(new Dictionary<string, string?> { ["MODELGATE_CONFIG_FILE"] = file });
 
         var defaults = await (await server.Admin.GetAsync("/api/v1/llm-defaults")).JsonAsync();
         Assert.Equal("gpt-4o-mini", defaults.GetProperty("chat").Str("model_id"));
@@ -259,10 +264,47 @@ public sealed class ConfigAsCodeTests
         var audit = await (await server.Admin.GetAsync("/api/v1/audit?entity_type=config_file")).JsonAsync();
         Assert.Equal("config-file", audit.GetProperty("data")[0].Str("actor"));
 
-        // The same file through the tool (as a second instance starting would apply it) finds nothing to do.
-        var again = await server.RunWithAsync(Keys, "apply", file);
+        // The same content through the tool, under another name (as CI would apply it), finds nothing to do.
+        var copy = Write(server, "from-ci.yaml", text);
+        var again = await server.RunWithAsync(keys, "apply", copy);
         Assert.Contains("Nothing to apply", again.Error);
         Assert.Equal(2, await LatestVersion(server));
+    }
+
+    [Fact]
+    public async Task WithoutTheSecrets_ValidateAndDiffStillWork_AndOnlyApplyNeedsThem()
+    {
+        await using var server = await CliServer.StartAsync();
+        var file = Write(server, "modelgate.yaml", File1);
+        var none = new Dictionary<string, string?>();
+
+        var validated = await server.RunWithAsync(none, "validate", file);
+        var diff = await server.RunWithAsync(none, "diff", file, "-o", "json");
+        var applied = await server.RunWithAsync(none, "apply", file);
+
+        Assert.True(validated.ExitCode == 0, validated.ToString());
+        Assert.Contains("valid (checked against", validated.Out);
+        Assert.True(diff.ExitCode == 1, diff.ToString());
+        var openai = diff.Json().GetProperty("changes").EnumerateArray().Single(c => c.Str("entity") == "provider" && c.Str("name") == "openai");
+        Assert.Equal("(changed)", openai.GetProperty("fields").GetProperty("api_key").Str("after"));
+        Assert.Contains("that key is not compared", diff.Error);
+        Assert.True(applied.ExitCode == 2, applied.ToString());
+        Assert.Contains("the environment variable OPENAI_API_KEY is not set", applied.Error);
+        Assert.Equal(1, await LatestVersion(server));
+    }
+
+    [Fact]
+    public async Task AReferenceToModelgatesOwnSettings_IsRefused_SoAFileCannotSendTheAdminToken()
+    {
+        await using var server = await CliServer.StartAsync();
+        var file = Write(server, "modelgate.yaml", File1.Replace("env:OPENAI_API_KEY", "env:MODELGATE_ADMIN_TOKEN", StringComparison.Ordinal));
+
+        var applied = await server.RunWithAsync(Keys, "apply", file);
+
+        Assert.Equal(2, applied.ExitCode);
+        Assert.Contains("providers[0].api_key: env:MODELGATE_ADMIN_TOKEN names one of Modelgate's own settings", applied.Error);
+        Assert.DoesNotContain(ModelgateApp.AdminToken, applied.ToString());
+        Assert.Equal(1, await LatestVersion(server));
     }
 
     [Fact]

@@ -43,6 +43,24 @@ public sealed class ReadCommandsTests(CliServer server)
     }
 
     [Fact]
+    public async Task ListPrices_ShowsEachModelsPricesPerMillion()
+    {
+        var provider = await server.Admin.CreateProviderAsync();
+        var modelId = Catalog.Unique("priced");
+        (await server.Admin.PostJsonAsync("/api/v1/llm-models", new
+        {
+            provider_id = provider.Str("id"), model_id = modelId, input_price_per_million = 2.5m, output_price_per_million = 10m, cached_input_price_per_million = 1.25m,
+        })).EnsureSuccessStatusCode();
+
+        var table = await server.RunAsync("list", "prices");
+
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains("CACHED INPUT $/M", table.Out);
+        var row = table.Out.Split('\n').Single(line => line.Contains(modelId, StringComparison.Ordinal));
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(row, @"2\.5\s.*\s10(\.0)?\s.*\s1\.25"), row);
+    }
+
+    [Fact]
     public async Task GetProvider_ByNameOrId_PrintsThatProvider()
     {
         var provider = await server.Admin.CreateProviderAsync(type: "anthropic");

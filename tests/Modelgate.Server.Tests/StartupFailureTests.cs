@@ -66,4 +66,31 @@ public sealed class StartupFailureTests(ITestOutputHelper output)
         Assert.Equal(StartupException.BadConfiguration, exitCode);
         AssertOneCleanMessage(error, all, "MODELGATE_DATABASE is not a valid Postgres connection string: Couldn't set port");
     }
+
+    [Fact]
+    public async Task AConfigFileThatCannotBeApplied_ExitsWith2NamingFileLineAndField_WithoutEchoingAKey()
+    {
+        using var folder = new TempDirectory();
+        var file = Path.Combine(folder.Path, "modelgate.yaml");
+        await File.WriteAllTextAsync(file, """
+            version: 1
+            providers:
+              - name: openai
+                type: openai
+                api_key: sk-live-written-in-the-file-0123456789
+              - name: sneaky
+                type: openai
+                api_key: env:MODELGATE_MASTER_KEY
+            """);
+
+        var (exitCode, error, all) = await StartServerAsync("Data Source={data}/modelgate.db", new() { ["MODELGATE_CONFIG_FILE"] = file });
+
+        Assert.Equal(StartupException.BadConfiguration, exitCode);
+        Assert.StartsWith($"Modelgate did not start: MODELGATE_CONFIG_FILE {file} cannot be applied:", error, StringComparison.Ordinal);
+        Assert.Contains($"{file}:5:", error, StringComparison.Ordinal);
+        Assert.Contains("providers[0].api_key: api_key must be a reference", error, StringComparison.Ordinal);
+        Assert.Contains("providers[1].api_key: env:MODELGATE_MASTER_KEY names one of Modelgate's own settings", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-live-written-in-the-file", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", all, StringComparison.Ordinal);
+    }
 }

@@ -53,7 +53,7 @@ public static class ApplyCommand
             }
 
             await cli.Error.WriteLineAsync(applied.TryGetProperty("version", out var published) && published.ValueKind == System.Text.Json.JsonValueKind.Number
-                ? $"Applied {Path.GetFileName(Path.TrimEndingDirectorySeparator(input.Source.Name))} (sha256 {input.Source.Sha256[..12]}): catalog version {published.GetInt64()}."
+                ? $"Applied {input.DisplayName} (sha256 {input.Source.Sha256[..12]}): catalog version {published.GetInt64()}."
                 : "Nothing applied: the server already matched the file.");
             return ExitCodes.Success;
         }));

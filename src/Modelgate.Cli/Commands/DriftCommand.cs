@@ -25,8 +25,8 @@ public static class DriftCommand
             }
 
             using var admin = cli.Connect(parsed);
-            // The plan of a pruning apply is the drift: each change undoes something done outside the file.
-            var plan = await input.SendAsync(admin, "plan", input.Body(keys, prune: true), ct);
+            // Objects the file names that differ or are missing, and objects it does not name.
+            var plan = await input.SendAsync(admin, "drift", input.Body(keys, prune: false), ct);
             var changes = PlanView.Changes(plan);
             await cli.Output(parsed).WriteAsync(plan, () => PlanView.Table(plan, ("missing on the server", "changed outside the file", "not in the file")));
             await cli.Error.WriteLineAsync(changes.Count == 0 ? "No drift: the server matches the file." : $"Drift: {changes.Count} difference(s) from the file.");

@@ -21,6 +21,14 @@ public static class Resources
         Column.Field("OUT $/M", "output_price_per_million"),
     ], ByIdOnly: false);
 
+    /// <summary>Models' prices (USD per million tokens), as calls are costed now; <c>GET /api/v1/llm-prices/{model}</c> has each model's past periods.</summary>
+    public static readonly Resource Prices = new("price", "prices", "llm-models",
+    [
+        Column.Field("MODEL", "model_id"), Column.Field("PROVIDER", "provider_name"), Column.Field("TYPE", "type"),
+        Column.Field("INPUT $/M", "input_price_per_million"), Column.Field("OUTPUT $/M", "output_price_per_million"),
+        Column.Field("CACHED INPUT $/M", "cached_input_price_per_million"),
+    ], ByIdOnly: false);
+
     /// <summary>Aliases.</summary>
     public static readonly Resource Aliases = new("alias", "aliases", "aliases",
     [
@@ -44,5 +52,5 @@ public static class Resources
     ], ByIdOnly: false);
 
     /// <summary>Every resource <c>list</c> and <c>get</c> take as a plain collection.</summary>
-    public static readonly IReadOnlyList<Resource> All = [Providers, Models, Aliases, Keys, Experiments];
+    public static readonly IReadOnlyList<Resource> All = [Providers, Models, Prices, Aliases, Keys, Experiments];
 }

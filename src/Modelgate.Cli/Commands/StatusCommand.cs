@@ -18,7 +18,7 @@ public static class StatusCommand
             using var admin = cli.Connect(parsed);
             var versions = await admin.GetAsync("config/versions?limit=1", ct);
             var instances = await admin.GetAsync("instances", ct);
-            var server = await admin.GetAsync("version", ct);
+            var server = await VersionAsync(admin, ct);
             var latest = versions.GetProperty("data").EnumerateArray().FirstOrDefault();
             var status = JsonSerializer.SerializeToElement(new Dictionary<string, object?>
             {
@@ -31,6 +31,19 @@ public static class StatusCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    // A server from before /version answers 404: its version is unknown, the rest of the status still stands.
+    private static async Task<JsonElement> VersionAsync(Http.AdminClient admin, CancellationToken ct)
+    {
+        try
+        {
+            return await admin.GetAsync("version", ct);
+        }
+        catch (CliException e) when (e.Status == 404)
+        {
+            return JsonSerializer.SerializeToElement(new { version = "unknown (this server does not say)" });
+        }
     }
 
     private static readonly Column[] InstanceColumns =

@@ -15,6 +15,9 @@ internal sealed class ConfigInput
 
     public ConfigSource Source { get; }
 
+    /// <summary>The file's (or folder's) own name, as the audit entry and messages show it.</summary>
+    public string DisplayName => Path.GetFileName(Path.TrimEndingDirectorySeparator(Source.Name));
+
     /// <summary>Reads the file or folder; a file that cannot be read is a <see cref="CliException"/> listing every error.</summary>
     public static ConfigInput Load(string path)
     {
@@ -22,6 +25,15 @@ internal sealed class ConfigInput
         if (source is null)
         {
             throw new CliException("the configuration file is not valid:" + string.Concat(errors.Select(e => $"\n  {e}")));
+        }
+
+        // A key written where a reference belongs is refused here, by every command, and never sent or echoed.
+        var literal = source.Document.Providers.Select((p, i) => (p.ApiKey, Index: i))
+            .Where(p => p.ApiKey is { } key && !ConfigKeyReferences.IsReference(key))
+            .Select(p => source.Locate($"providers[{p.Index}].api_key", ConfigKeyReferences.NotAReference)).ToList();
+        if (literal.Count > 0)
+        {
+            throw new CliException("the configuration file is not valid:" + string.Concat(literal.Select(e => $"\n  {e}")));
         }
 
         return new ConfigInput(source);
@@ -51,7 +63,7 @@ internal sealed class ConfigInput
         ["document"] = ConfigJson.ToJson(Source.Document),
         ["keys"] = keys,
         ["prune"] = prune,
-        ["source"] = Path.GetFileName(Path.TrimEndingDirectorySeparator(Source.Name)),
+        ["source"] = DisplayName,
         ["sha256"] = Source.Sha256,
         ["based_on_version"] = basedOnVersion,
     };

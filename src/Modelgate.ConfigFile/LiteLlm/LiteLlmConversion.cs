@@ -495,9 +495,8 @@ internal sealed class LiteLlmConversion
         return (providers, providerOf);
     }
 
-    // As Modelgate's export names a provider's key variable: the name upper-cased, other characters as '_', then _API_KEY.
-    private static string KeyVariable(string providerName) =>
-        new string([.. providerName.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_')]) + "_API_KEY";
+    // As Modelgate's export names a provider's key variable.
+    private static string KeyVariable(string providerName) => ConfigKeyReferences.VariableFor(providerName);
 
     private (List<ConfigModel> Models, Dictionary<LiteLlmDeployment, string> Refs) Models(List<LiteLlmDeployment> deployments, Dictionary<LiteLlmDeployment, string> providerOf)
     {

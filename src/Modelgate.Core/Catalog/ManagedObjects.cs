@@ -36,7 +36,9 @@ public sealed class ManagedObjects(string source, string sha256, IReadOnlyList<s
     /// <summary>Whether the file owns the object.</summary>
     public bool Contains(string kind, string name) => _set.Contains(Key(kind, name));
 
-    /// <summary>Same source, hash and objects (in any order).</summary>
-    public bool SameAs(ManagedObjects other) =>
-        Source == other.Source && Sha256 == other.Sha256 && Objects.SequenceEqual(other.Objects, StringComparer.Ordinal);
+    /// <summary>
+    /// The same objects owned. The file's name and hash are not compared: the same content applied under another name
+    /// (at start as one file, from CI as another), or with only its comments changed, owns the same and changes nothing.
+    /// </summary>
+    public bool SameAs(ManagedObjects other) => Objects.SequenceEqual(other.Objects, StringComparer.Ordinal);
 }

@@ -24,6 +24,20 @@ public static class ConfigExport
     {
         var at = now ?? DateTimeOffset.UtcNow;
         var providers = snapshot.Providers.Values.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        // One variable per provider: names that read alike (open-ai, open_ai) get _2, _3, ... rather than one key for both.
+        var variables = new Dictionary<Guid, string>();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var provider in providers.Where(p => p.ApiKeyCiphertext is not null))
+        {
+            var variable = KeyVariable(provider.Name);
+            for (var n = 2; !used.Add(variable); n++)
+            {
+                variable = $"{KeyVariable(provider.Name)[..^"_API_KEY".Length]}_{n}_API_KEY";
+            }
+
+            variables[provider.Id] = variable;
+        }
+
         string Ref(Guid modelId) => snapshot.Models.TryGetValue(modelId, out var model) && snapshot.Providers.TryGetValue(model.ProviderId, out var provider)
             ? $"{provider.Name}/{model.ModelId}"
             : modelId.ToString();
@@ -35,7 +49,7 @@ public static class ConfigExport
                 Name = p.Name,
                 Type = p.Kind.ToName(),
                 BaseUrl = p.BaseUrl,
-                ApiKey = p.ApiKeyCiphertext is null ? null : $"env:{KeyVariable(p.Name)}",
+                ApiKey = p.ApiKeyCiphertext is null ? null : $"env:{variables[p.Id]}",
                 Active = p.IsActive,
                 Limits = Limits(p.Limits),
             })],
@@ -82,8 +96,7 @@ public static class ConfigExport
         experiment.State == ExperimentState.Running && (experiment.EndsAt is not { } end || now < end);
 
     /// <summary>The environment variable a provider's key is referred to by: its name upper-cased, other characters as <c>_</c>, then <c>_API_KEY</c>.</summary>
-    public static string KeyVariable(string providerName) =>
-        new string([.. providerName.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_')]) + "_API_KEY";
+    public static string KeyVariable(string providerName) => ConfigKeyReferences.VariableFor(providerName);
 
     private static ConfigLimits? Limits(RateLimits limits) =>
         limits.RequestsPerMinute is null && limits.TokensPerMinute is null && limits.Shadow == LimitKinds.None ? null

@@ -47,6 +47,12 @@ public static class ConfigTarget
             errors.Add(new("version", $"this Modelgate reads version 1 of the file; got {document.Version}"));
         }
 
+        if (prune && document.Providers.Count == 0 && current.Providers.Count > 0)
+        {
+            // An empty or cut-off file must not wipe a catalog.
+            errors.Add(new("providers", "the file names no provider, and prune would delete every one; refusing (name the providers to keep, or apply without prune)"));
+        }
+
         var providers = Providers(current, document, keys, protector, baseUrls, prune, errors);
         var models = Models(current, document, providers, prune, errors);
         var byRef = models.Values.ToDictionary(m => $"{providers[m.ProviderId].Name}/{m.ModelId}", m => m.Id, StringComparer.Ordinal);
@@ -64,14 +70,27 @@ public static class ConfigTarget
         }
 
         var defaults = prune ? new Dictionary<string, Guid>(StringComparer.Ordinal) : current.Defaults.Where(d => models.ContainsKey(d.Value)).ToDictionary(StringComparer.Ordinal);
+        // A model the file (or the catalog) holds, checked as the API checks a default: the right kind, active, on an active provider.
+        CatalogError? Eligible(Purpose purpose, Guid id, string path)
+        {
+            var model = models[id];
+            var provider = providers[model.ProviderId];
+            return DefaultEligibility.Check(purpose, $"{provider.Name}/{model.ModelId}", model.Kind, model.IsActive, provider.Name, provider.IsActive, path);
+        }
+
         foreach (var (purpose, reference) in document.Defaults)
         {
-            if (!Purpose.TryParse(purpose, out _, out var why))
+            if (!Purpose.TryParse(purpose, out var parsed, out var why))
             {
                 errors.Add(new($"defaults.{purpose}", why));
             }
             else if (Find($"defaults.{purpose}", reference) is { } id)
             {
+                if (Eligible(parsed, id, $"defaults.{purpose}") is { } refused)
+                {
+                    errors.Add(new($"defaults.{purpose}", Message(refused, $"defaults.{purpose}")));
+                }
+
                 defaults[purpose] = id;
             }
         }
@@ -80,7 +99,30 @@ public static class ConfigTarget
             : current.Fallbacks.Where(f => f.Value.All(models.ContainsKey)).ToDictionary(StringComparer.Ordinal);
         foreach (var (purpose, chain) in document.Fallbacks)
         {
+            if (!Purpose.TryParse(purpose, out var parsed, out var why))
+            {
+                errors.Add(new($"fallbacks.{purpose}", why));
+                continue;
+            }
+
+            if (chain.Count > FallbackRules.MaxPerPurpose)
+            {
+                errors.Add(new($"fallbacks.{purpose}", $"at most {FallbackRules.MaxPerPurpose} fallbacks per purpose"));
+            }
+
             var ids = chain.Select((reference, i) => Find($"fallbacks.{purpose}[{i}]", reference)).ToList();
+            for (var i = 0; i < ids.Count; i++)
+            {
+                if (ids[i] is { } id && Eligible(parsed, id, $"fallbacks.{purpose}[{i}]") is { } refused)
+                {
+                    errors.Add(new($"fallbacks.{purpose}[{i}]", Message(refused, $"fallbacks.{purpose}[{i}]")));
+                }
+                else if (ids[i] is { } twice && ids.IndexOf(twice) < i)
+                {
+                    errors.Add(new($"fallbacks.{purpose}[{i}]", $"model '{chain[i]}' is listed twice"));
+                }
+            }
+
             if (ids.All(id => id is not null))
             {
                 fallbacks[purpose] = [.. ids.Select(id => id!.Value)];
@@ -95,8 +137,27 @@ public static class ConfigTarget
             {
                 errors.Add(new($"aliases.{name}", why));
             }
+            else if (alias.Description is { Length: > AliasRules.MaxDescriptionLength })
+            {
+                errors.Add(new($"aliases.{name}.description", $"description must be at most {AliasRules.MaxDescriptionLength} characters"));
+            }
+            else if (!alias.Deprecated && models.Values.Any(m => m.ModelId == name))
+            {
+                errors.Add(new($"aliases.{name}", $"'{name}' is the model_id of a configured model; an alias may take a model's name only as a deprecation redirect (deprecated: true)"));
+            }
             else if (Find($"aliases.{name}.model", alias.Model) is { } id)
             {
+                var target = models[id];
+                var provider = providers[target.ProviderId];
+                if (alias.Deprecated && target.ModelId == name)
+                {
+                    errors.Add(new($"aliases.{name}.model", $"'{name}' is the model_id of the target itself: a deprecation alias redirects an old name to another model"));
+                }
+                else if (AliasEligibility.Check(name, $"{provider.Name}/{target.ModelId}", target.IsActive, provider.Name, provider.IsActive, $"aliases.{name}.model") is { } refused)
+                {
+                    errors.Add(new($"aliases.{name}.model", Message(refused, $"aliases.{name}.model")));
+                }
+
                 aliases[name] = new ModelAlias(name, id, alias.Description, alias.Deprecated);
             }
         }
@@ -136,7 +197,12 @@ public static class ConfigTarget
             var entry = document.Providers[i];
             var at = $"providers[{i}]";
             string? key = null;
-            if (entry.ApiKey is not null && !keys.TryGetValue(entry.Name ?? "", out key))
+            if (entry.ApiKey is not null && !ConfigKeyReferences.IsReference(entry.ApiKey))
+            {
+                // Never echoed: it may be a key written where a reference belongs.
+                errors.Add(new($"{at}.api_key", ConfigKeyReferences.NotAReference));
+            }
+            else if (entry.ApiKey is not null && !keys.TryGetValue(entry.Name ?? "", out key))
             {
                 errors.Add(new($"{at}.api_key", "the key reference was not resolved (api_key is env:NAME or file:/path, resolved by whoever applies the file; a key is never written in the file)"));
             }
@@ -220,7 +286,7 @@ public static class ConfigTarget
             var id = existing?.Id ?? Guid.NewGuid();
             result[id] = new ModelDefinition(id, provider.Id, modelId, entry.DisplayName, kind, entry.Active,
                 new ModelParameters(entry.Parameters?.Temperature, entry.Parameters?.TopP, entry.Parameters?.MaxTokens),
-                new Pricing(entry.Prices?.InputPerMillion, entry.Prices?.OutputPerMillion, entry.Prices?.CachedInputPerMillion), entry.ContextWindow, entry.EmbeddingDimensions)
+                Prices(entry, provider.Kind, modelId), entry.ContextWindow, entry.EmbeddingDimensions)
             {
                 Limits = new RateLimits(entry.Limits?.RequestsPerMinute, entry.Limits?.TokensPerMinute) { Shadow = LimitNames.Parse(entry.Limits?.Shadow ?? []) },
             };
@@ -228,6 +294,14 @@ public static class ConfigTarget
 
         return result;
     }
+
+    // As the API does: a model given no prices gets the built-in list's, so its usage is never counted as free by mistake.
+    private static Pricing Prices(ConfigModel entry, ProviderKind kind, string modelId) =>
+        entry.Prices is { } prices ? new Pricing(prices.InputPerMillion, prices.OutputPerMillion, prices.CachedInputPerMillion)
+        : Usage.BuiltInPrices.For(kind, modelId) ?? Pricing.Unknown;
+
+    private static string Message(CatalogError error, string field) =>
+        error.Errors is { } byField && byField.TryGetValue(field, out var messages) ? string.Join(" ", messages) : error.Detail;
 
     private static bool Same(SecretProtector protector, string ciphertext, Guid providerId, string key)
     {

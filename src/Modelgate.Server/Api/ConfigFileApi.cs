@@ -23,6 +23,9 @@ internal static class ConfigFileApi
         group.MapPost("/plan", PlanAsync).WithName("PlanConfig")
             .WithSummary("What applying a configuration document would create, change and delete (keys only as changed).")
             .Produces<ConfigPlan>().ProducesValidationProblem();
+        group.MapPost("/drift", DriftAsync).WithName("DriftConfig")
+            .WithSummary("What was changed outside a configuration document: its plan, plus every object it does not name (as removed).")
+            .Produces<ConfigPlan>().ProducesValidationProblem();
         group.MapPost("/apply", ApplyAsync).WithName("ApplyConfig")
             .WithSummary("Make the catalog match a configuration document: one version, one audit entry; 409 if the catalog moved past based_on_version.")
             .Produces<ConfigApplied>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
@@ -53,6 +56,18 @@ internal static class ConfigFileApi
         }
 
         var result = await files.PlanAsync(document!, request!.Keys ?? [], request.Prune, Source(request), Sha256(request), context.RequestAborted);
+        return result.Value is { } plan ? TypedResults.Ok(plan) : ApiResults.Problem(result.Error!);
+    }
+
+    private static async Task<IResult> DriftAsync(HttpContext context, ConfigFileStore files)
+    {
+        var (request, document, error) = await ReadAsync(context);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var result = await files.DriftAsync(document!, request!.Keys ?? [], Source(request), Sha256(request), context.RequestAborted);
         return result.Value is { } plan ? TypedResults.Ok(plan) : ApiResults.Problem(result.Error!);
     }
 

@@ -42,7 +42,7 @@ internal static class ExperimentsApi
             .WithSummary("Stop an experiment for good (optional body {\"reason\": \"...\"}); its target's calls go back to the target as configured. "
                 + "Stopping a stopped experiment changes nothing.")
             .Accepts<StopRequest>("application/json").Produces<ExperimentView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/{experiment}/promote", PromoteAsync).WithName("PromoteExperiment")
+        group.MapPost("/{experiment}/promote", PromoteAsync).AddEndpointFilter(new ManagedObjectGuard(ManagedObjects.Experiment, "experiment")).WithName("PromoteExperiment")
             .WithSummary("Make a variant's model the target's ({\"variant\": \"b\"}: the purpose's default or the alias's model) and stop the experiment, "
                 + "in one audited change that a config rollback undoes. The variant's parameter overrides are not carried over.")
             .Accepts<PromoteRequest>("application/json").Produces<ExperimentView>().ProducesValidationProblem()

@@ -8,9 +8,11 @@ namespace Modelgate.Server.Hosting;
 /// it serves: its key references resolved from this process's environment or files, through the same apply as
 /// <c>modelgate apply</c> (one version, one audit entry, actor <c>config-file</c>), deleting only with
 /// <c>MODELGATE_CONFIG_FILE_PRUNE=true</c>. The same file again changes nothing, so every instance of a fleet may apply
-/// it. A file that cannot be read or applied stops the start with errors naming file, line and field.
+/// it. A file that cannot be read or applied stops the start with errors naming file, line and field. <c>env:</c>
+/// references are read from the process's environment, never one of Modelgate's own settings; <c>file:</c> ones may not
+/// read the data folder (where the master key lives).
 /// </summary>
-internal sealed partial class ConfigFileAtStart(ModelgateSettings settings, ConfigFileStore files, IConfiguration configuration, ILogger<ConfigFileAtStart> logger)
+internal sealed partial class ConfigFileAtStart(ModelgateSettings settings, ConfigFileStore files, ILogger<ConfigFileAtStart> logger)
 {
     public async Task ApplyAsync(CancellationToken cancellationToken)
     {
@@ -26,7 +28,8 @@ internal sealed partial class ConfigFileAtStart(ModelgateSettings settings, Conf
         }
 
         var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        var (keys, keyErrors) = ConfigKeyReferences.Resolve(source.Document, name => configuration[name], folder);
+        // The process's environment only (not appsettings or the command line), never MODELGATE_* settings, and no file of the data folder.
+        var (keys, keyErrors) = ConfigKeyReferences.Resolve(source.Document, Environment.GetEnvironmentVariable, folder, settings.DataDirectory);
         if (keyErrors.Count > 0)
         {
             throw Refused(path, keyErrors.Select(e => source.Locate(e.Path, e.Message).ToString()));

@@ -14,7 +14,7 @@ namespace Modelgate.Storage.Catalog;
 /// </summary>
 public sealed class AliasStore(CatalogTransaction transactions, CurrentCatalog catalog, TimeProvider time)
 {
-    public const int MaxDescriptionLength = 500;
+    public const int MaxDescriptionLength = AliasRules.MaxDescriptionLength;
     private const string Entity = "alias";
 
     public async Task<AliasView[]> ListAsync(CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ namespace Modelgate.Storage.Catalog;
 /// </summary>
 internal static class CatalogRestore
 {
-    public static async Task ApplyAsync(ModelgateDbContext db, CatalogSnapshot target, IReadOnlyDictionary<Guid, string?> keys, DateTime now, CancellationToken cancellationToken)
+    public static async Task ApplyAsync(ModelgateDbContext db, CatalogSnapshot target, IReadOnlyDictionary<Guid, string?> keys, DateTime now, string actor, CancellationToken cancellationToken)
     {
         var providers = await db.Providers.ToListAsync(cancellationToken);
         var models = await db.Models.ToListAsync(cancellationToken);
@@ -26,6 +26,7 @@ internal static class CatalogRestore
         // What each survivor holds now, so only the ones the target changes take a new revision (an unchanged one's ETag stays good).
         var providersBefore = providers.ToDictionary(p => p.Id, Values);
         var modelsBefore = models.ToDictionary(m => m.Id, Values);
+        var prices = models.ToDictionary(m => m.Id, m => (m.InputPricePerMillion, m.OutputPricePerMillion, m.CachedInputPricePerMillion));
 
         // Step 1: park the survivors under names that cannot clash, without the default flag.
         foreach (var provider in providers.Where(p => target.Providers.ContainsKey(p.Id)))
@@ -105,6 +106,13 @@ internal static class CatalogRestore
             {
                 entity.Revision++;
                 entity.UpdatedAt = now;
+            }
+
+            // A new model, or new prices: a price period from now on, as the API opens one.
+            if (!modelsById.ContainsKey(m.Id) || !prices.TryGetValue(m.Id, out var was)
+                || was != (entity.InputPricePerMillion, entity.OutputPricePerMillion, entity.CachedInputPricePerMillion))
+            {
+                ModelPrices.Record(db, entity, actor, now);
             }
         }
 

@@ -31,8 +31,27 @@ public sealed class ConfigFileStore(CatalogTransaction transactions, SecretProte
         transactions.ReadAsync(async db =>
         {
             var current = await CurrentAsync(db, cancellationToken);
-            var (target, error) = Target(current, document, keys, prune, source, sha256);
+            var (target, error) = Target(current, document, keys, prune, source, sha256, planning: true);
             return target is null ? error! : (CatalogResult<ConfigPlan>)Plan(current, target, document, source, sha256);
+        });
+
+    /// <summary>
+    /// What was changed outside the file: the plan of applying it (objects it names that differ or are missing), and as
+    /// <c>removed</c> each object of the catalog it does not name (what a pruning apply would delete) — listed, never
+    /// refused, so drift is reported even where a pruning apply would be refused (a running experiment, say).
+    /// </summary>
+    public Task<CatalogResult<ConfigPlan>> DriftAsync(ConfigDocument document, IReadOnlyDictionary<string, string> keys, string source, string sha256, CancellationToken cancellationToken) =>
+        transactions.ReadAsync(async db =>
+        {
+            var current = await CurrentAsync(db, cancellationToken);
+            var (target, error) = Target(current, document, keys, prune: false, source, sha256, planning: true);
+            if (target is null)
+            {
+                return error!;
+            }
+
+            var plan = Plan(current, target, document, source, sha256);
+            return (CatalogResult<ConfigPlan>)(plan with { Changes = [.. plan.Changes, .. NotInFile(current, document)] });
         });
 
     /// <summary>
@@ -51,7 +70,7 @@ public sealed class ConfigFileStore(CatalogTransaction transactions, SecretProte
                     $"The configuration changed since the plan (now v{current.Version}, the plan was worked out against v{expected}). Nothing was applied; look at the new plan and apply again.");
             }
 
-            var (target, error) = Target(current, document, keys, prune, source, sha256);
+            var (target, error) = Target(current, document, keys, prune, source, sha256, planning: false);
             if (target is null)
             {
                 return error!;
@@ -64,7 +83,7 @@ public sealed class ConfigFileStore(CatalogTransaction transactions, SecretProte
             }
 
             var now = time.UtcNow();
-            await CatalogRestore.ApplyAsync(db, target, target.Providers.Values.ToDictionary(p => p.Id, p => p.ApiKeyCiphertext), now, cancellationToken);
+            await CatalogRestore.ApplyAsync(db, target, target.Providers.Values.ToDictionary(p => p.Id, p => p.ApiKeyCiphertext), now, actor, cancellationToken);
             AuditTrail.Record(db, actor, "config.apply", "config_file", sha256, new { version = current.Version },
                 new
                 {
@@ -77,7 +96,7 @@ public sealed class ConfigFileStore(CatalogTransaction transactions, SecretProte
     }
 
     private (CatalogSnapshot? Target, CatalogError? Error) Target(
-        CatalogSnapshot current, ConfigDocument document, IReadOnlyDictionary<string, string> keys, bool prune, string source, string sha256)
+        CatalogSnapshot current, ConfigDocument document, IReadOnlyDictionary<string, string> keys, bool prune, string source, string sha256, bool planning)
     {
         // A provider whose key was not sent keeps the one it has: a plan can be worked out without the secrets.
         var complete = new Dictionary<string, string>(keys, StringComparer.Ordinal);
@@ -96,6 +115,19 @@ public sealed class ConfigFileStore(CatalogTransaction transactions, SecretProte
             }
         }
 
+        if (planning)
+        {
+            // A plan may be worked out without the secrets (a pull request's check, drift): a new provider's key not sent
+            // shows as "(set)", and only an apply needs its value.
+            foreach (var provider in document.Providers)
+            {
+                if (provider is { Name: { } name, ApiKey: { } reference } && ConfigKeyReferences.IsReference(reference) && !complete.ContainsKey(name))
+                {
+                    complete[name] = "(not resolved for the plan)";
+                }
+            }
+        }
+
         var (target, errors) = ConfigTarget.Build(current, document, complete, protector, baseUrls, prune, time.GetUtcNow());
         if (target is null)
         {
@@ -109,6 +141,44 @@ public sealed class ConfigFileStore(CatalogTransaction transactions, SecretProte
     private ConfigPlan Plan(CatalogSnapshot current, CatalogSnapshot target, ConfigDocument document, string source, string sha256) =>
         new(current.Version, [.. CatalogDiff.Between(current, target).Select(WithoutMasks)], !current.Managed.SameAs(target.Managed), source, sha256,
             ConfigTarget.LeftAsTheyAre(current, document, time.GetUtcNow()));
+
+    // The catalog's objects a document does not name, as removals.
+    private IEnumerable<CatalogChange> NotInFile(CatalogSnapshot current, ConfigDocument document)
+    {
+        var owned = ConfigOwnership.Of(document, "", "");
+        var none = new Dictionary<string, FieldChange>();
+        foreach (var provider in current.Providers.Values.Where(p => !owned.Contains(ManagedObjects.Provider, p.Name)).OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            yield return new CatalogChange("removed", "provider", provider.Id.ToString(), provider.Name, none);
+        }
+
+        foreach (var model in current.Models.Values.Where(m => current.Providers.ContainsKey(m.ProviderId)).Select(m => (m, Name: $"{current.Providers[m.ProviderId].Name}/{m.ModelId}"))
+                     .Where(m => !owned.Contains(ManagedObjects.Model, m.Name)).OrderBy(m => m.Name, StringComparer.Ordinal))
+        {
+            yield return new CatalogChange("removed", "model", model.m.Id.ToString(), model.Name, none);
+        }
+
+        foreach (var purpose in current.Defaults.Keys.Where(p => !owned.Contains(ManagedObjects.Default, p)).Order(StringComparer.Ordinal))
+        {
+            yield return new CatalogChange("removed", "default", purpose, purpose, none);
+        }
+
+        foreach (var purpose in current.Fallbacks.Keys.Where(p => !owned.Contains(ManagedObjects.Fallback, p)).Order(StringComparer.Ordinal))
+        {
+            yield return new CatalogChange("removed", "fallbacks", purpose, purpose, none);
+        }
+
+        foreach (var alias in current.Aliases.Keys.Where(a => !owned.Contains(ManagedObjects.Alias, a)).Order(StringComparer.Ordinal))
+        {
+            yield return new CatalogChange("removed", "alias", alias, alias, none);
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var experiment in current.Experiments.Values.Where(e => ConfigExport.InFile(e, now) && !owned.Contains(ManagedObjects.Experiment, e.Name)).OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            yield return new CatalogChange("removed", "experiment", experiment.Id.ToString(), experiment.Name, none);
+        }
+    }
 
     // A plan shows a key only as "(changed)": not even its mask, which the file never holds either.
     private static CatalogChange WithoutMasks(CatalogChange change) =>

@@ -91,7 +91,7 @@ public sealed class ConfigVersionStore(CatalogTransaction transactions, SecretPr
                 return CatalogError.Conflict($"The configuration changed since the rollback was reviewed (now v{current}, then v{expected}). Check the list of changes a rollback undoes, then confirm again.");
             }
 
-            await CatalogRestore.ApplyAsync(db, target, keys, now, cancellationToken);
+            await CatalogRestore.ApplyAsync(db, target, keys, now, actor, cancellationToken);
             AuditTrail.Record(db, actor, "config.rollback", "config_version", version.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 new { version = current }, new { version, summary = $"rollback to v{version}" }, now);
             return true;

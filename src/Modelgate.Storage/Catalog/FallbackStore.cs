@@ -14,7 +14,7 @@ public sealed record FallbackModelView(Guid Id, string ModelId, string ProviderN
 /// </summary>
 public sealed class FallbackStore(CatalogTransaction transactions, TimeProvider time)
 {
-    public const int MaxFallbacks = 5;
+    public const int MaxFallbacks = FallbackRules.MaxPerPurpose;
 
     public Task<IReadOnlyDictionary<string, FallbackModelView[]>> GetAsync(CancellationToken cancellationToken) =>
         transactions.ReadAsync<IReadOnlyDictionary<string, FallbackModelView[]>>(async db =>

@@ -52,6 +52,7 @@ public sealed class ConfigFileReaderTests
     }
 
     private const string Experiments = """
+        version: 1
         experiments:
           - name: mini-vs-4o
             target: chat
@@ -92,16 +93,55 @@ public sealed class ConfigFileReaderTests
 
         var error = Assert.Single(ConfigFileReader.Read(text, "modelgate.yaml").Errors);
 
-        Assert.Equal("modelgate.yaml:9:17: experiments[0].variants[1].wieght: unknown field 'wieght'", error.ToString());
+        Assert.Equal("modelgate.yaml:10:17: experiments[0].variants[1].wieght: unknown field 'wieght'", error.ToString());
     }
 
     [Fact]
-    public void EmptyFile_IsAnEmptyDocument()
+    public void AnEmptyOrCommentOnlyFile_IsRefused_NotReadAsAnEmptyCatalog()
     {
-        var (document, errors) = ConfigFileReader.Read("", "empty.yaml");
+        foreach (var text in new[] { "", "# nothing here yet\n", "providers: []\n" })
+        {
+            var (document, errors) = ConfigFileReader.Read(text, "empty.yaml");
 
+            Assert.Null(document);
+            var error = Assert.Single(errors);
+            Assert.Equal(("empty.yaml", "version"), (error.File, error.Path));
+            Assert.Contains("version is required", error.Message);
+        }
+    }
+
+    [Fact]
+    public void AFolder_IsOneDocument_ListsJoinedMapsMerged_AndErrorsPointAtTheRightFileAndLine()
+    {
+        using var folder = new Modelgate.Testing.TempDirectory();
+        File.WriteAllText(Path.Combine(folder.Path, "10-providers.yaml"), "version: 1\nproviders:\n  - {name: openai, type: openai}\n  - {name: local, type: ollama, base_url: 'http://127.0.0.1:11434'}\n");
+        File.WriteAllText(Path.Combine(folder.Path, "20-models.yaml"), "models:\n  - model: openai/gpt-4o\n  - model: local/llama3\n    parameters: {temperature: hot}\ndefaults:\n  chat: openai/gpt-4o\n");
+        File.WriteAllText(Path.Combine(folder.Path, "notes.txt"), "not read");
+
+        var (source, errors) = ConfigFileReader.Load(folder.Path);
+
+        // The second model of the second file: its own file and line, not the first model's.
+        var error = Assert.Single(errors);
+        Assert.Null(source);
+        Assert.EndsWith("20-models.yaml", error.File);
+        Assert.Equal((4, "models[1].parameters.temperature"), (error.Line, error.Path));
+
+        File.WriteAllText(Path.Combine(folder.Path, "20-models.yaml"), "models:\n  - model: openai/gpt-4o\n  - model: local/llama3\ndefaults:\n  chat: openai/gpt-4o\n");
+        File.WriteAllText(Path.Combine(folder.Path, "30-more.yaml"), "providers:\n  - {name: anthropic, type: anthropic}\ndefaults:\n  agents: local/llama3\n");
+        (source, errors) = ConfigFileReader.Load(folder.Path);
         Assert.Empty(errors);
-        Assert.Empty(document!.Providers);
+        Assert.Equal(["openai", "local", "anthropic"], source!.Document.Providers.Select(p => p.Name));
+        Assert.Equal(["chat", "agents"], source.Document.Defaults.Keys);
+        var third = source.Locate("providers[2].type", "x");
+        Assert.EndsWith("30-more.yaml", third.File);
+        Assert.Equal(2, third.Line);
+        Assert.Equal(64, source.Sha256.Length);
+
+        File.WriteAllText(Path.Combine(folder.Path, "40-clash.yaml"), "defaults:\n  chat: local/llama3\n");
+        (source, errors) = ConfigFileReader.Load(folder.Path);
+        var clash = Assert.Single(errors);
+        Assert.EndsWith("40-clash.yaml", clash.File);
+        Assert.Contains("20-models.yaml:5", clash.Message);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class ConfigTargetTests : IDisposable
 
     private (CatalogSnapshot? Target, IReadOnlyList<ConfigPathError> Errors) Target(CatalogSnapshot current, string text, bool prune = false)
     {
-        var (document, errors) = ConfigFileReader.Read(text, "m.yaml");
+        var (document, errors) = ConfigFileReader.Read("version: 1\n" + text, "m.yaml");
         Assert.Empty(errors);
         return ConfigTarget.Build(current, document!, Keys, _catalog.Protector, new BaseUrlPolicy(), prune, Now);
     }
@@ -205,9 +205,11 @@ public sealed class ConfigTargetTests : IDisposable
     {
         var (target, errors) = Target(CatalogSnapshot.Empty, WithExperiments.Replace("- {model: openai/gpt-4o}", "- {model: openai/gpt-4o, active: false}", StringComparison.Ordinal));
 
+        // Also refused where the fallbacks and the alias name that model, as the API would; the variant says its own.
         Assert.Null(target);
-        var error = Assert.Single(errors);
+        var error = Assert.Single(errors, e => e.Path.StartsWith("experiments", StringComparison.Ordinal));
         Assert.Equal(("experiments[0].variants[2].model", "model 'openai/gpt-4o' is inactive and cannot serve a variant; activate it first"), (error.Path, error.Message));
+        Assert.Contains(errors, e => e.Path == "fallbacks.chat[0]");
     }
 
     [Fact]
@@ -285,7 +287,7 @@ public sealed class ConfigTargetTests : IDisposable
         var (target, errors) = Target(current, File.Replace("- {model: openai/gpt-4o}", "- {model: openai/gpt-4o, active: false}", StringComparison.Ordinal));
 
         Assert.Null(target);
-        var error = Assert.Single(errors);
+        var error = Assert.Single(errors, e => e.Path.StartsWith("models", StringComparison.Ordinal));
         Assert.Equal("models[1].active", error.Path);
         Assert.Contains("variant 'other' of experiment 'from-the-console'", error.Message, StringComparison.Ordinal);
     }
@@ -308,7 +310,7 @@ public sealed class ConfigTargetTests : IDisposable
         Assert.Same(stopped, target!.Experiments[stopped.Id]);
         Assert.Same(ended, target.Experiments[ended.Id]);
         Assert.Same(unnamed, target.Experiments[unnamed.Id]);
-        Assert.Equal(["mini-vs-4o", "smart-test"], ConfigTarget.LeftAsTheyAre(current, ConfigFileReader.Read(WithExperiments, "m.yaml").Document!, Now));
+        Assert.Equal(["mini-vs-4o", "smart-test"], ConfigTarget.LeftAsTheyAre(current, ConfigFileReader.Read("version: 1\n" + WithExperiments, "m.yaml").Document!, Now));
     }
 
     [Fact]
