@@ -19,11 +19,7 @@ public static class DiffCommand
         command.SetAction((parsed, ct) => cli.RunAsync(async () =>
         {
             var input = ConfigInput.Load(parsed.GetValue(path)!);
-            var keys = input.Keys(cli.Environment, required: false, out var unresolved);
-            foreach (var line in unresolved)
-            {
-                await cli.Error.WriteLineAsync($"note: {line}; that key is not compared");
-            }
+            var keys = await input.KeysForPlanAsync(cli);
 
             using var admin = cli.Connect(parsed);
             var plan = await input.SendAsync(admin, "plan", input.Body(keys, parsed.GetValue(prune)), ct);

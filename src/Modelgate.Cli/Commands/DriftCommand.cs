@@ -18,11 +18,7 @@ public static class DriftCommand
         command.SetAction((parsed, ct) => cli.RunAsync(async () =>
         {
             var input = ConfigInput.Load(parsed.GetValue(path)!);
-            var keys = input.Keys(cli.Environment, required: false, out var unresolved);
-            foreach (var line in unresolved)
-            {
-                await cli.Error.WriteLineAsync($"note: {line}; that key is not compared");
-            }
+            var keys = await input.KeysForPlanAsync(cli);
 
             using var admin = cli.Connect(parsed);
             // Objects the file names that differ or are missing, and objects it does not name.

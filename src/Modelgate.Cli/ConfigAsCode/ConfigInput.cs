@@ -57,6 +57,18 @@ internal sealed class ConfigInput
         return keys;
     }
 
+    /// <summary>The keys that resolve here, for a plan (diff, drift): each one that does not is said on stderr and not compared.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> KeysForPlanAsync(CliRuntime cli)
+    {
+        var keys = Keys(cli.Environment, required: false, out var unresolved);
+        foreach (var line in unresolved)
+        {
+            await cli.Error.WriteLineAsync($"note: {line}; that key is not compared");
+        }
+
+        return keys;
+    }
+
     /// <summary>The request body of <c>/config/plan</c> and <c>/config/apply</c>.</summary>
     public object Body(IReadOnlyDictionary<string, string> keys, bool prune, long? basedOnVersion = null) => new Dictionary<string, object?>
     {
