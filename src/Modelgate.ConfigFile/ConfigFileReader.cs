@@ -44,7 +44,7 @@ public static class ConfigFileReader
         if (File.Exists(path))
         {
             var bytes = File.ReadAllBytes(path);
-            return ReadSource(System.Text.Encoding.UTF8.GetString(bytes), path, bytes);
+            return ReadSource(Text(bytes), path, bytes);
         }
 
         if (!Directory.Exists(path))
@@ -69,11 +69,11 @@ public static class ConfigFileReader
             var bytes = File.ReadAllBytes(file);
             // Each file's name and bytes, with their lengths, so no two folders hash alike by a shifted boundary.
             var name = System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file));
-            hash.AppendData(BitConverter.GetBytes((long)name.Length));
+            hash.AppendData(Length(name.Length));
             hash.AppendData(name);
-            hash.AppendData(BitConverter.GetBytes((long)bytes.Length));
+            hash.AppendData(Length(bytes.Length));
             hash.AppendData(bytes);
-            var (json, filePositions, fileErrors) = Parse(System.Text.Encoding.UTF8.GetString(bytes), file);
+            var (json, filePositions, fileErrors) = Parse(Text(bytes), file);
             errors.AddRange(fileErrors);
             if (json is not null)
             {
@@ -87,6 +87,20 @@ public static class ConfigFileReader
         }
 
         return Deserialize(merged, positions, path, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    // UTF-8 (or UTF-16/32 with a byte-order mark), the mark itself not part of the text: YAML readers trip on it.
+    private static string Text(byte[] bytes)
+    {
+        using var reader = new StreamReader(new MemoryStream(bytes), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
+    private static byte[] Length(int length)
+    {
+        var bytes = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes, length);
+        return bytes;
     }
 
     private static (ConfigSource? Source, IReadOnlyList<ConfigFileError> Errors) ReadSource(string text, string fileName, byte[]? bytes = null)

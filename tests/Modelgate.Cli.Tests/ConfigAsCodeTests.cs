@@ -225,7 +225,7 @@ public sealed class ConfigAsCodeTests
         var refused = await server.Admin.PutJsonAsync($"/api/v1/llm-providers/{providerId}", new { requests_per_minute = 10 });
         var problem = await refused.JsonAsync();
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        Assert.Contains("managed by the configuration file modelgate.yaml", problem.Str("detail"));
+        Assert.Contains("managed by a configuration file (first applied as modelgate.yaml", problem.Str("detail"));
         var aliasRefused = await server.Admin.DeleteAsync("/api/v1/aliases/smart");
         Assert.Equal(HttpStatusCode.Conflict, aliasRefused.StatusCode);
 
@@ -253,6 +253,7 @@ public sealed class ConfigAsCodeTests
         var (openai, anthropic) = ($"MG_TEST_OPENAI_{Guid.NewGuid():N}", $"MG_TEST_ANTHROPIC_{Guid.NewGuid():N}");
         Environment.SetEnvironmentVariable(openai, OpenAiKey);
         Environment.SetEnvironmentVariable(anthropic, AnthropicKey);
+        using var unset = new Unset(openai, anthropic);
         var text = File1.Replace("env:OPENAI_API_KEY", $"env:{openai}", StringComparison.Ordinal).Replace("env:ANTHROPIC_API_KEY", $"env:{anthropic}", StringComparison.Ordinal);
         await File.WriteAllTextAsync(file, text);
         var keys = new Dictionary<string, string?> { [openai] = OpenAiKey, [anthropic] = AnthropicKey };
@@ -367,4 +368,16 @@ public sealed class ConfigAsCodeTests
 
     private static string Sha256(string text) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    // Takes the test's variables out of the process's environment again.
+    private sealed class Unset(params string[] names) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var name in names)
+            {
+                Environment.SetEnvironmentVariable(name, null);
+            }
+        }
+    }
 }

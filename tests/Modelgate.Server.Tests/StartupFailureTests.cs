@@ -81,6 +81,9 @@ public sealed class StartupFailureTests(ITestOutputHelper output)
               - name: sneaky
                 type: openai
                 api_key: env:MODELGATE_MASTER_KEY
+              - name: nosy
+                type: openai
+                api_key: file:/proc/self/environ
             """);
 
         var (exitCode, error, all) = await StartServerAsync("Data Source={data}/modelgate.db", new() { ["MODELGATE_CONFIG_FILE"] = file });
@@ -90,6 +93,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output)
         Assert.Contains($"{file}:5:", error, StringComparison.Ordinal);
         Assert.Contains("providers[0].api_key: api_key must be a reference", error, StringComparison.Ordinal);
         Assert.Contains("providers[1].api_key: env:MODELGATE_MASTER_KEY names one of Modelgate's own settings", error, StringComparison.Ordinal);
+        Assert.Contains("providers[2].api_key: the file /proc/self/environ is in a folder no key is read from", error, StringComparison.Ordinal);
         Assert.DoesNotContain("sk-live-written-in-the-file", all, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", all, StringComparison.Ordinal);
     }

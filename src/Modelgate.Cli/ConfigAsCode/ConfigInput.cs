@@ -29,8 +29,8 @@ internal sealed class ConfigInput
 
         // A key written where a reference belongs is refused here, by every command, and never sent or echoed.
         var literal = source.Document.Providers.Select((p, i) => (p.ApiKey, Index: i))
-            .Where(p => p.ApiKey is { } key && !ConfigKeyReferences.IsReference(key))
-            .Select(p => source.Locate($"providers[{p.Index}].api_key", ConfigKeyReferences.NotAReference)).ToList();
+            .Where(p => p.ApiKey is { } key && ConfigKeyReferences.Check(key) is not null)
+            .Select(p => source.Locate($"providers[{p.Index}].api_key", ConfigKeyReferences.Check(p.ApiKey!)!)).ToList();
         if (literal.Count > 0)
         {
             throw new CliException("the configuration file is not valid:" + string.Concat(literal.Select(e => $"\n  {e}")));
@@ -47,7 +47,8 @@ internal sealed class ConfigInput
     public IReadOnlyDictionary<string, string> Keys(CliEnvironment environment, bool required, out IReadOnlyList<string> unresolved)
     {
         var folder = Directory.Exists(Source.Name) ? Source.Name : Path.GetDirectoryName(Path.GetFullPath(Source.Name)) ?? ".";
-        var (keys, errors) = ConfigKeyReferences.Resolve(Source.Document, environment.Get, folder);
+        // Never the tool's own contexts (they hold admin tokens).
+        var (keys, errors) = ConfigKeyReferences.Resolve(Source.Document, environment.Get, folder, Path.GetDirectoryName(Path.GetFullPath(environment.ConfigPath)) ?? environment.ConfigPath);
         if (required && errors.Count > 0)
         {
             throw new CliException("the file's keys cannot be resolved:" + string.Concat(errors.Select(e => $"\n  {Source.Locate(e.Path, e.Message)}")));

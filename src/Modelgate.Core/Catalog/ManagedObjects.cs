@@ -13,10 +13,10 @@ public sealed class ManagedObjects(string source, string sha256, IReadOnlyList<s
 {
     private readonly FrozenSet<string> _set = objects.ToFrozenSet(StringComparer.Ordinal);
 
-    /// <summary>The file's (or folder's) name as it was applied.</summary>
+    /// <summary>The file's (or folder's) name when it first came to own these objects (a later apply owning the same keeps it).</summary>
     public string Source { get; } = source;
 
-    /// <summary>The SHA-256 of what was applied, lower-case hex.</summary>
+    /// <summary>The SHA-256 of that apply, lower-case hex.</summary>
     public string Sha256 { get; } = sha256;
 
     /// <summary>The owned objects' keys (<see cref="Key"/>), in name order.</summary>

@@ -86,7 +86,8 @@ public static class ConfigTarget
             }
             else if (Find($"defaults.{purpose}", reference) is { } id)
             {
-                if (Eligible(parsed, id, $"defaults.{purpose}") is { } refused)
+                // Checked as the API checks a PUT: only a default the file changes.
+                if (current.Defaults.GetValueOrDefault(purpose) != id && Eligible(parsed, id, $"defaults.{purpose}") is { } refused)
                 {
                     errors.Add(new($"defaults.{purpose}", Message(refused, $"defaults.{purpose}")));
                 }
@@ -111,9 +112,11 @@ public static class ConfigTarget
             }
 
             var ids = chain.Select((reference, i) => Find($"fallbacks.{purpose}[{i}]", reference)).ToList();
+            // As the API checks a PUT: only a chain the file changes (a model in a chain may be deactivated later; routing skips it).
+            var changed = !current.Fallbacks.TryGetValue(purpose, out var was) || !was.SequenceEqual(ids.Select(id => id ?? Guid.Empty));
             for (var i = 0; i < ids.Count; i++)
             {
-                if (ids[i] is { } id && Eligible(parsed, id, $"fallbacks.{purpose}[{i}]") is { } refused)
+                if (changed && ids[i] is { } id && Eligible(parsed, id, $"fallbacks.{purpose}[{i}]") is { } refused)
                 {
                     errors.Add(new($"fallbacks.{purpose}[{i}]", Message(refused, $"fallbacks.{purpose}[{i}]")));
                 }
@@ -123,7 +126,12 @@ public static class ConfigTarget
                 }
             }
 
-            if (ids.All(id => id is not null))
+            if (ids.Count == 0)
+            {
+                // An empty chain is no chain (the catalog has no row for it, so keeping one would differ on every apply).
+                fallbacks.Remove(purpose);
+            }
+            else if (ids.All(id => id is not null))
             {
                 fallbacks[purpose] = [.. ids.Select(id => id!.Value)];
             }
@@ -153,12 +161,28 @@ public static class ConfigTarget
                 {
                     errors.Add(new($"aliases.{name}.model", $"'{name}' is the model_id of the target itself: a deprecation alias redirects an old name to another model"));
                 }
-                else if (AliasEligibility.Check(name, $"{provider.Name}/{target.ModelId}", target.IsActive, provider.Name, provider.IsActive, $"aliases.{name}.model") is { } refused)
+                else if (current.Aliases.GetValueOrDefault(name)?.ModelId != id && AliasEligibility.Check(name, $"{provider.Name}/{target.ModelId}", target.IsActive, provider.Name, provider.IsActive, $"aliases.{name}.model") is { } refused)
                 {
                     errors.Add(new($"aliases.{name}.model", Message(refused, $"aliases.{name}.model")));
                 }
 
                 aliases[name] = new ModelAlias(name, id, alias.Description, alias.Deprecated);
+            }
+        }
+
+        // A default the file does not name, kept from the catalog, on a model the file makes unfit for it (inactive, another
+        // type, on an inactive provider): the API would refuse that change to the model, so the file is refused too.
+        foreach (var (purpose, id) in defaults.Where(d => !document.Defaults.ContainsKey(d.Key)).ToList())
+        {
+            if (Purpose.TryParse(purpose, out var parsed, out _) && current.Defaults.GetValueOrDefault(purpose) == id
+                && current.Models.TryGetValue(id, out var before) && current.Providers.TryGetValue(before.ProviderId, out var beforeProvider)
+                && DefaultEligibility.Check(parsed, before.ModelId, before.Kind, before.IsActive, beforeProvider.Name, beforeProvider.IsActive, "") is null
+                && Eligible(parsed, id, "") is { } refused)
+            {
+                var reference = $"{providers[models[id].ProviderId].Name}/{models[id].ModelId}";
+                var index = document.Models.ToList().FindIndex(m => m.Model == reference);
+                errors.Add(new(index >= 0 ? $"models[{index}]" : $"defaults.{purpose}",
+                    $"{Message(refused, "")}; it is the default for '{purpose}' (not in the file): name another default for '{purpose}' in the file first"));
             }
         }
 
@@ -197,10 +221,10 @@ public static class ConfigTarget
             var entry = document.Providers[i];
             var at = $"providers[{i}]";
             string? key = null;
-            if (entry.ApiKey is not null && !ConfigKeyReferences.IsReference(entry.ApiKey))
+            if (entry.ApiKey is not null && ConfigKeyReferences.Check(entry.ApiKey) is { } notAReference)
             {
                 // Never echoed: it may be a key written where a reference belongs.
-                errors.Add(new($"{at}.api_key", ConfigKeyReferences.NotAReference));
+                errors.Add(new($"{at}.api_key", notAReference));
             }
             else if (entry.ApiKey is not null && !keys.TryGetValue(entry.Name ?? "", out key))
             {
@@ -286,7 +310,7 @@ public static class ConfigTarget
             var id = existing?.Id ?? Guid.NewGuid();
             result[id] = new ModelDefinition(id, provider.Id, modelId, entry.DisplayName, kind, entry.Active,
                 new ModelParameters(entry.Parameters?.Temperature, entry.Parameters?.TopP, entry.Parameters?.MaxTokens),
-                Prices(entry, provider.Kind, modelId), entry.ContextWindow, entry.EmbeddingDimensions)
+                Prices(entry, existing, provider.Kind, modelId), entry.ContextWindow, entry.EmbeddingDimensions)
             {
                 Limits = new RateLimits(entry.Limits?.RequestsPerMinute, entry.Limits?.TokensPerMinute) { Shadow = LimitNames.Parse(entry.Limits?.Shadow ?? []) },
             };
@@ -295,9 +319,11 @@ public static class ConfigTarget
         return result;
     }
 
-    // As the API does: a model given no prices gets the built-in list's, so its usage is never counted as free by mistake.
-    private static Pricing Prices(ConfigModel entry, ProviderKind kind, string modelId) =>
+    // As the API does: prices absent keep a model's own; a new model given none gets the built-in list's, so its usage is
+    // never counted as free by mistake (and a later release's list never re-prices a model already there).
+    private static Pricing Prices(ConfigModel entry, ModelDefinition? existing, ProviderKind kind, string modelId) =>
         entry.Prices is { } prices ? new Pricing(prices.InputPerMillion, prices.OutputPerMillion, prices.CachedInputPerMillion)
+        : existing is not null ? existing.Pricing
         : Usage.BuiltInPrices.For(kind, modelId) ?? Pricing.Unknown;
 
     private static string Message(CatalogError error, string field) =>

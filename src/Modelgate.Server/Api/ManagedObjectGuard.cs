@@ -27,7 +27,7 @@ internal sealed class ManagedObjectGuard(string kind, string routeValue) : IEndp
             if (managed.Managed.Contains(kind, name))
             {
                 return TypedResults.Problem(
-                    $"{Describe(kind)} '{name}' is managed by the configuration file {managed.Managed.Source} (sha256 {managed.Managed.Sha256[..Math.Min(12, managed.Managed.Sha256.Length)]}). "
+                    $"{Describe(kind)} '{name}' is managed by a configuration file (first applied as {managed.Managed.Source}, sha256 {managed.Managed.Sha256[..Math.Min(12, managed.Managed.Sha256.Length)]}). "
                     + $"Change the file and apply it, or repeat with ?{OverrideQuery}=true: the next apply of the file will undo this change.",
                     statusCode: StatusCodes.Status409Conflict, title: "Managed by a configuration file",
                     extensions: new Dictionary<string, object?> { ["managed_by"] = managed.Managed.Source });

@@ -133,4 +133,15 @@ public sealed class ConfigExportTests : IDisposable
     }
 
     public void Dispose() => _catalog.Dispose();
+
+    [Theory]
+    [InlineData("openai", "OPENAI_API_KEY")]
+    [InlineData("azure-eu.prod", "AZURE_EU_PROD_API_KEY")]
+    [InlineData("modelgate-eu", "PROVIDER_MODELGATE_EU_API_KEY")]
+    [InlineData("1st", "PROVIDER_1ST_API_KEY")]
+    public void AKeyVariable_IsNamedAfterItsProvider_AndIsNeverOneOfModelgatesOwn(string provider, string variable)
+    {
+        Assert.Equal(variable, ConfigKeyReferences.VariableFor(provider));
+        Assert.True(ConfigKeyReferences.IsReference($"env:{variable}"));
+    }
 }

@@ -127,14 +127,15 @@ public sealed class ConfigFileReaderTests
         Assert.Equal((4, "models[1].parameters.temperature"), (error.Line, error.Path));
 
         File.WriteAllText(Path.Combine(folder.Path, "20-models.yaml"), "models:\n  - model: openai/gpt-4o\n  - model: local/llama3\ndefaults:\n  chat: openai/gpt-4o\n");
-        File.WriteAllText(Path.Combine(folder.Path, "30-more.yaml"), "providers:\n  - {name: anthropic, type: anthropic}\ndefaults:\n  agents: local/llama3\n");
+        File.WriteAllText(Path.Combine(folder.Path, "30-more.yaml"), "\uFEFFproviders:\n  - {name: anthropic, type: anthropic}\n  - {name: groq, type: groq}\ndefaults:\n  agents: local/llama3\nfallbacks:\n");
         (source, errors) = ConfigFileReader.Load(folder.Path);
         Assert.Empty(errors);
-        Assert.Equal(["openai", "local", "anthropic"], source!.Document.Providers.Select(p => p.Name));
+        // A later file's second item keeps its own line; a byte-order mark and an empty section are nothing.
+        Assert.Equal(["openai", "local", "anthropic", "groq"], source!.Document.Providers.Select(p => p.Name));
         Assert.Equal(["chat", "agents"], source.Document.Defaults.Keys);
-        var third = source.Locate("providers[2].type", "x");
-        Assert.EndsWith("30-more.yaml", third.File);
-        Assert.Equal(2, third.Line);
+        var fourth = source.Locate("providers[3].type", "x");
+        Assert.EndsWith("30-more.yaml", fourth.File);
+        Assert.Equal(3, fourth.Line);
         Assert.Equal(64, source.Sha256.Length);
 
         File.WriteAllText(Path.Combine(folder.Path, "40-clash.yaml"), "defaults:\n  chat: local/llama3\n");

@@ -326,4 +326,62 @@ public sealed class ConfigTargetTests : IDisposable
     }
 
     public void Dispose() => _catalog.Dispose();
+
+    [Fact]
+    public void ANewModelWithoutPrices_GetsTheBuiltInOnes_AnExistingOneKeepsItsOwn()
+    {
+        var (created, errors) = Target(CatalogSnapshot.Empty, File);
+        Assert.Empty(errors);
+        Assert.Equal(new Pricing(2.50m, 10.00m, 1.25m), created!.Models[Model(created, "gpt-4o")].Pricing);
+
+        // Priced otherwise through the API later: the file, which says nothing of prices, keeps them.
+        var repriced = With(new CatalogSnapshot(created.Version, created.PublishedAt, created.Providers.Values,
+            created.Models.Values.Select(m => m.ModelId == "gpt-4o" ? m with { Pricing = new Pricing(2m, 8m, null) } : m), created.Defaults,
+            created.VirtualKeys.Values, created.Fallbacks, created.Aliases.Values));
+        var (again, _) = Target(repriced, File);
+        Assert.Equal(new Pricing(2m, 8m, null), again!.Models[Model(again, "gpt-4o")].Pricing);
+        Assert.Empty(CatalogDiff.Between(repriced, again));
+    }
+
+    [Fact]
+    public void AnEmptyFallbackChain_IsNoChain_AndChangesNothingTheSecondTime()
+    {
+        var current = Current(File);
+        var (target, errors) = Target(current, File.Replace("fallbacks: {chat: [openai/gpt-4o]}", "fallbacks: {chat: []}", StringComparison.Ordinal));
+
+        Assert.Empty(errors);
+        Assert.False(target!.Fallbacks.ContainsKey("chat"));
+        var (twice, _) = Target(target, File.Replace("fallbacks: {chat: [openai/gpt-4o]}", "fallbacks: {chat: []}", StringComparison.Ordinal));
+        Assert.Empty(CatalogDiff.Between(target, twice!));
+    }
+
+    [Fact]
+    public void DeactivatingTheModelOfADefaultTheFileDoesNotName_IsRefusedAtTheModel_AsTheApiWould()
+    {
+        var current = Current(File + "\n" + "        ");
+        var withAgents = new CatalogSnapshot(current.Version, current.PublishedAt, current.Providers.Values, current.Models.Values,
+            new Dictionary<string, Guid>(current.Defaults) { ["agents"] = Model(current, "gpt-4o") }, current.VirtualKeys.Values, current.Fallbacks, current.Aliases.Values);
+
+        var (target, errors) = Target(withAgents, File.Replace("- {model: openai/gpt-4o}", "- {model: openai/gpt-4o, active: false}", StringComparison.Ordinal));
+
+        Assert.Null(target);
+        var error = Assert.Single(errors, e => e.Path == "models[1]");
+        Assert.Contains("the default for 'agents' (not in the file)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnUnchangedChain_WithAModelDeactivatedThroughTheApi_IsAccepted_AsTheApiAllowsIt()
+    {
+        var current = Current(File);
+        var gpt4o = Model(current, "gpt-4o");
+        var deactivated = new CatalogSnapshot(current.Version, current.PublishedAt, current.Providers.Values,
+            current.Models.Values.Select(m => m.Id == gpt4o ? m with { IsActive = false } : m), current.Defaults, current.VirtualKeys.Values, current.Fallbacks,
+            current.Aliases.Values);
+
+        // The export of that catalog, applied to it: the chain and the alias are as they were, so nothing is refused.
+        var (target, errors) = Target(deactivated, File.Replace("- {model: openai/gpt-4o}", "- {model: openai/gpt-4o, active: false}", StringComparison.Ordinal));
+
+        Assert.Empty(errors);
+        Assert.Empty(CatalogDiff.Between(deactivated, target!));
+    }
 }
