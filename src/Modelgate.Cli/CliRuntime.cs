@@ -20,10 +20,12 @@ public sealed class CliRuntime(TextWriter stdout, TextWriter stderr, CliEnvironm
     /// <summary>The options every command takes.</summary>
     public GlobalOptions Options { get; } = new();
 
+    /// <summary>This command line's server and token (flags, environment, context), or a <see cref="CliException"/> saying what is missing.</summary>
+    public ConnectionSettings Connection(ParseResult parsed) =>
+        new ConnectionResolver(Environment).Resolve(parsed.GetValue(Options.Url), parsed.GetValue(Options.Token), parsed.GetValue(Options.Context));
+
     /// <summary>A client of the admin API for this command line's connection settings.</summary>
-    public AdminClient Connect(ParseResult parsed) =>
-        new(new ConnectionResolver(Environment).Resolve(
-            parsed.GetValue(Options.Url), parsed.GetValue(Options.Token), parsed.GetValue(Options.Context)));
+    public AdminClient Connect(ParseResult parsed) => new(Connection(parsed));
 
     /// <summary>The writer for this command line's <c>--output</c>.</summary>
     public OutputWriter Output(ParseResult parsed) => new(Out, parsed.GetValue(Options.Output));

@@ -25,6 +25,12 @@ public sealed class ConfigSource
 
     public ConfigDocument Document { get; }
 
+    /// <summary>The file's (or folder's) own name, as an apply's audit entry and messages show it.</summary>
+    public string DisplayName => Path.GetFileName(Path.TrimEndingDirectorySeparator(Name));
+
+    /// <summary>Where a relative <c>file:</c> reference starts: the folder itself, or the file's folder.</summary>
+    public string Folder => Directory.Exists(Name) ? Name : Path.GetDirectoryName(Path.GetFullPath(Name)) ?? ".";
+
     /// <summary>An error at a path of the document (<c>models[2].parameters.temperature</c>), placed where that value (or its nearest parent) was written.</summary>
     public ConfigFileError Locate(string path, string message) => ConfigFileReader.Locate(_positions, Name, path, message);
 }

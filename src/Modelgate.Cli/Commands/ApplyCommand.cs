@@ -18,7 +18,10 @@ public static class ApplyCommand
         var path = new Argument<string>("file") { Description = "The configuration file, or a folder of them" };
         var prune = new Option<bool>("--prune") { Description = "Delete what the file does not name (providers, models, defaults, fallbacks, aliases)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan and change nothing" };
-        var basedOn = new Option<long?>("--based-on-version") { Description = "Refuse unless the catalog is still at this version (the one a reviewed plan was worked out against)" };
+        var basedOn = new Option<long?>("--based-on-version")
+        {
+            Description = "Refuse unless the catalog is still at this version (the one a reviewed plan was worked out against)",
+        };
         var command = new Command("apply", "Make the server's configuration match a file, as one change") { path, prune, dryRun, basedOn };
         command.SetAction((parsed, ct) => cli.RunAsync(async () =>
         {

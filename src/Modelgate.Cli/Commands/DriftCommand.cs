@@ -25,7 +25,9 @@ public static class DriftCommand
             var plan = await input.SendAsync(admin, "drift", input.Body(keys, prune: false), ct);
             var changes = PlanView.Changes(plan);
             await cli.Output(parsed).WriteAsync(plan, () => PlanView.Table(plan, ("missing on the server", "changed outside the file", "not in the file")));
-            await cli.Error.WriteLineAsync(changes.Count == 0 ? "No drift: the server matches the file." : $"Drift: {changes.Count} difference(s) from the file.");
+            await cli.Error.WriteLineAsync(changes.Count == 0
+                ? "No drift: the server matches the file."
+                : $"Drift: {changes.Count} difference(s) from the file.");
             return changes.Count > 0 ? ExitCodes.DifferenceFound : ExitCodes.Success;
         }));
         return command;

@@ -21,7 +21,10 @@ public static class Resources
         Column.Field("OUT $/M", "output_price_per_million"),
     ], ByIdOnly: false);
 
-    /// <summary>Models' prices (USD per million tokens), as calls are costed now; <c>GET /api/v1/llm-prices/{model}</c> has each model's past periods.</summary>
+    /// <summary>
+    /// Models' prices (USD per million tokens), as calls are costed now; <c>GET /api/v1/llm-prices/{model}</c> has each
+    /// model's past periods.
+    /// </summary>
     public static readonly Resource Prices = new("price", "prices", "llm-models",
     [
         Column.Field("MODEL", "model_id"), Column.Field("PROVIDER", "provider_name"), Column.Field("TYPE", "type"),

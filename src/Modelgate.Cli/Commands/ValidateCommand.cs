@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Modelgate.Cli.ConfigAsCode;
-using Modelgate.Cli.Connection;
 
 namespace Modelgate.Cli.Commands;
 
@@ -22,14 +21,16 @@ public static class ValidateCommand
             var input = ConfigInput.Load(parsed.GetValue(path)!);
             if (parsed.GetValue(offline) || !HasServer(cli, parsed))
             {
-                await cli.Out.WriteLineAsync($"{input.Source.Name}: valid as a file (syntax, fields, types, key references). No server configured: the server's rules were not checked.");
+                await cli.Out.WriteLineAsync(
+                    $"{input.Source.Name}: valid as a file (syntax, fields, types, key references). No server configured: the server's rules were not checked.");
                 return ExitCodes.Success;
             }
 
             using var admin = cli.Connect(parsed);
             // Keys are not sent: the server checks the rest, and keeps whatever keys it has.
             var plan = await input.SendAsync(admin, "plan", input.Body(new Dictionary<string, string>(), prune: false), ct);
-            await cli.Out.WriteLineAsync($"{input.Source.Name}: valid (checked against {admin.Url}, catalog version {Output.JsonText.At(plan, "based_on_version")}).");
+            var version = Output.JsonText.At(plan, "based_on_version");
+            await cli.Out.WriteLineAsync($"{input.Source.Name}: valid (checked against {admin.Url}, catalog version {version}).");
             return ExitCodes.Success;
         }));
         return command;
@@ -39,7 +40,7 @@ public static class ValidateCommand
     {
         try
         {
-            new ConnectionResolver(cli.Environment).Resolve(parsed.GetValue(cli.Options.Url), parsed.GetValue(cli.Options.Token), parsed.GetValue(cli.Options.Context));
+            cli.Connection(parsed);
             return true;
         }
         catch (CliException)

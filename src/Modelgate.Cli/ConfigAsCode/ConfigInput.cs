@@ -16,7 +16,7 @@ internal sealed class ConfigInput
     public ConfigSource Source { get; }
 
     /// <summary>The file's (or folder's) own name, as the audit entry and messages show it.</summary>
-    public string DisplayName => Path.GetFileName(Path.TrimEndingDirectorySeparator(Source.Name));
+    public string DisplayName => Source.DisplayName;
 
     /// <summary>Reads the file or folder; a file that cannot be read is a <see cref="CliException"/> listing every error.</summary>
     public static ConfigInput Load(string path)
@@ -46,9 +46,9 @@ internal sealed class ConfigInput
     /// </summary>
     public IReadOnlyDictionary<string, string> Keys(CliEnvironment environment, bool required, out IReadOnlyList<string> unresolved)
     {
-        var folder = Directory.Exists(Source.Name) ? Source.Name : Path.GetDirectoryName(Path.GetFullPath(Source.Name)) ?? ".";
         // Never the tool's own contexts (they hold admin tokens).
-        var (keys, errors) = ConfigKeyReferences.Resolve(Source.Document, environment.Get, folder, Path.GetDirectoryName(Path.GetFullPath(environment.ConfigPath)) ?? environment.ConfigPath);
+        var contexts = Path.GetDirectoryName(Path.GetFullPath(environment.ConfigPath)) ?? environment.ConfigPath;
+        var (keys, errors) = ConfigKeyReferences.Resolve(Source.Document, environment.Get, Source.Folder, contexts);
         if (required && errors.Count > 0)
         {
             throw new CliException("the file's keys cannot be resolved:" + string.Concat(errors.Select(e => $"\n  {Source.Locate(e.Path, e.Message)}")));

@@ -27,15 +27,14 @@ internal sealed partial class ConfigFileAtStart(ModelgateSettings settings, Conf
             throw Refused(path, errors.Select(e => e.ToString()));
         }
 
-        var folder = Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
         // The process's environment only (not appsettings or the command line), never MODELGATE_* settings, and no file of the data folder.
-        var (keys, keyErrors) = ConfigKeyReferences.Resolve(source.Document, Environment.GetEnvironmentVariable, folder, settings.DataDirectory);
+        var (keys, keyErrors) = ConfigKeyReferences.Resolve(source.Document, Environment.GetEnvironmentVariable, source.Folder, settings.DataDirectory);
         if (keyErrors.Count > 0)
         {
             throw Refused(path, keyErrors.Select(e => source.Locate(e.Path, e.Message).ToString()));
         }
 
-        var result = await files.ApplyAsync(source.Document, keys, settings.ConfigFilePrune, Path.GetFileName(Path.TrimEndingDirectorySeparator(path)), source.Sha256,
+        var result = await files.ApplyAsync(source.Document, keys, settings.ConfigFilePrune, source.DisplayName, source.Sha256,
             basedOnVersion: null, actor: "config-file", cancellationToken);
         if (result.Value is not { } applied)
         {

@@ -98,9 +98,11 @@ public sealed class ConfigFileStore(CatalogTransaction transactions, SecretProte
     private (CatalogSnapshot? Target, CatalogError? Error) Target(
         CatalogSnapshot current, ConfigDocument document, IReadOnlyDictionary<string, string> keys, bool prune, string source, string sha256, bool planning)
     {
-        // A provider whose key was not sent keeps the one it has: a plan can be worked out without the secrets.
+        // A provider whose key was not sent keeps the one it has: a plan can be worked out without the secrets. Only the
+        // providers the file gives a key reference are looked at (the others' keys are not read by the target).
         var complete = new Dictionary<string, string>(keys, StringComparer.Ordinal);
-        foreach (var provider in current.Providers.Values)
+        var referenced = document.Providers.Where(p => p.ApiKey is not null).Select(p => p.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var provider in current.Providers.Values.Where(p => referenced.Contains(p.Name)))
         {
             if (!complete.ContainsKey(provider.Name) && provider.ApiKeyCiphertext is { } stored)
             {
@@ -118,7 +120,7 @@ public sealed class ConfigFileStore(CatalogTransaction transactions, SecretProte
         if (planning)
         {
             // A plan may be worked out without the secrets (a pull request's check, drift): a new provider's key not sent
-            // shows as "(set)", and only an apply needs its value.
+            // shows as "(changed)", and only an apply needs its value.
             foreach (var provider in document.Providers)
             {
                 if (provider is { Name: { } name, ApiKey: { } reference } && ConfigKeyReferences.IsReference(reference) && !complete.ContainsKey(name))
