@@ -1,10 +1,17 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Modelgate.Storage.Usage;
 
 namespace Modelgate.Storage;
 
-/// <summary>Creates or upgrades the schema on start (each engine has its own migration set).</summary>
-public sealed class DatabaseInitializer(IDbContextFactory<ModelgateDbContext> contexts, DatabaseOptions? database = null)
+/// <summary>
+/// Creates or upgrades the schema on start (each engine has its own migration set), then does what an upgrade
+/// needs done once with the data (building usage rollups from the rows older versions kept).
+/// </summary>
+public sealed partial class DatabaseInitializer(
+    IDbContextFactory<ModelgateDbContext> contexts, DatabaseOptions? database = null, TimeProvider? time = null, ILogger<DatabaseInitializer>? logger = null)
 {
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -26,5 +33,14 @@ public sealed class DatabaseInitializer(IDbContextFactory<ModelgateDbContext> co
             // WAL lets readers (other instances polling the file) proceed while one writer commits.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (await UsageRollupBuild.RunAsync(contexts, time ?? TimeProvider.System, cancellationToken) is > 0 and var days)
+        {
+            LogRollupsBuilt(logger ?? NullLogger<DatabaseInitializer>.Instance, days, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Built hourly and daily usage rollups for {Days} days of earlier usage in {Seconds:0.0} s (once, after the upgrade).")]
+    private static partial void LogRollupsBuilt(ILogger logger, int days, double seconds);
 }

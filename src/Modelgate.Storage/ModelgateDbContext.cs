@@ -27,6 +27,8 @@ public abstract class ModelgateDbContext(DbContextOptions options) : DbContext(o
     public DbSet<UsageSeriesEntity> UsageSeries => Set<UsageSeriesEntity>();
     public DbSet<UsageRecordEntity> UsageRecords => Set<UsageRecordEntity>();
     public DbSet<UsageRollupEntity> UsageRollups => Set<UsageRollupEntity>();
+    public DbSet<UsageHourEntity> UsageHourly => Set<UsageHourEntity>();
+    public DbSet<UsageDayEntity> UsageDaily => Set<UsageDayEntity>();
     public DbSet<KeySpendEntity> KeySpend => Set<KeySpendEntity>();
     public DbSet<ModelPriceEntity> ModelPrices => Set<ModelPriceEntity>();
     public DbSet<DataProtectionKeyEntity> DataProtectionKeys => Set<DataProtectionKeyEntity>();

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using Modelgate.Core.Usage;
 using Modelgate.Storage.Usage;
 using Modelgate.Testing;
@@ -294,40 +293,6 @@ public sealed class UsageWriterTests
         Assert.Equal(1, metrics.Dropped);
         Assert.Contains(calls[2].RequestId.ToString(), await File.ReadAllTextAsync(spill + ".rejected"), StringComparison.Ordinal);
         Assert.False(File.Exists(spill + ".replaying"));
-    }
-
-    [Theory]
-    [InlineData(DatabaseKind.Sqlite)]
-    [InlineData(DatabaseKind.Postgres)]
-    public async Task Maintenance_RollsUpDaysPastRetention_AndUsageAnswersTheSameAfterwards(DatabaseKind kind)
-    {
-        var (database, contexts) = await DatabaseAsync(kind);
-        await using var _ = database;
-        var time = new FakeTimeProvider(Now);
-        var writer = Writer(contexts, time, Path.Combine(database.DataDirectory.Path, "spill.jsonl"));
-        var calls = new List<UsageRecord>
-        {
-            Call(Now.AddDays(-40), "a", latency: 100), Call(Now.AddDays(-40).AddHours(1), "a", latency: 200), Call(Now.AddDays(-40), "b", cost: null),
-            Call(Now.AddDays(-35), "a", status: 502, input: 0, output: 0, cost: 0), Call(Now.AddDays(-35), "b"),
-            Call(Now.AddDays(-1), "a"), Call(Now.AddDays(-1), "b"),
-        };
-        await writer.WriteAsync(calls, CancellationToken.None);
-        var query = new UsageQuery(contexts);
-        var request = new UsageRequest(Now.AddDays(-60), Now, [UsageDimension.Model, UsageDimension.Day]);
-        var before = Describe((await query.RunAsync(request, CancellationToken.None)).Groups!);
-
-        var pruned = await new UsageMaintenance(contexts, new UsageOptions { SpillPath = "unused", RetentionDays = 30 }, time, NullLogger<UsageMaintenance>.Instance)
-            .RollUpAndPruneAsync(CancellationToken.None);
-
-        Assert.Equal(5, pruned);
-        Assert.Equal(2, await RowsAsync(contexts));
-        var after = Describe((await query.RunAsync(request, CancellationToken.None)).Groups!);
-        Assert.Equal(before, after);
-        Assert.Contains(after, line => line.StartsWith("a 2026-10-16 requests=2 errors=0 unpriced=0 tokens=200/20 cost=0.0002", StringComparison.Ordinal));
-        Assert.Contains(after, line => line.StartsWith("b 2026-10-16 requests=1 errors=0 unpriced=1", StringComparison.Ordinal));
-        Assert.Contains(after, line => line.StartsWith("a 2026-10-21 requests=1 errors=1", StringComparison.Ordinal));
-        var (_, refused) = await query.RunAsync(request with { GroupBy = [UsageDimension.Hour] }, CancellationToken.None);
-        Assert.Contains("hourly usage is kept for the retention period only", refused);
     }
 
     [Fact]

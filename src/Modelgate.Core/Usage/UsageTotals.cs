@@ -70,6 +70,17 @@ public sealed class UsageTotals
         TimeToFirstToken.Merge(ttft);
     }
 
+    /// <summary>Adds a stored rollup row, its histograms as <see cref="LatencyHistogram.Encode"/> wrote them.</summary>
+    public void Merge(long requests, long errors, long streamed, long estimated, long unpriced, long input, long output, long cached, decimal costPicos, long latencyMsSum,
+        ReadOnlySpan<byte> latency, ReadOnlySpan<byte> ttft)
+    {
+        Merge(requests, errors, streamed, estimated, unpriced, input, output, cached, costPicos, latencyMsSum, Empty, Empty);
+        Latency.MergeEncoded(latency);
+        TimeToFirstToken.MergeEncoded(ttft);
+    }
+
+    private static readonly LatencyHistogram Empty = new();
+
     public void Merge(UsageTotals other) =>
         Merge(other.Requests, other.Errors, other.Streamed, other.Estimated, other.Unpriced, other.InputTokens, other.OutputTokens, other.CachedInputTokens,
             other.CostPicos, other.LatencyMsSum, other.Latency, other.TimeToFirstToken);

@@ -13,6 +13,8 @@ internal static class UsageSettings
             QueueCapacity = Number(configuration, "MODELGATE_USAGE_QUEUE_CAPACITY", defaults.QueueCapacity),
             BatchSize = Number(configuration, "MODELGATE_USAGE_BATCH_SIZE", defaults.BatchSize),
             RetentionDays = Number(configuration, "MODELGATE_USAGE_RETENTION_DAYS", defaults.RetentionDays),
+            HourlyRetentionDays = Number(configuration, "MODELGATE_USAGE_HOURLY_RETENTION_DAYS", defaults.HourlyRetentionDays),
+            RollupRetentionDays = Number(configuration, "MODELGATE_USAGE_ROLLUP_RETENTION_DAYS", defaults.RollupRetentionDays),
             SpendRefreshInterval = TimeSpan.FromSeconds(Number(configuration, "MODELGATE_USAGE_SPEND_REFRESH_SECONDS", (int)defaults.SpendRefreshInterval.TotalSeconds)),
             ReplayInterval = TimeSpan.FromSeconds(Number(configuration, "MODELGATE_USAGE_REPLAY_SECONDS", (int)defaults.ReplayInterval.TotalSeconds)),
             MaintenanceInterval = TimeSpan.FromMinutes(Number(configuration, "MODELGATE_USAGE_MAINTENANCE_MINUTES", (int)defaults.MaintenanceInterval.TotalMinutes)),

@@ -46,6 +46,24 @@ internal sealed class UsageRollupConfiguration : IEntityTypeConfiguration<UsageR
     }
 }
 
+internal sealed class UsageHourConfiguration : IEntityTypeConfiguration<UsageHourEntity>
+{
+    public void Configure(EntityTypeBuilder<UsageHourEntity> builder)
+    {
+        builder.ToTable("usage_hourly");
+        builder.HasKey(r => new { r.Hour, r.SeriesId, r.Status });
+    }
+}
+
+internal sealed class UsageDayConfiguration : IEntityTypeConfiguration<UsageDayEntity>
+{
+    public void Configure(EntityTypeBuilder<UsageDayEntity> builder)
+    {
+        builder.ToTable("usage_daily");
+        builder.HasKey(r => new { r.Day, r.SeriesId, r.Status });
+    }
+}
+
 internal sealed class KeySpendConfiguration : IEntityTypeConfiguration<KeySpendEntity>
 {
     public void Configure(EntityTypeBuilder<KeySpendEntity> builder)

@@ -15,6 +15,7 @@ internal sealed class VirtualKeyConfiguration : IEntityTypeConfiguration<Virtual
         builder.Property(k => k.KeyPrefix).HasMaxLength(16);
         builder.Property(k => k.BudgetUsd).HasPrecision(18, 6);
         builder.Property(k => k.BudgetPeriod).HasMaxLength(16);
+        builder.Property(k => k.Team).HasMaxLength(100);
         builder.HasIndex(k => k.KeyHash).IsUnique();
     }
 }

@@ -15,6 +15,9 @@ public sealed class VirtualKeyEntity
 
     /// <summary>Newline-separated allow-list of upstream model names; empty: all.</summary>
     public string AllowedModels { get; set; } = "";
+
+    /// <summary>A free-form application or team label, for charging usage back; null when none.</summary>
+    public string? Team { get; set; }
     public decimal? BudgetUsd { get; set; }
 
     /// <summary><c>daily</c> or <c>monthly</c>; null when there is no budget.</summary>

@@ -1,55 +1,39 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Modelgate.Core.Usage;
-using Modelgate.Storage.Entities;
 
 namespace Modelgate.Storage.Usage;
 
 /// <summary>
-/// Keeps usage storage bounded: raw records older than the retention period are summed into per-series daily
-/// rollups (kept for ever) and deleted, one day per transaction, and the day from which raw records are complete is
-/// advanced in the same transaction — so a query never sees a day twice or not at all. On PostgreSQL an advisory
-/// lock lets one instance at a time do it.
+/// Keeps usage storage bounded: raw records older than <see cref="UsageOptions.RetentionDays"/>, hourly rollups older
+/// than <see cref="UsageOptions.HourlyRetentionDays"/> and daily ones older than <see cref="UsageOptions.RollupRetentionDays"/>
+/// are deleted in bounded batches (a few thousand rows per statement, each its own transaction), so neither the
+/// writer nor a query ever waits long on it. Nothing needs summing first: the writer keeps the rollups as it writes.
+/// The marks of what is complete (<see cref="UsageKept"/>) move before the rows go, so no query reads a day being
+/// emptied. Several instances may run it at once; deleting what another already deleted costs nothing.
 /// </summary>
 public sealed partial class UsageMaintenance(
     IDbContextFactory<ModelgateDbContext> contexts, UsageOptions options, TimeProvider time, ILogger<UsageMaintenance> logger) : BackgroundService
 {
-    private const long MaintenanceLockId = 0x4D47_5553_4147;
+    private const int BatchRows = 5_000;
 
-    /// <summary>Rolls up and deletes raw records of every day before today minus the retention; returns how many records went.</summary>
-    public async Task<long> RollUpAndPruneAsync(CancellationToken cancellationToken)
+    /// <summary>Deletes what is past its retention; returns how many raw records went.</summary>
+    public async Task<long> PruneAsync(CancellationToken cancellationToken)
     {
-        var cutoffDay = SpendLedger.DayOf(time.GetUtcNow()) - options.RetentionDays;
-        long pruned = 0;
-        while (true)
+        var today = SpendLedger.DayOf(time.GetUtcNow());
+        var (rawCut, hoursCut, daysCut) = (today - options.RetentionDays, today - Math.Max(options.HourlyRetentionDays, options.RetentionDays), today - options.RollupRetentionDays);
+        await using (var db = contexts.CreateDbContext())
         {
-            await using var db = contexts.CreateDbContext();
-            // On PostgreSQL one snapshot for the whole day: a record committed meanwhile (a late replay) is neither
-            // summed nor deleted, and waits for the next run. SQLite serializes writers anyway.
-            await using var transaction = db.Kind == DatabaseKind.Postgres
-                ? await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken)
-                : await db.Database.BeginTransactionAsync(cancellationToken);
-            if (db.Kind == DatabaseKind.Postgres)
-            {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({MaintenanceLockId})", cancellationToken);
-            }
-
-            var cutoffMs = cutoffDay * 86_400_000L;
-            var oldest = await db.UsageRecords.Where(r => r.AtMs < cutoffMs).MinAsync(r => (long?)r.AtMs, cancellationToken);
-            if (oldest is not { } first)
-            {
-                await SetRawSinceAsync(db, cutoffDay, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return pruned;
-            }
-
-            var day = (int)(first / 86_400_000);
-            pruned += await RollUpDayAsync(db, day, cancellationToken);
-            await SetRawSinceAsync(db, day + 1, cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await UsageKept.AdvanceAsync(db, UsageKept.RawSetting, rawCut, time.UtcNow(), cancellationToken);
+            await UsageKept.AdvanceAsync(db, UsageKept.HoursSetting, hoursCut, time.UtcNow(), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
+
+        var raw = await DeleteRawAsync(rawCut * 86_400_000L, cancellationToken);
+        await DeleteUnitsAsync(RollupGrain.Hour, hoursCut * 24L, cancellationToken);
+        await DeleteUnitsAsync(RollupGrain.Day, daysCut, cancellationToken);
+        return raw;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -58,7 +42,7 @@ public sealed partial class UsageMaintenance(
         {
             try
             {
-                var pruned = await RollUpAndPruneAsync(stoppingToken);
+                var pruned = await PruneAsync(stoppingToken);
                 if (pruned > 0)
                 {
                     LogPruned(logger, pruned, options.RetentionDays);
@@ -80,83 +64,46 @@ public sealed partial class UsageMaintenance(
         }
     }
 
-    private static async Task<long> RollUpDayAsync(ModelgateDbContext db, int day, CancellationToken cancellationToken)
+    // Raw rows before the cut, a batch of ids at a time (SQLite has no DELETE ... LIMIT; the sub-select works on both).
+    private async Task<long> DeleteRawAsync(long cutMs, CancellationToken cancellationToken)
     {
-        var (fromMs, toMs) = (day * 86_400_000L, (day + 1) * 86_400_000L);
-        var totals = new Dictionary<int, UsageTotals>();
-        await UsageRows.ReadAsync(db, fromMs, toMs, null, r =>
+        long deleted = 0;
+        while (true)
         {
-            if (!totals.TryGetValue(r.SeriesId, out var sum))
+            await using var db = contexts.CreateDbContext();
+            var sql = db.Kind == DatabaseKind.Postgres
+                ? "DELETE FROM usage_records WHERE id = ANY(ARRAY(SELECT id FROM usage_records WHERE at_ms < {0} LIMIT {1}))"
+                : "DELETE FROM usage_records WHERE id IN (SELECT id FROM usage_records WHERE at_ms < {0} LIMIT {1})";
+            var batch = await db.Database.ExecuteSqlRawAsync(sql, [cutMs, BatchRows], cancellationToken);
+            deleted += batch;
+            if (batch < BatchRows)
             {
-                totals[r.SeriesId] = sum = new UsageTotals();
-            }
-
-            sum.Add(r);
-        }, cancellationToken);
-
-        // A day rolled up before (records replayed late) adds to its existing rows.
-        var existing = await db.UsageRollups.Where(r => r.Day == day).ToDictionaryAsync(r => r.SeriesId, cancellationToken);
-        foreach (var (series, sum) in totals)
-        {
-            if (existing.TryGetValue(series, out var row))
-            {
-                var merged = new UsageTotals();
-                merged.Add(row);
-                merged.Merge(sum);
-                Fill(row, merged);
-            }
-            else
-            {
-                var added = new UsageRollupEntity { Day = day, SeriesId = series };
-                Fill(added, sum);
-                db.UsageRollups.Add(added);
+                return deleted;
             }
         }
-
-        await db.SaveChangesAsync(cancellationToken);
-        return await db.UsageRecords.Where(r => r.AtMs >= fromMs && r.AtMs < toMs).ExecuteDeleteAsync(cancellationToken);
     }
 
-    private static void Fill(UsageRollupEntity row, UsageTotals sum)
+    // Rollup rows before the cut, one hour or day at a time (a unit holds a row per series and status seen in it).
+    private async Task DeleteUnitsAsync(RollupGrain grain, long cut, CancellationToken cancellationToken)
     {
-        row.Requests = sum.Requests;
-        row.Errors = sum.Errors;
-        row.Streamed = sum.Streamed;
-        row.Estimated = sum.Estimated;
-        row.Unpriced = sum.Unpriced;
-        row.InputTokens = sum.InputTokens;
-        row.OutputTokens = sum.OutputTokens;
-        row.CachedTokens = sum.CachedInputTokens;
-        row.CostPicos = (long)Math.Min(sum.CostPicos, long.MaxValue);
-        row.LatencyMsSum = sum.LatencyMsSum;
-        row.LatencyHistogram = sum.Latency.ToString();
-        row.TtftHistogram = sum.TimeToFirstToken.ToString();
+        while (true)
+        {
+            await using var db = contexts.CreateDbContext();
+            var oldest = grain == RollupGrain.Hour
+                ? await db.UsageHourly.Where(r => r.Hour < cut).MinAsync(r => (int?)r.Hour, cancellationToken)
+                : await db.UsageDaily.Where(r => r.Day < cut).MinAsync(r => (int?)r.Day, cancellationToken);
+            if (oldest is not { } unit)
+            {
+                return;
+            }
+
+            _ = grain == RollupGrain.Hour
+                ? await db.UsageHourly.Where(r => r.Hour == unit).ExecuteDeleteAsync(cancellationToken)
+                : await db.UsageDaily.Where(r => r.Day == unit).ExecuteDeleteAsync(cancellationToken);
+        }
     }
 
-    private async Task SetRawSinceAsync(ModelgateDbContext db, int day, CancellationToken cancellationToken)
-    {
-        var row = await db.Settings.SingleOrDefaultAsync(s => s.Key == UsageQuery.RawSinceSetting, cancellationToken);
-        var current = row is not null && int.TryParse(row.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var stored) ? stored : 0;
-        if (day <= current)
-        {
-            return;
-        }
-
-        var text = day.ToString(CultureInfo.InvariantCulture);
-        if (row is null)
-        {
-            db.Settings.Add(new SettingEntity { Key = UsageQuery.RawSinceSetting, Value = text, UpdatedAt = time.UtcNow() });
-        }
-        else
-        {
-            row.Value = text;
-            row.UpdatedAt = time.UtcNow();
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rolled up and pruned {Count} usage records older than {Days} days.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} usage records older than {Days} days (their hourly and daily rollups are kept longer).")]
     private static partial void LogPruned(ILogger logger, long count, int days);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Usage maintenance failed ({Error}); it runs again at the next interval.")]

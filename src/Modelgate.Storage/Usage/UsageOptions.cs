@@ -24,10 +24,16 @@ public sealed record UsageOptions
     /// <summary>How often a spill file is tried again.</summary>
     public TimeSpan ReplayInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long raw records are kept; per-day rollups are kept for ever.</summary>
+    /// <summary>How long raw records (one row per call) are kept, in days.</summary>
     public int RetentionDays { get; init; } = 30;
 
-    /// <summary>How often old records are rolled up and pruned.</summary>
+    /// <summary>How long hourly rollups are kept, in days (at least as long as raw records).</summary>
+    public int HourlyRetentionDays { get; init; } = 45;
+
+    /// <summary>How long daily rollups are kept, in days: the longest range usage can answer.</summary>
+    public int RollupRetentionDays { get; init; } = 400;
+
+    /// <summary>How often what is past its retention is deleted.</summary>
     public TimeSpan MaintenanceInterval { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>How often budget spend is re-read from the database (spend by other instances shows up within this).</summary>

@@ -5,111 +5,80 @@ using Modelgate.Storage.Entities;
 
 namespace Modelgate.Storage.Usage;
 
-/// <summary>What usage can be grouped by.</summary>
-public enum UsageDimension
-{
-    Model,
-    Provider,
-    Purpose,
-    Key,
-    Variant,
-    Operation,
-    Source,
-    Day,
-    Hour,
-}
-
-/// <summary>A usage question: a time range [From, To), what to group by, and optional filters.</summary>
-public sealed record UsageRequest(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<UsageDimension> GroupBy)
-{
-    public Guid? ModelId { get; init; }
-
-    /// <summary>Only these models (e.g. the ones a page shows), when set.</summary>
-    public IReadOnlySet<Guid>? ModelIds { get; init; }
-    public Guid? ProviderId { get; init; }
-    public Guid? KeyId { get; init; }
-    public string? Purpose { get; init; }
-}
-
-/// <summary>One group of the answer: the values of its dimensions (names and ids) and its totals.</summary>
-public sealed record UsageGroup(IReadOnlyDictionary<string, string?> Keys, UsageTotals Totals);
-
 /// <summary>
-/// Answers usage questions from raw records (the last <see cref="UsageOptions.RetentionDays"/> days, to the
-/// millisecond) and from daily rollups (older days, whole days). Rows are folded into totals as they stream from
-/// the database, so memory grows with the number of groups, not of calls.
+/// Answers usage questions from the rollups the usage writer keeps: whole days from <c>usage_daily</c>, whole hours of
+/// the days a range cuts from <c>usage_hourly</c>, and only the partial hours at its ends from raw rows
+/// (<see cref="UsageRangePlan"/>). Rows are folded into totals as they stream from the database, so memory grows
+/// with the number of groups, not with the range or the calls in it.
 /// </summary>
 public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
 {
-    internal const string RawSinceSetting = "usage.raw_since_day";
+    private const long HourMs = 3_600_000;
+    private const long DayMs = 86_400_000;
 
-    /// <summary>Refused (with a reason) when hourly grouping reaches days that are kept only as daily rollups.</summary>
-    public async Task<(IReadOnlyList<UsageGroup>? Groups, string? Error)> RunAsync(UsageRequest request, CancellationToken cancellationToken)
+    /// <summary>Refused (with a reason) when hourly grouping reaches days whose hourly rollups are no longer kept.</summary>
+    public Task<(IReadOnlyList<UsageGroup>? Groups, string? Error)> RunAsync(UsageRequest request, CancellationToken cancellationToken) =>
+        RunAsync(request, rawOnly: false, cancellationToken);
+
+    /// <summary>
+    /// The same answer summed from raw rows alone, the slow way the rollups replace: what tests compare the rollups
+    /// with (raw rows past their retention are gone, so only ranges inside it agree).
+    /// </summary>
+    internal Task<(IReadOnlyList<UsageGroup>? Groups, string? Error)> RunFromRawAsync(UsageRequest request, CancellationToken cancellationToken) =>
+        RunAsync(request, rawOnly: true, cancellationToken);
+
+    private async Task<(IReadOnlyList<UsageGroup>? Groups, string? Error)> RunAsync(UsageRequest request, bool rawOnly, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var rawSinceDay = await RawSinceDayAsync(db, cancellationToken);
-        var fromDay = SpendLedger.DayOf(request.From);
-        if (request.GroupBy.Contains(UsageDimension.Hour) && fromDay < rawSinceDay)
+        var kept = await UsageKept.ReadAsync(db, cancellationToken);
+        var (fromMs, toMs) = (request.From.ToUnixTimeMilliseconds(), request.To.ToUnixTimeMilliseconds());
+        var byHour = request.GroupBy.Contains(UsageDimension.Hour);
+        if (byHour && fromMs < kept.HoursSinceMs && !rawOnly)
         {
-            return (null, $"hourly usage is kept for the retention period only (from {DayText(rawSinceDay)}); group by day for older ranges, or start the range later");
+            return (null, $"hourly usage is kept from {DayText(kept.HoursSinceDay)} only; group by day for older ranges, or start the range later");
         }
 
-        var series = (await db.UsageSeries.AsNoTracking().ToListAsync(cancellationToken)).Where(s => Matches(s, request)).ToDictionary(s => s.Id);
-        var groups = new Dictionary<string, UsageGroup>(StringComparer.Ordinal);
-
-        // A row's group depends only on its series and its hour or day: found once per pair, not built per row.
-        var bucketMs = request.GroupBy.Contains(UsageDimension.Hour) ? 3_600_000L : request.GroupBy.Contains(UsageDimension.Day) ? 86_400_000L : long.MaxValue;
-        var known = new Dictionary<(int Series, long Bucket), UsageGroup>();
-        UsageGroup Group(UsageSeriesEntity s, long atMs)
-        {
-            var key = (s.Id, atMs / bucketMs);
-            if (!known.TryGetValue(key, out var group))
-            {
-                known[key] = group = GroupOf(groups, request.GroupBy, s, atMs);
-            }
-
-            return group;
-        }
-
+        var teams = request.Team is not null || request.GroupBy.Contains(UsageDimension.Team)
+            ? await db.VirtualKeys.AsNoTracking().Where(k => k.Team != null).ToDictionaryAsync(k => k.Id, k => k.Team!, cancellationToken)
+            : [];
+        var series = (await db.UsageSeries.AsNoTracking().ToListAsync(cancellationToken)).Where(s => Matches(s, request, teams)).ToDictionary(s => s.Id);
         if (series.Count == 0)
         {
             return ([], null);
         }
 
-        var filtered = request.ModelId is not null || request.ModelIds is not null || request.ProviderId is not null || request.KeyId is not null || request.Purpose is not null;
-        var ids = series.Keys.ToList();
-
-        // Days before the raw records start: from the rollups, whole days.
-        var toDay = SpendLedger.DayOf(request.To.AddTicks(-1));
-        if (fromDay < rawSinceDay)
+        var groups = new Groups(request.GroupBy, teams);
+        var filtered = request.ModelId is not null || request.ModelIds is not null || request.ProviderId is not null || request.KeyId is not null
+            || request.Purpose is not null || request.Team is not null;
+        var ids = filtered ? series.Keys.ToList() : null;
+        var plan = rawOnly ? [new UsageSegment(UsageGrain.Raw, fromMs, toMs)] : UsageRangePlan.Plan(fromMs, toMs, kept.RawSinceMs, kept.HoursSinceMs, byHour);
+        foreach (var segment in plan)
         {
-            var lastRollupDay = Math.Min(toDay, rawSinceDay - 1);
-            var rollups = db.UsageRollups.AsNoTracking().Where(r => r.Day >= fromDay && r.Day <= lastRollupDay);
-            if (filtered)
+            switch (segment.Source)
             {
-                rollups = rollups.Where(r => ids.Contains(r.SeriesId));
-            }
-
-            await foreach (var r in rollups.AsAsyncEnumerable().WithCancellation(cancellationToken))
-            {
-                if (series.TryGetValue(r.SeriesId, out var s))
-                {
-                    Group(s, r.Day * 86_400_000L).Totals.Add(r);
-                }
+                case UsageGrain.Days or UsageGrain.Hours:
+                    var (grain, unitMs) = segment.Source == UsageGrain.Days ? (RollupGrain.Day, DayMs) : (RollupGrain.Hour, HourMs);
+                    await UsageRollups.ReadAsync(db, grain, segment.From, segment.To, ids, r =>
+                    {
+                        if (series.TryGetValue(r.Key.SeriesId, out var s))
+                        {
+                            groups.Of(s, r.Key.Status, r.Key.Unit * unitMs).Add(r);
+                        }
+                    }, cancellationToken);
+                    break;
+                default:
+                    await UsageRows.ReadAsync(db, segment.From, segment.To, ids, r =>
+                    {
+                        if (series.TryGetValue(r.SeriesId, out var s))
+                        {
+                            groups.Of(s, r.Status, r.AtMs).Add(r);
+                        }
+                    }, cancellationToken);
+                    break;
             }
         }
 
-        var fromMs = Math.Max(request.From.ToUnixTimeMilliseconds(), rawSinceDay * 86_400_000L);
-        var toMs = request.To.ToUnixTimeMilliseconds();
-        await UsageRows.ReadAsync(db, fromMs, toMs, filtered ? ids : null, r =>
-        {
-            if (series.TryGetValue(r.SeriesId, out var s))
-            {
-                Group(s, r.AtMs).Totals.Add(r);
-            }
-        }, cancellationToken);
-
-        return ([.. groups.Values], null);
+        return (groups.All, null);
     }
 
     /// <summary>The model's scorecard over the last <paramref name="hours"/> hours up to <paramref name="now"/>.</summary>
@@ -136,73 +105,93 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
     }
 
     internal static async Task<int> RawSinceDayAsync(ModelgateDbContext db, CancellationToken cancellationToken) =>
-        await db.Settings.AsNoTracking().Where(s => s.Key == RawSinceSetting).Select(s => s.Value).SingleOrDefaultAsync(cancellationToken) is { } text
-        && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var day) ? day : 0;
+        (await UsageKept.ReadAsync(db, cancellationToken)).RawSinceDay;
 
-    private static bool Matches(UsageSeriesEntity s, UsageRequest r) =>
+    private static bool Matches(UsageSeriesEntity s, UsageRequest r, Dictionary<Guid, string> teams) =>
         (r.ModelId is null || s.ModelId == r.ModelId) && (r.ModelIds is null || r.ModelIds.Contains(s.ModelId)) && (r.ProviderId is null || s.ProviderId == r.ProviderId)
-        && (r.KeyId is null || s.KeyId == r.KeyId) && (r.Purpose is null || s.Purpose == r.Purpose);
-
-    private static UsageGroup GroupOf(Dictionary<string, UsageGroup> groups, IReadOnlyList<UsageDimension> by, UsageSeriesEntity s, long atMs)
-    {
-        var key = string.Join('\u001f', by.Select(d => Value(d, s, atMs)));
-        if (!groups.TryGetValue(key, out var group))
-        {
-            var keys = new Dictionary<string, string?>(StringComparer.Ordinal);
-            foreach (var dimension in by)
-            {
-                foreach (var (name, value) in Fields(dimension, s, atMs))
-                {
-                    keys[name] = value;
-                }
-            }
-
-            group = new UsageGroup(keys, new UsageTotals());
-            groups[key] = group;
-        }
-
-        return group;
-    }
-
-    // What makes a group distinct: ids, not names (a renamed model is still the same model).
-    private static string Value(UsageDimension dimension, UsageSeriesEntity s, long atMs) => dimension switch
-    {
-        UsageDimension.Model => s.ModelId == Guid.Empty ? s.ModelName : s.ModelId.ToString(),
-        UsageDimension.Provider => s.ProviderId == Guid.Empty ? s.ProviderName : s.ProviderId.ToString(),
-        UsageDimension.Purpose => s.Purpose,
-        UsageDimension.Key => s.KeyId.ToString(),
-        UsageDimension.Variant => s.Variant,
-        UsageDimension.Operation => s.Operation,
-        UsageDimension.Source => s.Source,
-        UsageDimension.Day => (atMs / 86_400_000).ToString(CultureInfo.InvariantCulture),
-        _ => (atMs / 3_600_000).ToString(CultureInfo.InvariantCulture),
-    };
-
-    private static IEnumerable<(string Name, string? Value)> Fields(UsageDimension dimension, UsageSeriesEntity s, long atMs) => dimension switch
-    {
-        UsageDimension.Model => [("model_id", Id(s.ModelId)), ("model", s.ModelName), ("provider", s.ProviderName)],
-        UsageDimension.Provider => [("provider_id", Id(s.ProviderId)), ("provider", s.ProviderName)],
-        UsageDimension.Purpose => [("purpose", Text(s.Purpose))],
-        UsageDimension.Key => [("key_id", Id(s.KeyId))],
-        UsageDimension.Variant => [("variant", Text(s.Variant))],
-        UsageDimension.Operation => [("operation", s.Operation)],
-        UsageDimension.Source => [("source", s.Source)],
-        UsageDimension.Day => [("day", DayText((int)(atMs / 86_400_000)))],
-        _ => [("hour", DateTimeOffset.FromUnixTimeMilliseconds(atMs / 3_600_000 * 3_600_000).ToString("yyyy-MM-dd'T'HH':00:00Z'", CultureInfo.InvariantCulture))],
-    };
+        && (r.KeyId is null || s.KeyId == r.KeyId) && (r.Purpose is null || s.Purpose == r.Purpose)
+        && (r.Team is null || (teams.TryGetValue(s.KeyId, out var team) && string.Equals(team, r.Team, StringComparison.Ordinal)));
 
     private static string DayText(int day) => DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string? Id(Guid id) => id == Guid.Empty ? null : id.ToString();
+    /// <summary>The answer's groups, found by what the question groups by.</summary>
+    private sealed class Groups(IReadOnlyList<UsageDimension> by, Dictionary<Guid, string> teams)
+    {
+        private readonly Dictionary<string, UsageGroup> _groups = new(StringComparer.Ordinal);
+        private readonly bool _byStatus = by.Contains(UsageDimension.Status);
+        private readonly long _bucketMs = by.Contains(UsageDimension.Hour) ? HourMs : by.Contains(UsageDimension.Day) ? DayMs : long.MaxValue;
 
-    private static string? Text(string text) => text.Length == 0 ? null : text;
-}
+        // A row's group depends only on its series, status and hour or day: found once per triple, not built per row.
+        private readonly Dictionary<(int Series, int Status, long Bucket), UsageTotals> _known = [];
 
-/// <summary>A model's recent record at a glance: calls, success rate, latency and cost over the last hours.</summary>
-public sealed record ModelScorecard(int WindowHours, long Requests, long Errors, double? SuccessRate, double? LatencyP50Ms, double? LatencyP95Ms, decimal CostUsd, long UnpricedRequests)
-{
-    public static ModelScorecard From(int windowHours, UsageTotals? totals) => totals is null || totals.Requests == 0
-        ? new ModelScorecard(windowHours, 0, 0, null, null, null, 0m, 0)
-        : new ModelScorecard(windowHours, totals.Requests, totals.Errors, Math.Round(1 - (double)totals.Errors / totals.Requests, 4),
-            totals.Latency.Percentile(0.5), totals.Latency.Percentile(0.95), totals.CostUsd, totals.Unpriced);
+        public IReadOnlyList<UsageGroup> All => [.. _groups.Values];
+
+        public UsageTotals Of(UsageSeriesEntity s, int status, long atMs)
+        {
+            var key = (s.Id, _byStatus ? status : 0, Math.DivRem(atMs, _bucketMs).Quotient);
+            if (!_known.TryGetValue(key, out var totals))
+            {
+                _known[key] = totals = GroupOf(s, status, atMs).Totals;
+            }
+
+            return totals;
+        }
+
+        private UsageGroup GroupOf(UsageSeriesEntity s, int status, long atMs)
+        {
+            var key = string.Join('\u001f', by.Select(d => Value(d, s, status, atMs)));
+            if (!_groups.TryGetValue(key, out var group))
+            {
+                var keys = new Dictionary<string, string?>(StringComparer.Ordinal);
+                foreach (var dimension in by)
+                {
+                    foreach (var (name, value) in Fields(dimension, s, status, atMs))
+                    {
+                        keys[name] = value;
+                    }
+                }
+
+                group = new UsageGroup(keys, new UsageTotals());
+                _groups[key] = group;
+            }
+
+            return group;
+        }
+
+        // What makes a group distinct: ids, not names (a renamed model is still the same model).
+        private string Value(UsageDimension dimension, UsageSeriesEntity s, int status, long atMs) => dimension switch
+        {
+            UsageDimension.Model => s.ModelId == Guid.Empty ? s.ModelName : s.ModelId.ToString(),
+            UsageDimension.Provider => s.ProviderId == Guid.Empty ? s.ProviderName : s.ProviderId.ToString(),
+            UsageDimension.Purpose => s.Purpose,
+            UsageDimension.Key => s.KeyId.ToString(),
+            UsageDimension.Team => teams.GetValueOrDefault(s.KeyId) ?? "",
+            UsageDimension.Variant => s.Variant,
+            UsageDimension.Operation => s.Operation,
+            UsageDimension.Source => s.Source,
+            UsageDimension.Status => status.ToString(CultureInfo.InvariantCulture),
+            UsageDimension.Day => (atMs / DayMs).ToString(CultureInfo.InvariantCulture),
+            _ => (atMs / HourMs).ToString(CultureInfo.InvariantCulture),
+        };
+
+        private IEnumerable<(string Name, string? Value)> Fields(UsageDimension dimension, UsageSeriesEntity s, int status, long atMs) => dimension switch
+        {
+            UsageDimension.Model => [("model_id", Id(s.ModelId)), ("model", s.ModelName), ("provider", s.ProviderName)],
+            UsageDimension.Provider => [("provider_id", Id(s.ProviderId)), ("provider", s.ProviderName)],
+            UsageDimension.Purpose => [("purpose", Text(s.Purpose))],
+            UsageDimension.Key => [("key_id", Id(s.KeyId))],
+            UsageDimension.Team => [("team", teams.GetValueOrDefault(s.KeyId))],
+            UsageDimension.Variant => [("variant", Text(s.Variant))],
+            UsageDimension.Operation => [("operation", s.Operation)],
+            UsageDimension.Source => [("source", s.Source)],
+            // 0: a day rolled up before the status was kept.
+            UsageDimension.Status => [("status", status == 0 ? null : status.ToString(CultureInfo.InvariantCulture))],
+            UsageDimension.Day => [("day", DayText((int)(atMs / DayMs)))],
+            _ => [("hour", DateTimeOffset.FromUnixTimeMilliseconds(atMs / HourMs * HourMs).ToString("yyyy-MM-dd'T'HH':00:00Z'", CultureInfo.InvariantCulture))],
+        };
+
+        private static string? Id(Guid id) => id == Guid.Empty ? null : id.ToString();
+
+        private static string? Text(string text) => text.Length == 0 ? null : text;
+    }
 }

@@ -122,14 +122,14 @@ internal static class UsageRows
         var series = seriesIds is null ? "" : $" AND series_id IN ({string.Join(',', seriesIds.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
         // "Failed" as UsageRecord.IsError defines it: an error status or an error class.
         command.CommandText = "SELECT at_ms, series_id, input_tokens, output_tokens, cached_tokens, cost_picos, latency_ms, ttft_ms, "
-            + "CASE WHEN status >= 400 OR error_class IS NOT NULL THEN 1 ELSE 0 END, flags FROM usage_records WHERE at_ms >= @from AND at_ms < @to" + series;
+            + "CASE WHEN status >= 400 OR error_class IS NOT NULL THEN 1 ELSE 0 END, flags, status FROM usage_records WHERE at_ms >= @from AND at_ms < @to" + series;
         Add(command, "@from", fromMs);
         Add(command, "@to", toMs);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             visit(new RawUsage(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
-                reader.IsDBNull(5) ? null : reader.GetInt64(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.GetInt32(8) != 0, reader.GetInt32(9)));
+                reader.IsDBNull(5) ? null : reader.GetInt64(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.GetInt32(8) != 0, reader.GetInt32(9), reader.GetInt32(10)));
         }
     }
 

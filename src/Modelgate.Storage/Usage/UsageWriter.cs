@@ -375,8 +375,10 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
     private const int CommandTimeoutSeconds = 10;
 
     /// <summary>
-    /// One transaction: the records (a request id already stored is skipped), and each key's spend per day added to
-    /// <c>key_spend</c> for the records that were new. Returns the records that were new.
+    /// One transaction: the records (a request id already stored is skipped), their sums added to the hourly and daily
+    /// rollups, and each key's spend per day added to <c>key_spend</c> — the last two for the records that were new
+    /// only, so a replay never counts a call twice and no call is ever in the raw rows without its rollups. Returns the
+    /// records that were new.
     /// </summary>
     private List<UsageRecord> Write(IReadOnlyList<UsageRecord> batch)
     {
@@ -392,9 +394,15 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         var connection = db.Database.GetDbConnection();
         using var transaction = connection.BeginTransaction();
         var inserted = UsageRows.Insert(connection, transaction, rows, CommandTimeoutSeconds);
+        var rollups = new UsageRollupBatch();
         var spend = new Dictionary<(Guid Key, int Day), decimal>();
         for (var i = 0; i < batch.Count; i++)
         {
+            if (inserted[i])
+            {
+                rollups.Add(RawUsage.Of(rows[i]));
+            }
+
             if (inserted[i] && batch[i].KeyId is { } key && rows[i].CostPicos is > 0 and var picos)
             {
                 var day = (key, SpendLedger.DayOf(batch[i].At));
@@ -402,7 +410,10 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
             }
         }
 
-        foreach (var ((key, day), picos) in spend)
+        // Hours, then days, then spend: every writer locks rows in the same order.
+        UsageRollups.Add(connection, transaction, RollupGrain.Hour, rollups.Hours, CommandTimeoutSeconds);
+        UsageRollups.Add(connection, transaction, RollupGrain.Day, rollups.Days, CommandTimeoutSeconds);
+        foreach (var ((key, day), picos) in spend.OrderBy(s => s.Key))
         {
             UsageRows.AddSpend(connection, transaction, key, day, (long)Math.Min(picos, long.MaxValue), CommandTimeoutSeconds);
         }

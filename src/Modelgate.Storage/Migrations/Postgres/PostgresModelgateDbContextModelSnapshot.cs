@@ -770,6 +770,144 @@ namespace Modelgate.Storage.Migrations.Postgres
                     b.ToTable("response_items", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.UsageDayEntity", b =>
+                {
+                    b.Property<int>("Day")
+                        .HasColumnType("integer")
+                        .HasColumnName("day");
+
+                    b.Property<int>("SeriesId")
+                        .HasColumnType("integer")
+                        .HasColumnName("series_id");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<long>("CachedTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cached_tokens");
+
+                    b.Property<long>("CostPicos")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cost_picos");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("bigint")
+                        .HasColumnName("errors");
+
+                    b.Property<long>("Estimated")
+                        .HasColumnType("bigint")
+                        .HasColumnName("estimated");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<byte[]>("LatencyHist")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("latency_hist");
+
+                    b.Property<long>("LatencyMsSum")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_ms_sum");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.Property<long>("Streamed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("streamed");
+
+                    b.Property<byte[]>("TtftHist")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("ttft_hist");
+
+                    b.Property<long>("Unpriced")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unpriced");
+
+                    b.HasKey("Day", "SeriesId", "Status");
+
+                    b.ToTable("usage_daily", (string)null);
+                });
+
+            modelBuilder.Entity("Modelgate.Storage.Entities.UsageHourEntity", b =>
+                {
+                    b.Property<int>("Hour")
+                        .HasColumnType("integer")
+                        .HasColumnName("hour");
+
+                    b.Property<int>("SeriesId")
+                        .HasColumnType("integer")
+                        .HasColumnName("series_id");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<long>("CachedTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cached_tokens");
+
+                    b.Property<long>("CostPicos")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cost_picos");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("bigint")
+                        .HasColumnName("errors");
+
+                    b.Property<long>("Estimated")
+                        .HasColumnType("bigint")
+                        .HasColumnName("estimated");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<byte[]>("LatencyHist")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("latency_hist");
+
+                    b.Property<long>("LatencyMsSum")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_ms_sum");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.Property<long>("Streamed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("streamed");
+
+                    b.Property<byte[]>("TtftHist")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("ttft_hist");
+
+                    b.Property<long>("Unpriced")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unpriced");
+
+                    b.HasKey("Hour", "SeriesId", "Status");
+
+                    b.ToTable("usage_hourly", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.UsageRecordEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -1056,6 +1194,11 @@ namespace Modelgate.Storage.Migrations.Postgres
                     b.Property<int>("ShadowLimits")
                         .HasColumnType("integer")
                         .HasColumnName("shadow_limits");
+
+                    b.Property<string>("Team")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("team");
 
                     b.Property<long?>("TokensPerMinute")
                         .HasColumnType("bigint")

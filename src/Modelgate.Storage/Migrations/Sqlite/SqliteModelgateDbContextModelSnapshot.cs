@@ -759,6 +759,144 @@ namespace Modelgate.Storage.Migrations.Sqlite
                     b.ToTable("response_items", (string)null);
                 });
 
+            modelBuilder.Entity("Modelgate.Storage.Entities.UsageDayEntity", b =>
+                {
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("day");
+
+                    b.Property<int>("SeriesId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("series_id");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<long>("CachedTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cached_tokens");
+
+                    b.Property<long>("CostPicos")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cost_picos");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("errors");
+
+                    b.Property<long>("Estimated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("estimated");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<byte[]>("LatencyHist")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("latency_hist");
+
+                    b.Property<long>("LatencyMsSum")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_ms_sum");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests");
+
+                    b.Property<long>("Streamed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("streamed");
+
+                    b.Property<byte[]>("TtftHist")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("ttft_hist");
+
+                    b.Property<long>("Unpriced")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unpriced");
+
+                    b.HasKey("Day", "SeriesId", "Status");
+
+                    b.ToTable("usage_daily", (string)null);
+                });
+
+            modelBuilder.Entity("Modelgate.Storage.Entities.UsageHourEntity", b =>
+                {
+                    b.Property<int>("Hour")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hour");
+
+                    b.Property<int>("SeriesId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("series_id");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<long>("CachedTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cached_tokens");
+
+                    b.Property<long>("CostPicos")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cost_picos");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("errors");
+
+                    b.Property<long>("Estimated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("estimated");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<byte[]>("LatencyHist")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("latency_hist");
+
+                    b.Property<long>("LatencyMsSum")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_ms_sum");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests");
+
+                    b.Property<long>("Streamed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("streamed");
+
+                    b.Property<byte[]>("TtftHist")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("ttft_hist");
+
+                    b.Property<long>("Unpriced")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unpriced");
+
+                    b.HasKey("Hour", "SeriesId", "Status");
+
+                    b.ToTable("usage_hourly", (string)null);
+                });
+
             modelBuilder.Entity("Modelgate.Storage.Entities.UsageRecordEntity", b =>
                 {
                     b.Property<long>("Id")
@@ -1041,6 +1179,11 @@ namespace Modelgate.Storage.Migrations.Sqlite
                     b.Property<int>("ShadowLimits")
                         .HasColumnType("INTEGER")
                         .HasColumnName("shadow_limits");
+
+                    b.Property<string>("Team")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("team");
 
                     b.Property<long?>("TokensPerMinute")
                         .HasColumnType("INTEGER")

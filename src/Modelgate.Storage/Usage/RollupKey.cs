@@ -1,0 +1,9 @@
+namespace Modelgate.Storage.Usage;
+
+/// <summary>What a rollup row is the sum of: a series' calls with one status code in one hour or day (the grain's unit).</summary>
+internal readonly record struct RollupKey(int Unit, int SeriesId, int Status) : IComparable<RollupKey>
+{
+    // Writers take rows' locks in this order, so two instances adding to the same rows never deadlock.
+    public int CompareTo(RollupKey other) =>
+        Unit != other.Unit ? Unit.CompareTo(other.Unit) : SeriesId != other.SeriesId ? SeriesId.CompareTo(other.SeriesId) : Status.CompareTo(other.Status);
+}

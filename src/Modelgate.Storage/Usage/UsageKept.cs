@@ -1,0 +1,52 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Modelgate.Storage.Entities;
+
+namespace Modelgate.Storage.Usage;
+
+/// <summary>
+/// From which UTC day raw usage rows and hourly rollups are complete (settings <c>usage.raw_since_day</c> and
+/// <c>usage.hours_since_day</c>; 0, the epoch, until retention first removes anything). Retention advances a mark
+/// before it deletes, so a query never reads a unit that is being emptied. Daily rollups need no mark: they are kept
+/// longest, and ranges are limited to what they hold.
+/// </summary>
+internal sealed record UsageKept(int RawSinceDay, int HoursSinceDay)
+{
+    public const string RawSetting = "usage.raw_since_day";
+    public const string HoursSetting = "usage.hours_since_day";
+
+    public long RawSinceMs => RawSinceDay * 86_400_000L;
+    public long HoursSinceMs => HoursSinceDay * 86_400_000L;
+
+    public static async Task<UsageKept> ReadAsync(ModelgateDbContext db, CancellationToken cancellationToken)
+    {
+        var values = await db.Settings.AsNoTracking().Where(s => s.Key == RawSetting || s.Key == HoursSetting).ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken);
+        return new UsageKept(Day(values, RawSetting), Day(values, HoursSetting));
+    }
+
+    /// <summary>Moves a mark forward (never back) in the context's transaction.</summary>
+    public static async Task AdvanceAsync(ModelgateDbContext db, string setting, int day, DateTime now, CancellationToken cancellationToken)
+    {
+        var row = await db.Settings.SingleOrDefaultAsync(s => s.Key == setting, cancellationToken);
+        if (row is not null && int.TryParse(row.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var current) && day <= current)
+        {
+            return;
+        }
+
+        var text = day.ToString(CultureInfo.InvariantCulture);
+        if (row is null)
+        {
+            db.Settings.Add(new SettingEntity { Key = setting, Value = text, UpdatedAt = now });
+        }
+        else
+        {
+            row.Value = text;
+            row.UpdatedAt = now;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static int Day(Dictionary<string, string> values, string key) =>
+        values.TryGetValue(key, out var text) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var day) ? day : 0;
+}
