@@ -22,7 +22,8 @@ public static class KeysCommand
         var budget = new Option<decimal?>("--budget") { Description = "Budget in USD per period" };
         var period = new Option<string?>("--budget-period") { Description = "daily or monthly (monthly when unset)" };
         var expires = new Option<DateTimeOffset?>("--expires-at") { Description = "When the key stops working (ISO 8601)" };
-        var command = new Command("create", "Create a key; its secret is printed once") { name, budget, period, expires };
+        var team = new Option<string?>("--team") { Description = "The application or team the key belongs to (usage can be grouped by it)" };
+        var command = new Command("create", "Create a key; its secret is printed once") { name, budget, period, expires, team };
         command.SetAction((parsed, ct) => cli.RunAsync(async () =>
         {
             using var admin = cli.Connect(parsed);
@@ -30,6 +31,7 @@ public static class KeysCommand
             AddIfSet(body, "budget_usd", parsed.GetValue(budget));
             AddIfSet(body, "budget_period", parsed.GetValue(period));
             AddIfSet(body, "expires_at", parsed.GetValue(expires));
+            AddIfSet(body, "team", parsed.GetValue(team));
             var created = await admin.SendAsync(HttpMethod.Post, "keys", body, ct);
             var output = cli.Output(parsed);
             await output.WriteAsync(created, () => Tables.Of(["FIELD", "VALUE"],

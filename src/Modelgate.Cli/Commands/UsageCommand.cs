@@ -4,7 +4,11 @@ using Modelgate.Cli.Output;
 
 namespace Modelgate.Cli.Commands;
 
-/// <summary><c>modelgate usage [--from --to --group-by]</c>: requests, tokens and cost as a summary table.</summary>
+/// <summary>
+/// <c>modelgate usage [--from --to --group-by --team --csv]</c>: requests, tokens and cost as a summary table, or the
+/// range as CSV rows for finance (the server's <c>/usage/export</c>, by day, key, team, model and purpose unless
+/// <c>--group-by</c> says otherwise).
+/// </summary>
 public static class UsageCommand
 {
     private static readonly Column[] Measures =
@@ -19,8 +23,10 @@ public static class UsageCommand
     {
         var from = new Option<string?>("--from") { Description = "Start (ISO 8601; default 7 days ago)" };
         var to = new Option<string?>("--to") { Description = "End (ISO 8601; default now)" };
-        var groupBy = new Option<string?>("--group-by") { Description = "Comma-separated: model, provider, purpose, key, variant, operation, source, day, hour" };
-        var command = new Command("usage", "What was spent and how it went") { from, to, groupBy };
+        var groupBy = new Option<string?>("--group-by") { Description = "Comma-separated: model, provider, purpose, key, team, variant, operation, source, status, day, hour" };
+        var team = new Option<string?>("--team") { Description = "Only calls made with keys of this team" };
+        var csv = new Option<bool>("--csv") { Description = "Print the range as CSV rows (by day, key, team, model and purpose unless --group-by is given)" };
+        var command = new Command("usage", "What was spent and how it went") { from, to, groupBy, team, csv };
         command.SetAction((parsed, ct) => cli.RunAsync(async () =>
         {
             using var admin = cli.Connect(parsed);
@@ -28,6 +34,14 @@ public static class UsageCommand
             AddIfSet(query, "from", parsed.GetValue(from));
             AddIfSet(query, "to", parsed.GetValue(to));
             AddIfSet(query, "group_by", parsed.GetValue(groupBy));
+            AddIfSet(query, "team", parsed.GetValue(team));
+            if (parsed.GetValue(csv))
+            {
+                query.Add("format=csv");
+                await cli.Out.WriteAsync(await admin.GetTextAsync("usage/export?" + string.Join('&', query), ct));
+                return ExitCodes.Success;
+            }
+
             var usage = await admin.GetAsync("usage" + (query.Count > 0 ? "?" + string.Join('&', query) : ""), ct);
             await cli.Output(parsed).WriteAsync(usage, () => Tables.Of(Rows(usage), Columns(usage)));
             return ExitCodes.Success;

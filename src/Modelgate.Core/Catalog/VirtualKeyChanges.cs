@@ -19,6 +19,9 @@ public sealed record VirtualKeyChanges
     /// <summary>Upstream model names the key may reach; empty or null: all.</summary>
     public Optional<string[]?> AllowedModels { get; init; }
 
+    /// <summary>A free-form application or team label, for usage by team (charge-back); null: none.</summary>
+    public Optional<string?> Team { get; init; }
+
     /// <summary>When the key stops working; null: never.</summary>
     public Optional<DateTimeOffset?> ExpiresAt { get; init; }
 
@@ -44,6 +47,7 @@ public sealed record VirtualKeyChanges
     {
         var errors = new ValidationErrors();
         FieldRules.Text(errors, "name", Name, 200, required: creating);
+        FieldRules.Text(errors, "team", Team, 100, required: false, nullable: true);
         foreach (var purpose in AllowedPurposes.Or(null) ?? [])
         {
             if (purpose != "agents/*" && !Purpose.TryParse(purpose, out _, out var error))

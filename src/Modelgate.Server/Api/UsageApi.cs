@@ -1,12 +1,12 @@
 using Modelgate.Core.Resolution;
-using Modelgate.Core.Usage;
 using Modelgate.Storage.Usage;
 
 namespace Modelgate.Server.Api;
 
 /// <summary>
 /// <c>/api/v1/usage</c>: what was spent on which model, and how it performed — grouped by model, provider, purpose,
-/// key, variant, operation, source, day or hour, over a time range.
+/// key, team, variant, operation, source, status, day or hour, over a time range; and <c>/api/v1/usage/export</c>,
+/// the same range as CSV or JSON rows for finance (by day, key, team, model and purpose unless told otherwise).
 /// </summary>
 internal static class UsageApi
 {
@@ -14,31 +14,81 @@ internal static class UsageApi
     private static readonly Dictionary<string, UsageDimension> Dimensions = Enum.GetValues<UsageDimension>()
         .ToDictionary(d => d.ToString().ToLowerInvariant(), StringComparer.Ordinal);
 
+    private static readonly UsageDimension[] ExportDefault = [UsageDimension.Day, UsageDimension.Key, UsageDimension.Team, UsageDimension.Model, UsageDimension.Purpose];
+
     public static RouteGroupBuilder MapUsageApi(this RouteGroupBuilder api)
     {
         api.MapGet("/usage", GetAsync).WithTags("Usage").WithName("GetUsage")
-            .WithSummary("Requests, errors, tokens, cost (USD), latency and time-to-first-token percentiles, tokens/s. Query: from, to (ISO 8601; default the last 7 days), group_by (comma-separated: model, provider, purpose, key, variant, operation, source, day, hour), and filters model_id, provider_id, key_id, purpose.")
+            .WithSummary("Requests, errors, tokens, cost (USD), latency and time-to-first-token percentiles, tokens/s. Query: from, to (ISO 8601; default the last 7 days), "
+                + "group_by (comma-separated: " + string.Join(", ", Dimensions.Keys) + "), and filters model_id, provider_id, key_id, purpose, team.")
             .Produces<UsageReport>().ProducesValidationProblem();
+        api.MapGet("/usage/export", ExportAsync).WithTags("Usage").WithName("ExportUsage")
+            .WithSummary("The range's usage as rows for finance: format=csv (default) or json; group_by as for /usage (default day,key,team,model,purpose); the same filters.")
+            .Produces<UsageReport>(contentType: "application/json").Produces(StatusCodes.Status200OK, contentType: "text/csv").ProducesValidationProblem();
         return api;
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, UsageQuery usage, CurrentCatalog catalog, TimeProvider time)
     {
+        var (request, invalid) = Read(context, time, []);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var (groups, error) = await usage.RunAsync(request!, context.RequestAborted);
+        return error is not null ? Invalid("group_by", error) : TypedResults.Ok(UsageRows.Report(request!, groups!, catalog));
+    }
+
+    private static async Task<IResult> ExportAsync(HttpContext context, UsageQuery usage, CurrentCatalog catalog, TimeProvider time)
+    {
         var query = new QueryReader(context.Request.Query);
-        var now = time.GetUtcNow();
-        var to = query.Time("to") ?? now;
+        var format = query.OneOf("format", ["csv", "json"]) ?? "csv";
+        if (query.HasErrors)
+        {
+            return query.Error;
+        }
+
+        var (request, invalid) = Read(context, time, ExportDefault);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var (groups, error) = await usage.RunAsync(request!, context.RequestAborted);
+        if (error is not null)
+        {
+            return Invalid("group_by", error);
+        }
+
+        var report = UsageRows.Report(request!, groups!, catalog);
+        if (format == "json")
+        {
+            return TypedResults.Ok(report);
+        }
+
+        var name = $"usage-{request!.From.UtcDateTime:yyyyMMdd'T'HHmm}-{request.To.UtcDateTime:yyyyMMdd'T'HHmm}.csv";
+        return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(UsageCsv.Write(report)), "text/csv; charset=utf-8", name);
+    }
+
+    // The range, grouping and filters of a usage question; the 400 when any is malformed.
+    private static (UsageRequest? Request, IResult? Invalid) Read(HttpContext context, TimeProvider time, UsageDimension[] defaultGroupBy)
+    {
+        var query = new QueryReader(context.Request.Query);
+        var to = query.Time("to") ?? time.GetUtcNow();
         if (to.Year < 2000 || to.Year > 9000)
         {
-            return Invalid("to", $"to must be between the years 2000 and 9000; got {to:u}");
+            return (null, Invalid("to", $"to must be between the years 2000 and 9000; got {to:u}"));
         }
 
         var from = query.Time("from") ?? to.AddDays(-7);
         var groupBy = new List<UsageDimension>();
-        foreach (var name in (query.Text("group_by", 200) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var names = query.Text("group_by", 200) is { } text ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
+        foreach (var name in names ?? [])
         {
             if (!Dimensions.TryGetValue(name, out var dimension))
             {
-                return Invalid("group_by", $"group_by takes {string.Join(", ", Dimensions.Keys)}, comma-separated; '{name}' is not one of them");
+                return (null, Invalid("group_by", $"group_by takes {string.Join(", ", Dimensions.Keys)}, comma-separated; '{name}' is not one of them"));
             }
 
             if (!groupBy.Contains(dimension))
@@ -47,82 +97,27 @@ internal static class UsageApi
             }
         }
 
-        var request = new UsageRequest(from, to, groupBy)
+        var request = new UsageRequest(from, to, names is null ? defaultGroupBy : groupBy)
         {
             ModelId = query.Id("model_id"),
             ProviderId = query.Id("provider_id"),
             KeyId = query.Id("key_id"),
             Purpose = query.Text("purpose", 200),
+            Team = query.Text("team", 100),
         };
         if (query.HasErrors)
         {
-            return query.Error;
+            return (null, query.Error);
         }
 
         if (from >= to)
         {
-            return Invalid("from", $"from ({from:u}) must be before to ({to:u})");
+            return (null, Invalid("from", $"from ({from:u}) must be before to ({to:u})"));
         }
 
-        if (to - from > TimeSpan.FromDays(MaxRangeDays))
-        {
-            return Invalid("from", $"the range may span at most {MaxRangeDays} days; ask for several ranges");
-        }
-
-        var (groups, error) = await usage.RunAsync(request, context.RequestAborted);
-        if (error is not null)
-        {
-            return Invalid("group_by", error);
-        }
-
-        var keyNames = catalog.State.Snapshot.VirtualKeys.Values.ToDictionary(k => k.Id.ToString(), k => k.Name);
-        var total = new UsageTotals();
-        var rows = new List<Dictionary<string, object?>>();
-        foreach (var group in groups!.OrderBy(g => g.Keys.GetValueOrDefault("day") ?? g.Keys.GetValueOrDefault("hour"), StringComparer.Ordinal).ThenByDescending(g => g.Totals.CostPicos).ThenByDescending(g => g.Totals.Requests))
-        {
-            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
-            foreach (var (name, value) in group.Keys)
-            {
-                row[name] = value;
-            }
-
-            if (group.Keys.TryGetValue("key_id", out var keyId))
-            {
-                row["key"] = keyId is not null && keyNames.TryGetValue(keyId, out var keyName) ? keyName : null;
-            }
-
-            Describe(row, group.Totals);
-            rows.Add(row);
-            total.Merge(group.Totals);
-        }
-
-        var totals = new Dictionary<string, object?>(StringComparer.Ordinal);
-        Describe(totals, total);
-        return TypedResults.Ok(new UsageReport(from, to, [.. groupBy.Select(d => d.ToString().ToLowerInvariant())], rows, totals));
+        return to - from > TimeSpan.FromDays(MaxRangeDays) ? (null, Invalid("from", $"the range may span at most {MaxRangeDays} days; ask for several ranges")) : (request, null);
     }
-
-    private static void Describe(Dictionary<string, object?> row, UsageTotals t)
-    {
-        row["requests"] = t.Requests;
-        row["errors"] = t.Errors;
-        row["error_rate"] = t.Requests == 0 ? null : Math.Round((double)t.Errors / t.Requests, 4);
-        row["streamed"] = t.Streamed;
-        row["input_tokens"] = t.InputTokens;
-        row["output_tokens"] = t.OutputTokens;
-        row["cached_input_tokens"] = t.CachedInputTokens;
-        row["estimated_requests"] = t.Estimated;
-        row["cost_usd"] = t.CostUsd;
-        row["unpriced_requests"] = t.Unpriced;
-        row["latency_ms"] = new { p50 = Round(t.Latency.Percentile(0.5)), p95 = Round(t.Latency.Percentile(0.95)), p99 = Round(t.Latency.Percentile(0.99)) };
-        row["ttft_ms"] = new { p50 = Round(t.TimeToFirstToken.Percentile(0.5)), p95 = Round(t.TimeToFirstToken.Percentile(0.95)) };
-        row["tokens_per_second"] = Round(t.TokensPerSecond);
-    }
-
-    private static double? Round(double? value) => value is { } v ? Math.Round(v, 1) : null;
 
     private static IResult Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message, title: "The query is not valid");
 }
-
-/// <summary>The answer of <c>GET /api/v1/usage</c>: one row per group, and the totals of all of them.</summary>
-public sealed record UsageReport(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<string> GroupBy, IReadOnlyList<Dictionary<string, object?>> Groups, Dictionary<string, object?> Totals);

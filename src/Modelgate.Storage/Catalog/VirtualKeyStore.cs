@@ -10,7 +10,11 @@ public sealed record VirtualKeyView(
     Guid Id, string Name, string KeyPrefix, IReadOnlyList<string> AllowedPurposes, IReadOnlyList<string> AllowedModels,
     DateTime? ExpiresAt, DateTime? RevokedAt, string Status, decimal? BudgetUsd, string? BudgetPeriod,
     int? RequestsPerMinute, long? TokensPerMinute, int? ConcurrentRequests, IReadOnlyList<string> ShadowLimits,
-    DateTime CreatedAt, DateTime UpdatedAt, int Revision);
+    DateTime CreatedAt, DateTime UpdatedAt, int Revision)
+{
+    /// <summary>The key's application or team label, for usage by team; null when none.</summary>
+    public string? Team { get; init; }
+}
 
 /// <summary>A newly created key: the secret, shown this once, and the key's details.</summary>
 public sealed record NewVirtualKey(string Key, VirtualKeyView VirtualKey);
@@ -99,6 +103,10 @@ public sealed class VirtualKeyStore(CatalogTransaction transactions, TimeProvide
     private static void Apply(VirtualKeyEntity row, VirtualKeyChanges changes)
     {
         row.Name = changes.Name.Or(row.Name)!;
+        if (changes.Team.HasValue)
+        {
+            row.Team = changes.Team.Value?.Trim() is { Length: > 0 } team ? team : null;
+        }
         if (changes.AllowedPurposes.HasValue)
         {
             row.AllowedPurposes = string.Join('\n', (changes.AllowedPurposes.Value ?? []).Distinct(StringComparer.Ordinal));
@@ -144,7 +152,7 @@ public sealed class VirtualKeyStore(CatalogTransaction transactions, TimeProvide
     private static VirtualKeyView ToView(VirtualKeyEntity k, DateTime now) => new(
         k.Id, k.Name, k.KeyPrefix, List(k.AllowedPurposes), List(k.AllowedModels), k.ExpiresAt, k.RevokedAt,
         k.RevokedAt is not null ? "revoked" : k.ExpiresAt <= now ? "expired" : "active", k.BudgetUsd, k.BudgetPeriod,
-        k.RequestsPerMinute, k.TokensPerMinute, k.ConcurrentRequests, LimitNames.List(k.ShadowLimits), k.CreatedAt, k.UpdatedAt, k.Revision);
+        k.RequestsPerMinute, k.TokensPerMinute, k.ConcurrentRequests, LimitNames.List(k.ShadowLimits), k.CreatedAt, k.UpdatedAt, k.Revision) { Team = k.Team };
 
     private static string[] List(string joined) => joined.Length == 0 ? [] : joined.Split('\n');
 

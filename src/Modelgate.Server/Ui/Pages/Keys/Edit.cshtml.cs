@@ -12,6 +12,7 @@ internal sealed class KeyEditModel(VirtualKeyStore store) : ConsolePage
 {
     [BindProperty(SupportsGet = true)] public string Id { get; set; } = "new";
     [BindProperty(Name = "name")] public string? Name { get; set; }
+    [BindProperty(Name = "team")] public string? Team { get; set; }
     [BindProperty(Name = "allowed_purposes")] public string? AllowedPurposes { get; set; }
     [BindProperty(Name = "allowed_models")] public string? AllowedModels { get; set; }
     [BindProperty(Name = "expires_at")] public string? ExpiresAt { get; set; }
@@ -109,6 +110,7 @@ internal sealed class KeyEditModel(VirtualKeyStore store) : ConsolePage
         var changes = new VirtualKeyChanges
         {
             Name = Name?.Trim(),
+            Team = string.IsNullOrWhiteSpace(Team) ? null : Team.Trim(),
             AllowedPurposes = Entries(AllowedPurposes),
             AllowedModels = Entries(AllowedModels),
             BudgetUsd = input.Decimal(BudgetUsd, "budget_usd"),
@@ -125,6 +127,7 @@ internal sealed class KeyEditModel(VirtualKeyStore store) : ConsolePage
 
     private void Show(VirtualKeyView k)
     {
+        Team = k.Team;
         (Name, AllowedPurposes, AllowedModels, ExpiresAt, Revision) = (k.Name, string.Join(", ", k.AllowedPurposes), string.Join(", ", k.AllowedModels), FormInput.ShowDay(k.ExpiresAt), k.Revision);
         (BudgetUsd, BudgetPeriod) = (FormInput.Show(k.BudgetUsd), k.BudgetPeriod ?? "monthly");
         (RequestsPerMinute, TokensPerMinute, ConcurrentRequests, ShadowLimits) =

@@ -1,13 +1,16 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Modelgate.Core.Catalog;
+using Modelgate.Core.Resolution;
+using Modelgate.Core.Usage;
+using Modelgate.Server.Api;
 using Modelgate.Server.Ui.Charts;
 using Modelgate.Storage.Usage;
 
 namespace Modelgate.Server.Ui.Pages.Usage;
 
 /// <summary>Cost, requests, tokens and latency for a time range: a chart and its table for each.</summary>
-internal sealed class UsageModel(UsageQuery usage, TimeProvider time) : ConsolePage
+internal sealed class UsageModel(UsageQuery usage, CurrentCatalog catalog, TimeProvider time) : ConsolePage
 {
     public static readonly (string Value, string Label, TimeSpan Span)[] Ranges =
     [
@@ -25,9 +28,65 @@ internal sealed class UsageModel(UsageQuery usage, TimeProvider time) : ConsoleP
 
     public UsageReport? Report { get; private set; }
 
+    /// <summary>The range's cost per team and key (for charge-back), most expensive first.</summary>
+    public IReadOnlyList<(string? Team, string? KeyId, string Key, UsageTotals Totals)> ByTeamAndKey { get; private set; } = [];
+
+    /// <summary>The CSV download of what the page shows, by day, key, team, model and purpose.</summary>
+    public string CsvLink => Range == "custom"
+        ? $"/usage?handler=csv&from={Uri.EscapeDataString(From ?? "")}&to={Uri.EscapeDataString(To ?? "")}"
+        : $"/usage?handler=csv&range={Uri.EscapeDataString(Range ?? "")}";
+
     public string Described { get; private set; } = "";
 
     public async Task<IActionResult> OnGetAsync()
+    {
+        if (ReadRange() is { } refused)
+        {
+            return refused;
+        }
+
+        var hourly = End - Start <= TimeSpan.FromHours(48);
+        var (groups, error) = await usage.RunAsync(new UsageRequest(Start, End, [hourly ? UsageDimension.Hour : UsageDimension.Day, UsageDimension.Model]), HttpContext.RequestAborted);
+        if (error is not null && hourly)
+        {
+            // Days whose hours are no longer kept: show them by day.
+            hourly = false;
+            (groups, error) = await usage.RunAsync(new UsageRequest(Start, End, [UsageDimension.Day, UsageDimension.Model]), HttpContext.RequestAborted);
+        }
+
+        if (error is not null)
+        {
+            return Refused(CatalogError.Invalid("from", error));
+        }
+
+        Report = new UsageReport(groups!, Start, End, hourly);
+        var (byKey, _) = await usage.RunAsync(new UsageRequest(Start, End, [UsageDimension.Team, UsageDimension.Key]), HttpContext.RequestAborted);
+        var names = catalog.State.Snapshot.VirtualKeys.Values.ToDictionary(k => k.Id.ToString(), k => k.Name);
+        ByTeamAndKey = [.. (byKey ?? []).Select(g => (g.Keys["team"], g.Keys["key_id"], g.Keys["key_id"] is { } id ? names.GetValueOrDefault(id, id) : "(no key: console or client library)", g.Totals))
+            .OrderByDescending(r => r.Totals.CostPicos).ThenByDescending(r => r.Totals.Requests)];
+        return Page();
+    }
+
+    /// <summary>The range shown, as CSV rows by day, key, team, model and purpose (the API's <c>/usage/export</c>).</summary>
+    public async Task<IActionResult> OnGetCsvAsync()
+    {
+        if (ReadRange() is { } refused)
+        {
+            return refused;
+        }
+
+        var request = new UsageRequest(Start, End, [UsageDimension.Day, UsageDimension.Key, UsageDimension.Team, UsageDimension.Model, UsageDimension.Purpose]);
+        var (groups, _) = await usage.RunAsync(request, HttpContext.RequestAborted);
+        var csv = UsageCsv.Write(UsageRows.Report(request, groups ?? [], catalog));
+        return File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"usage-{From}-to-{To}.csv");
+    }
+
+    private DateTimeOffset Start { get; set; }
+
+    private DateTimeOffset End { get; set; }
+
+    // The range asked for (a preset, or days from and to); the refusal when it is not valid.
+    private IActionResult? ReadRange()
     {
         var now = time.GetUtcNow();
         DateTimeOffset start, end;
@@ -62,22 +121,8 @@ internal sealed class UsageModel(UsageQuery usage, TimeProvider time) : ConsoleP
             (From, To) = (DateOnly.FromDateTime(start.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), DateOnly.FromDateTime(end.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         }
 
-        var hourly = end - start <= TimeSpan.FromHours(48);
-        var (groups, error) = await usage.RunAsync(new UsageRequest(start, end, [hourly ? UsageDimension.Hour : UsageDimension.Day, UsageDimension.Model]), HttpContext.RequestAborted);
-        if (error is not null && hourly)
-        {
-            // Days already rolled up have no hours left: show them by day.
-            hourly = false;
-            (groups, error) = await usage.RunAsync(new UsageRequest(start, end, [UsageDimension.Day, UsageDimension.Model]), HttpContext.RequestAborted);
-        }
-
-        if (error is not null)
-        {
-            return Refused(CatalogError.Invalid("from", error));
-        }
-
-        Report = new UsageReport(groups!, start, end, hourly);
-        return Page();
+        (Start, End) = (start, end);
+        return null;
     }
 
     public BarChart CostChart => Report!.ByModel("cost-chart", $"Cost per {Period} by model", t => (double)t.CostUsd, v => Format.Usd((decimal)v));
