@@ -45,5 +45,9 @@ public sealed class UsageRangePlanTests
     }
 
     [Fact]
-    public void AnEmptyOrBackwardRange_ReadsNothing() => Assert.Equal("", Plan(Day * D, Day * D));
+    public void AnEmptyOrBackwardRange_ReadsNothing()
+    {
+        Assert.Equal("", Plan(Day * D, Day * D));
+        Assert.Equal("", Plan((Day + 1) * D, Day * D));
+    }
 }

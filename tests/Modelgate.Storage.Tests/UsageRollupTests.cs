@@ -169,6 +169,23 @@ public sealed class UsageRollupTests
         Assert.Equal(200, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_daily"));
     }
 
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task TheSameCallTwiceInOneBatch_IsCountedOnce(DatabaseKind kind)
+    {
+        var (database, contexts) = await DatabaseAsync(kind);
+        await using var _ = database;
+        var writer = Writer(contexts, TimeProvider.System, database);
+        var calls = Calls(50, seed: 11);
+
+        await writer.WriteAsync([.. calls, .. calls.Take(20)], CancellationToken.None);
+
+        Assert.Equal(50, await CountAsync(contexts, "SELECT COUNT(*) FROM usage_records"));
+        Assert.Equal(50, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_hourly"));
+        Assert.Equal(50, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_daily"));
+    }
+
     [Fact]
     public async Task WritersOnTwoInstances_AddingToTheSameHours_LoseNothing()
     {
@@ -202,7 +219,7 @@ public sealed class UsageRollupTests
         await writer.WriteAsync(calls, CancellationToken.None);
         var query = new UsageQuery(contexts);
         var byDay = new UsageRequest(Now.AddDays(-60), Now, [UsageDimension.Model, UsageDimension.Day]);
-        var before = Describe((await query.RunAsync(byDay, CancellationToken.None)).Groups!);
+        var before = Describe((await query.RunFromRawAsync(byDay, CancellationToken.None)).Groups!);
 
         var options = new UsageOptions { SpillPath = "unused", RetentionDays = 30, HourlyRetentionDays = 38, RollupRetentionDays = 45 };
         var pruned = await new UsageMaintenance(contexts, options, time, NullLogger<UsageMaintenance>.Instance).PruneAsync(CancellationToken.None);
@@ -257,13 +274,17 @@ public sealed class UsageRollupTests
 
         await database.ExecuteAsync("DELETE FROM usage_hourly");
         await database.ExecuteAsync("DELETE FROM usage_daily");
-        await database.ExecuteAsync($"DELETE FROM settings WHERE key = '{UsageRollupBuild.DoneSetting}'");
+        await database.ExecuteAsync($"DELETE FROM settings WHERE key IN ('{UsageRollupBuild.DoneSetting}', '{UsageRollupBuild.ProgressSetting}')");
         await database.ExecuteAsync($"INSERT INTO settings (key, value, updated_at) VALUES ('{UsageKept.RawSetting}', '{oldDay + 1}', '2026-11-01 00:00:00')");
 
-        await new DatabaseInitializer(contexts, database.Options).MigrateAsync(CancellationToken.None);
+        // Two instances starting at once: each day is built once.
+        await Task.WhenAll(
+            Task.Run(() => new DatabaseInitializer(contexts, database.Options).MigrateAsync(CancellationToken.None)),
+            Task.Run(() => new DatabaseInitializer(new ModelgateDbContextFactory(database.Options), database.Options).MigrateAsync(CancellationToken.None)));
 
         Assert.Equal(expected, Describe((await query.RunAsync(recent, CancellationToken.None)).Groups!));
-        Assert.Equal(0, await CountAsync(contexts, "SELECT COUNT(*) FROM usage_rollups"));
+        Assert.Equal(1_500 + 7, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_daily"));
+        Assert.Equal(1, await CountAsync(contexts, "SELECT COUNT(*) FROM usage_rollups"));
         var (old, error) = await query.RunAsync(new UsageRequest(Now.AddDays(-101), Now.AddDays(-99), [UsageDimension.Status, UsageDimension.Day]), CancellationToken.None);
         Assert.Null(error);
         var group = Assert.Single(old!);

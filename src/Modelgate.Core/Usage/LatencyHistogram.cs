@@ -64,14 +64,15 @@ public sealed class LatencyHistogram
         var bucket = -1;
         while (position < stored.Length)
         {
-            bucket += (int)ReadVarint(stored, ref position);
-            var count = (long)ReadVarint(stored, ref position);
-            if (bucket is < 0 or >= Buckets || count <= 0)
+            var step = ReadVarint(stored, ref position);
+            var count = ReadVarint(stored, ref position);
+            if (step == 0 || step > Buckets || bucket + (int)step >= Buckets || count == 0 || count > long.MaxValue)
             {
                 throw new FormatException("latency histogram blob out of range");
             }
 
-            Add(bucket, count);
+            bucket += (int)step;
+            Add(bucket, (long)count);
         }
     }
 
@@ -250,6 +251,11 @@ public sealed class LatencyHistogram
             }
 
             var b = buffer[position++];
+            if (shift == 63 && b > 1)
+            {
+                throw new FormatException("latency histogram blob has a varint beyond 64 bits");
+            }
+
             value |= (ulong)(b & 0x7F) << shift;
             if (b < 0x80)
             {

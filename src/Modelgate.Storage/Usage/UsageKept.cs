@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Modelgate.Storage.Entities;
 
 namespace Modelgate.Storage.Usage;
 
@@ -24,27 +23,16 @@ internal sealed record UsageKept(int RawSinceDay, int HoursSinceDay)
         return new UsageKept(Day(values, RawSetting), Day(values, HoursSetting));
     }
 
-    /// <summary>Moves a mark forward (never back) in the context's transaction.</summary>
-    public static async Task AdvanceAsync(ModelgateDbContext db, string setting, int day, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves a mark forward (never back) in the context's transaction; one statement, so instances moving the same
+    /// mark at once never collide.
+    /// </summary>
+    public static Task AdvanceAsync(ModelgateDbContext db, string setting, int day, DateTime now, CancellationToken cancellationToken)
     {
-        var row = await db.Settings.SingleOrDefaultAsync(s => s.Key == setting, cancellationToken);
-        if (row is not null && int.TryParse(row.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var current) && day <= current)
-        {
-            return;
-        }
-
         var text = day.ToString(CultureInfo.InvariantCulture);
-        if (row is null)
-        {
-            db.Settings.Add(new SettingEntity { Key = setting, Value = text, UpdatedAt = now });
-        }
-        else
-        {
-            row.Value = text;
-            row.UpdatedAt = now;
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
+        return db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO settings (key, value, updated_at) VALUES ({setting}, {text}, {now}) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at WHERE CAST(settings.value AS integer) < CAST(excluded.value AS integer)",
+            cancellationToken);
     }
 
     private static int Day(Dictionary<string, string> values, string key) =>

@@ -17,13 +17,23 @@ public sealed partial class UsageMaintenance(
 {
     private const int BatchRows = 5_000;
 
-    /// <summary>Deletes what is past its retention; returns how many raw records went.</summary>
+    /// <summary>
+    /// Deletes what is past its retention; returns how many raw records went. Each kind is kept at least as long as
+    /// the finer one (hours as long as raw rows, days as long as hours), whatever the settings say. Nothing is deleted
+    /// before the rollups have been built from an older version's rows (<see cref="UsageRollupBuild"/>).
+    /// </summary>
     public async Task<long> PruneAsync(CancellationToken cancellationToken)
     {
         var today = SpendLedger.DayOf(time.GetUtcNow());
-        var (rawCut, hoursCut, daysCut) = (today - options.RetentionDays, today - Math.Max(options.HourlyRetentionDays, options.RetentionDays), today - options.RollupRetentionDays);
+        var hourDays = Math.Max(options.HourlyRetentionDays, options.RetentionDays);
+        var (rawCut, hoursCut, daysCut) = (today - options.RetentionDays, today - hourDays, today - Math.Max(options.RollupRetentionDays, hourDays));
         await using (var db = contexts.CreateDbContext())
         {
+            if (!await db.Settings.AnyAsync(s => s.Key == UsageRollupBuild.DoneSetting, cancellationToken))
+            {
+                return 0;
+            }
+
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await UsageKept.AdvanceAsync(db, UsageKept.RawSetting, rawCut, time.UtcNow(), cancellationToken);
             await UsageKept.AdvanceAsync(db, UsageKept.HoursSetting, hoursCut, time.UtcNow(), cancellationToken);

@@ -30,6 +30,8 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
     private async Task<(IReadOnlyList<UsageGroup>? Groups, string? Error)> RunAsync(UsageRequest request, bool rawOnly, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
+        // One snapshot for the marks and every read, so retention moving on meanwhile never takes rows from under it.
+        await using var snapshot = await ReadSnapshotAsync(db, cancellationToken);
         var kept = await UsageKept.ReadAsync(db, cancellationToken);
         var (fromMs, toMs) = (request.From.ToUnixTimeMilliseconds(), request.To.ToUnixTimeMilliseconds());
         var byHour = request.GroupBy.Contains(UsageDimension.Hour);
@@ -79,6 +81,20 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
         }
 
         return (groups.All, null);
+    }
+
+    // PostgreSQL: a repeatable-read transaction; SQLite: a deferred one (a read snapshot in WAL mode, never the write lock).
+    private static async Task<IAsyncDisposable> ReadSnapshotAsync(ModelgateDbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Kind == DatabaseKind.Postgres)
+        {
+            return await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        }
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var transaction = ((Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
+        await db.Database.UseTransactionAsync(transaction, cancellationToken);
+        return transaction;
     }
 
     /// <summary>The model's scorecard over the last <paramref name="hours"/> hours up to <paramref name="now"/>.</summary>

@@ -7,14 +7,17 @@ namespace Modelgate.Storage.Usage;
 /// <summary>
 /// Once, on the first start after the upgrade that added hourly and daily rollups: builds them from what the database
 /// already holds — raw rows (by hour and day) and the daily rollups of older versions (<c>usage_rollups</c>, which
-/// had no status: their rows become status 0) — one UTC day per transaction. A day is rebuilt whole: its rollup rows
-/// are replaced by the sums of its raw rows, which include anything a writer added meanwhile; on PostgreSQL the
-/// rollup tables are locked against writers for that transaction (readers go on), on SQLite the transaction holds the
-/// write lock anyway. A build cut short starts over at the next start (rebuilding a day twice changes nothing).
+/// had no status: their rows become status 0, and are left where they are) — one UTC day per transaction, in order.
+/// A day is rebuilt whole: its rollup rows are replaced by the sums of its raw and old rows, which include anything a
+/// writer added meanwhile; on PostgreSQL the rollup tables are locked against writers for that transaction (readers
+/// go on), on SQLite the transaction holds the write lock anyway. The same transaction moves a progress mark past the
+/// day, and a day the mark has passed is skipped: two instances starting at once build each day once, and a build
+/// cut short resumes where it stopped.
 /// </summary>
 internal static class UsageRollupBuild
 {
     public const string DoneSetting = "usage.rollups_built";
+    public const string ProgressSetting = "usage.rollups_built_before_day";
     private const long DayMs = 86_400_000;
     private const int TimeoutSeconds = 300;
 
@@ -32,13 +35,17 @@ internal static class UsageRollupBuild
         var days = 0;
         for (var day = await NextDayAsync(contexts, long.MinValue, cancellationToken); day is { } d; day = await NextDayAsync(contexts, d, cancellationToken))
         {
-            await BuildDayAsync(contexts, d, cancellationToken);
-            days++;
+            days += await BuildDayAsync(contexts, d, cancellationToken) ? 1 : 0;
         }
 
         await using (var db = contexts.CreateDbContext())
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (db.Kind == DatabaseKind.Postgres)
+            {
+                await db.Database.ExecuteSqlRawAsync("LOCK TABLE usage_hourly, usage_daily IN EXCLUSIVE MODE", cancellationToken);
+            }
+
             // Hours exist where raw rows did: days already summed into daily rows only are read by day.
             var kept = await UsageKept.ReadAsync(db, cancellationToken);
             await UsageKept.AdvanceAsync(db, UsageKept.HoursSetting, kept.RawSinceDay, time.UtcNow(), cancellationToken);
@@ -49,10 +56,15 @@ internal static class UsageRollupBuild
         return days;
     }
 
-    // The first day after the given one with raw rows or old daily rollups.
+    // The first day after the given one (and not yet built) with raw rows or old daily rollups.
     private static async Task<long?> NextDayAsync(IDbContextFactory<ModelgateDbContext> contexts, long after, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
+        if (await ProgressAsync(db, cancellationToken) is { } builtBefore)
+        {
+            after = Math.Max(after, builtBefore - 1);
+        }
+
         var fromMs = after == long.MinValue ? long.MinValue : (after + 1) * DayMs;
         var raw = await db.UsageRecords.Where(r => r.AtMs >= fromMs).MinAsync(r => (long?)r.AtMs, cancellationToken) is { } ms ? ms / DayMs - (ms % DayMs < 0 ? 1 : 0) : (long?)null;
         var fromDay = after == long.MinValue ? int.MinValue : (int)(after + 1);
@@ -66,7 +78,12 @@ internal static class UsageRollupBuild
         };
     }
 
-    private static async Task BuildDayAsync(IDbContextFactory<ModelgateDbContext> contexts, long day, CancellationToken cancellationToken)
+    private static async Task<int?> ProgressAsync(ModelgateDbContext db, CancellationToken cancellationToken) =>
+        await db.Settings.AsNoTracking().Where(s => s.Key == ProgressSetting).Select(s => s.Value).SingleOrDefaultAsync(cancellationToken) is { } text
+        && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var day) ? day : null;
+
+    // False when another instance built the day first.
+    private static async Task<bool> BuildDayAsync(IDbContextFactory<ModelgateDbContext> contexts, long day, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         db.Database.SetCommandTimeout(TimeoutSeconds);
@@ -78,6 +95,11 @@ internal static class UsageRollupBuild
         }
 
         var (firstHour, dayNumber) = ((int)(day * 24), (int)day);
+        if (await ProgressAsync(db, cancellationToken) > dayNumber)
+        {
+            return false;
+        }
+
         await db.UsageHourly.Where(r => r.Hour >= firstHour && r.Hour < firstHour + 24).ExecuteDeleteAsync(cancellationToken);
         await db.UsageDaily.Where(r => r.Day == dayNumber).ExecuteDeleteAsync(cancellationToken);
 
@@ -94,7 +116,8 @@ internal static class UsageRollupBuild
         var dbTransaction = transaction.GetDbTransaction();
         UsageRollups.Add(connection, dbTransaction, RollupGrain.Hour, batch.Hours, TimeoutSeconds);
         UsageRollups.Add(connection, dbTransaction, RollupGrain.Day, batch.Days, TimeoutSeconds);
-        await db.UsageRollups.Where(r => r.Day == dayNumber).ExecuteDeleteAsync(cancellationToken);
+        await UsageKept.AdvanceAsync(db, ProgressSetting, dayNumber + 1, DateTime.UtcNow, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 }

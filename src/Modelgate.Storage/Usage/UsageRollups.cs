@@ -127,7 +127,12 @@ internal static class UsageRollups
             });
         }
 
-        update.ExecuteNonQuery();
+        if (update.ExecuteNonQuery() != keys.Length)
+        {
+            // A row created and locked above is gone (retention deleted its hour meanwhile): the transaction fails
+            // rather than lose the calls' share; the batch is spilled and written again.
+            throw new InvalidOperationException($"{grain.Table}: fewer rows updated than locked");
+        }
     }
 
     // A row's values in the order of the grain's key and Columns.

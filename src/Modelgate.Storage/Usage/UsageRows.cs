@@ -100,7 +100,9 @@ internal static class UsageRows
             }
         }
 
-        return [.. rows.Select(r => added.Contains(Convert.ToHexString(r.RequestId)))];
+        // A request id twice in the batch (a spill file and the journal it was recovered from, both replayed) was
+        // inserted once: only its first copy is new.
+        return [.. rows.Select(r => added.Remove(Convert.ToHexString(r.RequestId)))];
     }
 
     /// <summary>

@@ -26,6 +26,25 @@ public sealed class LatencyHistogramTests
     }
 
     [Fact]
+    public void Buckets_MatchAPlainArrayOfEveryBucket_WhateverOrderTheyGrowIn()
+    {
+        var random = new Random(7);
+        var reference = new long[LatencyHistogram.Buckets];
+        var histogram = new LatencyHistogram();
+        for (var i = 0; i < 20_000; i++)
+        {
+            // Values from below 1 ms to beyond the last bucket, in random order, so the array grows both ways.
+            var ms = i % 97 == 0 ? random.Next(0, 2) : Math.Exp(random.NextDouble() * 15);
+            histogram.Add(ms);
+            reference[ms <= 1 ? 0 : (int)Math.Min(LatencyHistogram.Buckets - 1, Math.Ceiling(Math.Log(ms) / Math.Log(1.04)))]++;
+        }
+
+        var expected = string.Join(',', reference.Select((count, bucket) => (count, bucket)).Where(b => b.count > 0).Select(b => $"{b.bucket}:{b.count}"));
+        Assert.Equal(expected, histogram.ToString());
+        Assert.Equal(expected, LatencyHistogram.Decode(histogram.Encode()).ToString());
+    }
+
+    [Fact]
     public void Encoded_IsSparse_AFewBytesPerBucketInUse()
     {
         var histogram = new LatencyHistogram();
@@ -77,6 +96,8 @@ public sealed class LatencyHistogramTests
         Assert.Throws<FormatException>(() => LatencyHistogram.Decode([1, 0x80]));
         Assert.Throws<FormatException>(() => LatencyHistogram.Decode([1, 0xFF, 0x7F, 1]));
         Assert.Throws<FormatException>(() => LatencyHistogram.Decode([1, 1, 0]));
+        Assert.Throws<FormatException>(() => LatencyHistogram.Decode([1, 0, 1]));
+        Assert.Throws<FormatException>(() => LatencyHistogram.Decode([1, 0x80, 0x80, 0x80, 0x80, 0x10, 1]));
     }
 
     [Fact]
