@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Modelgate.Core.Usage;
 using Modelgate.Cli.Tests.Support;
 
 namespace Modelgate.Cli.Tests;
@@ -93,6 +95,42 @@ public sealed class WriteCommandsTests(CliServer server)
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("REQUESTS", result.Out);
         Assert.Contains("COST USD", result.Out);
+    }
+
+    [Fact]
+    public async Task KeyCreatedWithATeam_HasItsUsageByTeamAsCsv()
+    {
+        var team = "cli-team-" + Guid.NewGuid().ToString("N")[..8];
+        var created = await server.RunAsync("keys", "create", "cli-team-key", "--team", team, "-o", "json");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var keyId = Guid.Parse(created.Json().GetProperty("virtual_key").GetProperty("id").GetString()!);
+        Assert.Equal(team, created.Json().GetProperty("virtual_key").GetProperty("team").GetString());
+        var recorder = server.App.Services.GetRequiredService<IUsageRecorder>();
+        for (var i = 0; i < 3; i++)
+        {
+            recorder.Record(new UsageRecord
+            {
+                RequestId = Guid.CreateVersion7(), At = DateTimeOffset.UtcNow.AddMinutes(-1), KeyId = keyId, Purpose = "chat", ProviderName = "p",
+                ModelId = Guid.NewGuid(), ModelName = "cli-model", Tokens = new TokenCounts(10, 5), Cost = 0.25m, LatencyMs = 100,
+            });
+        }
+
+        CliResult csv = null!;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            csv = await server.RunAsync("usage", "--csv", "--team", team, "--group-by", "team,key");
+            if (csv.Out.Contains(",0.75,", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.True(csv.ExitCode == 0, csv.ToString());
+        var lines = csv.Out.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("team,key_id,key,requests,errors,", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"{team},{keyId},cli-team-key,3,0,", Assert.Single(lines[1..]), StringComparison.Ordinal);
     }
 
     private async Task<long> CurrentVersionAsync() =>

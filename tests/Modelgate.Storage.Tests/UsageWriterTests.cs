@@ -227,6 +227,10 @@ public sealed class UsageWriterTests
 
         Assert.Equal(6, await RowsAsync(contexts));
         Assert.False(File.Exists(spill + ".replaying"));
+        await using var db = contexts.CreateDbContext();
+        Assert.Equal(6, await db.UsageHourly.SumAsync(r => r.Requests));
+        Assert.Equal(6, await db.UsageDaily.SumAsync(r => r.Requests));
+        Assert.Equal(6 * 100, await db.UsageDaily.SumAsync(r => r.InputTokens));
     }
 
     [Fact]
