@@ -13,6 +13,12 @@ if (args is ["console-seed", ..])
     return await Modelgate.Benchmarks.ConsoleSeed.RunAsync(args);
 }
 
+// bench/usage/run-views.sh runs: ... -- usage-seed sqlite|postgres <connection> <records> <days>
+if (args is ["usage-seed", ..])
+{
+    return await Modelgate.Benchmarks.UsageSeed.RunAsync(args);
+}
+
 // ... -- limit-step redis|in-process [redis configuration] [rate] [seconds]: the limits step alone, paced (docs/benchmarks.md)
 if (args is ["limit-step", ..])
 {
