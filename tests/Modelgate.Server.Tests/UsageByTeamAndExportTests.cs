@@ -71,7 +71,10 @@ public abstract class UsageByTeamAndExportTests<TServer>(TServer server) : Usage
         var byKey = await UsageOfTeamAsync(team, 4, "key");
         Assert.Equal(2, byKey.GetProperty("groups").GetArrayLength());
         var refused = await (await Admin.GetAsync("/api/v1/usage?group_by=teams")).ExpectAsync(HttpStatusCode.BadRequest);
-        Assert.Contains("team", refused.Str("detail"), StringComparison.Ordinal);
+        Assert.Contains("'teams' is not one of them", refused.Str("detail"), StringComparison.Ordinal);
+        Assert.Contains("team, variant", refused.Str("detail"), StringComparison.Ordinal);
+        var emptyTeam = await (await Admin.GetAsync("/api/v1/usage?team=")).ExpectAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("team must name a team", emptyTeam.Str("detail"), StringComparison.Ordinal);
         var tooLong = await (await Admin.PostJsonAsync("/api/v1/keys", new { name = Catalog.Unique("k"), team = new string('t', 101) })).ExpectAsync(HttpStatusCode.BadRequest);
         Assert.Contains("team", tooLong.Str("detail"), StringComparison.Ordinal);
         var padded = await (await Admin.PostJsonAsync("/api/v1/keys", new { name = Catalog.Unique("k"), team = " " + team })).ExpectAsync(HttpStatusCode.BadRequest);
@@ -110,6 +113,11 @@ public abstract class UsageByTeamAndExportTests<TServer>(TServer server) : Usage
         var group = Assert.Single(json.GetProperty("groups").EnumerateArray());
         Assert.Equal(body.name, group.Str("key"));
         Assert.Equal(["day", "key", "team", "model", "purpose"], json.GetProperty("group_by").EnumerateArray().Select(g => g.GetString()));
+        // A quiet range has the same columns; the file starts with a byte-order mark for spreadsheets.
+        var empty = await Admin.GetAsync($"/api/v1/usage/export?team={Uri.EscapeDataString(team)}&from=2026-01-01&to=2026-01-02&group_by=");
+        var bytes = await empty.Content.ReadAsByteArrayAsync();
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        Assert.Equal(lines[0] + "\r\n", System.Text.Encoding.UTF8.GetString(bytes[3..]));
         var refused = await (await Admin.GetAsync("/api/v1/usage/export?format=xlsx")).ExpectAsync(HttpStatusCode.BadRequest);
         Assert.Contains("csv, json", refused.Str("detail"), StringComparison.Ordinal);
     }

@@ -277,10 +277,14 @@ public sealed class UsageRollupTests
         await database.ExecuteAsync($"DELETE FROM settings WHERE key IN ('{UsageRollupBuild.DoneSetting}', '{UsageRollupBuild.ProgressSetting}')");
         await database.ExecuteAsync($"INSERT INTO settings (key, value, updated_at) VALUES ('{UsageKept.RawSetting}', '{oldDay + 1}', '2026-11-01 00:00:00')");
 
-        // Two instances starting at once: each day is built once.
-        await Task.WhenAll(
-            Task.Run(() => new DatabaseInitializer(contexts, database.Options).MigrateAsync(CancellationToken.None)),
-            Task.Run(() => new DatabaseInitializer(new ModelgateDbContextFactory(database.Options), database.Options).MigrateAsync(CancellationToken.None)));
+        // Two instances starting at once: each day is built once, by one of them.
+        await new DatabaseInitializer(contexts, database.Options).MigrateAsync(CancellationToken.None);
+        await database.ExecuteAsync($"DELETE FROM settings WHERE key IN ('{UsageRollupBuild.DoneSetting}', '{UsageRollupBuild.ProgressSetting}')");
+        var built = await Task.WhenAll(
+            Task.Run(() => UsageRollupBuild.RunAsync(contexts, TimeProvider.System, CancellationToken.None)),
+            Task.Run(() => UsageRollupBuild.RunAsync(new ModelgateDbContextFactory(database.Options), TimeProvider.System, CancellationToken.None)));
+        var daysWithData = await CountAsync(contexts, "SELECT COUNT(DISTINCT day) FROM usage_daily");
+        Assert.Equal(daysWithData, built.Sum());
 
         Assert.Equal(expected, Describe((await query.RunAsync(recent, CancellationToken.None)).Groups!));
         Assert.Equal(1_500 + 7, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_daily"));

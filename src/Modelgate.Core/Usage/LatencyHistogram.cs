@@ -104,6 +104,19 @@ public sealed class LatencyHistogram
         return buffer[..length].ToArray();
     }
 
+    /// <summary>Two stored histograms merged, stored (as a database function merges them).</summary>
+    public static byte[] MergeEncoded(byte[] first, byte[] second)
+    {
+        if (first.Length == 0 || second.Length == 0)
+        {
+            return first.Length == 0 ? second : first;
+        }
+
+        var merged = Decode(first);
+        merged.MergeEncoded(second);
+        return merged.Encode();
+    }
+
     /// <summary>Reads what <see cref="Encode"/> wrote.</summary>
     public static LatencyHistogram Decode(ReadOnlySpan<byte> stored)
     {

@@ -68,7 +68,7 @@ internal static class UsageApi
         }
 
         var name = $"usage-{request!.From.UtcDateTime:yyyyMMdd'T'HHmm}-{request.To.UtcDateTime:yyyyMMdd'T'HHmm}.csv";
-        return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(UsageCsv.Write(report)), "text/csv; charset=utf-8", name);
+        return TypedResults.File(UsageCsv.Bytes(report), "text/csv; charset=utf-8", name);
     }
 
     // The range, grouping and filters of a usage question; the 400 when any is malformed.
@@ -83,7 +83,8 @@ internal static class UsageApi
 
         var from = query.Time("from") ?? to.AddDays(-7);
         var groupBy = new List<UsageDimension>();
-        var names = query.Text("group_by", 200) is { } text ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
+        // An empty group_by is no grouping on /usage and the default on /usage/export.
+        var names = query.Text("group_by", 200) is { Length: > 0 } text ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
         foreach (var name in names ?? [])
         {
             if (!Dimensions.TryGetValue(name, out var dimension))
@@ -108,6 +109,11 @@ internal static class UsageApi
         if (query.HasErrors)
         {
             return (null, query.Error);
+        }
+
+        if (request.Team is { Length: 0 })
+        {
+            return (null, Invalid("team", "team must name a team (or be left out)"));
         }
 
         if (from >= to)

@@ -4,7 +4,7 @@ using System.Text;
 namespace Modelgate.Server.Api;
 
 /// <summary>
-/// A usage report as CSV (RFC 4180, UTF-8, a header line): the groups' keys, then their measures, percentiles as
+/// A usage report as CSV (RFC 4180, UTF-8 with a byte-order mark so spreadsheets read names right, a header line): the groups' keys, then their measures, percentiles as
 /// columns of their own. Text a spreadsheet would run as a formula (starting with =, +, -, @) is prefixed with an
 /// apostrophe: key names and team labels are typed by people.
 /// </summary>
@@ -16,9 +16,13 @@ internal static class UsageCsv
         "unpriced_requests", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "ttft_p50_ms", "ttft_p95_ms", "tokens_per_second",
     ];
 
+    /// <summary>The file's bytes: a UTF-8 byte-order mark, then <see cref="Write"/>'s text.</summary>
+    public static byte[] Bytes(UsageReport report) => [.. System.Text.Encoding.UTF8.GetPreamble(), .. System.Text.Encoding.UTF8.GetBytes(Write(report))];
+
     public static string Write(UsageReport report)
     {
-        var keys = report.Groups.SelectMany(g => g.Keys).Where(k => !UsageRows.Measures.Contains(k)).Distinct(StringComparer.Ordinal).ToList();
+        // The columns follow the grouping, not the rows: an empty range has the same header as a busy one.
+        var keys = report.GroupBy.SelectMany(Fields).Distinct(StringComparer.Ordinal).ToList();
         var csv = new StringBuilder();
         csv.AppendJoin(',', keys.Concat(Measures)).Append("\r\n");
         foreach (var row in report.Groups)
@@ -29,6 +33,14 @@ internal static class UsageCsv
 
         return csv.ToString();
     }
+
+    private static string[] Fields(string dimension) => dimension switch
+    {
+        "model" => ["model_id", "model", "provider"],
+        "provider" => ["provider_id", "provider"],
+        "key" => ["key_id", "key"],
+        _ => [dimension],
+    };
 
     private static object? Measure(Dictionary<string, object?> row, string name) => name switch
     {

@@ -35,7 +35,7 @@ internal static class UsageRollupBuild
         var days = 0;
         for (var day = await NextDayAsync(contexts, long.MinValue, cancellationToken); day is { } d; day = await NextDayAsync(contexts, d, cancellationToken))
         {
-            days += await BuildDayAsync(contexts, d, cancellationToken) ? 1 : 0;
+            days += await BuildDayAsync(contexts, d, time, cancellationToken) ? 1 : 0;
         }
 
         await using (var db = contexts.CreateDbContext())
@@ -44,6 +44,12 @@ internal static class UsageRollupBuild
             if (db.Kind == DatabaseKind.Postgres)
             {
                 await db.Database.ExecuteSqlRawAsync("LOCK TABLE usage_hourly, usage_daily IN EXCLUSIVE MODE", cancellationToken);
+            }
+
+            if (await db.Settings.AnyAsync(s => s.Key == DoneSetting, cancellationToken))
+            {
+                // Another instance finished first (and its retention may have moved the marks since).
+                return days;
             }
 
             // Hours exist where raw rows did: days already summed into daily rows only are read by day.
@@ -83,7 +89,7 @@ internal static class UsageRollupBuild
         && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var day) ? day : null;
 
     // False when another instance built the day first.
-    private static async Task<bool> BuildDayAsync(IDbContextFactory<ModelgateDbContext> contexts, long day, CancellationToken cancellationToken)
+    private static async Task<bool> BuildDayAsync(IDbContextFactory<ModelgateDbContext> contexts, long day, TimeProvider time, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         db.Database.SetCommandTimeout(TimeoutSeconds);
@@ -116,7 +122,7 @@ internal static class UsageRollupBuild
         var dbTransaction = transaction.GetDbTransaction();
         UsageRollups.Add(connection, dbTransaction, RollupGrain.Hour, batch.Hours, TimeoutSeconds);
         UsageRollups.Add(connection, dbTransaction, RollupGrain.Day, batch.Days, TimeoutSeconds);
-        await UsageKept.AdvanceAsync(db, ProgressSetting, dayNumber + 1, DateTime.UtcNow, cancellationToken);
+        await UsageKept.AdvanceAsync(db, ProgressSetting, dayNumber + 1, time.UtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }

@@ -10,10 +10,11 @@ namespace Modelgate.Storage.Usage;
 
 /// <summary>
 /// The rollup tables (<c>usage_hourly</c>, <c>usage_daily</c>) in plain ADO.NET, inside the caller's transaction.
-/// Adding is a read-modify-write under the rows' locks, because histograms merge in C# (<see cref="LatencyHistogram"/>),
-/// not in SQL: on PostgreSQL three statements per grain whatever the batch's size — create the missing rows, lock and
-/// read them all (in key order, so concurrent writers cannot deadlock), write them back from arrays; on SQLite, whose
-/// writer holds the database's write lock for the whole transaction, a prepared read and upsert per row.
+/// Histograms merge in C# (<see cref="LatencyHistogram"/>), never in SQL arithmetic: on PostgreSQL adding is a
+/// read-modify-write under the rows' locks, three statements per grain whatever the batch's size — create the missing
+/// rows, lock and read them all (in key order, so concurrent writers cannot deadlock), write them back from arrays;
+/// on SQLite, whose writer holds the database's write lock for the whole transaction, one prepared upsert per row
+/// that adds the counters and merges the histograms with a C# function registered on the connection.
 /// </summary>
 internal static class UsageRollups
 {
@@ -37,36 +38,28 @@ internal static class UsageRollups
         }
     }
 
+    // One upsert per row: SQLite adds the counters, and merges the histograms with hist_merge, a function of this
+    // connection (LatencyHistogram's own merge).
     private static void AddSqlite(SqliteConnection connection, SqliteTransaction transaction, RollupGrain grain, Dictionary<RollupKey, UsageTotals> sums, int timeoutSeconds)
     {
-        using var read = connection.CreateCommand();
-        read.Transaction = transaction;
-        read.CommandTimeout = timeoutSeconds;
-        read.CommandText = $"SELECT {grain.Column}, series_id, status, {Columns} FROM {grain.Table} WHERE {grain.Column} = $u AND series_id = $s AND status = $st";
-        var key = new[] { "$u", "$s", "$st" }.Select(name => read.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
-        read.Prepare();
-
+        connection.CreateFunction<byte[], byte[], byte[]>("hist_merge", LatencyHistogram.MergeEncoded, isDeterministic: true);
         using var write = connection.CreateCommand();
         write.Transaction = transaction;
         write.CommandTimeout = timeoutSeconds;
         var names = Enumerable.Range(0, 15).Select(i => "$p" + i).ToArray();
         write.CommandText = $"INSERT INTO {grain.Table} ({grain.Column}, series_id, status, {Columns}) VALUES ({string.Join(", ", names)}) "
             + $"ON CONFLICT ({grain.Column}, series_id, status) DO UPDATE SET "
-            + string.Join(", ", Columns.Split(", ").Select(c => $"{c} = excluded.{c}"));
+            + "requests = requests + excluded.requests, errors = errors + excluded.errors, streamed = streamed + excluded.streamed, "
+            + "estimated = estimated + excluded.estimated, unpriced = unpriced + excluded.unpriced, input_tokens = input_tokens + excluded.input_tokens, "
+            + "output_tokens = output_tokens + excluded.output_tokens, cached_tokens = cached_tokens + excluded.cached_tokens, "
+            + "cost_picos = CASE WHEN cost_picos > 9223372036854775807 - excluded.cost_picos THEN 9223372036854775807 ELSE cost_picos + excluded.cost_picos END, "
+            + "latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum, "
+            // An empty blob comes back from a function as NULL.
+            + "latency_hist = coalesce(hist_merge(latency_hist, excluded.latency_hist), x''), ttft_hist = coalesce(hist_merge(ttft_hist, excluded.ttft_hist), x'')";
         var values = names.Select(name => write.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
         write.Prepare();
-
         foreach (var (k, totals) in sums)
         {
-            (key[0].Value, key[1].Value, key[2].Value) = (k.Unit, k.SeriesId, k.Status);
-            using (var reader = read.ExecuteReader())
-            {
-                if (reader.Read())
-                {
-                    totals.Add(Row(reader));
-                }
-            }
-
             var row = Values(k, totals);
             for (var i = 0; i < row.Length; i++)
             {
@@ -129,7 +122,7 @@ internal static class UsageRollups
 
         if (update.ExecuteNonQuery() != keys.Length)
         {
-            // A row created and locked above is gone (retention deleted its hour meanwhile): the transaction fails
+            // A row created above was gone before it was locked (retention deleted its hour meanwhile): the transaction fails
             // rather than lose the calls' share; the batch is spilled and written again.
             throw new InvalidOperationException($"{grain.Table}: fewer rows updated than locked");
         }

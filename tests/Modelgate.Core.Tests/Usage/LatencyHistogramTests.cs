@@ -98,6 +98,7 @@ public sealed class LatencyHistogramTests
         Assert.Throws<FormatException>(() => LatencyHistogram.Decode([1, 1, 0]));
         Assert.Throws<FormatException>(() => LatencyHistogram.Decode([1, 0, 1]));
         Assert.Throws<FormatException>(() => LatencyHistogram.Decode([1, 0x80, 0x80, 0x80, 0x80, 0x10, 1]));
+        Assert.Throws<FormatException>(() => LatencyHistogram.Decode([1, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02]));
     }
 
     [Fact]

@@ -77,8 +77,7 @@ internal sealed class UsageModel(UsageQuery usage, CurrentCatalog catalog, TimeP
 
         var request = new UsageRequest(Start, End, [UsageDimension.Day, UsageDimension.Key, UsageDimension.Team, UsageDimension.Model, UsageDimension.Purpose]);
         var (groups, _) = await usage.RunAsync(request, HttpContext.RequestAborted);
-        var csv = UsageCsv.Write(UsageRows.Report(request, groups ?? [], catalog));
-        return File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"usage-{From}-to-{To}.csv");
+        return File(UsageCsv.Bytes(UsageRows.Report(request, groups ?? [], catalog)), "text/csv; charset=utf-8", $"usage-{From}-to-{To}.csv");
     }
 
     private DateTimeOffset Start { get; set; }
