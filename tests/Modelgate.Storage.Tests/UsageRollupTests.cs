@@ -71,6 +71,23 @@ public sealed class UsageRollupTests
         [UsageDimension.Day], [UsageDimension.Hour], [UsageDimension.Model, UsageDimension.Day], [UsageDimension.Key, UsageDimension.Status, UsageDimension.Hour],
     ];
 
+    // Filters each level answers (model and provider; key and team) and those only series answer (purpose, or mixed).
+    private static readonly (UsageDimension[] GroupBy, string Filter)[] Filtered =
+    [
+        ([UsageDimension.Model], "model"), ([UsageDimension.Day], "provider"), ([UsageDimension.Key, UsageDimension.Day], "team"),
+        ([UsageDimension.Status], "key"), ([UsageDimension.Model], "purpose"), ([UsageDimension.Key], "model"),
+    ];
+
+    private static UsageRequest Filter(UsageRequest request, string filter) => filter switch
+    {
+        "model" => request with { ModelId = Models[1].Id },
+        "provider" => request with { ProviderId = null, ModelIds = new HashSet<Guid> { Models[0].Id, Models[2].Id } },
+        "team" => request with { Team = "search" },
+        "key" => request with { KeyId = Keys[1] },
+        "purpose" => request with { Purpose = "agents" },
+        _ => request,
+    };
+
     private static IEnumerable<(DateTimeOffset From, DateTimeOffset To)> Ranges()
     {
         var midnight = new DateTimeOffset(Now.Date, TimeSpan.Zero);
@@ -115,10 +132,10 @@ public sealed class UsageRollupTests
         var expected = new Dictionary<string, List<string>>();
         foreach (var (from, to) in Ranges())
         {
-            foreach (var groupBy in Groupings)
+            foreach (var (groupBy, filter) in Groupings.Select(g => (g, "")).Concat(Filtered))
             {
-                var request = new UsageRequest(from, to, groupBy);
-                var name = $"{from:O}..{to:O} by [{string.Join(',', groupBy)}]";
+                var request = Filter(new UsageRequest(from, to, groupBy), filter);
+                var name = $"{from:O}..{to:O} by [{string.Join(',', groupBy)}] {filter}";
                 var (raw, _) = await query.RunFromRawAsync(request, CancellationToken.None);
                 var (rolled, error) = await query.RunAsync(request, CancellationToken.None);
                 Assert.True(error is null, name + ": " + error);
@@ -128,8 +145,12 @@ public sealed class UsageRollupTests
         }
 
         Assert.Equal(4_550, await CountAsync(contexts, "SELECT COUNT(*) FROM usage_records"));
-        Assert.Equal(4_550, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_hourly"));
-        Assert.Equal(4_550, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_daily"));
+        Assert.Equal(4_550, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_hourly WHERE level = 0"));
+        Assert.Equal(4_550, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_daily WHERE level = 0"));
+        // Every call is summed under its model's and its key's series too.
+        Assert.Equal(4_550, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_hourly WHERE level = 1"));
+        Assert.Equal(4_550, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_daily WHERE level = 2"));
+        Assert.Equal(Models.Length * 4, await CountAsync(contexts, "SELECT COUNT(DISTINCT series_id * 1000 + status) FROM usage_daily WHERE level = 1"));
 
         // The whole days and hours really come from the rollups: with the raw rows of closed hours gone, answers
         // that need no partial hour are unchanged.
@@ -139,7 +160,7 @@ public sealed class UsageRollupTests
         {
             foreach (var groupBy in Groupings)
             {
-                var name = $"{from:O}..{to:O} by [{string.Join(',', groupBy)}]";
+                var name = $"{from:O}..{to:O} by [{string.Join(',', groupBy)}] ";
                 var (rolled, _) = await query.RunAsync(new UsageRequest(from, to, groupBy), CancellationToken.None);
                 Assert.Equal(expected[name], Describe(rolled!));
             }
@@ -165,8 +186,8 @@ public sealed class UsageRollupTests
         await writer.WriteAsync(calls, CancellationToken.None);
         await writer.WriteAsync(calls, CancellationToken.None);
         Assert.Equal(200, await CountAsync(contexts, "SELECT COUNT(*) FROM usage_records"));
-        Assert.Equal(200, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_hourly"));
-        Assert.Equal(200, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_daily"));
+        Assert.Equal(200, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_hourly WHERE level = 0"));
+        Assert.Equal(200, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_daily WHERE level = 0"));
     }
 
     [Theory]
@@ -182,8 +203,8 @@ public sealed class UsageRollupTests
         await writer.WriteAsync([.. calls, .. calls.Take(20)], CancellationToken.None);
 
         Assert.Equal(50, await CountAsync(contexts, "SELECT COUNT(*) FROM usage_records"));
-        Assert.Equal(50, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_hourly"));
-        Assert.Equal(50, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_daily"));
+        Assert.Equal(50, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_hourly WHERE level = 0"));
+        Assert.Equal(50, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_daily WHERE level = 0"));
     }
 
     [Fact]
@@ -199,8 +220,8 @@ public sealed class UsageRollupTests
             Task.Run(async () => { foreach (var b in batches.Where((_, i) => i % 2 == 0)) { await first.WriteAsync(b, CancellationToken.None); } }),
             Task.Run(async () => { foreach (var b in batches.Where((_, i) => i % 2 == 1)) { await second.WriteAsync(b, CancellationToken.None); } }));
 
-        Assert.Equal(4_000, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_hourly"));
-        Assert.Equal(calls.Sum(c => c.Tokens.Input), await CountAsync(contexts, "SELECT SUM(input_tokens) FROM usage_daily"));
+        Assert.Equal(4_000, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_hourly WHERE level = 0"));
+        Assert.Equal(calls.Sum(c => c.Tokens.Input), await CountAsync(contexts, "SELECT SUM(input_tokens) FROM usage_daily WHERE level = 0"));
         var query = new UsageQuery(contexts);
         var request = new UsageRequest(Now.AddHours(-3), Now.AddHours(1), [UsageDimension.Model, UsageDimension.Hour]);
         Assert.Equal(Describe((await query.RunFromRawAsync(request, CancellationToken.None)).Groups!), Describe((await query.RunAsync(request, CancellationToken.None)).Groups!));
@@ -228,9 +249,9 @@ public sealed class UsageRollupTests
         Assert.Equal(120, pruned);
         Assert.Equal(80, await CountAsync(contexts, "SELECT COUNT(*) FROM usage_records"));
         Assert.Equal(0, await CountAsync(contexts, $"SELECT COUNT(*) FROM usage_records WHERE at_ms < {(day - 30) * 86_400_000L}"));
-        Assert.Equal(120, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_hourly"));
+        Assert.Equal(120, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_hourly WHERE level = 0"));
         Assert.Equal(0, await CountAsync(contexts, $"SELECT COUNT(*) FROM usage_hourly WHERE hour < {(day - 38) * 24}"));
-        Assert.Equal(160, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_daily"));
+        Assert.Equal(160, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_daily WHERE level = 0"));
         Assert.Equal(0, await CountAsync(contexts, $"SELECT COUNT(*) FROM usage_daily WHERE day < {day - 45}"));
 
         // What is kept answers as before; the 50-day-old day is gone, past the daily retention.
@@ -287,7 +308,7 @@ public sealed class UsageRollupTests
         Assert.Equal(daysWithData, built.Sum());
 
         Assert.Equal(expected, Describe((await query.RunAsync(recent, CancellationToken.None)).Groups!));
-        Assert.Equal(1_500 + 7, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_daily"));
+        Assert.Equal(1_500 + 7, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_daily WHERE level = 0"));
         Assert.Equal(1, await CountAsync(contexts, "SELECT COUNT(*) FROM usage_rollups"));
         var (old, error) = await query.RunAsync(new UsageRequest(Now.AddDays(-101), Now.AddDays(-99), [UsageDimension.Status, UsageDimension.Day]), CancellationToken.None);
         Assert.Null(error);

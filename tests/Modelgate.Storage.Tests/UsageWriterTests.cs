@@ -228,9 +228,12 @@ public sealed class UsageWriterTests
         Assert.Equal(6, await RowsAsync(contexts));
         Assert.False(File.Exists(spill + ".replaying"));
         await using var db = contexts.CreateDbContext();
-        Assert.Equal(6, await db.UsageHourly.SumAsync(r => r.Requests));
-        Assert.Equal(6, await db.UsageDaily.SumAsync(r => r.Requests));
-        Assert.Equal(6 * 100, await db.UsageDaily.SumAsync(r => r.InputTokens));
+        foreach (var level in new[] { 0, 1, 2 })
+        {
+            Assert.Equal(6, await db.UsageHourly.Where(r => r.Level == level).SumAsync(r => r.Requests));
+            Assert.Equal(6, await db.UsageDaily.Where(r => r.Level == level).SumAsync(r => r.Requests));
+            Assert.Equal(6 * 100, await db.UsageDaily.Where(r => r.Level == level).SumAsync(r => r.InputTokens));
+        }
     }
 
     [Fact]

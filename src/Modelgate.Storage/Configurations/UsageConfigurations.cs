@@ -51,7 +51,7 @@ internal sealed class UsageHourConfiguration : IEntityTypeConfiguration<UsageHou
     public void Configure(EntityTypeBuilder<UsageHourEntity> builder)
     {
         builder.ToTable("usage_hourly");
-        builder.HasKey(r => new { r.Hour, r.SeriesId, r.Status });
+        builder.HasKey(r => new { r.Level, r.Hour, r.SeriesId, r.Status });
     }
 }
 
@@ -60,7 +60,7 @@ internal sealed class UsageDayConfiguration : IEntityTypeConfiguration<UsageDayE
     public void Configure(EntityTypeBuilder<UsageDayEntity> builder)
     {
         builder.ToTable("usage_daily");
-        builder.HasKey(r => new { r.Day, r.SeriesId, r.Status });
+        builder.HasKey(r => new { r.Level, r.Day, r.SeriesId, r.Status });
     }
 }
 

@@ -7,6 +7,13 @@ namespace Modelgate.Storage.Entities;
 /// </summary>
 public abstract class UsageRollupColumns
 {
+    /// <summary>
+    /// What <see cref="SeriesId"/> names (see Usage.RollupLevel): 0 the call's own series; 1 its model (a series with only
+    /// provider and model); 2 its key (a series with only the key). Views that group by no more than a model or a key
+    /// read a few rows per hour instead of one per series.
+    /// </summary>
+    public int Level { get; set; }
+
     public int SeriesId { get; set; }
 
     /// <summary>The calls' HTTP status; 0 for days rolled up before rollups kept it (their errors are still counted).</summary>

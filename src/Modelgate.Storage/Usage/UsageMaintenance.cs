@@ -93,23 +93,26 @@ public sealed partial class UsageMaintenance(
         }
     }
 
-    // Rollup rows before the cut, one hour or day at a time (a unit holds a row per series and status seen in it).
+    // Rollup rows before the cut, one level's hour or day at a time (a unit holds a row per series and status seen in it).
     private async Task DeleteUnitsAsync(RollupGrain grain, long cut, CancellationToken cancellationToken)
     {
-        while (true)
+        foreach (var level in RollupLevel.All)
         {
-            await using var db = contexts.CreateDbContext();
-            var oldest = grain == RollupGrain.Hour
-                ? await db.UsageHourly.Where(r => r.Hour < cut).MinAsync(r => (int?)r.Hour, cancellationToken)
-                : await db.UsageDaily.Where(r => r.Day < cut).MinAsync(r => (int?)r.Day, cancellationToken);
-            if (oldest is not { } unit)
+            while (true)
             {
-                return;
-            }
+                await using var db = contexts.CreateDbContext();
+                var oldest = grain == RollupGrain.Hour
+                    ? await db.UsageHourly.Where(r => r.Level == level && r.Hour < cut).MinAsync(r => (int?)r.Hour, cancellationToken)
+                    : await db.UsageDaily.Where(r => r.Level == level && r.Day < cut).MinAsync(r => (int?)r.Day, cancellationToken);
+                if (oldest is not { } unit)
+                {
+                    break;
+                }
 
-            _ = grain == RollupGrain.Hour
-                ? await db.UsageHourly.Where(r => r.Hour == unit).ExecuteDeleteAsync(cancellationToken)
-                : await db.UsageDaily.Where(r => r.Day == unit).ExecuteDeleteAsync(cancellationToken);
+                _ = grain == RollupGrain.Hour
+                    ? await db.UsageHourly.Where(r => r.Level == level && r.Hour == unit).ExecuteDeleteAsync(cancellationToken)
+                    : await db.UsageDaily.Where(r => r.Level == level && r.Day == unit).ExecuteDeleteAsync(cancellationToken);
+            }
         }
     }
 

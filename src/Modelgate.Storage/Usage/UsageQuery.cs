@@ -54,13 +54,14 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
             || request.Purpose is not null || request.Team is not null;
         var ids = filtered ? series.Keys.ToList() : null;
         var plan = rawOnly ? [new UsageSegment(UsageGrain.Raw, fromMs, toMs)] : UsageRangePlan.Plan(fromMs, toMs, kept.RawSinceMs, kept.HoursSinceMs, byHour);
+        var level = RollupLevel.For(request);
         foreach (var segment in plan)
         {
             switch (segment.Source)
             {
                 case UsageGrain.Days or UsageGrain.Hours:
                     var (grain, unitMs) = segment.Source == UsageGrain.Days ? (RollupGrain.Day, DayMs) : (RollupGrain.Hour, HourMs);
-                    await UsageRollups.ReadAsync(db, grain, segment.From, segment.To, ids, r =>
+                    await UsageRollups.ReadAsync(db, grain, level, segment.From, segment.To, ids, r =>
                     {
                         if (series.TryGetValue(r.Key.SeriesId, out var s))
                         {

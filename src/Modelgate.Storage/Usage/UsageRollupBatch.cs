@@ -11,16 +11,28 @@ internal sealed class UsageRollupBatch
     public Dictionary<RollupKey, UsageTotals> Hours { get; } = [];
     public Dictionary<RollupKey, UsageTotals> Days { get; } = [];
 
-    public bool IsEmpty => Hours.Count == 0 && Days.Count == 0;
-
-    public void Add(RawUsage call)
+    /// <summary>Adds a call under its series, its model's and its key's (<see cref="RollupLevel"/>).</summary>
+    public void Add(RawUsage call, int modelSeries, int keySeries)
     {
-        Totals(Hours, new RollupKey(RollupGrain.Hour.UnitOf(call.AtMs), call.SeriesId, call.Status)).Add(call);
-        Totals(Days, new RollupKey(RollupGrain.Day.UnitOf(call.AtMs), call.SeriesId, call.Status)).Add(call);
+        var (hour, day) = (RollupGrain.Hour.UnitOf(call.AtMs), RollupGrain.Day.UnitOf(call.AtMs));
+        AddAt(RollupLevel.Series, call.SeriesId);
+        AddAt(RollupLevel.Model, modelSeries);
+        AddAt(RollupLevel.Key, keySeries);
+
+        void AddAt(int level, int series)
+        {
+            Totals(Hours, new RollupKey(level, hour, series, call.Status)).Add(call);
+            Totals(Days, new RollupKey(level, day, series, call.Status)).Add(call);
+        }
     }
 
-    /// <summary>Adds a stored daily row (a day rolled up before rollups were kept by hour) to the day's totals.</summary>
-    public void AddDay(RollupKey key, UsageTotals totals) => Totals(Days, key).Merge(totals);
+    /// <summary>Adds a stored daily row (a day rolled up before rollups were kept by hour) to the day's totals, at each level.</summary>
+    public void AddDay(int day, int status, (int Series, int Model, int Key) series, UsageTotals totals)
+    {
+        Totals(Days, new RollupKey(RollupLevel.Series, day, series.Series, status)).Merge(totals);
+        Totals(Days, new RollupKey(RollupLevel.Model, day, series.Model, status)).Merge(totals);
+        Totals(Days, new RollupKey(RollupLevel.Key, day, series.Key, status)).Merge(totals);
+    }
 
     private static UsageTotals Totals(Dictionary<RollupKey, UsageTotals> sums, RollupKey key)
     {

@@ -84,6 +84,17 @@ internal static class UsageRollupBuild
         };
     }
 
+    // Reads the series (in reader's transaction) and finds or creates their model and key series (with creator).
+    private static async Task AddProjectionsAsync(ModelgateDbContext reader, ModelgateDbContext creator, UsageSeriesCache cache,
+        Dictionary<int, (int Series, int Model, int Key)> projections, CancellationToken cancellationToken)
+    {
+        foreach (var s in (await reader.UsageSeries.AsNoTracking().Where(s => s.Source != "").ToListAsync(cancellationToken)).Where(s => !projections.ContainsKey(s.Id)))
+        {
+            var key = SeriesKey.Of(s);
+            projections[s.Id] = (s.Id, cache.Id(creator, key.Model), cache.Id(creator, key.Key));
+        }
+    }
+
     private static async Task<int?> ProgressAsync(ModelgateDbContext db, CancellationToken cancellationToken) =>
         await db.Settings.AsNoTracking().Where(s => s.Key == ProgressSetting).Select(s => s.Value).SingleOrDefaultAsync(cancellationToken) is { } text
         && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var day) ? day : null;
@@ -91,6 +102,15 @@ internal static class UsageRollupBuild
     // False when another instance built the day first.
     private static async Task<bool> BuildDayAsync(IDbContextFactory<ModelgateDbContext> contexts, long day, TimeProvider time, CancellationToken cancellationToken)
     {
+        // Each series' model and key series, created as the writer creates them: outside the day's transaction (on
+        // PostgreSQL a writer creating the same one at the same moment would otherwise abort it).
+        var cache = new UsageSeriesCache();
+        var projections = new Dictionary<int, (int Series, int Model, int Key)>();
+        await using (var outside = contexts.CreateDbContext())
+        {
+            await AddProjectionsAsync(outside, outside, cache, projections, cancellationToken);
+        }
+
         await using var db = contexts.CreateDbContext();
         db.Database.SetCommandTimeout(TimeoutSeconds);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -106,16 +126,31 @@ internal static class UsageRollupBuild
             return false;
         }
 
-        await db.UsageHourly.Where(r => r.Hour >= firstHour && r.Hour < firstHour + 24).ExecuteDeleteAsync(cancellationToken);
-        await db.UsageDaily.Where(r => r.Day == dayNumber).ExecuteDeleteAsync(cancellationToken);
+        foreach (var level in RollupLevel.All)
+        {
+            await db.UsageHourly.Where(r => r.Level == level && r.Hour >= firstHour && r.Hour < firstHour + 24).ExecuteDeleteAsync(cancellationToken);
+            await db.UsageDaily.Where(r => r.Level == level && r.Day == dayNumber).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        // Series created since (by a writer whose rows are now committed): on SQLite this transaction is the only writer,
+        // on PostgreSQL another connection creates their projections.
+        if (db.Kind == DatabaseKind.Sqlite)
+        {
+            await AddProjectionsAsync(db, db, cache, projections, cancellationToken);
+        }
+        else
+        {
+            await using var outside = contexts.CreateDbContext();
+            await AddProjectionsAsync(db, outside, cache, projections, cancellationToken);
+        }
 
         var batch = new UsageRollupBatch();
-        await UsageRows.ReadAsync(db, day * DayMs, (day + 1) * DayMs, null, batch.Add, cancellationToken);
+        await UsageRows.ReadAsync(db, day * DayMs, (day + 1) * DayMs, null, call => batch.Add(call, projections[call.SeriesId].Model, projections[call.SeriesId].Key), cancellationToken);
         foreach (var old in await db.UsageRollups.AsNoTracking().Where(r => r.Day == dayNumber).ToListAsync(cancellationToken))
         {
             var totals = new UsageTotals();
             totals.Add(old);
-            batch.AddDay(new RollupKey(dayNumber, old.SeriesId, 0), totals);
+            batch.AddDay(dayNumber, 0, projections[old.SeriesId], totals);
         }
 
         var connection = db.Database.GetDbConnection();

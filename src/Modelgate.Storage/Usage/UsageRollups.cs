@@ -46,9 +46,9 @@ internal static class UsageRollups
         using var write = connection.CreateCommand();
         write.Transaction = transaction;
         write.CommandTimeout = timeoutSeconds;
-        var names = Enumerable.Range(0, 15).Select(i => "$p" + i).ToArray();
-        write.CommandText = $"INSERT INTO {grain.Table} ({grain.Column}, series_id, status, {Columns}) VALUES ({string.Join(", ", names)}) "
-            + $"ON CONFLICT ({grain.Column}, series_id, status) DO UPDATE SET "
+        var names = Enumerable.Range(0, 16).Select(i => "$p" + i).ToArray();
+        write.CommandText = $"INSERT INTO {grain.Table} (level, {grain.Column}, series_id, status, {Columns}) VALUES ({string.Join(", ", names)}) "
+            + $"ON CONFLICT (level, {grain.Column}, series_id, status) DO UPDATE SET "
             + "requests = requests + excluded.requests, errors = errors + excluded.errors, streamed = streamed + excluded.streamed, "
             + "estimated = estimated + excluded.estimated, unpriced = unpriced + excluded.unpriced, input_tokens = input_tokens + excluded.input_tokens, "
             + "output_tokens = output_tokens + excluded.output_tokens, cached_tokens = cached_tokens + excluded.cached_tokens, "
@@ -73,19 +73,22 @@ internal static class UsageRollups
     private static void AddPostgres(NpgsqlConnection connection, NpgsqlTransaction transaction, RollupGrain grain, Dictionary<RollupKey, UsageTotals> sums, int timeoutSeconds)
     {
         var keys = sums.Keys.Order().ToArray();
-        var (units, series, statuses) = (keys.Select(k => k.Unit).ToArray(), keys.Select(k => k.SeriesId).ToArray(), keys.Select(k => k.Status).ToArray());
+        var (levels, units, series, statuses) = (keys.Select(k => k.Level).ToArray(), keys.Select(k => k.Unit).ToArray(), keys.Select(k => k.SeriesId).ToArray(),
+            keys.Select(k => k.Status).ToArray());
         using (var batch = new NpgsqlBatch(connection, transaction) { Timeout = timeoutSeconds })
         {
             // The rows not there yet, created empty (and so locked by this transaction) in key order; then every row of
             // the batch locked and read, in key order too.
             var create = new NpgsqlBatchCommand(
-                $"INSERT INTO {grain.Table} ({grain.Column}, series_id, status, {Columns}) SELECT k.u, k.s, k.st, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ''::bytea, ''::bytea "
-                + "FROM unnest($1, $2, $3) AS k(u, s, st) ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING");
+                $"INSERT INTO {grain.Table} (level, {grain.Column}, series_id, status, {Columns}) SELECT k.l, k.u, k.s, k.st, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ''::bytea, ''::bytea "
+                + "FROM unnest($1, $2, $3, $4) AS k(l, u, s, st) ORDER BY 1, 2, 3, 4 ON CONFLICT DO NOTHING");
             var lockAndRead = new NpgsqlBatchCommand(
-                $"SELECT r.{grain.Column}, r.series_id, r.status, {string.Join(", ", Columns.Split(", ").Select(c => "r." + c))} FROM {grain.Table} r "
-                + $"JOIN unnest($1, $2, $3) AS k(u, s, st) ON r.{grain.Column} = k.u AND r.series_id = k.s AND r.status = k.st ORDER BY 1, 2, 3 FOR UPDATE OF r");
+                $"SELECT r.level, r.{grain.Column}, r.series_id, r.status, {string.Join(", ", Columns.Split(", ").Select(c => "r." + c))} FROM {grain.Table} r "
+                + $"JOIN unnest($1, $2, $3, $4) AS k(l, u, s, st) ON r.level = k.l AND r.{grain.Column} = k.u AND r.series_id = k.s AND r.status = k.st "
+                + "ORDER BY 1, 2, 3, 4 FOR UPDATE OF r");
             foreach (var command in new[] { create, lockAndRead })
             {
+                command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = levels });
                 command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = units });
                 command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = series });
                 command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = statuses });
@@ -107,15 +110,15 @@ internal static class UsageRollups
         var rows = keys.Select(k => Values(k, sums[k])).ToArray();
         using var update = new NpgsqlCommand(
             $"UPDATE {grain.Table} r SET {string.Join(", ", Columns.Split(", ").Select((c, i) => $"{c} = u.c{i}"))} "
-            + "FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
-            + $"AS u(u, s, st, {string.Join(", ", Enumerable.Range(0, 12).Select(i => "c" + i))}) "
-            + $"WHERE r.{grain.Column} = u.u AND r.series_id = u.s AND r.status = u.st", connection, transaction) { CommandTimeout = timeoutSeconds };
-        for (var column = 0; column < 15; column++)
+            + "FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
+            + $"AS u(l, u, s, st, {string.Join(", ", Enumerable.Range(0, 12).Select(i => "c" + i))}) "
+            + $"WHERE r.level = u.l AND r.{grain.Column} = u.u AND r.series_id = u.s AND r.status = u.st", connection, transaction) { CommandTimeout = timeoutSeconds };
+        for (var column = 0; column < 16; column++)
         {
             update.Parameters.Add(column switch
             {
-                < 3 => new NpgsqlParameter<int[]> { TypedValue = [.. rows.Select(r => (int)r[column])] },
-                < 13 => new NpgsqlParameter<long[]> { TypedValue = [.. rows.Select(r => (long)r[column])] },
+                < 4 => new NpgsqlParameter<int[]> { TypedValue = [.. rows.Select(r => (int)r[column])] },
+                < 14 => new NpgsqlParameter<long[]> { TypedValue = [.. rows.Select(r => (long)r[column])] },
                 _ => new NpgsqlParameter<byte[][]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, TypedValue = [.. rows.Select(r => (byte[])r[column])] },
             });
         }
@@ -131,21 +134,21 @@ internal static class UsageRollups
     // A row's values in the order of the grain's key and Columns.
     private static object[] Values(RollupKey key, UsageTotals t) =>
     [
-        key.Unit, key.SeriesId, key.Status, t.Requests, t.Errors, t.Streamed, t.Estimated, t.Unpriced, t.InputTokens, t.OutputTokens, t.CachedInputTokens,
+        key.Level, key.Unit, key.SeriesId, key.Status, t.Requests, t.Errors, t.Streamed, t.Estimated, t.Unpriced, t.InputTokens, t.OutputTokens, t.CachedInputTokens,
         t.StoredCost(), t.LatencyMsSum, t.Latency.Encode(), t.TimeToFirstToken.Encode(),
     ];
 
     private static RollupRow Row(DbDataReader reader) => new(
-        new RollupKey(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2)), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6),
-        reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12),
-        reader.GetFieldValue<byte[]>(13), reader.GetFieldValue<byte[]>(14));
+        new RollupKey(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3)), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6),
+        reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(13),
+        reader.GetFieldValue<byte[]>(14), reader.GetFieldValue<byte[]>(15));
 
     /// <summary>
-    /// Reads the grain's rows of units [<paramref name="from"/>, <paramref name="to"/>) — of the given series only,
-    /// when given — with a plain data reader in the context's connection and transaction.
+    /// Reads the grain's rows of one level and units [<paramref name="from"/>, <paramref name="to"/>) — of the given
+    /// series only, when given — with a plain data reader in the context's connection and transaction.
     /// </summary>
-    public static async Task ReadAsync(ModelgateDbContext db, RollupGrain grain, long from, long to, IReadOnlyCollection<int>? seriesIds, Action<RollupRow> visit,
-        CancellationToken cancellationToken)
+    public static async Task ReadAsync(ModelgateDbContext db, RollupGrain grain, int level, long from, long to, IReadOnlyCollection<int>? seriesIds,
+        Action<RollupRow> visit, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
         if (connection.State != System.Data.ConnectionState.Open)
@@ -157,7 +160,8 @@ internal static class UsageRollups
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         // Series ids are integers from this database, written into the text as such.
         var series = seriesIds is null ? "" : $" AND series_id IN ({string.Join(',', seriesIds.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
-        command.CommandText = $"SELECT {grain.Column}, series_id, status, {Columns} FROM {grain.Table} WHERE {grain.Column} >= @from AND {grain.Column} < @to" + series;
+        command.CommandText = $"SELECT level, {grain.Column}, series_id, status, {Columns} FROM {grain.Table} WHERE level = @level AND {grain.Column} >= @from AND {grain.Column} < @to" + series;
+        Add(command, "@level", level);
         Add(command, "@from", (int)Math.Clamp(from, int.MinValue, int.MaxValue));
         Add(command, "@to", (int)Math.Clamp(to, int.MinValue, int.MaxValue));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -61,4 +61,14 @@ internal sealed class UsageSeriesCache
 }
 
 internal readonly record struct SeriesKey(
-    string Source, string Operation, Guid KeyId, string Purpose, Guid ExperimentId, string Variant, Guid ProviderId, string ProviderName, Guid ModelId, string ModelName);
+    string Source, string Operation, Guid KeyId, string Purpose, Guid ExperimentId, string Variant, Guid ProviderId, string ProviderName, Guid ModelId, string ModelName)
+{
+    /// <summary>The series of the call's model alone (<see cref="RollupLevel.Model"/>); an empty source marks it as one.</summary>
+    public SeriesKey Model => new("", "", Guid.Empty, "", Guid.Empty, "", ProviderId, ProviderName, ModelId, ModelName);
+
+    /// <summary>The series of the call's key alone (<see cref="RollupLevel.Key"/>).</summary>
+    public SeriesKey Key => new("", "", KeyId, "", Guid.Empty, "", Guid.Empty, "", Guid.Empty, "");
+
+    public static SeriesKey Of(Entities.UsageSeriesEntity s) =>
+        new(s.Source, s.Operation, s.KeyId, s.Purpose, s.ExperimentId, s.Variant, s.ProviderId, s.ProviderName, s.ModelId, s.ModelName);
+}

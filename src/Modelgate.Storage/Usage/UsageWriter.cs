@@ -385,9 +385,12 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         using var db = _contexts.CreateDbContext();
         db.Database.SetCommandTimeout(CommandTimeoutSeconds);
         var rows = new UsageRecordEntity[batch.Count];
+        var projections = new (int Model, int Key)[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            rows[i] = ToRow(batch[i], _series.Id(db, UsageSeriesCache.KeyOf(batch[i])));
+            var series = UsageSeriesCache.KeyOf(batch[i]);
+            rows[i] = ToRow(batch[i], _series.Id(db, series));
+            projections[i] = (_series.Id(db, series.Model), _series.Id(db, series.Key));
         }
 
         db.Database.OpenConnection();
@@ -400,7 +403,7 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         {
             if (inserted[i])
             {
-                rollups.Add(RawUsage.Of(rows[i]));
+                rollups.Add(RawUsage.Of(rows[i]), projections[i].Model, projections[i].Key);
             }
 
             if (inserted[i] && batch[i].KeyId is { } key && rows[i].CostPicos is > 0 and var picos)

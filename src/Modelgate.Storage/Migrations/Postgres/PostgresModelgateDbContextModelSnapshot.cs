@@ -772,6 +772,10 @@ namespace Modelgate.Storage.Migrations.Postgres
 
             modelBuilder.Entity("Modelgate.Storage.Entities.UsageDayEntity", b =>
                 {
+                    b.Property<int>("Level")
+                        .HasColumnType("integer")
+                        .HasColumnName("level");
+
                     b.Property<int>("Day")
                         .HasColumnType("integer")
                         .HasColumnName("day");
@@ -834,13 +838,17 @@ namespace Modelgate.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("unpriced");
 
-                    b.HasKey("Day", "SeriesId", "Status");
+                    b.HasKey("Level", "Day", "SeriesId", "Status");
 
                     b.ToTable("usage_daily", (string)null);
                 });
 
             modelBuilder.Entity("Modelgate.Storage.Entities.UsageHourEntity", b =>
                 {
+                    b.Property<int>("Level")
+                        .HasColumnType("integer")
+                        .HasColumnName("level");
+
                     b.Property<int>("Hour")
                         .HasColumnType("integer")
                         .HasColumnName("hour");
@@ -903,7 +911,7 @@ namespace Modelgate.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("unpriced");
 
-                    b.HasKey("Hour", "SeriesId", "Status");
+                    b.HasKey("Level", "Hour", "SeriesId", "Status");
 
                     b.ToTable("usage_hourly", (string)null);
                 });

@@ -761,6 +761,10 @@ namespace Modelgate.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Modelgate.Storage.Entities.UsageDayEntity", b =>
                 {
+                    b.Property<int>("Level")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("level");
+
                     b.Property<int>("Day")
                         .HasColumnType("INTEGER")
                         .HasColumnName("day");
@@ -823,13 +827,17 @@ namespace Modelgate.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("unpriced");
 
-                    b.HasKey("Day", "SeriesId", "Status");
+                    b.HasKey("Level", "Day", "SeriesId", "Status");
 
                     b.ToTable("usage_daily", (string)null);
                 });
 
             modelBuilder.Entity("Modelgate.Storage.Entities.UsageHourEntity", b =>
                 {
+                    b.Property<int>("Level")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("level");
+
                     b.Property<int>("Hour")
                         .HasColumnType("INTEGER")
                         .HasColumnName("hour");
@@ -892,7 +900,7 @@ namespace Modelgate.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("unpriced");
 
-                    b.HasKey("Hour", "SeriesId", "Status");
+                    b.HasKey("Level", "Hour", "SeriesId", "Status");
 
                     b.ToTable("usage_hourly", (string)null);
                 });
