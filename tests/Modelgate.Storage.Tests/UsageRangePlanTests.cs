@@ -44,6 +44,35 @@ public sealed class UsageRangePlanTests
         Assert.Equal($"Days[{Day},{Day + 3})", Plan(from, (Day + 3) * D, rawSince: (Day + 1) * D, hoursSince: (Day + 1) * D));
     }
 
+    [Theory]
+    [InlineData("model", "", RollupLevel.Model)]
+    [InlineData("provider,day,status", "", RollupLevel.Model)]
+    [InlineData("model", "model_id", RollupLevel.Model)]
+    [InlineData("", "", RollupLevel.Key)]
+    [InlineData("key,team,hour", "team", RollupLevel.Key)]
+    [InlineData("status", "key_id", RollupLevel.Key)]
+    [InlineData("model", "key_id", RollupLevel.Series)]
+    [InlineData("key", "model_id", RollupLevel.Series)]
+    [InlineData("purpose", "", RollupLevel.Series)]
+    [InlineData("model,key", "", RollupLevel.Series)]
+    [InlineData("model", "purpose", RollupLevel.Series)]
+    [InlineData("variant", "", RollupLevel.Series)]
+    public void AView_ReadsTheCoarsestRollupLevelThatAnswersItExactly(string groupBy, string filter, int level)
+    {
+        var dimensions = groupBy.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(d => Enum.Parse<UsageDimension>(d, ignoreCase: true)).ToList();
+        var request = new UsageRequest(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), dimensions);
+        request = filter switch
+        {
+            "model_id" => request with { ModelId = Guid.NewGuid() },
+            "key_id" => request with { KeyId = Guid.NewGuid() },
+            "team" => request with { Team = "t" },
+            "purpose" => request with { Purpose = "chat" },
+            _ => request,
+        };
+
+        Assert.Equal(level, RollupLevel.For(request));
+    }
+
     [Fact]
     public void AnEmptyOrBackwardRange_ReadsNothing()
     {

@@ -74,14 +74,14 @@ public sealed class UsageRollupTests
     // Filters each level answers (model and provider; key and team) and those only series answer (purpose, or mixed).
     private static readonly (UsageDimension[] GroupBy, string Filter)[] Filtered =
     [
-        ([UsageDimension.Model], "model"), ([UsageDimension.Day], "provider"), ([UsageDimension.Key, UsageDimension.Day], "team"),
+        ([UsageDimension.Model], "model"), ([UsageDimension.Day], "models"), ([UsageDimension.Key, UsageDimension.Day], "team"),
         ([UsageDimension.Status], "key"), ([UsageDimension.Model], "purpose"), ([UsageDimension.Key], "model"),
     ];
 
     private static UsageRequest Filter(UsageRequest request, string filter) => filter switch
     {
         "model" => request with { ModelId = Models[1].Id },
-        "provider" => request with { ProviderId = null, ModelIds = new HashSet<Guid> { Models[0].Id, Models[2].Id } },
+        "models" => request with { ModelIds = new HashSet<Guid> { Models[0].Id, Models[2].Id } },
         "team" => request with { Team = "search" },
         "key" => request with { KeyId = Keys[1] },
         "purpose" => request with { Purpose = "agents" },
@@ -284,7 +284,7 @@ public sealed class UsageRollupTests
         int series;
         await using (var db = contexts.CreateDbContext())
         {
-            series = await db.UsageSeries.Select(s => s.Id).FirstAsync();
+            series = await db.UsageSeries.Where(s => s.Source != "").OrderBy(s => s.Id).Select(s => s.Id).FirstAsync();
             db.UsageRollups.Add(new UsageRollupEntity
             {
                 Day = oldDay, SeriesId = series, Requests = 7, Errors = 2, InputTokens = 700, OutputTokens = 70, CostPicos = 5_000_000,

@@ -31,9 +31,10 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         builder.Property(r => r.RequestId).HasMaxLength(16);
         builder.Property(r => r.ErrorClass).HasMaxLength(32);
         builder.HasIndex(r => r.RequestId).IsUnique();
+        // On PostgreSQL the migration makes this a BRIN index (rows arrive in time order; a few kB instead of ~22 bytes a call).
         builder.HasIndex(r => r.AtMs);
-        // Feedback naming a session goes to the session's latest call.
-        builder.HasIndex(r => r.SessionHash);
+        // Feedback naming a session goes to the session's latest call; most calls name none, and are left out of the index.
+        builder.HasIndex(r => r.SessionHash).HasFilter("session_hash IS NOT NULL");
     }
 }
 

@@ -33,9 +33,10 @@ internal static class UsageRollupBuild
         }
 
         var days = 0;
-        for (var day = await NextDayAsync(contexts, long.MinValue, cancellationToken); day is { } d; day = await NextDayAsync(contexts, d, cancellationToken))
+        var cache = new UsageSeriesCache();
+        foreach (var day in await DaysAsync(contexts, cancellationToken))
         {
-            days += await BuildDayAsync(contexts, d, time, cancellationToken) ? 1 : 0;
+            days += await BuildDayAsync(contexts, day, cache, time, cancellationToken) ? 1 : 0;
         }
 
         await using (var db = contexts.CreateDbContext())
@@ -62,27 +63,29 @@ internal static class UsageRollupBuild
         return days;
     }
 
-    // The first day after the given one (and not yet built) with raw rows or old daily rollups.
-    private static async Task<long?> NextDayAsync(IDbContextFactory<ModelgateDbContext> contexts, long after, CancellationToken cancellationToken)
+    // The days with raw rows or old daily rollups, in order, past the progress mark. Each day is checked by a range
+    // of at_ms (which a BRIN index answers on PostgreSQL) between the oldest and newest row, found once.
+    private static async Task<List<long>> DaysAsync(IDbContextFactory<ModelgateDbContext> contexts, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        if (await ProgressAsync(db, cancellationToken) is { } builtBefore)
+        var builtBefore = await ProgressAsync(db, cancellationToken) ?? int.MinValue;
+        var days = new SortedSet<long>((await db.UsageRollups.Select(r => r.Day).Distinct().ToListAsync(cancellationToken)).Select(d => (long)d));
+        if (await db.UsageRecords.MinAsync(r => (long?)r.AtMs, cancellationToken) is { } first && await db.UsageRecords.MaxAsync(r => (long?)r.AtMs, cancellationToken) is { } last)
         {
-            after = Math.Max(after, builtBefore - 1);
+            for (var day = Math.Max(DayOf(first), builtBefore); day <= DayOf(last); day++)
+            {
+                var (fromMs, toMs) = (day * DayMs, (day + 1) * DayMs);
+                if (await db.UsageRecords.AnyAsync(r => r.AtMs >= fromMs && r.AtMs < toMs, cancellationToken))
+                {
+                    days.Add(day);
+                }
+            }
         }
 
-        var fromMs = after == long.MinValue ? long.MinValue : (after + 1) * DayMs;
-        var raw = await db.UsageRecords.Where(r => r.AtMs >= fromMs).MinAsync(r => (long?)r.AtMs, cancellationToken) is { } ms ? ms / DayMs - (ms % DayMs < 0 ? 1 : 0) : (long?)null;
-        var fromDay = after == long.MinValue ? int.MinValue : (int)(after + 1);
-        var legacy = await db.UsageRollups.Where(r => r.Day >= fromDay).MinAsync(r => (int?)r.Day, cancellationToken);
-        return (raw, legacy) switch
-        {
-            (null, null) => null,
-            ({ } r, null) => r,
-            (null, { } l) => l,
-            ({ } r, { } l) => Math.Min(r, l),
-        };
+        return [.. days.Where(d => d >= builtBefore)];
     }
+
+    private static long DayOf(long ms) => ms / DayMs - (ms % DayMs < 0 ? 1 : 0);
 
     // Reads the series (in reader's transaction) and finds or creates their model and key series (with creator).
     private static async Task AddProjectionsAsync(ModelgateDbContext reader, ModelgateDbContext creator, UsageSeriesCache cache,
@@ -100,11 +103,11 @@ internal static class UsageRollupBuild
         && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var day) ? day : null;
 
     // False when another instance built the day first.
-    private static async Task<bool> BuildDayAsync(IDbContextFactory<ModelgateDbContext> contexts, long day, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<bool> BuildDayAsync(IDbContextFactory<ModelgateDbContext> contexts, long day, UsageSeriesCache cache, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         // Each series' model and key series, created as the writer creates them: outside the day's transaction (on
         // PostgreSQL a writer creating the same one at the same moment would otherwise abort it).
-        var cache = new UsageSeriesCache();
         var projections = new Dictionary<int, (int Series, int Model, int Key)>();
         await using (var outside = contexts.CreateDbContext())
         {

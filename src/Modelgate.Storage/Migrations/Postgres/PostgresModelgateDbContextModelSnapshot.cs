@@ -991,7 +991,8 @@ namespace Modelgate.Storage.Migrations.Postgres
                     b.HasIndex("RequestId")
                         .IsUnique();
 
-                    b.HasIndex("SessionHash");
+                    b.HasIndex("SessionHash")
+                        .HasFilter("session_hash IS NOT NULL");
 
                     b.ToTable("usage_records", (string)null);
                 });

@@ -978,7 +978,8 @@ namespace Modelgate.Storage.Migrations.Sqlite
                     b.HasIndex("RequestId")
                         .IsUnique();
 
-                    b.HasIndex("SessionHash");
+                    b.HasIndex("SessionHash")
+                        .HasFilter("session_hash IS NOT NULL");
 
                     b.ToTable("usage_records", (string)null);
                 });

@@ -10,6 +10,10 @@ namespace Modelgate.Storage.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_usage_records_session_hash",
+                table: "usage_records");
+
             migrationBuilder.AddColumn<string>(
                 name: "team",
                 table: "virtual_keys",
@@ -21,6 +25,7 @@ namespace Modelgate.Storage.Migrations.Sqlite
                 name: "usage_daily",
                 columns: table => new
                 {
+                    level = table.Column<int>(type: "INTEGER", nullable: false),
                     series_id = table.Column<int>(type: "INTEGER", nullable: false),
                     status = table.Column<int>(type: "INTEGER", nullable: false),
                     day = table.Column<int>(type: "INTEGER", nullable: false),
@@ -39,13 +44,14 @@ namespace Modelgate.Storage.Migrations.Sqlite
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_usage_daily", x => new { x.day, x.series_id, x.status });
+                    table.PrimaryKey("PK_usage_daily", x => new { x.level, x.day, x.series_id, x.status });
                 });
 
             migrationBuilder.CreateTable(
                 name: "usage_hourly",
                 columns: table => new
                 {
+                    level = table.Column<int>(type: "INTEGER", nullable: false),
                     series_id = table.Column<int>(type: "INTEGER", nullable: false),
                     status = table.Column<int>(type: "INTEGER", nullable: false),
                     hour = table.Column<int>(type: "INTEGER", nullable: false),
@@ -64,8 +70,14 @@ namespace Modelgate.Storage.Migrations.Sqlite
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_usage_hourly", x => new { x.hour, x.series_id, x.status });
+                    table.PrimaryKey("PK_usage_hourly", x => new { x.level, x.hour, x.series_id, x.status });
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_usage_records_session_hash",
+                table: "usage_records",
+                column: "session_hash",
+                filter: "session_hash IS NOT NULL");
         }
 
         /// <inheritdoc />
@@ -77,9 +89,18 @@ namespace Modelgate.Storage.Migrations.Sqlite
             migrationBuilder.DropTable(
                 name: "usage_hourly");
 
+            migrationBuilder.DropIndex(
+                name: "IX_usage_records_session_hash",
+                table: "usage_records");
+
             migrationBuilder.DropColumn(
                 name: "team",
                 table: "virtual_keys");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_usage_records_session_hash",
+                table: "usage_records",
+                column: "session_hash");
         }
     }
 }
