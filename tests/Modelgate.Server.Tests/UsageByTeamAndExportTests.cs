@@ -11,23 +11,8 @@ namespace Modelgate.Server.Tests;
 public abstract class UsageByTeamAndExportTests<TServer>(TServer server) : UsageTestBase<TServer>(server)
     where TServer : ServerFixture
 {
-    private async Task<JsonElement> UsageOfTeamAsync(string team, int requests, string groupBy)
-    {
-        JsonElement report = default;
-        for (var i = 0; i < 100; i++)
-        {
-            report = await (await Admin.GetAsync($"/api/v1/usage?team={Uri.EscapeDataString(team)}&group_by={groupBy}")).ExpectAsync(HttpStatusCode.OK);
-            if (report.GetProperty("totals").GetProperty("requests").GetInt64() >= requests)
-            {
-                break;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Equal(requests, report.GetProperty("totals").GetProperty("requests").GetInt64());
-        return report;
-    }
+    private Task<JsonElement> UsageOfTeamAsync(string team, int requests, string groupBy) =>
+        UsageWhereAsync($"team={Uri.EscapeDataString(team)}", requests, groupBy);
 
     [Fact]
     public async Task CallsOfATeamsKeys_AreGroupedAndFilteredByTeam_WithEachStatusAGroupOfItsOwn()

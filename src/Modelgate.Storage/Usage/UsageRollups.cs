@@ -1,7 +1,5 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Modelgate.Core.Usage;
 using Npgsql;
 using NpgsqlTypes;
@@ -150,32 +148,16 @@ internal static class UsageRollups
     public static async Task ReadAsync(ModelgateDbContext db, RollupGrain grain, int level, long from, long to, IReadOnlyCollection<int>? seriesIds,
         Action<RollupRow> visit, CancellationToken cancellationToken)
     {
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
-
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        // Series ids are integers from this database, written into the text as such.
-        var series = seriesIds is null ? "" : $" AND series_id IN ({string.Join(',', seriesIds.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
-        command.CommandText = $"SELECT level, {grain.Column}, series_id, status, {Columns} FROM {grain.Table} WHERE level = @level AND {grain.Column} >= @from AND {grain.Column} < @to" + series;
-        Add(command, "@level", level);
-        Add(command, "@from", (int)Math.Clamp(from, int.MinValue, int.MaxValue));
-        Add(command, "@to", (int)Math.Clamp(to, int.MinValue, int.MaxValue));
+        await using var command = await UsageReads.CommandAsync(db, cancellationToken);
+        command.CommandText = $"SELECT level, {grain.Column}, series_id, status, {Columns} FROM {grain.Table} WHERE level = @level AND {grain.Column} >= @from AND {grain.Column} < @to"
+            + UsageReads.SeriesFilter(seriesIds);
+        UsageReads.Parameter(command, "@level", level);
+        UsageReads.Parameter(command, "@from", (int)Math.Clamp(from, int.MinValue, int.MaxValue));
+        UsageReads.Parameter(command, "@to", (int)Math.Clamp(to, int.MinValue, int.MaxValue));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             visit(Row(reader));
         }
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

@@ -1,7 +1,5 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Modelgate.Storage.Entities;
 using Npgsql;
 using NpgsqlTypes;
@@ -34,9 +32,9 @@ internal static class UsageRows
         command.CommandText = "INSERT INTO key_spend (key_id, day, cost_picos) VALUES (@key, @day, @picos) ON CONFLICT (key_id, day) DO UPDATE SET cost_picos = "
             + "CASE WHEN key_spend.cost_picos > 9223372036854775807 - excluded.cost_picos THEN 9223372036854775807 ELSE key_spend.cost_picos + excluded.cost_picos END";
         // EF Core keeps a Guid as upper-case text on SQLite, as uuid on PostgreSQL.
-        Add(command, "@key", connection is NpgsqlConnection ? key : key.ToString().ToUpperInvariant());
-        Add(command, "@day", day);
-        Add(command, "@picos", picos);
+        UsageReads.Parameter(command, "@key", connection is NpgsqlConnection ? key : key.ToString().ToUpperInvariant());
+        UsageReads.Parameter(command, "@day", day);
+        UsageReads.Parameter(command, "@picos", picos);
         command.ExecuteNonQuery();
     }
 
@@ -112,35 +110,18 @@ internal static class UsageRows
     /// </summary>
     public static async Task ReadAsync(ModelgateDbContext db, long fromMs, long toMs, IReadOnlyCollection<int>? seriesIds, Action<RawUsage> visit, CancellationToken cancellationToken)
     {
-        var connection = db.Database.GetDbConnection();
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-        }
-
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        // Series ids are integers from this database, written into the text as such.
-        var series = seriesIds is null ? "" : $" AND series_id IN ({string.Join(',', seriesIds.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)))})";
+        await using var command = await UsageReads.CommandAsync(db, cancellationToken);
+        var series = UsageReads.SeriesFilter(seriesIds);
         // "Failed" as UsageRecord.IsError defines it: an error status or an error class.
         command.CommandText = "SELECT at_ms, series_id, input_tokens, output_tokens, cached_tokens, cost_picos, latency_ms, ttft_ms, "
             + "CASE WHEN status >= 400 OR error_class IS NOT NULL THEN 1 ELSE 0 END, flags, status FROM usage_records WHERE at_ms >= @from AND at_ms < @to" + series;
-        Add(command, "@from", fromMs);
-        Add(command, "@to", toMs);
+        UsageReads.Parameter(command, "@from", fromMs);
+        UsageReads.Parameter(command, "@to", toMs);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             visit(new RawUsage(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
                 reader.IsDBNull(5) ? null : reader.GetInt64(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.GetInt32(8) != 0, reader.GetInt32(9), reader.GetInt32(10)));
         }
-    }
-
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

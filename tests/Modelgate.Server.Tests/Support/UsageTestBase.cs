@@ -58,12 +58,15 @@ public abstract class UsageTestBase<TServer>(TServer server) : IClassFixture<TSe
         new { model, stream, max_tokens = maxTokens, messages = new[] { new { role = "user", content = "hello there" } } };
 
     /// <summary>Waits until the key's usage shows <paramref name="requests"/> calls (the writer works in the background).</summary>
-    protected async Task<JsonElement> UsageAsync(string keyId, int requests, string groupBy = "")
+    protected Task<JsonElement> UsageAsync(string keyId, int requests, string groupBy = "") => UsageWhereAsync($"key_id={keyId}", requests, groupBy);
+
+    /// <summary>Waits until the usage the query filters to shows <paramref name="requests"/> calls.</summary>
+    protected async Task<JsonElement> UsageWhereAsync(string filter, int requests, string groupBy)
     {
         JsonElement report = default;
         for (var i = 0; i < 100; i++)
         {
-            report = await (await Admin.GetAsync($"/api/v1/usage?key_id={keyId}&group_by={groupBy}")).ExpectAsync(HttpStatusCode.OK);
+            report = await (await Admin.GetAsync($"/api/v1/usage?{filter}&group_by={groupBy}")).ExpectAsync(HttpStatusCode.OK);
             if (report.GetProperty("totals").GetProperty("requests").GetInt64() >= requests)
             {
                 break;
