@@ -77,7 +77,8 @@ public static class LimitStepBench
     private static ResolvedModel Model() => new()
     {
         Purpose = Purpose.Chat,
-        Provider = new ProviderConfig(Guid.NewGuid(), "bench", ProviderKind.OpenAI, "http://127.0.0.1:1/v1", null, null, true, false, new RateLimits(100_000_000, 1_000_000_000_000)),
+        Provider = new ProviderConfig(
+            Guid.NewGuid(), "bench", ProviderKind.OpenAI, "http://127.0.0.1:1/v1", null, null, true, false, new RateLimits(100_000_000, 1_000_000_000_000)),
         Model = new ModelDefinition(Guid.NewGuid(), Guid.Empty, "bench-model", null, ModelKind.Chat, true, ModelParameters.None, Pricing.Unknown, null, null),
         Source = ResolutionSource.Database,
         Reason = "bench",

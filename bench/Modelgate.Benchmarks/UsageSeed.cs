@@ -67,7 +67,8 @@ internal static class UsageSeed
             if (++handed == nextReport)
             {
                 await Console.Error.WriteLineAsync(
-                    $"  {handed:N0} handed over, {metrics.Written:N0} committed, {metrics.Written / clock.Elapsed.TotalSeconds:N0} records/s so far ({clock.Elapsed.TotalSeconds:F0} s)");
+                    $"  {handed:N0} handed over, {metrics.Written:N0} committed, "
+                    + $"{metrics.Written / clock.Elapsed.TotalSeconds:N0} records/s so far ({clock.Elapsed.TotalSeconds:F0} s)");
                 nextReport += count / 10;
             }
         }
@@ -91,13 +92,16 @@ internal static class UsageSeed
 
         Console.WriteLine($"database        {kind}");
         Console.WriteLine($"span            {from:yyyy-MM-dd HH:mm:ss} to {to:yyyy-MM-dd HH:mm:ss} UTC ({days} days, {count / (double)days:N0} calls a day)");
-        Console.WriteLine($"series          up to {data.Series:N0} ({UsageViewsData.Providers * UsageViewsData.ModelsPerProvider} models x {UsageViewsData.Keys} keys x 2 purposes), statuses 200, 429, 502");
+        Console.WriteLine($"series          up to {data.Series:N0} ({UsageViewsData.Providers * UsageViewsData.ModelsPerProvider} models x "
+            + $"{UsageViewsData.Keys} keys x 2 purposes), statuses 200, 429, 502");
         Console.WriteLine($"records         {count:N0}: written {metrics.Written:N0}, dropped {metrics.Dropped:N0}, spilled {metrics.Spilled:N0}");
         Console.WriteLine($"handed over     {handedOver.TotalSeconds:F1} s (the feeder waited for the queue {waits:N0} times)");
-        Console.WriteLine($"committed       {committed.TotalSeconds:F1} s -> {metrics.Written / committed.TotalSeconds:N0} records/s committed (first record to last commit, rollups on)");
+        Console.WriteLine($"committed       {committed.TotalSeconds:F1} s -> {metrics.Written / committed.TotalSeconds:N0} records/s committed "
+            + "(first record to last commit, rollups on)");
         var steadySeconds = (committed - steadyFrom).TotalSeconds;
         Console.WriteLine(steadySeconds > 0
-            ? $"steady state    {(metrics.Written - steadyWritten) / steadySeconds:N0} records/s committed after the first tenth (committed at {steadyFrom.TotalSeconds:F1} s, creating the series included)"
+            ? $"steady state    {(metrics.Written - steadyWritten) / steadySeconds:N0} records/s committed after the first tenth "
+                + $"(committed at {steadyFrom.TotalSeconds:F1} s, creating the series included)"
             : "steady state    n/a (too few records)");
         Console.WriteLine($"seed memory     peak working set {peak / (1024 * 1024):N0} MB");
         return metrics.Written == count ? 0 : 1;

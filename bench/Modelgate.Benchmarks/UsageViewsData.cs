@@ -33,7 +33,8 @@ internal sealed class UsageViewsData
         {
             var (providerId, provider) = providers[i / ModelsPerProvider];
             var input = InputPrices[random.Next(InputPrices.Length)];
-            return (NewId(random), $"{provider.Split('-')[0]}-model-{i % ModelsPerProvider + 1:D2}", providerId, provider, new Pricing(input, input * 4, input / 2));
+            var name = $"{provider.Split('-')[0]}-model-{i % ModelsPerProvider + 1:D2}";
+            return (NewId(random), name, providerId, provider, new Pricing(input, input * 4, input / 2));
         })];
         // Zipf-like popularity (weight 1/rank^0.8): the first model takes about 15 % of calls, the last about 0.7 %.
         var weights = Enumerable.Range(1, _models.Length).Select(rank => 1 / Math.Pow(rank, 0.8)).ToArray();

@@ -21,7 +21,8 @@ public static class ImportCommand
         var from = new Option<string>("--from") { Description = "The source's format: litellm (a LiteLLM proxy's config.yaml)", Required = true };
         var file = new Argument<string>("file") { Description = "The configuration file to convert" };
         var output = new Option<string?>("--out") { Description = "Write the Modelgate file here instead of to stdout" };
-        var command = new Command("import", "Convert another gateway's configuration into a Modelgate configuration file; notes on stderr say what was not converted")
+        var command = new Command("import",
+            "Convert another gateway's configuration into a Modelgate configuration file; notes on stderr say what was not converted")
         {
             from, file, output,
         };
@@ -78,7 +79,8 @@ public static class ImportCommand
             }
 
             await cli.Error.WriteLineAsync(
-                $"Converted {result.Document.Providers.Count} provider(s), {result.Document.Models.Count} model(s) and {result.Document.Aliases.Count} alias(es)"
+                $"Converted {result.Document.Providers.Count} provider(s), {result.Document.Models.Count} model(s) "
+                + $"and {result.Document.Aliases.Count} alias(es)"
                 + $"{(parsed.GetValue(output) is { } written ? $" into {written}" : "")}, with {result.Notes.Count} note(s).");
             return ExitCodes.Success;
         }));

@@ -42,7 +42,8 @@ public static class Resources
     /// <summary>Virtual keys (never their secrets: the API has none to give).</summary>
     public static readonly Resource Keys = new("key", "keys", "keys",
     [
-        Column.Field("ID", "id"), Column.Field("NAME", "name"), Column.Field("TEAM", "team"), Column.Field("PREFIX", "key_prefix"), Column.Field("STATUS", "status"),
+        Column.Field("ID", "id"), Column.Field("NAME", "name"), Column.Field("TEAM", "team"), Column.Field("PREFIX", "key_prefix"),
+        Column.Field("STATUS", "status"),
         Column.Field("BUDGET USD", "budget_usd"), Column.Field("PERIOD", "budget_period"), Column.Field("EXPIRES", "expires_at"),
     ], ByIdOnly: true);
 

@@ -57,7 +57,8 @@ public static class StatusCommand
     private static IRenderable Render(Uri url, string serverVersion, JsonElement latest, JsonElement instances)
     {
         var catalog = latest.ValueKind == JsonValueKind.Object
-            ? $"{JsonText.At(latest, "version")} (published {JsonText.At(latest, "published_at")} by {JsonText.At(latest, "actor")}: {JsonText.At(latest, "summary")})"
+            ? $"{JsonText.At(latest, "version")} (published {JsonText.At(latest, "published_at")} by {JsonText.At(latest, "actor")}: "
+                + $"{JsonText.At(latest, "summary")})"
             : "none published";
         var summary = Tables.Of(["", ""],
         [

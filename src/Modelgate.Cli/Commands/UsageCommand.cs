@@ -23,7 +23,10 @@ public static class UsageCommand
     {
         var from = new Option<string?>("--from") { Description = "Start (ISO 8601; default 7 days ago)" };
         var to = new Option<string?>("--to") { Description = "End (ISO 8601; default now)" };
-        var groupBy = new Option<string?>("--group-by") { Description = "Comma-separated: model, provider, purpose, key, team, variant, operation, source, status, day, hour" };
+        var groupBy = new Option<string?>("--group-by")
+        {
+            Description = "Comma-separated: model, provider, purpose, key, team, variant, operation, source, status, day, hour",
+        };
         var team = new Option<string?>("--team") { Description = "Only calls made with keys of this team" };
         var csv = new Option<bool>("--csv") { Description = "Print the range as CSV rows (by day, key, team, model and purpose unless --group-by is given)" };
         var command = new Command("usage", "What was spent and how it went") { from, to, groupBy, team, csv };

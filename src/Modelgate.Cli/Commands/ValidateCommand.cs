@@ -22,7 +22,8 @@ public static class ValidateCommand
             if (parsed.GetValue(offline) || !HasServer(cli, parsed))
             {
                 await cli.Out.WriteLineAsync(
-                    $"{input.Source.Name}: valid as a file (syntax, fields, types, key references). No server configured: the server's rules were not checked.");
+                    $"{input.Source.Name}: valid as a file (syntax, fields, types, key references). "
+                    + "No server configured: the server's rules were not checked.");
                 return ExitCodes.Success;
             }
 

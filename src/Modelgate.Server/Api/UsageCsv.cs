@@ -44,11 +44,11 @@ internal static class UsageCsv
 
     private static object? Measure(Dictionary<string, object?> row, string name) => name switch
     {
-        "latency_p50_ms" => (row["latency_ms"] as UsageRows.LatencyPercentiles)?.P50,
-        "latency_p95_ms" => (row["latency_ms"] as UsageRows.LatencyPercentiles)?.P95,
-        "latency_p99_ms" => (row["latency_ms"] as UsageRows.LatencyPercentiles)?.P99,
-        "ttft_p50_ms" => (row["ttft_ms"] as UsageRows.TtftPercentiles)?.P50,
-        "ttft_p95_ms" => (row["ttft_ms"] as UsageRows.TtftPercentiles)?.P95,
+        "latency_p50_ms" => (row["latency_ms"] as LatencyPercentiles)?.P50,
+        "latency_p95_ms" => (row["latency_ms"] as LatencyPercentiles)?.P95,
+        "latency_p99_ms" => (row["latency_ms"] as LatencyPercentiles)?.P99,
+        "ttft_p50_ms" => (row["ttft_ms"] as TtftPercentiles)?.P50,
+        "ttft_p95_ms" => (row["ttft_ms"] as TtftPercentiles)?.P95,
         _ => row.GetValueOrDefault(name),
     };
 

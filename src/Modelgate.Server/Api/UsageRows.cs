@@ -62,10 +62,4 @@ internal static class UsageRows
     }
 
     private static double? Round(double? value) => value is { } v ? Math.Round(v, 1) : null;
-
-    /// <summary>Latency percentiles of a row, in milliseconds.</summary>
-    public sealed record LatencyPercentiles(double? P50, double? P95, double? P99);
-
-    /// <summary>Time-to-first-token percentiles of a row, in milliseconds.</summary>
-    public sealed record TtftPercentiles(double? P50, double? P95);
 }

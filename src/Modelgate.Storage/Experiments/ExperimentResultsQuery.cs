@@ -57,7 +57,7 @@ public sealed class ExperimentResultsQuery(IDbContextFactory<ModelgateDbContext>
         }
 
         var byVariant = metrics.ToLookup(m => m.Variant ?? "");
-        var rawSince = DateTimeOffset.UnixEpoch.AddDays(await UsageQuery.RawSinceDayAsync(db, cancellationToken));
+        var rawSince = DateTimeOffset.UnixEpoch.AddDays((await UsageKept.ReadAsync(db, cancellationToken)).RawSinceDay);
         return new ExperimentUsage(experimentId, from, to, rawSince, [.. variants.Values.Select(v => v.ToUsage(
             byVariant[v.Name].ToDictionary(m => m.Metric, m => new FeedbackTotals(m.Count, m.Sum, m.Squares), StringComparer.Ordinal)))]);
     }

@@ -23,6 +23,11 @@ internal sealed record UsageKept(int RawSinceDay, int HoursSinceDay)
         return new UsageKept(Day(values, RawSetting), Day(values, HoursSetting));
     }
 
+    /// <summary>A day-numbered mark's value, or null when it was never set.</summary>
+    public static async Task<int?> MarkAsync(ModelgateDbContext db, string setting, CancellationToken cancellationToken) =>
+        await db.Settings.AsNoTracking().Where(s => s.Key == setting).Select(s => s.Value).SingleOrDefaultAsync(cancellationToken) is { } text
+        && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var day) ? day : null;
+
     /// <summary>
     /// Moves a mark forward (never back) in the context's transaction; one statement, so instances moving the same
     /// mark at once never collide.

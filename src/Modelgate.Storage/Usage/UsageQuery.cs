@@ -60,12 +60,12 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
             switch (segment.Source)
             {
                 case UsageGrain.Days or UsageGrain.Hours:
-                    var (grain, unitMs) = segment.Source == UsageGrain.Days ? (RollupGrain.Day, DayMs) : (RollupGrain.Hour, HourMs);
+                    var grain = segment.Source == UsageGrain.Days ? RollupGrain.Day : RollupGrain.Hour;
                     await UsageRollups.ReadAsync(db, grain, level, segment.From, segment.To, ids, r =>
                     {
                         if (series.TryGetValue(r.Key.SeriesId, out var s))
                         {
-                            groups.Of(s, r.Key.Status, r.Key.Unit * unitMs).Add(r);
+                            groups.Of(s, r.Key.Status, r.Key.Unit * grain.Milliseconds).Add(r);
                         }
                     }, cancellationToken);
                     break;
@@ -120,9 +120,6 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
 
         return scorecards;
     }
-
-    internal static async Task<int> RawSinceDayAsync(ModelgateDbContext db, CancellationToken cancellationToken) =>
-        (await UsageKept.ReadAsync(db, cancellationToken)).RawSinceDay;
 
     private static bool Matches(UsageSeriesEntity s, UsageRequest r, Dictionary<Guid, string> teams) =>
         (r.ModelId is null || s.ModelId == r.ModelId) && (r.ModelIds is null || r.ModelIds.Contains(s.ModelId)) && (r.ProviderId is null || s.ProviderId == r.ProviderId)

@@ -72,7 +72,7 @@ internal static class UsageRollupBuild
         var days = new SortedSet<long>((await db.UsageRollups.Select(r => r.Day).Distinct().ToListAsync(cancellationToken)).Select(d => (long)d));
         if (await db.UsageRecords.MinAsync(r => (long?)r.AtMs, cancellationToken) is { } first && await db.UsageRecords.MaxAsync(r => (long?)r.AtMs, cancellationToken) is { } last)
         {
-            for (var day = Math.Max(DayOf(first), builtBefore); day <= DayOf(last); day++)
+            for (long day = Math.Max(RollupGrain.Day.UnitOf(first), builtBefore); day <= RollupGrain.Day.UnitOf(last); day++)
             {
                 var (fromMs, toMs) = (day * DayMs, (day + 1) * DayMs);
                 if (await db.UsageRecords.AnyAsync(r => r.AtMs >= fromMs && r.AtMs < toMs, cancellationToken))
@@ -85,8 +85,6 @@ internal static class UsageRollupBuild
         return [.. days.Where(d => d >= builtBefore)];
     }
 
-    private static long DayOf(long ms) => ms / DayMs - (ms % DayMs < 0 ? 1 : 0);
-
     // Reads the series (in reader's transaction) and finds or creates their model and key series (with creator).
     private static async Task AddProjectionsAsync(ModelgateDbContext reader, ModelgateDbContext creator, UsageSeriesCache cache,
         Dictionary<int, (int Series, int Model, int Key)> projections, CancellationToken cancellationToken)
@@ -98,9 +96,8 @@ internal static class UsageRollupBuild
         }
     }
 
-    private static async Task<int?> ProgressAsync(ModelgateDbContext db, CancellationToken cancellationToken) =>
-        await db.Settings.AsNoTracking().Where(s => s.Key == ProgressSetting).Select(s => s.Value).SingleOrDefaultAsync(cancellationToken) is { } text
-        && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var day) ? day : null;
+    private static Task<int?> ProgressAsync(ModelgateDbContext db, CancellationToken cancellationToken) =>
+        UsageKept.MarkAsync(db, ProgressSetting, cancellationToken);
 
     // False when another instance built the day first.
     private static async Task<bool> BuildDayAsync(IDbContextFactory<ModelgateDbContext> contexts, long day, UsageSeriesCache cache, TimeProvider time,
@@ -148,7 +145,8 @@ internal static class UsageRollupBuild
         }
 
         var batch = new UsageRollupBatch();
-        await UsageRows.ReadAsync(db, day * DayMs, (day + 1) * DayMs, null, call => batch.Add(call, projections[call.SeriesId].Model, projections[call.SeriesId].Key), cancellationToken);
+        await UsageRows.ReadAsync(db, day * DayMs, (day + 1) * DayMs, null,
+            call => batch.Add(call, projections[call.SeriesId].Model, projections[call.SeriesId].Key), cancellationToken);
         foreach (var old in await db.UsageRollups.AsNoTracking().Where(r => r.Day == dayNumber).ToListAsync(cancellationToken))
         {
             var totals = new UsageTotals();
