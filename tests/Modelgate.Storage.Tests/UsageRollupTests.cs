@@ -207,6 +207,29 @@ public sealed class UsageRollupTests
         Assert.Equal(50, await CountAsync(contexts, "SELECT SUM(requests) FROM usage_daily WHERE level = 0"));
     }
 
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task ModelFirstCalledAfterAQuery_IsInTheNextAnswerOfTheSameQueryService(DatabaseKind kind)
+    {
+        var (database, contexts) = await DatabaseAsync(kind);
+        await using var _ = database;
+        var writer = Writer(contexts, TimeProvider.System, database);
+        var query = new UsageQuery(contexts);
+        var request = new UsageRequest(Now.AddDays(-4), Now.AddDays(1), [UsageDimension.Model]);
+        await writer.WriteAsync(Calls(30, seed: 5), CancellationToken.None);
+        var before = (await query.RunAsync(request, CancellationToken.None)).Groups!;
+
+        var newModel = Guid.NewGuid();
+        await writer.WriteAsync([Calls(1, seed: 6)[0] with { ModelId = newModel, ModelName = "gpt-new" }], CancellationToken.None);
+        var after = (await query.RunAsync(request, CancellationToken.None)).Groups!;
+        var byModel = (await query.RunAsync(request with { ModelId = newModel }, CancellationToken.None)).Groups!;
+
+        Assert.DoesNotContain(before, g => g.Keys["model"] == "gpt-new");
+        Assert.Equal(1, Assert.Single(after, g => g.Keys["model"] == "gpt-new").Totals.Requests);
+        Assert.Equal(newModel.ToString(), Assert.Single(byModel).Keys["model_id"]);
+    }
+
     [Fact]
     public async Task WritersOnTwoInstances_AddingToTheSameHours_LoseNothing()
     {

@@ -16,6 +16,9 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
     private const long HourMs = 3_600_000;
     private const long DayMs = 86_400_000;
 
+    // Every series as last read, with the count and highest id it was read at.
+    private SeriesRows? _series;
+
     /// <summary>Refused (with a reason) when hourly grouping reaches days whose hourly rollups are no longer kept.</summary>
     public Task<(IReadOnlyList<UsageGroup>? Groups, string? Error)> RunAsync(UsageRequest request, CancellationToken cancellationToken) =>
         RunAsync(request, rawOnly: false, cancellationToken);
@@ -43,7 +46,7 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
         var teams = request.Team is not null || request.GroupBy.Contains(UsageDimension.Team)
             ? await db.VirtualKeys.AsNoTracking().Where(k => k.Team != null).ToDictionaryAsync(k => k.Id, k => k.Team!, cancellationToken)
             : [];
-        var series = (await db.UsageSeries.AsNoTracking().ToListAsync(cancellationToken)).Where(s => Matches(s, request, teams)).ToDictionary(s => s.Id);
+        var series = (await SeriesAsync(db, cancellationToken)).Values.Where(s => Matches(s, request, teams)).ToDictionary(s => s.Id);
         if (series.Count == 0)
         {
             return ([], null);
@@ -52,9 +55,11 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
         var groups = new Groups(request.GroupBy, teams);
         var filtered = request.ModelId is not null || request.ModelIds is not null || request.ProviderId is not null || request.KeyId is not null
             || request.Purpose is not null || request.Team is not null;
-        var ids = filtered ? series.Keys.ToList() : null;
-        var plan = rawOnly ? [new UsageSegment(UsageGrain.Raw, fromMs, toMs)] : UsageRangePlan.Plan(fromMs, toMs, kept.RawSinceMs, kept.HoursSinceMs, byHour);
         var level = RollupLevel.For(request);
+        // Raw rows belong to full series only; a model's or a key's rollups to its projection (an empty source).
+        var ids = filtered ? series.Values.Where(s => s.Source.Length > 0 == (level == RollupLevel.Series)).Select(s => s.Id).ToList() : null;
+        var rawIds = filtered ? series.Values.Where(s => s.Source.Length > 0).Select(s => s.Id).ToList() : null;
+        var plan = rawOnly ? [new UsageSegment(UsageGrain.Raw, fromMs, toMs)] : UsageRangePlan.Plan(fromMs, toMs, kept.RawSinceMs, kept.HoursSinceMs, byHour);
         foreach (var segment in plan)
         {
             switch (segment.Source)
@@ -70,7 +75,7 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
                     }, cancellationToken);
                     break;
                 default:
-                    await UsageRows.ReadAsync(db, segment.From, segment.To, ids, r =>
+                    await UsageRows.ReadAsync(db, segment.From, segment.To, rawIds, r =>
                     {
                         if (series.TryGetValue(r.SeriesId, out var s))
                         {
@@ -83,6 +88,33 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
 
         return (groups.All, null);
     }
+
+    /// <summary>
+    /// Every usage series, by id. Series are only ever added, never changed or removed, so the rows read last time are
+    /// still right while the table's count and highest id (read in the query's snapshot) are the same.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<int, UsageSeriesEntity>> SeriesAsync(ModelgateDbContext db, CancellationToken cancellationToken)
+    {
+        await using var command = await UsageReads.CommandAsync(db, cancellationToken);
+        command.CommandText = "SELECT count(*), CAST(coalesce(max(id), 0) AS bigint) FROM usage_series";
+        (long Count, long MaxId) stamp;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            stamp = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        if (Volatile.Read(ref _series) is { } known && known.Stamp == stamp)
+        {
+            return known.Rows;
+        }
+
+        var rows = await db.UsageSeries.AsNoTracking().ToDictionaryAsync(s => s.Id, cancellationToken);
+        Volatile.Write(ref _series, new SeriesRows(stamp, rows));
+        return rows;
+    }
+
+    private sealed record SeriesRows((long Count, long MaxId) Stamp, IReadOnlyDictionary<int, UsageSeriesEntity> Rows);
 
     // PostgreSQL: a repeatable-read transaction; SQLite: a deferred one (a read snapshot in WAL mode, never the write lock).
     private static async Task<IAsyncDisposable> ReadSnapshotAsync(ModelgateDbContext db, CancellationToken cancellationToken)
