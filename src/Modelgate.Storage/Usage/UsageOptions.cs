@@ -7,7 +7,7 @@ public sealed record UsageOptions
     public int QueueCapacity { get; init; } = 100_000;
 
     /// <summary>Records per database transaction at most.</summary>
-    public int BatchSize { get; init; } = 5_000;
+    public int BatchSize { get; init; } = 20_000;
 
     /// <summary>How long the writer waits for more records before writing a batch that is not full.</summary>
     public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(100);
