@@ -62,6 +62,12 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
         var plan = rawOnly ? [new UsageSegment(UsageGrain.Raw, fromMs, toMs)] : UsageRangePlan.Plan(fromMs, toMs, kept.RawSinceMs, kept.HoursSinceMs, byHour);
         foreach (var segment in plan)
         {
+            // A filter no series of the segment's kind matches: nothing to read (and no empty IN list to send).
+            if ((segment.Source == UsageGrain.Raw ? rawIds : ids) is { Count: 0 })
+            {
+                continue;
+            }
+
             switch (segment.Source)
             {
                 case UsageGrain.Days or UsageGrain.Hours:
