@@ -23,6 +23,7 @@ records=${1:-10000000}
 days=${2:-30}
 wrk_seconds=${WRK_SECONDS:-10}
 source scripts/test-services.sh   # pg_bin, free_port
+command -v wrk >/dev/null || { echo "run-views.sh needs wrk (apt-get install -y wrk)" >&2; exit 1; }
 
 started_at=$(date +%s)
 dir=$(mktemp -d /tmp/modelgate-usage-views.XXXXXX)

@@ -230,6 +230,33 @@ public sealed class UsageRollupTests
         Assert.Equal(newModel.ToString(), Assert.Single(byModel).Keys["model_id"]);
     }
 
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task ModelAndKeyWhoseSeriesExistsButNotYetTheirProjections_HaveNoUsage_NotAnError(DatabaseKind kind)
+    {
+        // The writer saves a call's own series, then its model's and its key's, each on its own: a query in between
+        // sees the first alone (and no rollup row of any, since those come after all three).
+        var (database, contexts) = await DatabaseAsync(kind);
+        await using var _ = database;
+        var (model, key) = (Guid.NewGuid(), Guid.NewGuid());
+        await using (var db = contexts.CreateDbContext())
+        {
+            db.UsageSeries.Add(new UsageSeriesEntity
+            {
+                Source = "gateway", Operation = "chat", KeyId = key, Purpose = "chat", ProviderName = "openai", ModelId = model, ModelName = "gpt-half-written",
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var query = new UsageQuery(contexts);
+        var byModel = await query.RunAsync(new UsageRequest(Now.AddDays(-3), Now, [UsageDimension.Model]) { ModelId = model }, CancellationToken.None);
+        var byKey = await query.RunAsync(new UsageRequest(Now.AddDays(-3), Now, [UsageDimension.Key]) { KeyId = key }, CancellationToken.None);
+
+        Assert.Equal((0, null), (byModel.Groups!.Count, byModel.Error));
+        Assert.Equal((0, null), (byKey.Groups!.Count, byKey.Error));
+    }
+
     [Fact]
     public async Task WritersOnTwoInstances_AddingToTheSameHours_LoseNothing()
     {

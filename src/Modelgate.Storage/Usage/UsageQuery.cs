@@ -116,7 +116,20 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
         }
 
         var rows = await db.UsageSeries.AsNoTracking().ToDictionaryAsync(s => s.Id, cancellationToken);
-        Volatile.Write(ref _series, new SeriesRows(stamp, rows));
+        // Kept unless another request has meanwhile read a later set (more rows): an older snapshot never replaces it.
+        var read = new SeriesRows(stamp, rows);
+        var current = Volatile.Read(ref _series);
+        while (current is null || current.Stamp.Count < stamp.Count)
+        {
+            var seen = Interlocked.CompareExchange(ref _series, read, current);
+            if (ReferenceEquals(seen, current))
+            {
+                break;
+            }
+
+            current = seen;
+        }
+
         return rows;
     }
 

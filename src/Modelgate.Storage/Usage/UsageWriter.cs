@@ -39,10 +39,14 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
     private bool _failing;
     private readonly LogThrottle _dropWarnings = new();
 
+    // Never more than the queue holds: a batch the queue cannot fill would wait out the linger every time.
+    private readonly int _batchSize;
+
     public UsageWriter(IDbContextFactory<ModelgateDbContext> contexts, UsageOptions options, UsageMetrics metrics, SpendLedger ledger, TimeProvider time, ILogger<UsageWriter> logger)
     {
         _contexts = contexts;
         _options = options;
+        _batchSize = Math.Max(1, Math.Min(options.BatchSize, options.QueueCapacity));
         _metrics = metrics;
         _ledger = ledger;
         _time = time;
@@ -168,7 +172,7 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
 
     private void Run(CancellationToken abort)
     {
-        var batch = new List<UsageRecord>(_options.BatchSize);
+        var batch = new List<UsageRecord>(_batchSize);
         Task<bool>? waiting = null;
         while (true)
         {
@@ -182,7 +186,7 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
 
             var more = waiting.Result;
             waiting = null;
-            if (more && _queue.Reader.Count < _options.BatchSize && !abort.IsCancellationRequested && _options.Linger > TimeSpan.Zero
+            if (more && _queue.Reader.Count < _batchSize && !abort.IsCancellationRequested && _options.Linger > TimeSpan.Zero
                 && !_queue.Reader.Completion.IsCompleted)
             {
                 // A moment for more records to come: one transaction for many calls costs far less than one each.
@@ -192,7 +196,7 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
             while (_queue.Reader.TryRead(out var record))
             {
                 batch.Add(record);
-                if (batch.Count == _options.BatchSize)
+                if (batch.Count == _batchSize)
                 {
                     Handle(batch, abort);
                 }
@@ -304,7 +308,7 @@ public sealed partial class UsageWriter : IUsageRecorder, IHostedLifecycleServic
         try
         {
             var replayed = 0;
-            foreach (var chunk in _spill.ReadForReplay().Chunk(_options.BatchSize))
+            foreach (var chunk in _spill.ReadForReplay().Chunk(_batchSize))
             {
                 abort.ThrowIfCancellationRequested();
                 List<UsageRecord> inserted;
