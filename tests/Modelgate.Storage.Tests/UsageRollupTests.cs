@@ -210,6 +210,34 @@ public sealed class UsageRollupTests
     [Theory]
     [InlineData(DatabaseKind.Sqlite)]
     [InlineData(DatabaseKind.Postgres)]
+    public async Task RangeEndingAfterTheLastCallOfItsHour_ReadsThatHourFromItsRollup_AndOneEndingBeforeACall_FromRawRows(DatabaseKind kind)
+    {
+        var (database, contexts) = await DatabaseAsync(kind);
+        await using var _ = database;
+        var writer = Writer(contexts, TimeProvider.System, database);
+        var hour = new DateTimeOffset(Now.Year, Now.Month, Now.Day, Now.Hour, 0, 0, TimeSpan.Zero);
+        // Ten calls in Now's hour (at :00, :03, … :27), the others in the hours before it.
+        var calls = Calls(200, seed: 9).Select((c, i) => c with { At = i < 10 ? hour.AddMinutes(3 * i) : Now.AddMinutes(-40 - (10 * i)) }).ToList();
+        await writer.WriteAsync(calls, CancellationToken.None);
+        var query = new UsageQuery(contexts);
+        var toNow = new UsageRequest(Now.AddDays(-2), Now, [UsageDimension.Model]);
+        var beforeTheLast = toNow with { To = hour.AddMinutes(20) };
+        var expected = (Describe((await query.RunFromRawAsync(toNow, CancellationToken.None)).Groups!), Describe((await query.RunFromRawAsync(beforeTheLast, CancellationToken.None)).Groups!));
+
+        // With the hour's raw rows before :20 gone, only an answer read from the hour's rollup still counts them.
+        await database.ExecuteAsync($"DELETE FROM usage_records WHERE at_ms >= {hour.ToUnixTimeMilliseconds()} AND at_ms < {hour.AddMinutes(20).ToUnixTimeMilliseconds()}");
+        var (fromRollup, partly) = ((await query.RunAsync(toNow, CancellationToken.None)).Groups!, (await query.RunAsync(beforeTheLast, CancellationToken.None)).Groups!);
+
+        Assert.Equal(expected.Item1, Describe(fromRollup));
+        Assert.Equal(200, fromRollup.Sum(g => g.Totals.Requests));
+        // Calls after 00:20 in that hour (at :21, :24, :27) keep it from its rollup: its first seven calls were raw, now gone.
+        Assert.Equal(190, partly.Sum(g => g.Totals.Requests));
+        Assert.NotEqual(expected.Item2, Describe(partly));
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
     public async Task ModelFirstCalledAfterAQuery_IsInTheNextAnswerOfTheSameQueryService(DatabaseKind kind)
     {
         var (database, contexts) = await DatabaseAsync(kind);
@@ -255,6 +283,18 @@ public sealed class UsageRollupTests
 
         Assert.Equal((0, null), (byModel.Groups!.Count, byModel.Error));
         Assert.Equal((0, null), (byKey.Groups!.Count, byKey.Error));
+    }
+
+    [Fact]
+    public async Task RawRowsOfARange_AreFoundThroughABtreeOnPostgres_NotABrinIndexThatMissesUnsummarizedPages()
+    {
+        var (database, contexts) = await DatabaseAsync(DatabaseKind.Postgres);
+        await using var _ = database;
+        await using var db = contexts.CreateDbContext();
+
+        var definition = await db.Database.SqlQueryRaw<string>("SELECT indexdef AS \"Value\" FROM pg_indexes WHERE indexname = 'IX_usage_records_at_ms'").SingleAsync();
+
+        Assert.Contains("USING btree (at_ms)", definition, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -59,7 +59,9 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
         // Raw rows belong to full series only; a model's or a key's rollups to its projection (an empty source).
         var ids = filtered ? series.Values.Where(s => s.Source.Length > 0 == (level == RollupLevel.Series)).Select(s => s.Id).ToList() : null;
         var rawIds = filtered ? series.Values.Where(s => s.Source.Length > 0).Select(s => s.Id).ToList() : null;
-        var plan = rawOnly ? [new UsageSegment(UsageGrain.Raw, fromMs, toMs)] : UsageRangePlan.Plan(fromMs, toMs, kept.RawSinceMs, kept.HoursSinceMs, byHour);
+        var plan = rawOnly
+            ? [new UsageSegment(UsageGrain.Raw, fromMs, toMs)]
+            : await WholeHoursAsync(db, UsageRangePlan.Plan(fromMs, toMs, kept.RawSinceMs, kept.HoursSinceMs, byHour), kept.HoursSinceMs, cancellationToken);
         foreach (var segment in plan)
         {
             // A filter no series of the segment's kind matches: nothing to read (and no empty IN list to send).
@@ -93,6 +95,39 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
         }
 
         return (groups.All, null);
+    }
+
+    /// <summary>
+    /// The raw parts of a plan, hour by hour, read from the hour's rollup instead where no call of that hour lies
+    /// outside the part: then the rollup sums exactly the same calls. The common case is a range ending now, whose
+    /// last hour has no calls after its end yet; the probe and the reads share one snapshot, so a call written
+    /// meanwhile changes neither.
+    /// </summary>
+    private static async Task<IReadOnlyList<UsageSegment>> WholeHoursAsync(ModelgateDbContext db, IReadOnlyList<UsageSegment> plan, long hoursSinceMs, CancellationToken cancellationToken)
+    {
+        var segments = new List<UsageSegment>(plan.Count);
+        foreach (var segment in plan)
+        {
+            if (segment.Source != UsageGrain.Raw)
+            {
+                segments.Add(segment);
+                continue;
+            }
+
+            for (var a = segment.From; a < segment.To;)
+            {
+                var hour = UsageRangePlan.FloorDiv(a, HourMs);
+                var (start, end) = (hour * HourMs, (hour + 1) * HourMs);
+                var b = Math.Min(segment.To, end);
+                var whole = start >= hoursSinceMs
+                    && !(start < a && await UsageRows.AnyAsync(db, start, a, cancellationToken))
+                    && !(b < end && await UsageRows.AnyAsync(db, b, end, cancellationToken));
+                segments.Add(whole ? new UsageSegment(UsageGrain.Hours, hour, hour + 1) : new UsageSegment(UsageGrain.Raw, a, b));
+                a = b;
+            }
+        }
+
+        return UsageRangePlan.Coalesce(segments);
     }
 
     /// <summary>

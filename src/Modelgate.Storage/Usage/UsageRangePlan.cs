@@ -110,7 +110,7 @@ internal static class UsageRangePlan
     }
 
     // Neighbours from the same source (a whole hour next to the hours after it) become one read.
-    private static List<UsageSegment> Coalesce(List<UsageSegment> segments)
+    internal static List<UsageSegment> Coalesce(List<UsageSegment> segments)
     {
         var merged = new List<UsageSegment>(segments.Count);
         foreach (var segment in segments)
@@ -128,7 +128,7 @@ internal static class UsageRangePlan
         return merged;
     }
 
-    private static long FloorDiv(long a, long b) => a / b - (a % b < 0 ? 1 : 0);
+    internal static long FloorDiv(long a, long b) => a / b - (a % b < 0 ? 1 : 0);
 
     private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 }

@@ -64,7 +64,7 @@ internal static class UsageRollupBuild
     }
 
     // The days with raw rows or old daily rollups, in order, past the progress mark. Each day is checked by a range
-    // of at_ms (which a BRIN index answers on PostgreSQL) between the oldest and newest row, found once.
+    // of at_ms (which the at_ms index answers) between the oldest and newest row, found once.
     private static async Task<List<long>> DaysAsync(IDbContextFactory<ModelgateDbContext> contexts, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();

@@ -103,6 +103,16 @@ internal static class UsageRows
         return [.. rows.Select(r => added.Remove(Convert.ToHexString(r.RequestId)))];
     }
 
+    /// <summary>Whether any raw row lies in [<paramref name="fromMs"/>, <paramref name="toMs"/>), in the context's transaction.</summary>
+    public static async Task<bool> AnyAsync(ModelgateDbContext db, long fromMs, long toMs, CancellationToken cancellationToken)
+    {
+        await using var command = await UsageReads.CommandAsync(db, cancellationToken);
+        command.CommandText = "SELECT 1 FROM usage_records WHERE at_ms >= @from AND at_ms < @to LIMIT 1";
+        UsageReads.Parameter(command, "@from", fromMs);
+        UsageReads.Parameter(command, "@to", toMs);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
     /// <summary>
     /// Reads the raw rows in [<paramref name="fromMs"/>, <paramref name="toMs"/>) — of the given series only, when
     /// given — with a plain data reader in the context's connection and transaction. Summing is per row, so this
