@@ -27,6 +27,9 @@ public sealed partial class DatabaseInitializer(
             await connection.OpenAsync(cancellationToken);
         }
 
+        // A migration may rebuild an index of a big table (usage records): minutes, not the default 30 s, or the start
+        // would fail the same way every time.
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Kind == DatabaseKind.Sqlite)
         {

@@ -230,9 +230,28 @@ public sealed class UsageRollupTests
 
         Assert.Equal(expected.Item1, Describe(fromRollup));
         Assert.Equal(200, fromRollup.Sum(g => g.Totals.Requests));
-        // Calls after 00:20 in that hour (at :21, :24, :27) keep it from its rollup: its first seven calls were raw, now gone.
+        // Calls after :20 in that hour (at :21, :24, :27) keep it from its rollup: its first seven calls were raw, now gone.
         Assert.Equal(190, partly.Sum(g => g.Totals.Requests));
         Assert.NotEqual(expected.Item2, Describe(partly));
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task UntilAnUpgradedDatabasesRollupsAreBuilt_TheHourARangeEndsIn_IsReadFromRawRows(DatabaseKind kind)
+    {
+        var (database, contexts) = await DatabaseAsync(kind);
+        await using var _ = database;
+        var hour = new DateTimeOffset(Now.Year, Now.Month, Now.Day, Now.Hour, 0, 0, TimeSpan.Zero);
+        await Writer(contexts, TimeProvider.System, database).WriteAsync(
+            [.. Calls(10, seed: 4).Select((c, i) => c with { At = hour.AddMinutes(3 * i) })], CancellationToken.None);
+        // As an upgraded database looks before its one-time build: raw rows whose hour has no rollup yet.
+        await database.ExecuteAsync($"DELETE FROM settings WHERE key = '{UsageRollupBuild.DoneSetting}'");
+        await database.ExecuteAsync("DELETE FROM usage_hourly");
+
+        var (groups, _) = await new UsageQuery(contexts).RunAsync(new UsageRequest(Now.AddHours(-2), Now, []), CancellationToken.None);
+
+        Assert.Equal(10, groups!.Sum(g => g.Totals.Requests));
     }
 
     [Theory]

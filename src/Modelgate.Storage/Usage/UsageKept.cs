@@ -7,9 +7,10 @@ namespace Modelgate.Storage.Usage;
 /// From which UTC day raw usage rows and hourly rollups are complete (settings <c>usage.raw_since_day</c> and
 /// <c>usage.hours_since_day</c>; 0, the epoch, until retention first removes anything). Retention advances a mark
 /// before it deletes, so a query never reads a unit that is being emptied. Daily rollups need no mark: they are kept
-/// longest, and ranges are limited to what they hold.
+/// longest, and ranges are limited to what they hold. <see cref="RollupsBuilt"/>: the one-time build of an upgraded
+/// database's rollups (<see cref="UsageRollupBuild"/>) is done, so every raw row is in its hour's rollup.
 /// </summary>
-internal sealed record UsageKept(int RawSinceDay, int HoursSinceDay)
+internal sealed record UsageKept(int RawSinceDay, int HoursSinceDay, bool RollupsBuilt)
 {
     public const string RawSetting = "usage.raw_since_day";
     public const string HoursSetting = "usage.hours_since_day";
@@ -19,8 +20,9 @@ internal sealed record UsageKept(int RawSinceDay, int HoursSinceDay)
 
     public static async Task<UsageKept> ReadAsync(ModelgateDbContext db, CancellationToken cancellationToken)
     {
-        var values = await db.Settings.AsNoTracking().Where(s => s.Key == RawSetting || s.Key == HoursSetting).ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken);
-        return new UsageKept(Day(values, RawSetting), Day(values, HoursSetting));
+        var values = await db.Settings.AsNoTracking().Where(s => s.Key == RawSetting || s.Key == HoursSetting || s.Key == UsageRollupBuild.DoneSetting)
+            .ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken);
+        return new UsageKept(Day(values, RawSetting), Day(values, HoursSetting), values.ContainsKey(UsageRollupBuild.DoneSetting));
     }
 
     /// <summary>A day-numbered mark's value, or null when it was never set.</summary>

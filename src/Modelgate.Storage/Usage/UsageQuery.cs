@@ -8,7 +8,7 @@ namespace Modelgate.Storage.Usage;
 /// <summary>
 /// Answers usage questions from the rollups the usage writer keeps: whole days from <c>usage_daily</c>, whole hours of
 /// the days a range cuts from <c>usage_hourly</c>, and only the partial hours at its ends from raw rows
-/// (<see cref="UsageRangePlan"/>). Rows are folded into totals as they stream from the database, so memory grows
+/// (<see cref="UsageRangePlan"/>) — unless no call of that hour lies outside the range, when its rollup says the same. Rows are folded into totals as they stream from the database, so memory grows
 /// with the number of groups, not with the range or the calls in it.
 /// </summary>
 public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
@@ -59,9 +59,14 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
         // Raw rows belong to full series only; a model's or a key's rollups to its projection (an empty source).
         var ids = filtered ? series.Values.Where(s => s.Source.Length > 0 == (level == RollupLevel.Series)).Select(s => s.Id).ToList() : null;
         var rawIds = filtered ? series.Values.Where(s => s.Source.Length > 0).Select(s => s.Id).ToList() : null;
-        var plan = rawOnly
+        IReadOnlyList<UsageSegment> plan = rawOnly
             ? [new UsageSegment(UsageGrain.Raw, fromMs, toMs)]
-            : await WholeHoursAsync(db, UsageRangePlan.Plan(fromMs, toMs, kept.RawSinceMs, kept.HoursSinceMs, byHour), kept.HoursSinceMs, cancellationToken);
+            : UsageRangePlan.Plan(fromMs, toMs, kept.RawSinceMs, kept.HoursSinceMs, byHour);
+        if (!rawOnly && kept.RollupsBuilt)
+        {
+            plan = await WholeHoursAsync(db, plan, kept.HoursSinceMs, cancellationToken);
+        }
+
         foreach (var segment in plan)
         {
             // A filter no series of the segment's kind matches: nothing to read (and no empty IN list to send).
