@@ -8,8 +8,9 @@ namespace Modelgate.Storage.Usage;
 /// <summary>
 /// Answers usage questions from the rollups the usage writer keeps: whole days from <c>usage_daily</c>, whole hours of
 /// the days a range cuts from <c>usage_hourly</c>, and only the partial hours at its ends from raw rows
-/// (<see cref="UsageRangePlan"/>) — unless no call of that hour lies outside the range, when its rollup says the same. Rows are folded into totals as they stream from the database, so memory grows
-/// with the number of groups, not with the range or the calls in it.
+/// (<see cref="UsageRangePlan"/>) — unless no call of that hour lies outside the range, when its rollup says the same.
+/// Rows are folded into totals as they stream from the database, so memory grows with the number of groups, not with
+/// the range or the calls in it.
 /// </summary>
 public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
 {
@@ -108,7 +109,8 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
     /// last hour has no calls after its end yet; the probe and the reads share one snapshot, so a call written
     /// meanwhile changes neither.
     /// </summary>
-    private static async Task<IReadOnlyList<UsageSegment>> WholeHoursAsync(ModelgateDbContext db, IReadOnlyList<UsageSegment> plan, long hoursSinceMs, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<UsageSegment>> WholeHoursAsync(
+        ModelgateDbContext db, IReadOnlyList<UsageSegment> plan, long hoursSinceMs, CancellationToken cancellationToken)
     {
         var segments = new List<UsageSegment>(plan.Count);
         foreach (var segment in plan)
