@@ -14,8 +14,8 @@ namespace Modelgate.Storage.Usage;
 /// </summary>
 public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
 {
-    private const long HourMs = 3_600_000;
-    private const long DayMs = 86_400_000;
+    private static readonly long HourMs = RollupGrain.Hour.Milliseconds;
+    private static readonly long DayMs = RollupGrain.Day.Milliseconds;
 
     // Every series as last read, with the count and highest id it was read at.
     private SeriesRows? _series;
@@ -123,7 +123,7 @@ public sealed class UsageQuery(IDbContextFactory<ModelgateDbContext> contexts)
 
             for (var a = segment.From; a < segment.To;)
             {
-                var hour = UsageRangePlan.FloorDiv(a, HourMs);
+                var hour = RollupGrain.Hour.UnitOf(a);
                 var (start, end) = (hour * HourMs, (hour + 1) * HourMs);
                 var b = Math.Min(segment.To, end);
                 var whole = start >= hoursSinceMs

@@ -9,8 +9,8 @@ namespace Modelgate.Storage.Usage;
 /// </summary>
 internal static class UsageRangePlan
 {
-    private const long Hour = 3_600_000;
-    private const long Day = 86_400_000;
+    private static readonly long Hour = RollupGrain.Hour.Milliseconds;
+    private static readonly long Day = RollupGrain.Day.Milliseconds;
 
     /// <param name="fromMs">The range's start, Unix milliseconds (inclusive).</param>
     /// <param name="toMs">The range's end (exclusive).</param>
@@ -128,7 +128,7 @@ internal static class UsageRangePlan
         return merged;
     }
 
-    internal static long FloorDiv(long a, long b) => a / b - (a % b < 0 ? 1 : 0);
+    private static long FloorDiv(long a, long b) => a / b - (a % b < 0 ? 1 : 0);
 
     private static long CeilDiv(long a, long b) => -FloorDiv(-a, b);
 }

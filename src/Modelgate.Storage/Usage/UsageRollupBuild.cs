@@ -18,7 +18,7 @@ internal static class UsageRollupBuild
 {
     public const string DoneSetting = "usage.rollups_built";
     public const string ProgressSetting = "usage.rollups_built_before_day";
-    private const long DayMs = 86_400_000;
+    private static readonly long DayMs = RollupGrain.Day.Milliseconds;
     private const int TimeoutSeconds = 300;
 
     /// <summary>Returns how many days were built (0 when done before).</summary>
